@@ -1,0 +1,1 @@
+//! Clinical calculators: risk equations, CAC interpretation, progression, kidney function.

@@ -1,0 +1,1 @@
+//! CT calcium scoring: DICOM series discovery and geometry, HU, lesions, Agatston/volume/mass.

@@ -1,0 +1,1 @@
+//! Food-composition table, nutrient maths, reference intakes, phosphate-additive detection.

@@ -1,0 +1,1 @@
+//! The program: evidence base, personal plan and safety rules.

@@ -1,0 +1,1 @@
+//! The embedded SQLite record with versioned migrations.
