@@ -1,1 +1,490 @@
 //! Clinical calculators: risk equations, CAC interpretation, progression, kidney function.
+//!
+//! No I/O. Every number carries the source it comes from; a model whose inputs are missing or
+//! outside its validated ranges lists itself in [`Assessment::not_applicable`] with the reason
+//! and the range, and never extrapolates.
+//!
+//! # Entry points
+//!
+//! - [`Profile`]: the shared profile vocabulary (serde; canonical US units, SI alternatives
+//!   converted on input, implausible values rejected with a unit hint). Build one in code with
+//!   [`Profile::new`] and check it with [`Profile::validate`]; deserialising validates.
+//! - [`Scan`]: one dated scan, `{"date":"YYYY-MM-DD","agatston":…,"volume_mm3":…}`.
+//! - [`assess`]`(&Profile, &Options) -> Assessment`: everything at once; serialises to
+//!   `{"risks":[…],"cac":{…},"kidney":{…},"progression":{…},"not_applicable":[…]}`.
+//! - [`progression::progression`]`(&[Scan], &Subject)`: progression on its own, from dated
+//!   scans plus age, sex and race.
+//! - [`kidney::egfr_ckd_epi_2021_cr`] / [`kidney::egfr_ckd_epi_2021_cr_cys`] (also
+//!   [`Profile::egfr`]): eGFR by CKD-EPI 2021.
+//! - The equations one by one: [`pce::pce_2013`], [`pce::pce_2018`], [`prevent::prevent_all`],
+//!   [`mesa::mesa_chd`], [`mesa::mesa_chd_with_cac`], [`percentile::percentile`],
+//!   [`cac::interpret`].
+
+pub mod cac;
+pub mod date;
+pub mod kidney;
+pub mod mesa;
+pub mod pce;
+pub mod percentile;
+pub mod prevent;
+pub mod profile;
+pub mod progression;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::cac::CacInterpretation;
+pub use crate::date::Date;
+pub use crate::kidney::Kidney;
+pub use crate::pce::PceCoefficients;
+pub use crate::profile::{ArteryScores, Profile, ProfileError, Race, Scan, Sex};
+pub use crate::progression::{Progression, Subject};
+
+/// Choices that change results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Options {
+    /// Which precision of the 2013 PCE coefficients to use (default: the guideline's Table A).
+    #[serde(default)]
+    pub pce_coefficients: PceCoefficients,
+}
+
+/// One risk estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk {
+    /// `pce_2013`, `pce_2018`, `prevent_2023`, `mesa_chd_2015`.
+    pub model: &'static str,
+    /// e.g. `ascvd_10y`, `cvd_30y`, `chd_10y_with_cac`.
+    pub outcome: &'static str,
+    /// Risk in percent (0–100), unrounded.
+    pub percent: f64,
+    /// The coefficient set used, e.g. `guideline`, `calculator`, `base`.
+    pub coefficients: &'static str,
+    pub source: &'static str,
+}
+
+/// A model that was not applied, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotApplicable {
+    pub model: &'static str,
+    pub reason: String,
+}
+
+/// The result of [`assess`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub risks: Vec<Risk>,
+    /// CAC interpretation of the current score (`cac_agatston`, or the most recent scan).
+    pub cac: Option<CacInterpretation>,
+    pub kidney: Option<Kidney>,
+    /// Progression across `scans` (when at least one is given).
+    pub progression: Option<Progression>,
+    pub not_applicable: Vec<NotApplicable>,
+}
+
+/// Missing-field collector.
+struct Need<'a> {
+    missing: Vec<&'a str>,
+}
+
+impl<'a> Need<'a> {
+    fn new() -> Self {
+        Self {
+            missing: Vec::new(),
+        }
+    }
+    fn get<T: Copy>(&mut self, v: Option<T>, name: &'a str) -> Option<T> {
+        if v.is_none() {
+            self.missing.push(name);
+        }
+        v
+    }
+    fn reason(&self) -> String {
+        format!("missing input: {}", self.missing.join(", "))
+    }
+}
+
+/// Assesses a profile: every model that applies, the CAC interpretation, kidney function and
+/// progression. The profile is assumed valid ([`Profile::validate`]; deserialising checks it).
+pub fn assess(p: &Profile, options: &Options) -> Assessment {
+    let mut risks = Vec::with_capacity(12);
+    let mut na = Vec::new();
+    let egfr = p.egfr();
+
+    // Pooled Cohort Equations (2013 and 2018 revision).
+    let mut need = Need::new();
+    let race = need.get(p.race, "race");
+    let tc = need.get(p.total_cholesterol_mg_dl, "total_cholesterol_mg_dl");
+    let hdl = need.get(p.hdl_mg_dl, "hdl_mg_dl");
+    let sbp = need.get(p.systolic_bp_mm_hg, "systolic_bp_mm_hg");
+    let bp_treated = need.get(p.bp_treated, "bp_treated");
+    let smoker = need.get(p.smoker, "smoker");
+    let diabetes = need.get(p.diabetes, "diabetes");
+    let mut pce_percent = None;
+    match (race, tc, hdl, sbp, bp_treated, smoker, diabetes) {
+        (Some(race), Some(tc), Some(hdl), Some(sbp), Some(bp_treated), Some(smoker), Some(dm)) => {
+            let x = pce::PceInput {
+                age: p.age,
+                sex: p.sex,
+                black: pce::pce_black(Some(race)),
+                total_cholesterol: tc,
+                hdl,
+                systolic_bp: sbp,
+                bp_treated,
+                smoker,
+                diabetes: dm,
+            };
+            if let Some(why) = pce::pce_out_of_range(&x) {
+                na.push(NotApplicable {
+                    model: "pce_2013",
+                    reason: why.clone(),
+                });
+                na.push(NotApplicable {
+                    model: "pce_2018",
+                    reason: why,
+                });
+            } else {
+                let c = options.pce_coefficients;
+                let r = pce::pce_2013(&x, c) * 100.0;
+                pce_percent = Some(r);
+                risks.push(Risk {
+                    model: "pce_2013",
+                    outcome: "ascvd_10y",
+                    percent: r,
+                    coefficients: c.as_str(),
+                    source: pce::PCE_2013_SOURCE,
+                });
+                risks.push(Risk {
+                    model: "pce_2018",
+                    outcome: "ascvd_10y",
+                    percent: pce::pce_2018(&x) * 100.0,
+                    coefficients: "yadlowsky_2018",
+                    source: pce::PCE_2018_SOURCE,
+                });
+            }
+        }
+        _ => {
+            for model in ["pce_2013", "pce_2018"] {
+                na.push(NotApplicable {
+                    model,
+                    reason: need.reason(),
+                });
+            }
+        }
+    }
+
+    // PREVENT base model.
+    let mut need = Need::new();
+    let tc = need.get(p.total_cholesterol_mg_dl, "total_cholesterol_mg_dl");
+    let hdl = need.get(p.hdl_mg_dl, "hdl_mg_dl");
+    let sbp = need.get(p.systolic_bp_mm_hg, "systolic_bp_mm_hg");
+    let bp_treated = need.get(p.bp_treated, "bp_treated");
+    let statin = need.get(p.statin, "statin");
+    let smoker = need.get(p.smoker, "smoker");
+    let diabetes = need.get(p.diabetes, "diabetes");
+    let bmi = need.get(p.bmi, "bmi");
+    let e = need.get(egfr, "egfr_ml_min_1_73m2 (or creatinine_mg_dl)");
+    match (tc, hdl, sbp, bp_treated, statin, smoker, diabetes, bmi, e) {
+        (
+            Some(tc),
+            Some(hdl),
+            Some(sbp),
+            Some(bp_treated),
+            Some(statin),
+            Some(smoker),
+            Some(diabetes),
+            Some(bmi),
+            Some(egfr),
+        ) => {
+            let x = prevent::PreventInput {
+                age: p.age,
+                sex: p.sex,
+                total_cholesterol: tc,
+                hdl,
+                systolic_bp: sbp,
+                bp_treated,
+                statin,
+                smoker,
+                diabetes,
+                bmi,
+                egfr,
+            };
+            if let Some(why) = prevent::prevent_out_of_range(&x) {
+                na.push(NotApplicable {
+                    model: "prevent_2023",
+                    reason: why,
+                });
+            } else {
+                let r = prevent::prevent_all(&x);
+                let mut push = |outcome, v: f64| {
+                    risks.push(Risk {
+                        model: "prevent_2023",
+                        outcome,
+                        percent: v * 100.0,
+                        coefficients: "base",
+                        source: prevent::PREVENT_SOURCE,
+                    })
+                };
+                push("cvd_10y", r.cvd_10y);
+                push("ascvd_10y", r.ascvd_10y);
+                push("hf_10y", r.hf_10y);
+                match r.thirty {
+                    Some([c, a, h]) => {
+                        push("cvd_30y", c);
+                        push("ascvd_30y", a);
+                        push("hf_30y", h);
+                    }
+                    None => na.push(NotApplicable {
+                        model: "prevent_2023",
+                        reason: format!(
+                            "30-year risks: age {} is outside 30–59, the ages the 30-year \
+                             equations are valid for",
+                            p.age
+                        ),
+                    }),
+                }
+            }
+        }
+        _ => na.push(NotApplicable {
+            model: "prevent_2023",
+            reason: need.reason(),
+        }),
+    }
+
+    // The current CAC score: `cac_agatston`, else the most recent scan.
+    let latest = p.scans.iter().max_by_key(|s| s.date);
+    let (cac_score, cac_volume) = match p.cac_agatston {
+        Some(a) => (Some(a), p.cac_volume_mm3),
+        None => (
+            latest.map(|s| s.agatston),
+            latest.and_then(|s| s.volume_mm3),
+        ),
+    };
+
+    // MESA CHD.
+    let mut need = Need::new();
+    let tc = need.get(p.total_cholesterol_mg_dl, "total_cholesterol_mg_dl");
+    let hdl = need.get(p.hdl_mg_dl, "hdl_mg_dl");
+    let sbp = need.get(p.systolic_bp_mm_hg, "systolic_bp_mm_hg");
+    let bp_treated = need.get(p.bp_treated, "bp_treated");
+    let statin = need.get(p.statin, "statin");
+    let smoker = need.get(p.smoker, "smoker");
+    let diabetes = need.get(p.diabetes, "diabetes");
+    let fh = need.get(p.family_history_mi, "family_history_mi");
+    let range = mesa::mesa_out_of_range(p.age, p.race);
+    match (
+        range, tc, hdl, sbp, bp_treated, statin, smoker, diabetes, fh, p.race,
+    ) {
+        (Some(why), ..) => na.push(NotApplicable {
+            model: "mesa_chd_2015",
+            reason: why,
+        }),
+        (
+            None,
+            Some(tc),
+            Some(hdl),
+            Some(sbp),
+            Some(bp_treated),
+            Some(statin),
+            Some(smoker),
+            Some(diabetes),
+            Some(fh),
+            Some(race),
+        ) => {
+            let x = mesa::MesaInput {
+                age: p.age,
+                sex: p.sex,
+                race,
+                diabetes,
+                smoker,
+                total_cholesterol: tc,
+                hdl,
+                statin,
+                systolic_bp: sbp,
+                bp_treated,
+                family_history_mi: fh,
+            };
+            risks.push(Risk {
+                model: "mesa_chd_2015",
+                outcome: "chd_10y",
+                percent: mesa::mesa_chd(&x) * 100.0,
+                coefficients: "without_cac",
+                source: mesa::MESA_CHD_SOURCE,
+            });
+            match cac_score {
+                Some(cac) => risks.push(Risk {
+                    model: "mesa_chd_2015",
+                    outcome: "chd_10y_with_cac",
+                    percent: mesa::mesa_chd_with_cac(&x, cac) * 100.0,
+                    coefficients: "with_cac",
+                    source: mesa::MESA_CHD_SOURCE,
+                }),
+                None => na.push(NotApplicable {
+                    model: "mesa_chd_2015",
+                    reason: "chd_10y_with_cac: missing input: cac_agatston (or scans)".into(),
+                }),
+            }
+        }
+        (None, ..) => na.push(NotApplicable {
+            model: "mesa_chd_2015",
+            reason: need.reason(),
+        }),
+    }
+
+    let cac = cac_score.map(|a| {
+        let arteries = if p.cac_agatston.is_some() {
+            p.cac_arteries.as_ref()
+        } else {
+            None
+        };
+        cac::interpret(
+            a,
+            cac_volume,
+            arteries,
+            p.age,
+            p.sex,
+            p.race,
+            &cac::StatinInputs {
+                age: p.age,
+                ldl_mg_dl: p.ldl_mg_dl,
+                diabetes: p.diabetes,
+                smoker: p.smoker,
+                family_history: p.family_history_mi,
+                pce_percent,
+                on_statin: p.statin,
+            },
+        )
+    });
+    if cac.is_some() {
+        na.push(NotApplicable {
+            model: "mesa_arterial_age_2009",
+            reason: "not computed: the arterial-age equation of McClelland 2009 (Am J Cardiol \
+                     103:59-63) could not be verified against the paper; only secondary copies \
+                     of it were found"
+                .into(),
+        });
+    }
+
+    let kidney = kidney::kidney(
+        p.egfr_ml_min_1_73m2,
+        p.creatinine_mg_dl,
+        p.cystatin_c_mg_l,
+        p.uacr_mg_g,
+        p.age,
+        p.sex,
+        p.diabetes,
+    );
+
+    let progression = if p.scans.is_empty() {
+        None
+    } else {
+        let subject = Subject {
+            age_at_last_scan: p.age,
+            sex: p.sex,
+            race: p.race,
+            diabetes: p.diabetes,
+        };
+        match progression::progression(&p.scans, &subject) {
+            Ok(prog) => Some(prog),
+            Err(e) => {
+                na.push(NotApplicable {
+                    model: "progression",
+                    reason: e.to_string(),
+                });
+                None
+            }
+        }
+    };
+
+    Assessment {
+        risks,
+        cac,
+        kidney,
+        progression,
+        not_applicable: na,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> Profile {
+        serde_json::from_str(
+            r#"{"age":55,"sex":"male","race":"white","total_cholesterol_mg_dl":213,
+                "hdl_mg_dl":50,"systolic_bp_mm_hg":120,"bp_treated":false,"smoker":false,
+                "diabetes":false,"statin":false,"family_history_mi":false,"bmi":27,
+                "creatinine_mg_dl":0.9,"cac_agatston":40,"cac_volume_mm3":20,
+                "scans":[{"date":"2019-03-01","agatston":20},{"date":"2023-03-01","agatston":40}]}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn full_profile_gets_every_model() {
+        let a = assess(&full(), &Options::default());
+        let ids: Vec<(&str, &str)> = a.risks.iter().map(|r| (r.model, r.outcome)).collect();
+        for want in [
+            ("pce_2013", "ascvd_10y"),
+            ("pce_2018", "ascvd_10y"),
+            ("prevent_2023", "cvd_10y"),
+            ("prevent_2023", "hf_30y"),
+            ("mesa_chd_2015", "chd_10y"),
+            ("mesa_chd_2015", "chd_10y_with_cac"),
+        ] {
+            assert!(ids.contains(&want), "{want:?} missing from {ids:?}");
+        }
+        // Goff 2013 Table A example: White man → 5.3 % (5.38 at full precision).
+        let pce = &a.risks[0];
+        assert_eq!(pce.coefficients, "guideline");
+        assert!((pce.percent - 5.38).abs() < 0.005);
+        assert!(a.cac.is_some() && a.kidney.is_some() && a.progression.is_some());
+        let json = serde_json::to_value(&a).unwrap();
+        for key in ["risks", "cac", "kidney", "progression", "not_applicable"] {
+            assert!(json.get(key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn missing_inputs_are_named() {
+        let p = Profile::new(50.0, Sex::Female);
+        let a = assess(&p, &Options::default());
+        assert!(a.risks.is_empty());
+        let prevent = a
+            .not_applicable
+            .iter()
+            .find(|n| n.model == "prevent_2023")
+            .unwrap();
+        assert!(prevent.reason.contains("bmi"), "{}", prevent.reason);
+        assert!(a.cac.is_none() && a.kidney.is_none() && a.progression.is_none());
+    }
+
+    #[test]
+    fn out_of_range_is_refused_with_the_range() {
+        let mut p = full();
+        p.age = 82.0;
+        let a = assess(&p, &Options::default());
+        assert!(a.risks.iter().all(|r| r.model == "mesa_chd_2015"));
+        let pce = a
+            .not_applicable
+            .iter()
+            .find(|n| n.model == "pce_2013")
+            .unwrap();
+        assert!(pce.reason.contains("40–79"), "{}", pce.reason);
+        let prevent = a
+            .not_applicable
+            .iter()
+            .find(|n| n.model == "prevent_2023")
+            .unwrap();
+        assert!(prevent.reason.contains("30–79"));
+    }
+
+    #[test]
+    fn calculator_coefficients_are_named() {
+        let a = assess(
+            &full(),
+            &Options {
+                pce_coefficients: PceCoefficients::Calculator,
+            },
+        );
+        assert_eq!(a.risks[0].coefficients, "calculator");
+    }
+}

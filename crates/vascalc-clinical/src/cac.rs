@@ -1,0 +1,378 @@
+//! Interpreting a CAC score: category, CAC-DRS, percentile, mean density, and the 2018 ACC/AHA
+//! guideline context for statin decisions.
+
+use serde::Serialize;
+
+use crate::percentile::{Percentile, percentile};
+use crate::profile::{ArteryScores, Race, Sex};
+
+pub const CAC_DRS_SOURCE: &str = "Hecht HS et al. CAC-DRS: Coronary Artery Calcium Data and \
+Reporting System. An expert consensus document of the SCCT, J Cardiovasc Comput Tomogr \
+2018;12(3):185-191, doi:10.1016/j.jcct.2018.03.008 (cut-offs 0 / 1-99 / 100-299 / >=300 as \
+summarised by the CAC Consortium validation, doi:10.1016/j.jcct.2019.03.011, and reviews)";
+pub const GRUNDY_2018_SOURCE: &str = "Grundy SM et al. 2018 AHA/ACC/Multisociety Guideline on the \
+Management of Blood Cholesterol, Circulation 2019;139:e1082-e1143, \
+doi:10.1161/CIR.0000000000000625";
+pub const CRIQUI_SOURCE: &str = "Criqui MH et al. (MESA, CAC density and volume) JAMA \
+2014;311(3):271-278, doi:10.1001/jama.2013.282535";
+
+/// The `cac` block of an assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CacInterpretation {
+    pub agatston: f64,
+    /// Category in the named scheme.
+    pub category: Category,
+    pub cac_drs: CacDrs,
+    /// The percentile for age, sex and race, when the data cover the person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentile: Option<Percentile>,
+    /// Why no percentile is given, when none is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentile_unavailable: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub density: Option<Density>,
+    pub statin_context: StatinContext,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Category {
+    /// `cac_drs_agatston`: 0, 1–99, 100–299, ≥300.
+    pub scheme: &'static str,
+    /// `zero`, `1-99`, `100-299`, `300+`.
+    pub label: &'static str,
+    pub description: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CacDrs {
+    /// e.g. `A2/N3`, or `A2` when the number of vessels is unknown.
+    pub code: String,
+    /// 0–3.
+    pub a: u8,
+    /// Number of vessels (LM, LAD, LCx, RCA) with calcium, when per-artery scores are given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<u8>,
+    pub source: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Density {
+    /// Agatston score / volume score (mm³): the mean Agatston density weight per mm³ of calcium
+    /// (roughly 1–4 by construction of the Agatston weights).
+    pub mean_density: f64,
+    pub note: &'static str,
+    pub source: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatinContext {
+    /// What the guideline says for this CAC score and profile (informs; does not prescribe).
+    pub statement: String,
+    /// Conditions the statement depends on that the profile does not settle.
+    pub caveats: Vec<String>,
+    pub source: &'static str,
+}
+
+pub fn category(agatston: f64) -> Category {
+    let (label, description) = match agatston {
+        a if a <= 0.0 => ("zero", "no detectable coronary calcium"),
+        a if a < 100.0 => ("1-99", "mild coronary calcium"),
+        a if a < 300.0 => ("100-299", "moderate coronary calcium"),
+        _ => ("300+", "moderate-to-severe coronary calcium"),
+    };
+    Category {
+        scheme: "cac_drs_agatston",
+        label,
+        description,
+    }
+}
+
+pub fn cac_drs(agatston: f64, arteries: Option<&ArteryScores>) -> CacDrs {
+    let a = match agatston {
+        x if x <= 0.0 => 0,
+        x if x < 100.0 => 1,
+        x if x < 300.0 => 2,
+        _ => 3,
+    };
+    // N is only stated when all four arteries were given and calcium is present.
+    let n = arteries.and_then(|s| {
+        let (n, all) = s.vessels_with_calcium();
+        (all && a > 0 && n > 0).then_some(n)
+    });
+    let code = match n {
+        Some(n) => format!("A{a}/N{n}"),
+        None => format!("A{a}"),
+    };
+    CacDrs {
+        code,
+        a,
+        n,
+        source: CAC_DRS_SOURCE,
+    }
+}
+
+/// Mean density where the volume is known and non-zero.
+pub fn density(agatston: f64, volume_mm3: Option<f64>) -> Option<Density> {
+    let v = volume_mm3.filter(|v| *v > 0.0)?;
+    (agatston > 0.0).then(|| Density {
+        mean_density: agatston / v,
+        note: "At a given calcium volume, denser calcium was associated with lower risk of CHD \
+               and CVD events in MESA; the Agatston score up-weights density, so a rising score \
+               (e.g. on statins or with exercise) can reflect denser, more stable plaque.",
+        source: CRIQUI_SOURCE,
+    })
+}
+
+/// Inputs to the guideline statement that are not the CAC score itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatinInputs {
+    pub age: f64,
+    pub ldl_mg_dl: Option<f64>,
+    pub diabetes: Option<bool>,
+    pub smoker: Option<bool>,
+    pub family_history: Option<bool>,
+    /// 10-year ASCVD risk by the 2013 PCE, percent.
+    pub pce_percent: Option<f64>,
+    pub on_statin: Option<bool>,
+}
+
+/// The 2018 ACC/AHA cholesterol guideline's CAC rules applied to this profile.
+pub fn statin_context(
+    agatston: f64,
+    at_or_above_75th: Option<bool>,
+    x: &StatinInputs,
+) -> StatinContext {
+    let mut caveats = Vec::new();
+    let statement = if !(40.0..=75.0).contains(&x.age) {
+        format!(
+            "The guideline's CAC rules for statin decisions cover adults aged 40–75; age {} is \
+             outside them.",
+            x.age
+        )
+    } else if x.ldl_mg_dl.is_some_and(|l| l >= 190.0) {
+        "LDL-C ≥ 190 mg/dL: the guideline recommends a high-intensity statin without risk \
+         assessment; CAC does not change that."
+            .to_owned()
+    } else if x.diabetes == Some(true) {
+        "Diabetes at age 40–75: the guideline recommends a moderate-intensity statin regardless \
+         of CAC; CAC is not used to withhold it."
+            .to_owned()
+    } else if x.pce_percent.is_some_and(|p| p >= 20.0) {
+        "10-year ASCVD risk ≥ 20 % (high): the guideline recommends a statin; CAC is not needed to \
+         decide."
+            .to_owned()
+    } else if agatston <= 0.0 {
+        let risk_enhancers = [
+            (x.smoker, "current smoking"),
+            (x.family_history, "family history of premature ASCVD"),
+        ];
+        let present: Vec<&str> = risk_enhancers
+            .iter()
+            .filter(|(v, _)| *v == Some(true))
+            .map(|(_, n)| *n)
+            .collect();
+        if present.is_empty() {
+            "CAC = 0: it is reasonable to withhold or defer a statin (unless diabetes, current \
+             smoking or a family history of premature ASCVD) and to reassess CAC in 5–10 years."
+                .to_owned()
+        } else {
+            format!(
+                "CAC = 0, but with {}: the guideline's exception applies, so CAC = 0 is not a \
+                 reason to withhold a statin.",
+                present.join(" and ")
+            )
+        }
+    } else if agatston >= 100.0 || at_or_above_75th == Some(true) {
+        format!(
+            "CAC {} ≥ 100{}: a statin is indicated (unless deferred after a clinician–patient \
+             discussion).",
+            fmt_score(agatston),
+            if agatston < 100.0 {
+                " or ≥ 75th percentile"
+            } else {
+                ""
+            }
+        )
+    } else {
+        format!(
+            "CAC 1–99{}: favours starting a statin{}.",
+            if at_or_above_75th == Some(false) {
+                " and below the 75th percentile"
+            } else {
+                ""
+            },
+            if x.age >= 55.0 {
+                ", especially at age ≥ 55"
+            } else {
+                ""
+            }
+        )
+    };
+    if (40.0..=75.0).contains(&x.age) {
+        if x.ldl_mg_dl.is_none() {
+            caveats.push("LDL-C not given: the CAC rules apply to LDL-C 70–189 mg/dL".to_owned());
+        }
+        match x.pce_percent {
+            Some(p) if p < 5.0 => caveats.push(format!(
+                "PCE risk {p:.1} % is low (< 5 %); the guideline uses CAC mainly at borderline \
+                 (5–7.5 %) or intermediate (7.5–20 %) risk"
+            )),
+            None => caveats.push(
+                "10-year PCE risk unknown: the guideline uses CAC when risk is borderline or \
+                 intermediate"
+                    .to_owned(),
+            ),
+            _ => {}
+        }
+        if agatston > 0.0 && agatston < 100.0 && at_or_above_75th.is_none() {
+            caveats.push(
+                "no percentile for this age/sex/race: the ≥ 75th percentile rule could not be \
+                 checked"
+                    .to_owned(),
+            );
+        }
+        if x.family_history == Some(true) {
+            caveats.push(
+                "`family_history_mi` does not say whether the event was premature (the \
+                 guideline's exception is premature ASCVD)"
+                    .to_owned(),
+            );
+        }
+        if x.on_statin == Some(true) {
+            caveats.push("already on a statin".to_owned());
+        }
+    }
+    StatinContext {
+        statement,
+        caveats,
+        source: GRUNDY_2018_SOURCE,
+    }
+}
+
+fn fmt_score(a: f64) -> String {
+    if a.fract() == 0.0 {
+        format!("{a:.0}")
+    } else {
+        format!("{a:.1}")
+    }
+}
+
+/// Everything about one CAC score.
+#[allow(clippy::too_many_arguments)]
+pub fn interpret(
+    agatston: f64,
+    volume_mm3: Option<f64>,
+    arteries: Option<&ArteryScores>,
+    age: f64,
+    sex: Sex,
+    race: Option<Race>,
+    statin_inputs: &StatinInputs,
+) -> CacInterpretation {
+    let (pct, unavailable) = match percentile(agatston, age, sex, race) {
+        Ok(p) => (Some(p), None),
+        Err(why) => (None, Some(why)),
+    };
+    let above75 = pct.as_ref().map(|p| p.at_or_above_75th);
+    CacInterpretation {
+        agatston,
+        category: category(agatston),
+        cac_drs: cac_drs(agatston, arteries),
+        percentile: pct,
+        percentile_unavailable: unavailable,
+        density: density(agatston, volume_mm3),
+        statin_context: statin_context(agatston, above75, statin_inputs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_and_drs() {
+        assert_eq!(category(0.0).label, "zero");
+        assert_eq!(category(99.9).label, "1-99");
+        assert_eq!(category(100.0).label, "100-299");
+        assert_eq!(category(300.0).label, "300+");
+        let arteries = ArteryScores {
+            lm: Some(0.0),
+            lad: Some(80.0),
+            lcx: Some(20.0),
+            rca: Some(50.0),
+        };
+        assert_eq!(cac_drs(150.0, Some(&arteries)).code, "A2/N3");
+        assert_eq!(cac_drs(150.0, None).code, "A2");
+        assert_eq!(cac_drs(0.0, Some(&arteries)).code, "A0");
+    }
+
+    #[test]
+    fn density_needs_volume() {
+        assert!(density(100.0, None).is_none());
+        assert!(density(100.0, Some(0.0)).is_none());
+        let d = density(300.0, Some(100.0)).unwrap();
+        assert!((d.mean_density - 3.0).abs() < 1e-12);
+    }
+
+    fn inputs() -> StatinInputs {
+        StatinInputs {
+            age: 60.0,
+            ldl_mg_dl: Some(130.0),
+            diabetes: Some(false),
+            smoker: Some(false),
+            family_history: Some(false),
+            pce_percent: Some(9.0),
+            on_statin: Some(false),
+        }
+    }
+
+    /// Grundy 2018 (CAC = 0 / 1–99 / ≥ 100 or ≥ 75th percentile, exceptions for diabetes,
+    /// smoking and family history of premature ASCVD).
+    #[test]
+    fn guideline_rules() {
+        let x = inputs();
+        assert!(
+            statin_context(0.0, Some(false), &x)
+                .statement
+                .contains("withhold or defer")
+        );
+        let smoker = StatinInputs {
+            smoker: Some(true),
+            ..x
+        };
+        assert!(
+            statin_context(0.0, Some(false), &smoker)
+                .statement
+                .contains("exception")
+        );
+        assert!(
+            statin_context(50.0, Some(false), &x)
+                .statement
+                .starts_with("CAC 1–99")
+        );
+        assert!(
+            statin_context(50.0, Some(true), &x)
+                .statement
+                .contains("indicated")
+        );
+        assert!(
+            statin_context(150.0, Some(true), &x)
+                .statement
+                .contains("indicated")
+        );
+        let diabetic = StatinInputs {
+            diabetes: Some(true),
+            ..x
+        };
+        assert!(
+            statin_context(0.0, None, &diabetic)
+                .statement
+                .contains("regardless")
+        );
+        let old = StatinInputs { age: 80.0, ..x };
+        assert!(
+            statin_context(0.0, None, &old)
+                .statement
+                .contains("outside")
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! Kidney function: eGFR by the race-free CKD-EPI 2021 equations, KDIGO G and A stages, and the
+//! pointer to medial calcification.
+
+use serde::Serialize;
+
+use crate::profile::Sex;
+
+pub const CKD_EPI_2021_SOURCE: &str = "Inker LA et al. New Creatinine- and Cystatin C-Based Equations \
+to Estimate GFR without Race, N Engl J Med 2021;385:1737-1749, doi:10.1056/NEJMoa2102953";
+pub const KDIGO_SOURCE: &str = "KDIGO 2024 Clinical Practice Guideline for the Evaluation and \
+Management of Chronic Kidney Disease, Kidney Int 2024;105(4S):S117-S314, \
+doi:10.1016/j.kint.2023.10.018 (GFR categories G1-G5, albuminuria categories A1-A3)";
+
+/// eGFR (mL/min/1.73 m²) from serum creatinine (mg/dL), CKD-EPI 2021:
+/// `142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]`.
+pub fn egfr_ckd_epi_2021_cr(scr_mg_dl: f64, age: f64, sex: Sex) -> f64 {
+    let (kappa, alpha, sex_factor) = match sex {
+        Sex::Female => (0.7, -0.241, 1.012),
+        Sex::Male => (0.9, -0.302, 1.0),
+    };
+    let r = scr_mg_dl / kappa;
+    142.0 * r.min(1.0).powf(alpha) * r.max(1.0).powf(-1.200) * 0.9938_f64.powf(age) * sex_factor
+}
+
+/// eGFR (mL/min/1.73 m²) from creatinine (mg/dL) and cystatin C (mg/L), CKD-EPI 2021:
+/// `135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.544 × min(Scys/0.8,1)^−0.323 ×
+/// max(Scys/0.8,1)^−0.778 × 0.9961^age × 0.963 [female]`.
+pub fn egfr_ckd_epi_2021_cr_cys(scr_mg_dl: f64, scys_mg_l: f64, age: f64, sex: Sex) -> f64 {
+    let (kappa, alpha, sex_factor) = match sex {
+        Sex::Female => (0.7, -0.219, 0.963),
+        Sex::Male => (0.9, -0.144, 1.0),
+    };
+    let r = scr_mg_dl / kappa;
+    let c = scys_mg_l / 0.8;
+    135.0
+        * r.min(1.0).powf(alpha)
+        * r.max(1.0).powf(-0.544)
+        * c.min(1.0).powf(-0.323)
+        * c.max(1.0).powf(-0.778)
+        * 0.9961_f64.powf(age)
+        * sex_factor
+}
+
+/// KDIGO GFR category.
+pub fn g_stage(egfr: f64) -> &'static str {
+    match egfr {
+        e if e >= 90.0 => "G1",
+        e if e >= 60.0 => "G2",
+        e if e >= 45.0 => "G3a",
+        e if e >= 30.0 => "G3b",
+        e if e >= 15.0 => "G4",
+        _ => "G5",
+    }
+}
+
+/// KDIGO albuminuria category from the urine albumin-to-creatinine ratio in mg/g.
+pub fn a_stage(uacr_mg_g: f64) -> &'static str {
+    match uacr_mg_g {
+        u if u < 30.0 => "A1",
+        u if u <= 300.0 => "A2",
+        _ => "A3",
+    }
+}
+
+fn g_label(g: &str) -> &'static str {
+    match g {
+        "G1" => "normal or high",
+        "G2" => "mildly decreased",
+        "G3a" => "mildly to moderately decreased",
+        "G3b" => "moderately to severely decreased",
+        "G4" => "severely decreased",
+        _ => "kidney failure",
+    }
+}
+
+fn a_label(a: &str) -> &'static str {
+    match a {
+        "A1" => "normal to mildly increased",
+        "A2" => "moderately increased",
+        _ => "severely increased",
+    }
+}
+
+/// The `kidney` block of an assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kidney {
+    /// eGFR in mL/min/1.73 m² (as given, or computed).
+    pub egfr_ml_min_1_73m2: f64,
+    /// `given`, `ckd_epi_2021_creatinine` or `ckd_epi_2021_creatinine_cystatin`.
+    pub egfr_method: &'static str,
+    /// The creatinine-only eGFR when the combined one is the headline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub egfr_creatinine_only: Option<f64>,
+    pub g_stage: &'static str,
+    pub g_description: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a_stage: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a_description: Option<&'static str>,
+    /// Whether the profile points to medial (Mönckeberg-type) calcification risk.
+    pub medial_calcification_risk: bool,
+    pub medial_calcification_note: String,
+    pub sources: Vec<&'static str>,
+}
+
+pub const MEDIAL_SOURCE: &str = "Lanzer P et al. Medial vascular calcification revisited: review \
+and perspectives, Eur Heart J 2014;35(23):1515-1525, doi:10.1093/eurheartj/ehu163";
+
+/// The kidney block from whatever the profile holds; `None` with no eGFR, creatinine or UACR.
+pub fn kidney(
+    egfr_given: Option<f64>,
+    creatinine_mg_dl: Option<f64>,
+    cystatin_c_mg_l: Option<f64>,
+    uacr_mg_g: Option<f64>,
+    age: f64,
+    sex: Sex,
+    diabetes: Option<bool>,
+) -> Option<Kidney> {
+    let cr = creatinine_mg_dl.map(|s| egfr_ckd_epi_2021_cr(s, age, sex));
+    let (egfr, method, cr_only) = match (egfr_given, creatinine_mg_dl, cystatin_c_mg_l) {
+        (Some(e), _, _) => (e, "given", None),
+        (None, Some(s), Some(c)) => (
+            egfr_ckd_epi_2021_cr_cys(s, c, age, sex),
+            "ckd_epi_2021_creatinine_cystatin",
+            cr,
+        ),
+        (None, Some(_), None) => (cr?, "ckd_epi_2021_creatinine", None),
+        (None, None, _) => return None,
+    };
+    let g = g_stage(egfr);
+    let a = uacr_mg_g.map(a_stage);
+    let mut reasons = Vec::new();
+    if egfr < 60.0 {
+        reasons.push(format!("eGFR {egfr:.0} (<60, {g})"));
+    }
+    if let Some(a @ ("A2" | "A3")) = a {
+        reasons.push(format!("albuminuria {a}"));
+    }
+    if diabetes == Some(true) {
+        reasons.push("diabetes".to_owned());
+    }
+    let medial = !reasons.is_empty();
+    let note = if medial {
+        format!(
+            "{} point to medial (Mönckeberg-type) arterial calcification, typical of chronic \
+             kidney disease and diabetes; it stiffens arteries and is not what the coronary \
+             calcium score measures. CKD needs two results ≥3 months apart to be diagnosed.",
+            reasons.join(", ")
+        )
+    } else {
+        "Nothing in the profile points to medial (CKD/diabetes-type) calcification.".to_owned()
+    };
+    let mut sources = vec![KDIGO_SOURCE, MEDIAL_SOURCE];
+    if method != "given" {
+        sources.insert(0, CKD_EPI_2021_SOURCE);
+    }
+    Some(Kidney {
+        egfr_ml_min_1_73m2: egfr,
+        egfr_method: method,
+        egfr_creatinine_only: cr_only,
+        g_stage: g,
+        g_description: g_label(g),
+        a_stage: a,
+        a_description: a.map(a_label),
+        medial_calcification_risk: medial,
+        medial_calcification_note: note,
+        sources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// At Scr = κ both spline terms are 1, leaving 142 × 0.9938^age (× 1.012 for women), as the
+    /// NKF statement of the equation reads.
+    #[test]
+    fn creatinine_equation_at_the_knot() {
+        let m = egfr_ckd_epi_2021_cr(0.9, 50.0, Sex::Male);
+        assert!((m - 142.0 * 0.9938_f64.powi(50)).abs() < 1e-9);
+        let f = egfr_ckd_epi_2021_cr(0.7, 50.0, Sex::Female);
+        assert!((f - 142.0 * 0.9938_f64.powi(50) * 1.012).abs() < 1e-9);
+        // Above the knot, by hand: 142 × (1.2/0.9)^-1.2 × 0.9938^50 = 142 × 0.7081 × 0.7327
+        // = 73.7 for a man of 50 with Scr 1.2.
+        let e = egfr_ckd_epi_2021_cr(1.2, 50.0, Sex::Male);
+        assert!((e - 73.7).abs() < 0.05, "{e}");
+    }
+
+    #[test]
+    fn combined_equation_at_the_knots() {
+        let m = egfr_ckd_epi_2021_cr_cys(0.9, 0.8, 60.0, Sex::Male);
+        assert!((m - 135.0 * 0.9961_f64.powi(60)).abs() < 1e-9);
+        let f = egfr_ckd_epi_2021_cr_cys(0.7, 0.8, 60.0, Sex::Female);
+        assert!((f - 135.0 * 0.9961_f64.powi(60) * 0.963).abs() < 1e-9);
+    }
+
+    #[test]
+    fn stages() {
+        assert_eq!(g_stage(90.0), "G1");
+        assert_eq!(g_stage(89.9), "G2");
+        assert_eq!(g_stage(59.9), "G3a");
+        assert_eq!(g_stage(44.0), "G3b");
+        assert_eq!(g_stage(15.0), "G4");
+        assert_eq!(g_stage(14.9), "G5");
+        assert_eq!(a_stage(29.9), "A1");
+        assert_eq!(a_stage(300.0), "A2");
+        assert_eq!(a_stage(301.0), "A3");
+    }
+
+    #[test]
+    fn medial_pointer() {
+        let k = kidney(Some(50.0), None, None, None, 60.0, Sex::Male, Some(false)).unwrap();
+        assert!(k.medial_calcification_risk);
+        let k = kidney(
+            None,
+            Some(0.9),
+            None,
+            Some(10.0),
+            40.0,
+            Sex::Male,
+            Some(false),
+        )
+        .unwrap();
+        assert!(!k.medial_calcification_risk);
+        assert_eq!(k.egfr_method, "ckd_epi_2021_creatinine");
+        assert!(kidney(None, None, None, None, 40.0, Sex::Male, None).is_none());
+    }
+}

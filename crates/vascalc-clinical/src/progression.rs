@@ -1,0 +1,375 @@
+//! CAC progression between dated scans: absolute and annualised change, annualised percent, the
+//! square-root method (Hokanson), the >15 %/year rule (Raggi), incident CAC from zero, the change
+//! expected from MESA cohort data, and when to rescan.
+//!
+//! Usable on its own: [`progression`] takes a list of scans and a [`Subject`] (age at the most
+//! recent scan, sex, race, diabetes).
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::profile::{ProfileError, Race, Scan, Sex, validate_scans};
+
+pub const HOKANSON_SOURCE: &str = "Hokanson JE et al. AJR Am J Roentgenol 2004;182(5):1327-1332, \
+doi:10.2214/ajr.182.5.1821327 (square-root method: sqrt(CAC2) - sqrt(CAC1) >= 2.5)";
+pub const RAGGI_SOURCE: &str = "Raggi P, Callister TQ, Shaw LJ. Arterioscler Thromb Vasc Biol \
+2004;24(7):1272-1277, PMID 15059806 (progression > 15 %/year)";
+pub const KRONMAL_SOURCE: &str = "Kronmal RA et al. (MESA CAC progression) Circulation \
+2007;115(21):2722-2730, doi:10.1161/CIRCULATIONAHA.106.674143";
+pub const DZAYE_SOURCE: &str = "Dzaye O et al. Warranty Period of a Calcium Score of Zero: \
+Comprehensive Analysis From MESA, JACC Cardiovasc Imaging 2021;14(5):990-1002, \
+doi:10.1016/j.jcmg.2020.06.048";
+pub const GRUNDY_SOURCE: &str = crate::cac::GRUNDY_2018_SOURCE;
+
+/// Who the scans belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    /// Age in years at the most recent scan.
+    pub age_at_last_scan: f64,
+    pub sex: Sex,
+    #[serde(default)]
+    pub race: Option<Race>,
+    #[serde(default)]
+    pub diabetes: Option<bool>,
+}
+
+/// The `progression` block of an assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progression {
+    /// The scans in date order.
+    pub scans: Vec<Scan>,
+    /// Change between each pair of consecutive scans.
+    pub consecutive: Vec<Change>,
+    /// Change from the first to the last scan (when there are at least two scans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_to_last: Option<Change>,
+    pub next_scan: NextScan,
+}
+
+/// Change between two scans.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub from: Date,
+    pub to: Date,
+    pub years: f64,
+    pub baseline: f64,
+    pub follow_up: f64,
+    /// Follow-up − baseline, Agatston units.
+    pub absolute_change: f64,
+    /// Absolute change per year.
+    pub annualised_change: f64,
+    /// Linear annualised percent, (C2 − C1) / C1 / years × 100; absent when the baseline is 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annualised_percent: Option<f64>,
+    /// Compound annualised percent, ((C2 / C1)^(1/years) − 1) × 100; absent when a score is 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annualised_percent_compound: Option<f64>,
+    /// √C2 − √C1.
+    pub sqrt_difference: f64,
+    /// Hokanson: progression when √C2 − √C1 ≥ 2.5.
+    pub sqrt_rule_progression: bool,
+    /// Raggi: progression when the linear annualised change exceeds 15 %/year; absent when the
+    /// baseline is 0 (use `incident`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raggi_rule_progression: Option<bool>,
+    /// CAC 0 at baseline and > 0 at follow-up.
+    pub incident: bool,
+    /// Volume change (mm³) when both scans give a volume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_change_mm3: Option<f64>,
+    pub expected: Expected,
+    pub sources: Vec<&'static str>,
+}
+
+/// The change MESA data lead one to expect, and how the observed change compares.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expected {
+    /// What the cohort data say, in words.
+    pub description: String,
+    /// Expected follow-up score (baseline > 0: baseline + MESA median annual change × years).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_follow_up: Option<f64>,
+    /// Baseline 0: probability of detectable CAC by the follow-up date at the MESA average
+    /// incidence (6.6 %/year).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability_incident: Option<f64>,
+    /// `above`, `within` or `below`.
+    pub comparison: &'static str,
+    pub method: &'static str,
+    pub source: &'static str,
+}
+
+/// When to scan again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextScan {
+    /// Earliest date the cited sources support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earliest: Option<Date>,
+    /// Latest date of the cited window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest: Option<Date>,
+    pub basis: Vec<String>,
+    pub sources: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProgressionError {
+    #[error("no scans: give at least one dated scan")]
+    NoScans,
+    #[error(transparent)]
+    Scan(#[from] ProfileError),
+}
+
+/// MESA (Kronmal 2007): median annual change among participants with CAC > 0 at baseline,
+/// 14 AU (women) and 21 AU (men); incident CAC 6.6 %/year on average.
+const MESA_MEDIAN_ANNUAL_CHANGE_WOMEN: f64 = 14.0;
+const MESA_MEDIAN_ANNUAL_CHANGE_MEN: f64 = 21.0;
+const MESA_INCIDENCE_PER_YEAR: f64 = 0.066;
+const SQRT_THRESHOLD: f64 = 2.5;
+
+fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
+    let years = a.date.years_until(b.date);
+    let (c1, c2) = (a.agatston, b.agatston);
+    let absolute = c2 - c1;
+    let annual = absolute / years;
+    let pct = (c1 > 0.0).then(|| absolute / c1 / years * 100.0);
+    let compound = (c1 > 0.0 && c2 > 0.0).then(|| ((c2 / c1).powf(1.0 / years) - 1.0) * 100.0);
+    let sqrt_diff = c2.sqrt() - c1.sqrt();
+    let incident = c1 <= 0.0 && c2 > 0.0;
+    let expected = if c1 <= 0.0 {
+        let p = 1.0 - (1.0 - MESA_INCIDENCE_PER_YEAR).powf(years);
+        Expected {
+            description: format!(
+                "From CAC 0, MESA participants developed detectable CAC at 6.6 % a year on \
+                 average (under 5 %/year below age 50, over 12 %/year above 80): about {:.0} % \
+                 over {years:.1} years. Most people stay at 0.",
+                p * 100.0
+            ),
+            expected_follow_up: None,
+            probability_incident: Some(p),
+            comparison: if incident { "above" } else { "within" },
+            method: "baseline 0: incident CAC is above expectation (most stay at 0); staying at 0 \
+                     is within it",
+            source: KRONMAL_SOURCE,
+        }
+    } else {
+        let rate = match subject.sex {
+            Sex::Female => MESA_MEDIAN_ANNUAL_CHANGE_WOMEN,
+            Sex::Male => MESA_MEDIAN_ANNUAL_CHANGE_MEN,
+        };
+        let exp = c1 + rate * years;
+        let gap = c2.sqrt() - exp.sqrt();
+        Expected {
+            description: format!(
+                "MESA participants ({}) with CAC > 0 changed by a median {rate:.0} AU a year, \
+                 giving an expected {exp:.0} after {years:.1} years. The median is not adjusted \
+                 for baseline score, age or risk factors.",
+                if subject.sex == Sex::Female {
+                    "women"
+                } else {
+                    "men"
+                }
+            ),
+            expected_follow_up: Some(exp),
+            probability_incident: None,
+            comparison: if gap >= SQRT_THRESHOLD {
+                "above"
+            } else if gap <= -SQRT_THRESHOLD {
+                "below"
+            } else {
+                "within"
+            },
+            method: "observed vs expected follow-up score on the square-root scale: a \
+                     difference of 2.5 or more either way (Hokanson's inter-scan variability \
+                     threshold) is above or below, otherwise within",
+            source: KRONMAL_SOURCE,
+        }
+    };
+    Change {
+        from: a.date,
+        to: b.date,
+        years,
+        baseline: c1,
+        follow_up: c2,
+        absolute_change: absolute,
+        annualised_change: annual,
+        annualised_percent: pct,
+        annualised_percent_compound: compound,
+        sqrt_difference: sqrt_diff,
+        sqrt_rule_progression: sqrt_diff >= SQRT_THRESHOLD,
+        raggi_rule_progression: pct.map(|p| p > 15.0),
+        incident,
+        volume_change_mm3: a.volume_mm3.zip(b.volume_mm3).map(|(v1, v2)| v2 - v1),
+        expected,
+        sources: vec![HOKANSON_SOURCE, RAGGI_SOURCE, KRONMAL_SOURCE],
+    }
+}
+
+fn next_scan(last: &Scan, subject: &Subject) -> NextScan {
+    let date = last.date;
+    if last.agatston <= 0.0 {
+        let mut basis = vec![
+            "2018 ACC/AHA cholesterol guideline: after CAC = 0, reassess CAC in 5–10 years."
+                .to_owned(),
+            "Dzaye 2021 (MESA): the 'warranty period' of CAC = 0 (time until 25 % have \
+             detectable CAC) is 3–7 years depending on sex and race/ethnicity."
+                .to_owned(),
+        ];
+        if subject.diabetes == Some(true) {
+            basis.push(
+                "Diabetes shortens the warranty period markedly (Dzaye 2021); the guideline's \
+                 CAC = 0 rule does not cover diabetes."
+                    .to_owned(),
+            );
+        }
+        NextScan {
+            earliest: date.add_years(3.0),
+            latest: date.add_years(10.0),
+            basis,
+            sources: vec![GRUNDY_SOURCE, DZAYE_SOURCE],
+        }
+    } else {
+        NextScan {
+            earliest: None,
+            latest: None,
+            basis: vec![
+                "No guideline gives a rescan interval when CAC > 0. MESA's progression analysis \
+                 rescanned after a mean 2.4 years (Kronmal 2007); a rescan mainly helps if its \
+                 result would change treatment."
+                    .to_owned(),
+            ],
+            sources: vec![KRONMAL_SOURCE],
+        }
+    }
+}
+
+/// Progression across `scans` (any order; at least one). With one scan only the rescan guidance
+/// is given.
+pub fn progression(scans: &[Scan], subject: &Subject) -> Result<Progression, ProgressionError> {
+    validate_scans(scans)?;
+    let mut sorted = scans.to_vec();
+    sorted.sort_by_key(|s| s.date);
+    let (Some(first), Some(last)) = (sorted.first(), sorted.last()) else {
+        return Err(ProgressionError::NoScans);
+    };
+    let consecutive: Vec<Change> = sorted
+        .windows(2)
+        .map(|w| change(&w[0], &w[1], subject))
+        .collect();
+    let first_to_last = (sorted.len() >= 2).then(|| change(first, last, subject));
+    let next_scan = next_scan(last, subject);
+    Ok(Progression {
+        consecutive,
+        first_to_last,
+        next_scan,
+        scans: sorted,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(date: &str, agatston: f64) -> Scan {
+        Scan {
+            date: date.parse().unwrap(),
+            agatston,
+            volume_mm3: None,
+        }
+    }
+
+    fn man() -> Subject {
+        Subject {
+            age_at_last_scan: 60.0,
+            sex: Sex::Male,
+            race: Some(Race::White),
+            diabetes: Some(false),
+        }
+    }
+
+    /// research/risk-equations.md §6 worked computations: 100 → 144 over 2 years: √ difference
+    /// 2.00 (no progression by Hokanson), +22 AU/year, 22 %/year (Raggi progression).
+    #[test]
+    fn hundred_to_144_over_two_years() {
+        let p = progression(
+            &[scan("2020-01-01", 100.0), scan("2022-01-01", 144.0)],
+            &man(),
+        )
+        .unwrap();
+        let c = p.first_to_last.unwrap();
+        assert!((c.years - 731.0 / 365.25).abs() < 1e-12);
+        assert!((c.sqrt_difference - 2.0).abs() < 1e-12);
+        assert!(!c.sqrt_rule_progression);
+        assert!((c.annualised_change - 44.0 / c.years).abs() < 1e-9);
+        assert!((c.annualised_percent.unwrap() - 44.0 / c.years).abs() < 1e-9);
+        assert_eq!(c.raggi_rule_progression, Some(true));
+    }
+
+    /// Same section: 0 → 9 over 3 years: √ difference 3.0 (progression), incident CAC;
+    /// 400 → 500 over 2 years: √ 2.36, 50 AU/year, 12.5 %/year (no progression either way).
+    #[test]
+    fn incident_and_high_baseline() {
+        let p = progression(&[scan("2021-01-01", 9.0), scan("2018-01-01", 0.0)], &man()).unwrap();
+        assert_eq!(p.scans[0].agatston, 0.0, "sorted by date");
+        let c = &p.consecutive[0];
+        assert!(c.incident && c.sqrt_rule_progression);
+        assert!(c.annualised_percent.is_none() && c.raggi_rule_progression.is_none());
+        assert_eq!(c.expected.comparison, "above");
+
+        let p = progression(
+            &[scan("2020-01-01", 400.0), scan("2022-01-01", 500.0)],
+            &man(),
+        )
+        .unwrap();
+        let c = &p.consecutive[0];
+        assert!((c.sqrt_difference - (500f64.sqrt() - 20.0)).abs() < 1e-12);
+        assert!((c.sqrt_difference - 2.36).abs() < 0.005);
+        assert_eq!(c.raggi_rule_progression, Some(false));
+    }
+
+    #[test]
+    fn expected_comparison_on_the_sqrt_scale() {
+        // Man, 100 AU, 2 years: expected 100 + 21 × 2 ≈ 142.
+        let at = |c2: f64| {
+            progression(&[scan("2020-01-01", 100.0), scan("2022-01-01", c2)], &man())
+                .unwrap()
+                .consecutive[0]
+                .expected
+                .comparison
+        };
+        assert_eq!(at(142.0), "within");
+        assert_eq!(at(220.0), "above");
+        assert_eq!(at(60.0), "below");
+    }
+
+    #[test]
+    fn three_scans_give_two_intervals_and_first_to_last() {
+        let p = progression(
+            &[
+                scan("2016-05-01", 10.0),
+                scan("2019-05-01", 30.0),
+                scan("2023-05-01", 80.0),
+            ],
+            &man(),
+        )
+        .unwrap();
+        assert_eq!(p.consecutive.len(), 2);
+        let f = p.first_to_last.unwrap();
+        assert_eq!((f.baseline, f.follow_up), (10.0, 80.0));
+        assert!(p.next_scan.earliest.is_none());
+    }
+
+    #[test]
+    fn rescan_window_after_zero() {
+        let p = progression(&[scan("2020-06-01", 0.0)], &man()).unwrap();
+        assert!(p.consecutive.is_empty() && p.first_to_last.is_none());
+        assert_eq!(p.next_scan.earliest.unwrap().to_string(), "2023-06-01");
+        assert_eq!(p.next_scan.latest.unwrap().to_string(), "2030-06-01");
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(progression(&[], &man()), Err(ProgressionError::NoScans));
+        assert!(progression(&[scan("2020-01-01", 1.0), scan("2020-01-01", 2.0)], &man()).is_err());
+    }
+}
