@@ -1,1 +1,757 @@
 //! The embedded SQLite record with versioned migrations.
+//!
+//! One file holds several people and everything recorded about them (see [`model`]). The store
+//! does I/O only: it writes and reads the values it is given; checking them is the caller's job.
+//!
+//! - The database runs in WAL mode with `synchronous = FULL`: a committed write survives a killed
+//!   process (and a power cut).
+//! - Every write is one `BEGIN IMMEDIATE` transaction, so a write either lands whole or not at
+//!   all, and a second process writing at the same time waits (busy timeout) instead of failing.
+//! - Opening a database applies the migrations it lacks ([`schema::MIGRATIONS`]).
+
+pub mod model;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::civil::Date;
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+pub use model::*;
+
+/// How long a write waits for another process's write to finish before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Row id of a person in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PersonId(pub i64);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the directory {path} for the database: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the database has schema version {found}, newer than this vascalc knows ({known}); use a newer vascalc"
+    )]
+    TooNew { found: u32, known: u32 },
+    #[error("cannot migrate the database from schema version {from}: {source}")]
+    Migrate { from: u32, source: rusqlite::Error },
+    #[error(
+        "this database holds no person yet; create one with `vascalc profile create --name NAME`"
+    )]
+    NoPerson,
+    #[error("no person named {name:?} in this database (people: {known})")]
+    UnknownPerson { name: String, known: String },
+    #[error("this database holds several people ({0}); choose one with --person NAME")]
+    SeveralPeople(String),
+    #[error("a person named {0:?} is already in this database")]
+    PersonExists(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The default database file: `$XDG_DATA_HOME/vascalc/vascalc.db`, else
+/// `$HOME/.local/share/vascalc/vascalc.db`.
+pub fn default_path() -> Option<PathBuf> {
+    data_dir().map(|dir| dir.join("vascalc.db"))
+}
+
+/// `$XDG_DATA_HOME/vascalc`, else `$HOME/.local/share/vascalc` (None without either variable).
+pub fn data_dir() -> Option<PathBuf> {
+    let xdg = std::env::var_os("XDG_DATA_HOME").filter(|v| Path::new(v).is_absolute());
+    let base = match xdg {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?)
+            .join(".local")
+            .join("share"),
+    };
+    Some(base.join("vascalc"))
+}
+
+/// An open record database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating it and its directory if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let open_err = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        // Switching to WAL needs a moment of exclusive access; another process may hold the
+        // file, which the busy timeout covers.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(open_err)?;
+        debug_assert!(mode.eq_ignore_ascii_case("wal") || mode == "memory");
+        Self::setup(conn).map_err(|e| match e {
+            StoreError::Sqlite(source) => open_err(source),
+            other => other,
+        })
+    }
+
+    /// A database in memory (tests, benchmarks).
+    pub fn open_in_memory() -> Result<Self> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Self> {
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        let mut store = Self { conn };
+        store.migrate_to(schema::CURRENT_VERSION)?;
+        Ok(store)
+    }
+
+    /// Applies migrations up to `target`, one transaction each.
+    fn migrate_to(&mut self, target: u32) -> Result<()> {
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let version: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version as usize > schema::MIGRATIONS.len() {
+                return Err(StoreError::TooNew {
+                    found: version,
+                    known: schema::CURRENT_VERSION,
+                });
+            }
+            if version >= target {
+                return Ok(());
+            }
+            let step = schema::MIGRATIONS[version as usize];
+            tx.execute_batch(step)
+                .and_then(|()| tx.pragma_update(None, "user_version", version + 1))
+                .and_then(|()| tx.commit())
+                .map_err(|source| StoreError::Migrate {
+                    from: version,
+                    source,
+                })?;
+        }
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"` for a sound file.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
+    fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    // ----- people -------------------------------------------------------------------------
+
+    /// Everyone in the database, by name.
+    pub fn people(&self) -> Result<Vec<(PersonId, Person)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, birth_date, sex, race, height_cm, diabetes, family_history_mi
+             FROM person ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((PersonId(r.get(0)?), person_from_row(r)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The person named `name`, or the only person when `name` is None.
+    pub fn select_person(&self, name: Option<&str>) -> Result<(PersonId, Person)> {
+        let mut people = self.people()?;
+        let names = || {
+            people
+                .iter()
+                .map(|(_, p)| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match name {
+            Some(name) => match people.iter().position(|(_, p)| p.name == name) {
+                Some(i) => Ok(people.swap_remove(i)),
+                None if people.is_empty() => Err(StoreError::NoPerson),
+                None => Err(StoreError::UnknownPerson {
+                    name: name.to_owned(),
+                    known: names(),
+                }),
+            },
+            None => match people.len() {
+                0 => Err(StoreError::NoPerson),
+                1 => Ok(people.swap_remove(0)),
+                _ => Err(StoreError::SeveralPeople(names())),
+            },
+        }
+    }
+
+    /// Adds a person; fails if the name is taken.
+    pub fn add_person(&mut self, person: &Person) -> Result<PersonId> {
+        self.write(|tx| insert_person(tx, person))
+    }
+
+    /// Replaces the profile of `id` (the name may change, but not to one that is taken).
+    pub fn update_person(&mut self, id: PersonId, person: &Person) -> Result<()> {
+        self.write(|tx| {
+            let taken: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM person WHERE name = ?1 AND id <> ?2",
+                    params![person.name, id.0],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if taken.is_some() {
+                return Err(StoreError::PersonExists(person.name.clone()));
+            }
+            tx.execute(
+                "UPDATE person SET name = ?2, birth_date = ?3, sex = ?4, race = ?5, height_cm = ?6,
+                 diabetes = ?7, family_history_mi = ?8 WHERE id = ?1",
+                params![
+                    id.0,
+                    person.name,
+                    person.birth_date.map(|d| d.to_string()),
+                    person.sex,
+                    person.race,
+                    person.height_cm,
+                    person.diabetes,
+                    person.family_history_mi
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    // ----- adding entries ------------------------------------------------------------------
+
+    pub fn add_scan(&mut self, id: PersonId, scan: &Scan) -> Result<()> {
+        self.write(|tx| insert_scan(tx, id, scan))
+    }
+
+    pub fn add_lab(&mut self, id: PersonId, lab: &Lab) -> Result<()> {
+        self.write(|tx| insert_lab(tx, id, lab))
+    }
+
+    pub fn add_vitals(&mut self, id: PersonId, vitals: &Vitals) -> Result<()> {
+        self.write(|tx| insert_vitals(tx, id, vitals))
+    }
+
+    pub fn add_activity(&mut self, id: PersonId, activity: &Activity) -> Result<()> {
+        self.write(|tx| insert_activity(tx, id, activity))
+    }
+
+    pub fn add_smoking(&mut self, id: PersonId, smoking: &Smoking) -> Result<()> {
+        self.write(|tx| insert_smoking(tx, id, smoking))
+    }
+
+    pub fn add_alcohol(&mut self, id: PersonId, alcohol: &Alcohol) -> Result<()> {
+        self.write(|tx| insert_alcohol(tx, id, alcohol))
+    }
+
+    pub fn add_medication(&mut self, id: PersonId, medication: &Medication) -> Result<()> {
+        self.write(|tx| insert_medication(tx, id, medication))
+    }
+
+    /// Adds food-log entries, all in one transaction.
+    pub fn add_foods(&mut self, id: PersonId, foods: &[FoodEntry]) -> Result<()> {
+        self.write(|tx| insert_foods(tx, id, foods))
+    }
+
+    /// Ends the open course(s) of medication `name` on `end`; returns how many were ended.
+    pub fn end_medication(&mut self, id: PersonId, name: &str, end: Date) -> Result<usize> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE medication SET end_date = ?3
+                 WHERE person_id = ?1 AND name = ?2 AND end_date IS NULL AND start_date <= ?3",
+                params![id.0, name, end.to_string()],
+            )?)
+        })
+    }
+
+    // ----- reading -------------------------------------------------------------------------
+
+    /// Scans by date.
+    pub fn scans(&self, id: PersonId) -> Result<Vec<Scan>> {
+        self.query(
+            "SELECT date, agatston, lm, lad, lcx, rca, volume_mm3, mass_mg, source, score_json
+             FROM scan WHERE person_id = ?1 ORDER BY date, id",
+            id,
+            |r| {
+                let source: String = r.get(8)?;
+                let score: Option<String> = r.get(9)?;
+                Ok(Scan {
+                    date: date_at(r, 0)?,
+                    agatston: r.get(1)?,
+                    per_artery: PerArtery {
+                        lm: r.get(2)?,
+                        lad: r.get(3)?,
+                        lcx: r.get(4)?,
+                        rca: r.get(5)?,
+                    },
+                    volume_mm3: r.get(6)?,
+                    mass_mg: r.get(7)?,
+                    source: ScanSource::parse(&source)
+                        .ok_or_else(|| corrupt(8, format!("unknown scan source {source:?}")))?,
+                    score: score
+                        .map(|s| serde_json::from_str(&s).map_err(|e| corrupt(9, e.to_string())))
+                        .transpose()?,
+                })
+            },
+        )
+    }
+
+    /// Lab results by date.
+    pub fn labs(&self, id: PersonId) -> Result<Vec<Lab>> {
+        self.query(
+            "SELECT date, analyte, loinc, value, unit FROM lab
+             WHERE person_id = ?1 ORDER BY date, id",
+            id,
+            |r| {
+                Ok(Lab {
+                    date: date_at(r, 0)?,
+                    analyte: r.get(1)?,
+                    loinc: r.get(2)?,
+                    value: r.get(3)?,
+                    unit: r.get(4)?,
+                })
+            },
+        )
+    }
+
+    /// Vital signs by date.
+    pub fn vitals(&self, id: PersonId) -> Result<Vec<Vitals>> {
+        self.query(
+            "SELECT date, systolic_mm_hg, diastolic_mm_hg, weight_kg, waist_cm FROM vitals
+             WHERE person_id = ?1 ORDER BY date, id",
+            id,
+            |r| {
+                Ok(Vitals {
+                    date: date_at(r, 0)?,
+                    systolic_mm_hg: r.get(1)?,
+                    diastolic_mm_hg: r.get(2)?,
+                    weight_kg: r.get(3)?,
+                    waist_cm: r.get(4)?,
+                })
+            },
+        )
+    }
+
+    /// Activity by date, from `since` on (all when None).
+    pub fn activity(&self, id: PersonId, since: Option<Date>) -> Result<Vec<Activity>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT date, kind, minutes FROM activity
+             WHERE person_id = ?1 AND date >= ?2 ORDER BY date, id",
+        )?;
+        let rows = stmt.query_map(params![id.0, since_text(since)], |r| {
+            Ok(Activity {
+                date: date_at(r, 0)?,
+                kind: r.get(1)?,
+                minutes: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Smoking history by date.
+    pub fn smoking(&self, id: PersonId) -> Result<Vec<Smoking>> {
+        self.query(
+            "SELECT date, status, pack_years, quit_date FROM smoking
+             WHERE person_id = ?1 ORDER BY date, id",
+            id,
+            |r| {
+                Ok(Smoking {
+                    date: date_at(r, 0)?,
+                    status: r.get(1)?,
+                    pack_years: r.get(2)?,
+                    quit_date: opt_date_at(r, 3)?,
+                })
+            },
+        )
+    }
+
+    /// Alcohol history by date.
+    pub fn alcohol(&self, id: PersonId) -> Result<Vec<Alcohol>> {
+        self.query(
+            "SELECT date, drinks_per_week FROM alcohol WHERE person_id = ?1 ORDER BY date, id",
+            id,
+            |r| {
+                Ok(Alcohol {
+                    date: date_at(r, 0)?,
+                    drinks_per_week: r.get(1)?,
+                })
+            },
+        )
+    }
+
+    /// Medications and supplements by start date.
+    pub fn medications(&self, id: PersonId) -> Result<Vec<Medication>> {
+        self.query(
+            "SELECT name, kind, dose, unit, start_date, end_date FROM medication
+             WHERE person_id = ?1 ORDER BY start_date, id",
+            id,
+            |r| {
+                Ok(Medication {
+                    name: r.get(0)?,
+                    kind: r.get(1)?,
+                    dose: r.get(2)?,
+                    unit: r.get(3)?,
+                    start: date_at(r, 4)?,
+                    end: opt_date_at(r, 5)?,
+                })
+            },
+        )
+    }
+
+    /// Food-log entries by date, from `since` on (all when None).
+    pub fn foods(&self, id: PersonId, since: Option<Date>) -> Result<Vec<FoodEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT date, food_id, grams, portion FROM food_log
+             WHERE person_id = ?1 AND date >= ?2 ORDER BY date, id",
+        )?;
+        let rows = stmt.query_map(params![id.0, since_text(since)], food_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Grams of each food eaten on each day from `since` on: `(date, food_id, grams)` sorted by
+    /// date then food id. What nutrient totals need, without one row per log entry.
+    pub fn food_grams_by_day(
+        &self,
+        id: PersonId,
+        since: Option<Date>,
+    ) -> Result<Vec<(Date, String, f64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT date, food_id, SUM(grams) FROM food_log
+             WHERE person_id = ?1 AND date >= ?2 GROUP BY date, food_id ORDER BY date, food_id",
+        )?;
+        let rows = stmt.query_map(params![id.0, since_text(since)], |r| {
+            Ok((date_at(r, 0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Days with at least one food-log entry from `since` on.
+    pub fn food_logged_days(&self, id: PersonId, since: Option<Date>) -> Result<Vec<Date>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT date FROM food_log WHERE person_id = ?1 AND date >= ?2 ORDER BY date",
+        )?;
+        let rows = stmt.query_map(params![id.0, since_text(since)], |r| date_at(r, 0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn query<T>(
+        &self,
+        sql: &str,
+        id: PersonId,
+        f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([id.0], f)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    // ----- whole records -------------------------------------------------------------------
+
+    /// Everything recorded about one person.
+    pub fn record(&self, id: PersonId, person: Person) -> Result<PersonRecord> {
+        Ok(PersonRecord {
+            person,
+            scans: self.scans(id)?,
+            labs: self.labs(id)?,
+            vitals: self.vitals(id)?,
+            activity: self.activity(id, None)?,
+            smoking: self.smoking(id)?,
+            alcohol: self.alcohol(id)?,
+            medications: self.medications(id)?,
+            foods: self.foods(id, None)?,
+        })
+    }
+
+    /// The export document for the people named (everyone when `names` is empty).
+    pub fn export(&self, names: &[String]) -> Result<Export> {
+        let mut people = Vec::new();
+        if names.is_empty() {
+            for (id, person) in self.people()? {
+                people.push(self.record(id, person)?);
+            }
+        } else {
+            for name in names {
+                let (id, person) = self.select_person(Some(name))?;
+                people.push(self.record(id, person)?);
+            }
+        }
+        Ok(Export::new(people))
+    }
+
+    /// Imports whole records in one transaction: all of them, or nothing. A person whose name is
+    /// already in the database is an error unless `replace`, which first deletes that person's
+    /// record.
+    pub fn import(&mut self, records: &[PersonRecord], replace: bool) -> Result<()> {
+        self.write(|tx| {
+            for record in records {
+                let existing: Option<i64> = tx
+                    .query_row(
+                        "SELECT id FROM person WHERE name = ?1",
+                        [&record.person.name],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(existing) = existing {
+                    if !replace {
+                        return Err(StoreError::PersonExists(record.person.name.clone()));
+                    }
+                    tx.execute("DELETE FROM person WHERE id = ?1", [existing])?;
+                }
+                insert_record(tx, record)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+fn insert_record(tx: &Connection, record: &PersonRecord) -> Result<()> {
+    let id = insert_person(tx, &record.person)?;
+    for scan in &record.scans {
+        insert_scan(tx, id, scan)?;
+    }
+    for lab in &record.labs {
+        insert_lab(tx, id, lab)?;
+    }
+    for vitals in &record.vitals {
+        insert_vitals(tx, id, vitals)?;
+    }
+    for activity in &record.activity {
+        insert_activity(tx, id, activity)?;
+    }
+    for smoking in &record.smoking {
+        insert_smoking(tx, id, smoking)?;
+    }
+    for alcohol in &record.alcohol {
+        insert_alcohol(tx, id, alcohol)?;
+    }
+    for medication in &record.medications {
+        insert_medication(tx, id, medication)?;
+    }
+    insert_foods(tx, id, &record.foods)
+}
+
+fn insert_person(tx: &Connection, person: &Person) -> Result<PersonId> {
+    let taken: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM person WHERE name = ?1",
+            [&person.name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        return Err(StoreError::PersonExists(person.name.clone()));
+    }
+    tx.execute(
+        "INSERT INTO person (name, birth_date, sex, race, height_cm, diabetes, family_history_mi)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            person.name,
+            person.birth_date.map(|d| d.to_string()),
+            person.sex,
+            person.race,
+            person.height_cm,
+            person.diabetes,
+            person.family_history_mi
+        ],
+    )?;
+    Ok(PersonId(tx.last_insert_rowid()))
+}
+
+fn insert_scan(tx: &Connection, id: PersonId, scan: &Scan) -> Result<()> {
+    let score = scan.score.as_ref().map(|v| v.to_string());
+    tx.execute(
+        "INSERT INTO scan (person_id, date, agatston, lm, lad, lcx, rca, volume_mm3, mass_mg,
+         source, score_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            id.0,
+            scan.date.to_string(),
+            scan.agatston,
+            scan.per_artery.lm,
+            scan.per_artery.lad,
+            scan.per_artery.lcx,
+            scan.per_artery.rca,
+            scan.volume_mm3,
+            scan.mass_mg,
+            scan.source.as_str(),
+            score
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_lab(tx: &Connection, id: PersonId, lab: &Lab) -> Result<()> {
+    tx.execute(
+        "INSERT INTO lab (person_id, date, analyte, loinc, value, unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            id.0,
+            lab.date.to_string(),
+            lab.analyte,
+            lab.loinc,
+            lab.value,
+            lab.unit
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_vitals(tx: &Connection, id: PersonId, v: &Vitals) -> Result<()> {
+    tx.execute(
+        "INSERT INTO vitals (person_id, date, systolic_mm_hg, diastolic_mm_hg, weight_kg, waist_cm)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            id.0,
+            v.date.to_string(),
+            v.systolic_mm_hg,
+            v.diastolic_mm_hg,
+            v.weight_kg,
+            v.waist_cm
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_activity(tx: &Connection, id: PersonId, a: &Activity) -> Result<()> {
+    tx.execute(
+        "INSERT INTO activity (person_id, date, kind, minutes) VALUES (?1, ?2, ?3, ?4)",
+        params![id.0, a.date.to_string(), a.kind, a.minutes],
+    )?;
+    Ok(())
+}
+
+fn insert_smoking(tx: &Connection, id: PersonId, s: &Smoking) -> Result<()> {
+    tx.execute(
+        "INSERT INTO smoking (person_id, date, status, pack_years, quit_date)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            id.0,
+            s.date.to_string(),
+            s.status,
+            s.pack_years,
+            s.quit_date.map(|d| d.to_string())
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_alcohol(tx: &Connection, id: PersonId, a: &Alcohol) -> Result<()> {
+    tx.execute(
+        "INSERT INTO alcohol (person_id, date, drinks_per_week) VALUES (?1, ?2, ?3)",
+        params![id.0, a.date.to_string(), a.drinks_per_week],
+    )?;
+    Ok(())
+}
+
+fn insert_medication(tx: &Connection, id: PersonId, m: &Medication) -> Result<()> {
+    tx.execute(
+        "INSERT INTO medication (person_id, name, kind, dose, unit, start_date, end_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id.0,
+            m.name,
+            m.kind,
+            m.dose,
+            m.unit,
+            m.start.to_string(),
+            m.end.map(|d| d.to_string())
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_foods(tx: &Connection, id: PersonId, foods: &[FoodEntry]) -> Result<()> {
+    let mut stmt = tx.prepare(
+        "INSERT INTO food_log (person_id, date, food_id, grams, portion)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for f in foods {
+        stmt.execute(params![
+            id.0,
+            f.date.to_string(),
+            f.food_id,
+            f.grams,
+            f.portion
+        ])?;
+    }
+    Ok(())
+}
+
+fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        name: r.get(1)?,
+        birth_date: opt_date_at(r, 2)?,
+        sex: r.get(3)?,
+        race: r.get(4)?,
+        height_cm: r.get(5)?,
+        diabetes: r.get(6)?,
+        family_history_mi: r.get(7)?,
+    })
+}
+
+fn food_from_row(r: &Row<'_>) -> rusqlite::Result<FoodEntry> {
+    Ok(FoodEntry {
+        date: date_at(r, 0)?,
+        food_id: r.get(1)?,
+        grams: r.get(2)?,
+        portion: r.get(3)?,
+    })
+}
+
+/// The lower bound for `date >= ?`: every ISO date sorts after the empty string.
+fn since_text(since: Option<Date>) -> String {
+    since.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn corrupt(column: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, Type::Text, message.into())
+}
+
+fn date_at(r: &Row<'_>, column: usize) -> rusqlite::Result<Date> {
+    let text: String = r.get(column)?;
+    text.parse()
+        .map_err(|e: jiff::Error| corrupt(column, format!("stored date {text:?}: {e}")))
+}
+
+fn opt_date_at(r: &Row<'_>, column: usize) -> rusqlite::Result<Option<Date>> {
+    let text: Option<String> = r.get(column)?;
+    text.map(|text| {
+        text.parse()
+            .map_err(|e: jiff::Error| corrupt(column, format!("stored date {text:?}: {e}")))
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,21 +1,279 @@
 //! The personal record: `profile`, `scan add`, `lab add`, `log`, `plan`, `progress`,
 //! `export`, `import`, `demo`.
+//!
+//! Every command takes `--db FILE` (or `VASCALC_DB`); without either, the database is
+//! `$XDG_DATA_HOME/vascalc/vascalc.db`. Values are checked here ([`validate`]) before anything is
+//! written, and every write is one transaction, so bad input changes nothing.
+
+mod dates;
+mod exchange;
+mod foods;
+mod labs;
+mod log;
+mod profile;
+mod scan;
+mod validate;
+
+use std::path::PathBuf;
+
+use anyhow::anyhow;
+use vascalc_store::{Person, PersonId, Store, StoreError};
 
 use crate::exit::{CliError, CliResult};
 
+pub use scan::{ScanAddArgs, run as scan_add};
+
+/// Variants are boxed so that the top-level command enum stays small.
 #[derive(Debug, clap::Subcommand)]
 pub enum RecordCommand {
-    /// Fill a database with a realistic demo person and show the program.
-    Demo,
+    /// Create, show, list or update the people in the record.
+    Profile(Box<profile::ProfileArgs>),
+    /// Add laboratory results (lipids, kidney, mineral, glucose, dp-ucMGP, T50).
+    Lab(Box<lab_cmd::LabArgs>),
+    /// Log food, activity, vital signs, medications and supplements.
+    Log(Box<log::LogArgs>),
+    /// Export the record as JSON (round-trips through `import`) or CSV.
+    Export(Box<exchange::ExportArgs>),
+    /// Import a JSON export; all of it or nothing.
+    Import(Box<exchange::ImportArgs>),
 }
 
-#[derive(Debug, clap::Args)]
-pub struct ScanAddArgs {}
-
-pub fn run(_command: RecordCommand) -> CliResult {
-    Err(CliError::not_found(anyhow::anyhow!("the record commands are not built yet")))
+pub fn run(command: RecordCommand) -> CliResult {
+    match command {
+        RecordCommand::Profile(args) => profile::run(*args),
+        RecordCommand::Lab(args) => lab_cmd::run(*args),
+        RecordCommand::Log(args) => log::run(*args),
+        RecordCommand::Export(args) => exchange::export(*args),
+        RecordCommand::Import(args) => exchange::import(*args),
+    }
 }
 
-pub fn scan_add(_args: ScanAddArgs) -> CliResult {
-    Err(CliError::not_found(anyhow::anyhow!("`vascalc scan add` is not built yet")))
+/// Where the database is: `--db` / `VASCALC_DB`, else the XDG default.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArg {
+    /// The database file [default: $XDG_DATA_HOME/vascalc/vascalc.db].
+    #[arg(long, env = "VASCALC_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+impl DbArg {
+    pub fn path(&self) -> CliResult<PathBuf> {
+        match &self.db {
+            Some(path) => Ok(path.clone()),
+            None => vascalc_store::default_path().ok_or_else(|| {
+                CliError::database(anyhow!(
+                    "no database path: set --db FILE, VASCALC_DB, XDG_DATA_HOME or HOME"
+                ))
+            }),
+        }
+    }
+
+    pub fn open(&self) -> CliResult<Store> {
+        let path = self.path()?;
+        Store::open(&path).map_err(store_error)
+    }
+}
+
+/// Which person a command is about.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PersonArg {
+    /// The person, by name (needed when the database holds several).
+    #[arg(long, value_name = "NAME")]
+    pub person: Option<String>,
+}
+
+impl PersonArg {
+    pub fn select(&self, store: &Store) -> CliResult<(PersonId, Person)> {
+        store
+            .select_person(self.person.as_deref())
+            .map_err(store_error)
+    }
+}
+
+/// Maps a store error to the exit code a user can act on.
+pub fn store_error(err: StoreError) -> CliError {
+    match err {
+        StoreError::NoPerson | StoreError::UnknownPerson { .. } => CliError::not_found(err),
+        StoreError::SeveralPeople(_) | StoreError::PersonExists(_) => CliError::invalid_input(err),
+        _ => CliError::database(err),
+    }
+}
+
+/// An invalid-input error from a message.
+pub fn invalid(message: impl std::fmt::Display) -> CliError {
+    CliError::invalid_input(anyhow!("{message}"))
+}
+
+mod lab_cmd {
+    //! `vascalc lab add`, `vascalc lab list`.
+
+    use super::{DbArg, PersonArg, dates, invalid, labs, store_error};
+    use crate::exit::CliResult;
+    use crate::output::{Format, print_json};
+    use vascalc_store::Lab;
+
+    #[derive(Debug, clap::Args)]
+    pub struct LabArgs {
+        #[command(subcommand)]
+        command: LabCommand,
+    }
+
+    #[derive(Debug, clap::Subcommand)]
+    enum LabCommand {
+        /// Add one result: `vascalc lab add ldl 3.1 mmol/L --date 2025-03-02`.
+        Add(AddArgs),
+        /// List results, oldest first.
+        List(ListArgs),
+        /// The analytes vascalc knows, with LOINC codes and accepted units.
+        Analytes(AnalytesArgs),
+    }
+
+    #[derive(Debug, clap::Args)]
+    struct AddArgs {
+        /// Analyte id, alias or LOINC code (see `vascalc lab analytes`).
+        analyte: String,
+        /// The value, in UNIT.
+        #[arg(allow_negative_numbers = true)]
+        value: f64,
+        /// The unit the value is in (SI or US conventional; stored converted).
+        unit: String,
+        /// Date of the sample [default: today].
+        #[arg(long)]
+        date: Option<String>,
+        #[command(flatten)]
+        person: PersonArg,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    }
+
+    #[derive(Debug, clap::Args)]
+    struct ListArgs {
+        #[command(flatten)]
+        person: PersonArg,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    }
+
+    #[derive(Debug, clap::Args)]
+    struct AnalytesArgs {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    }
+
+    pub fn run(args: LabArgs) -> CliResult {
+        match args.command {
+            LabCommand::Add(args) => add(args),
+            LabCommand::List(args) => list(args),
+            LabCommand::Analytes(args) => analytes(args),
+        }
+    }
+
+    fn add(args: AddArgs) -> CliResult {
+        let analyte = labs::find(&args.analyte).ok_or_else(|| {
+            invalid(format!(
+                "unknown analyte {:?}; `vascalc lab analytes` lists the ones vascalc knows",
+                args.analyte
+            ))
+        })?;
+        let value = analyte.to_stored(args.value, &args.unit).map_err(invalid)?;
+        let date = dates::arg_or_today(args.date.as_deref(), "--date")?;
+        let lab = Lab {
+            date,
+            analyte: analyte.id.to_owned(),
+            loinc: Some(analyte.loinc.to_owned()),
+            value,
+            unit: analyte.unit.to_owned(),
+        };
+        let mut store = args.db.open()?;
+        let (id, person) = args.person.select(&store)?;
+        store.add_lab(id, &lab).map_err(store_error)?;
+        match args.format {
+            Format::Json => print_json(&lab)?,
+            _ => println!(
+                "added for {}: {} {} {} on {}",
+                person.name,
+                analyte.name,
+                super::fmt_num(value),
+                analyte.unit,
+                date
+            ),
+        }
+        Ok(())
+    }
+
+    fn list(args: ListArgs) -> CliResult {
+        let store = args.db.open()?;
+        let (id, _) = args.person.select(&store)?;
+        let labs = store.labs(id).map_err(store_error)?;
+        match args.format {
+            Format::Json => print_json(&labs)?,
+            Format::Csv => {
+                println!("date,analyte,loinc,value,unit");
+                for l in &labs {
+                    println!(
+                        "{},{},{},{},{}",
+                        l.date,
+                        l.analyte,
+                        l.loinc.as_deref().unwrap_or(""),
+                        l.value,
+                        l.unit
+                    );
+                }
+            }
+            Format::Human => {
+                for l in &labs {
+                    println!(
+                        "{}  {:<16} {:>9} {}",
+                        l.date,
+                        l.analyte,
+                        super::fmt_num(l.value),
+                        l.unit
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn analytes(args: AnalytesArgs) -> CliResult {
+        let rows: Vec<_> = labs::ANALYTES
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "id": a.id, "name": a.name, "loinc": a.loinc, "unit": a.unit,
+                    "accepted_units": a.units(), "plausible": [a.plausible.0, a.plausible.1],
+                })
+            })
+            .collect();
+        match args.format {
+            Format::Json => print_json(&rows)?,
+            _ => {
+                for a in labs::ANALYTES {
+                    println!(
+                        "{:<18} {:<8} {:<46} {}",
+                        a.id,
+                        a.loinc,
+                        a.name,
+                        a.units().join(", ")
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A number for people: up to two decimals, no trailing zeros.
+pub fn fmt_num(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }

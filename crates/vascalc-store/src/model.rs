@@ -1,0 +1,271 @@
+//! What the record holds, as serde types shared by the database, `vascalc export`/`import` and the
+//! CLI's `--format json`.
+//!
+//! These types carry values as stored; they check nothing. Units are fixed by the field names
+//! (`_cm`, `_kg`, `_mm_hg`, …); lab values are stored in the unit named beside them, which the
+//! command line converts to before storing. Dates are civil dates (`YYYY-MM-DD`).
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// One person's profile: what does not change from day to day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// The name that selects this person (`--person NAME`); unique in a database.
+    pub name: String,
+    #[serde(default)]
+    pub birth_date: Option<Date>,
+    /// `"female"` or `"male"`, as the clinical profile vocabulary spells it.
+    #[serde(default)]
+    pub sex: Option<String>,
+    /// `"white"`, `"black"`, `"chinese"`, `"hispanic"` or `"other"`, as the equations need it.
+    #[serde(default)]
+    pub race: Option<String>,
+    #[serde(default)]
+    pub height_cm: Option<f64>,
+    #[serde(default)]
+    pub diabetes: Option<bool>,
+    #[serde(default)]
+    pub family_history_mi: Option<bool>,
+}
+
+impl Person {
+    /// A profile with only a name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            birth_date: None,
+            sex: None,
+            race: None,
+            height_cm: None,
+            diabetes: None,
+            family_history_mi: None,
+        }
+    }
+}
+
+/// Where a scan's numbers came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanSource {
+    /// Typed in from a radiology report.
+    Report,
+    /// A `vascalc scan score --format json` result, kept whole in [`Scan::score`].
+    Score,
+}
+
+impl ScanSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Report => "report",
+            Self::Score => "score",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "report" => Some(Self::Report),
+            "score" => Some(Self::Score),
+            _ => None,
+        }
+    }
+}
+
+/// Agatston scores of the four coronary arteries, where known.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerArtery {
+    #[serde(default)]
+    pub lm: Option<f64>,
+    #[serde(default)]
+    pub lad: Option<f64>,
+    #[serde(default)]
+    pub lcx: Option<f64>,
+    #[serde(default)]
+    pub rca: Option<f64>,
+}
+
+impl PerArtery {
+    pub fn is_empty(&self) -> bool {
+        self.lm.is_none() && self.lad.is_none() && self.lcx.is_none() && self.rca.is_none()
+    }
+}
+
+/// One coronary calcium scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scan {
+    pub date: Date,
+    pub agatston: f64,
+    #[serde(default)]
+    pub per_artery: PerArtery,
+    #[serde(default)]
+    pub volume_mm3: Option<f64>,
+    #[serde(default)]
+    pub mass_mg: Option<f64>,
+    pub source: ScanSource,
+    /// The whole `vascalc scan score` result (acquisition details, conventions, flags) when
+    /// `source` is `score`.
+    #[serde(default)]
+    pub score: Option<serde_json::Value>,
+}
+
+/// One laboratory result, in the unit the record stores this analyte in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lab {
+    pub date: Date,
+    /// The analyte's short id (`ldl`, `creatinine`, `dp_ucmgp`, …).
+    pub analyte: String,
+    /// LOINC code, where one exists for the analyte.
+    #[serde(default)]
+    pub loinc: Option<String>,
+    pub value: f64,
+    pub unit: String,
+}
+
+/// One set of vital signs taken on a day; at least one field is present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vitals {
+    pub date: Date,
+    #[serde(default)]
+    pub systolic_mm_hg: Option<f64>,
+    #[serde(default)]
+    pub diastolic_mm_hg: Option<f64>,
+    #[serde(default)]
+    pub weight_kg: Option<f64>,
+    #[serde(default)]
+    pub waist_cm: Option<f64>,
+}
+
+/// Minutes of exercise of one kind on one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    pub date: Date,
+    /// `endurance` or `strength`.
+    pub kind: String,
+    pub minutes: f64,
+}
+
+/// Smoking status as of a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smoking {
+    pub date: Date,
+    /// `never`, `former` or `current`.
+    pub status: String,
+    #[serde(default)]
+    pub pack_years: Option<f64>,
+    #[serde(default)]
+    pub quit_date: Option<Date>,
+}
+
+/// Alcohol intake as of a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alcohol {
+    pub date: Date,
+    pub drinks_per_week: f64,
+}
+
+/// A medication or supplement taken from `start` to `end` (open when `end` is absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Medication {
+    /// What the person calls it (`MK-7`, `atorvastatin`, …).
+    pub name: String,
+    /// The therapy class it belongs to, in the program's vocabulary (`vitamin_k2`, `statin`, …).
+    pub kind: String,
+    #[serde(default)]
+    pub dose: Option<f64>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    pub start: Date,
+    #[serde(default)]
+    pub end: Option<Date>,
+}
+
+impl Medication {
+    /// Whether the course covers `day`.
+    pub fn active_on(&self, day: Date) -> bool {
+        self.start <= day && self.end.is_none_or(|end| day <= end)
+    }
+}
+
+/// One food eaten on a day: a food id from the shipped table or the person's own foods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoodEntry {
+    pub date: Date,
+    pub food_id: String,
+    pub grams: f64,
+    /// The portion as the person gave it (`2 slice`), kept for display; `grams` is what counts.
+    #[serde(default)]
+    pub portion: Option<String>,
+}
+
+/// Everything the record holds about one person; the unit of export and import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonRecord {
+    pub person: Person,
+    #[serde(default)]
+    pub scans: Vec<Scan>,
+    #[serde(default)]
+    pub labs: Vec<Lab>,
+    #[serde(default)]
+    pub vitals: Vec<Vitals>,
+    #[serde(default)]
+    pub activity: Vec<Activity>,
+    #[serde(default)]
+    pub smoking: Vec<Smoking>,
+    #[serde(default)]
+    pub alcohol: Vec<Alcohol>,
+    #[serde(default)]
+    pub medications: Vec<Medication>,
+    #[serde(default)]
+    pub foods: Vec<FoodEntry>,
+}
+
+impl PersonRecord {
+    pub fn new(person: Person) -> Self {
+        Self {
+            person,
+            scans: Vec::new(),
+            labs: Vec::new(),
+            vitals: Vec::new(),
+            activity: Vec::new(),
+            smoking: Vec::new(),
+            alcohol: Vec::new(),
+            medications: Vec::new(),
+            foods: Vec::new(),
+        }
+    }
+}
+
+/// The export document: `{"format":"vascalc-record","version":1,"people":[…]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    pub format: String,
+    pub version: u32,
+    pub people: Vec<PersonRecord>,
+}
+
+impl Export {
+    /// The value of [`Export::format`].
+    pub const FORMAT: &'static str = "vascalc-record";
+    /// The version of the export document this build writes and reads.
+    pub const VERSION: u32 = 1;
+
+    pub fn new(people: Vec<PersonRecord>) -> Self {
+        Self {
+            format: Self::FORMAT.to_owned(),
+            version: Self::VERSION,
+            people,
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The schema as a list of migrations. `PRAGMA user_version` holds how many have been applied;
+//! opening a database applies the missing ones, each in its own transaction. Entries are never
+//! edited once released: a change is a new entry at the end.
+
+/// Migration `i` (0-based) takes a database from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // v1: people and everything recorded about them. Dates are ISO `YYYY-MM-DD` text, so they
+    // sort and compare as dates.
+    r#"
+CREATE TABLE person (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT NOT NULL UNIQUE,
+    birth_date        TEXT,
+    sex               TEXT,
+    race              TEXT,
+    height_cm         REAL,
+    diabetes          INTEGER,
+    family_history_mi INTEGER
+);
+CREATE TABLE scan (
+    id         INTEGER PRIMARY KEY,
+    person_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date       TEXT NOT NULL,
+    agatston   REAL NOT NULL,
+    lm         REAL,
+    lad        REAL,
+    lcx        REAL,
+    rca        REAL,
+    volume_mm3 REAL,
+    mass_mg    REAL,
+    source     TEXT NOT NULL,
+    score_json TEXT
+);
+CREATE INDEX scan_person_date ON scan(person_id, date);
+CREATE TABLE lab (
+    id        INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date      TEXT NOT NULL,
+    analyte   TEXT NOT NULL,
+    loinc     TEXT,
+    value     REAL NOT NULL,
+    unit      TEXT NOT NULL
+);
+CREATE INDEX lab_person_date ON lab(person_id, date);
+CREATE TABLE vitals (
+    id              INTEGER PRIMARY KEY,
+    person_id       INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date            TEXT NOT NULL,
+    systolic_mm_hg  REAL,
+    diastolic_mm_hg REAL,
+    weight_kg       REAL,
+    waist_cm        REAL
+);
+CREATE INDEX vitals_person_date ON vitals(person_id, date);
+CREATE TABLE activity (
+    id        INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    minutes   REAL NOT NULL
+);
+CREATE INDEX activity_person_date ON activity(person_id, date);
+CREATE TABLE smoking (
+    id         INTEGER PRIMARY KEY,
+    person_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date       TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    pack_years REAL,
+    quit_date  TEXT
+);
+CREATE TABLE alcohol (
+    id              INTEGER PRIMARY KEY,
+    person_id       INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date            TEXT NOT NULL,
+    drinks_per_week REAL NOT NULL
+);
+CREATE TABLE medication (
+    id         INTEGER PRIMARY KEY,
+    person_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    dose       REAL,
+    unit       TEXT,
+    start_date TEXT NOT NULL,
+    end_date   TEXT
+);
+CREATE TABLE food_log (
+    id        INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date      TEXT NOT NULL,
+    food_id   TEXT NOT NULL,
+    grams     REAL NOT NULL,
+    portion   TEXT
+);
+CREATE INDEX food_log_person_date ON food_log(person_id, date);
+"#,
+];
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;

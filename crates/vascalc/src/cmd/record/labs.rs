@@ -1,0 +1,358 @@
+//! The lab analytes the record knows: LOINC code, the unit each is stored in, the other units
+//! accepted on input with their conversion, and a plausible range that catches a value typed in
+//! the wrong unit.
+//!
+//! Conversion factors follow from molar masses (cholesterol 386.65 g/mol, triglyceride as
+//! triolein 885.7, creatinine 113.12, calcium 40.08, phosphorus 30.97, magnesium 24.305,
+//! glucose 180.16, PTH 9425, 25-OH vitamin D 400.6); HbA1c uses the IFCC–NGSP master equation
+//! NGSP % = 0.09148 × IFCC mmol/mol + 2.152 (Hoelzel et al., Clin Chem 2004;50:166,
+//! doi:10.1373/clinchem.2003.024802). LOINC codes are those for the mass-unit observation, the
+//! unit the record stores, and the ones vascalc-program writes first; dp-ucMGP and T50 have no
+//! LOINC code and carry vascalc's local codes `vascalc:dp-ucmgp` and `vascalc:t50`.
+
+/// How a value in an accepted unit becomes the stored unit.
+#[derive(Debug, Clone, Copy)]
+enum Conversion {
+    /// stored = value × factor
+    Factor(f64),
+    /// IFCC mmol/mol → NGSP %.
+    IfccToNgsp,
+}
+
+impl Conversion {
+    fn apply(self, value: f64) -> f64 {
+        match self {
+            Self::Factor(f) => value * f,
+            Self::IfccToNgsp => 0.09148 * value + 2.152,
+        }
+    }
+}
+
+/// One analyte the record can hold.
+#[derive(Debug)]
+pub struct Analyte {
+    /// The id used on the command line and in the record.
+    pub id: &'static str,
+    pub name: &'static str,
+    pub loinc: &'static str,
+    /// The unit values are stored in.
+    pub unit: &'static str,
+    /// Other units accepted on input.
+    others: &'static [(&'static str, Conversion)],
+    /// Plausible range in the stored unit (inclusive).
+    pub plausible: (f64, f64),
+    aliases: &'static [&'static str],
+}
+
+use Conversion::{Factor, IfccToNgsp};
+
+const MG_DL_PER_MMOL_L_CHOL: f64 = 38.67;
+
+pub static ANALYTES: &[Analyte] = &[
+    Analyte {
+        id: "total_cholesterol",
+        name: "total cholesterol",
+        loinc: "2093-3",
+        unit: "mg/dL",
+        others: &[("mmol/L", Factor(MG_DL_PER_MMOL_L_CHOL))],
+        plausible: (50.0, 1000.0),
+        aliases: &["tc", "cholesterol", "chol"],
+    },
+    Analyte {
+        id: "hdl",
+        name: "HDL cholesterol",
+        loinc: "2085-9",
+        unit: "mg/dL",
+        others: &[("mmol/L", Factor(MG_DL_PER_MMOL_L_CHOL))],
+        plausible: (5.0, 200.0),
+        aliases: &["hdl_c", "hdl-c"],
+    },
+    Analyte {
+        id: "ldl",
+        name: "LDL cholesterol",
+        loinc: "13457-7",
+        unit: "mg/dL",
+        others: &[("mmol/L", Factor(MG_DL_PER_MMOL_L_CHOL))],
+        plausible: (5.0, 800.0),
+        aliases: &["ldl_c", "ldl-c"],
+    },
+    Analyte {
+        id: "triglycerides",
+        name: "triglycerides",
+        loinc: "2571-8",
+        unit: "mg/dL",
+        others: &[("mmol/L", Factor(88.57))],
+        plausible: (10.0, 5000.0),
+        aliases: &["tg", "trig"],
+    },
+    Analyte {
+        id: "creatinine",
+        name: "creatinine (serum)",
+        loinc: "2160-0",
+        unit: "mg/dL",
+        others: &[("umol/L", Factor(1.0 / 88.42))],
+        plausible: (0.1, 25.0),
+        aliases: &["creat", "scr"],
+    },
+    Analyte {
+        id: "egfr",
+        name: "eGFR (CKD-EPI 2021, creatinine)",
+        loinc: "98979-8",
+        unit: "mL/min/1.73m2",
+        others: &[],
+        plausible: (1.0, 200.0),
+        aliases: &[],
+    },
+    Analyte {
+        id: "calcium",
+        name: "calcium (serum, total)",
+        loinc: "17861-6",
+        unit: "mg/dL",
+        others: &[("mmol/L", Factor(4.008))],
+        plausible: (4.0, 16.0),
+        aliases: &["ca"],
+    },
+    Analyte {
+        id: "phosphate",
+        name: "phosphate (serum, as phosphorus)",
+        loinc: "2777-1",
+        unit: "mg/dL",
+        others: &[("mmol/L", Factor(3.097))],
+        plausible: (0.5, 15.0),
+        aliases: &["phosphorus", "po4", "p"],
+    },
+    Analyte {
+        id: "magnesium",
+        name: "magnesium (serum)",
+        loinc: "19123-9",
+        unit: "mg/dL",
+        others: &[("mmol/L", Factor(2.431)), ("mEq/L", Factor(1.2153))],
+        plausible: (0.5, 6.0),
+        aliases: &["mg"],
+    },
+    Analyte {
+        id: "pth",
+        name: "parathyroid hormone (intact)",
+        loinc: "2731-8",
+        unit: "pg/mL",
+        others: &[("pmol/L", Factor(9.425)), ("ng/L", Factor(1.0))],
+        plausible: (1.0, 3000.0),
+        aliases: &["ipth"],
+    },
+    Analyte {
+        id: "vitamin_d_25oh",
+        name: "25-hydroxyvitamin D (D2+D3)",
+        loinc: "62292-8",
+        unit: "ng/mL",
+        others: &[("nmol/L", Factor(1.0 / 2.496))],
+        plausible: (1.0, 250.0),
+        aliases: &["vitamin_d", "25ohd", "25-oh-d", "vitd"],
+    },
+    Analyte {
+        id: "hba1c",
+        name: "HbA1c",
+        loinc: "4548-4",
+        unit: "%",
+        others: &[("mmol/mol", IfccToNgsp)],
+        plausible: (3.0, 20.0),
+        aliases: &["a1c"],
+    },
+    Analyte {
+        id: "glucose",
+        name: "glucose (fasting, serum/plasma)",
+        loinc: "2345-7",
+        unit: "mg/dL",
+        others: &[("mmol/L", Factor(18.016))],
+        plausible: (20.0, 1000.0),
+        aliases: &["fpg", "glu"],
+    },
+    Analyte {
+        id: "uacr",
+        name: "urine albumin/creatinine ratio",
+        loinc: "9318-7",
+        unit: "mg/g",
+        others: &[("mg/mmol", Factor(8.84))],
+        plausible: (0.0, 10000.0),
+        aliases: &["acr", "albumin_creatinine"],
+    },
+    Analyte {
+        id: "dp_ucmgp",
+        name: "dephospho-uncarboxylated matrix Gla protein (dp-ucMGP)",
+        loinc: "vascalc:dp-ucmgp",
+        unit: "pmol/L",
+        others: &[],
+        plausible: (10.0, 10000.0),
+        aliases: &["dp-ucmgp", "ucmgp"],
+    },
+    Analyte {
+        id: "t50",
+        name: "serum calcification propensity (T50)",
+        loinc: "vascalc:t50",
+        unit: "min",
+        others: &[],
+        plausible: (30.0, 1000.0),
+        aliases: &["calcification_propensity"],
+    },
+];
+
+/// Finds an analyte by id, alias or LOINC code (case-insensitive).
+pub fn find(name: &str) -> Option<&'static Analyte> {
+    let key = name.trim().to_ascii_lowercase();
+    ANALYTES.iter().find(|a| {
+        a.id == key || a.aliases.contains(&key.as_str()) || a.loinc.eq_ignore_ascii_case(&key)
+    })
+}
+
+/// Units compare without case, spaces, or the µ/u difference.
+fn unit_key(unit: &str) -> String {
+    unit.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == 'µ' || c == 'μ' { 'u' } else { c })
+        .collect::<String>()
+        .to_lowercase()
+        .replace("1.73m²", "1.73m2")
+}
+
+impl Analyte {
+    /// The units accepted on input, stored unit first.
+    pub fn units(&self) -> Vec<&'static str> {
+        std::iter::once(self.unit)
+            .chain(self.others.iter().map(|(u, _)| *u))
+            .collect()
+    }
+
+    /// Converts `value` in `unit` to the stored unit and checks it is plausible.
+    pub fn to_stored(&self, value: f64, unit: &str) -> Result<f64, String> {
+        if !value.is_finite() {
+            return Err(format!("{}: {value} is not a number", self.id));
+        }
+        let key = unit_key(unit);
+        let stored = if key == unit_key(self.unit) {
+            value
+        } else if let Some((_, conv)) = self.others.iter().find(|(u, _)| unit_key(u) == key) {
+            conv.apply(value)
+        } else {
+            return Err(format!(
+                "{}: unit {unit:?} is not one vascalc knows for {}; use one of {}",
+                self.id,
+                self.name,
+                self.units().join(", ")
+            ));
+        };
+        self.check(stored)
+            .map(|()| stored)
+            .map_err(|msg| self.hint(value, &key, msg))
+    }
+
+    /// Adds to `msg` the unit in which `value` would have been plausible.
+    fn hint(&self, value: f64, key: &str, mut msg: String) -> String {
+        {
+            // A value typed in the other unit is the usual mistake: say which unit fits.
+            if let Some(fits) = self.units().into_iter().find(|u| {
+                unit_key(u) != key
+                    && self
+                        .convert_from(value, u)
+                        .is_some_and(|v| self.check(v).is_ok())
+            }) {
+                msg.push_str(&format!("; did you mean {value} {fits}?"));
+            }
+            msg
+        }
+    }
+
+    fn convert_from(&self, value: f64, unit: &str) -> Option<f64> {
+        if unit == self.unit {
+            return Some(value);
+        }
+        self.others
+            .iter()
+            .find(|(u, _)| *u == unit)
+            .map(|(_, c)| c.apply(value))
+    }
+
+    /// Checks a value in the stored unit.
+    pub fn check(&self, stored: f64) -> Result<(), String> {
+        let (lo, hi) = self.plausible;
+        if stored.is_finite() && (lo..=hi).contains(&stored) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} {} {} is outside the plausible range {lo}–{hi} {}",
+                self.name,
+                round(stored),
+                self.unit,
+                self.unit
+            ))
+        }
+    }
+}
+
+fn round(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_by_id_alias_and_loinc() {
+        assert_eq!(find("LDL").unwrap().id, "ldl");
+        assert_eq!(find("a1c").unwrap().id, "hba1c");
+        assert_eq!(find("98979-8").unwrap().id, "egfr");
+        assert!(find("sodium").is_none());
+    }
+
+    #[test]
+    fn conversions_match_published_equivalents() {
+        // 5.0 mmol/L total cholesterol ≈ 193 mg/dL; 1.0 mmol/L triglycerides ≈ 88.6 mg/dL;
+        // 88.4 µmol/L creatinine = 1.00 mg/dL; 75 nmol/L 25-OH D ≈ 30 ng/mL;
+        // IFCC 48 mmol/mol = NGSP 6.5 % (the diabetes threshold in both units).
+        let close = |a: f64, b: f64, tol: f64| assert!((a - b).abs() < tol, "{a} vs {b}");
+        close(
+            find("tc").unwrap().to_stored(5.0, "mmol/L").unwrap(),
+            193.35,
+            0.01,
+        );
+        close(
+            find("tg").unwrap().to_stored(1.0, "mmol/l").unwrap(),
+            88.57,
+            0.01,
+        );
+        close(
+            find("creatinine")
+                .unwrap()
+                .to_stored(88.42, "µmol/L")
+                .unwrap(),
+            1.0,
+            1e-9,
+        );
+        close(
+            find("vitamin_d")
+                .unwrap()
+                .to_stored(75.0, "nmol/L")
+                .unwrap(),
+            30.05,
+            0.01,
+        );
+        close(
+            find("hba1c").unwrap().to_stored(48.0, "mmol/mol").unwrap(),
+            6.54,
+            0.01,
+        );
+        close(
+            find("uacr").unwrap().to_stored(3.0, "mg/mmol").unwrap(),
+            26.5,
+            0.1,
+        );
+    }
+
+    #[test]
+    fn a_value_in_the_wrong_unit_is_refused_with_a_hint() {
+        let err = find("ldl").unwrap().to_stored(3.1, "mg/dL").unwrap_err();
+        assert!(err.contains("did you mean 3.1 mmol/L"), "{err}");
+        let err = find("ldl").unwrap().to_stored(3.1, "furlongs").unwrap_err();
+        assert!(err.contains("mg/dL, mmol/L"), "{err}");
+        assert!(find("ldl").unwrap().to_stored(f64::NAN, "mg/dL").is_err());
+    }
+}

@@ -1,0 +1,262 @@
+//! `vascalc log activity|vitals|med`.
+
+use serde::Serialize;
+use vascalc_store::{Activity, Medication, Vitals};
+
+use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
+use crate::exit::CliResult;
+use crate::output::{Format, print_json};
+
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    command: LogCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum LogCommand {
+    /// Minutes of exercise: `vascalc log activity endurance 40`.
+    Activity(ActivityArgs),
+    /// Blood pressure, weight, waist: `vascalc log vitals --bp 128/82 --weight-kg 81`.
+    Vitals(VitalsArgs),
+    /// A medication or supplement course: `vascalc log med MK-7 --dose 180 --unit ug`.
+    Med(MedArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct Common {
+    /// The day [default: today].
+    #[arg(long)]
+    date: Option<String>,
+    #[command(flatten)]
+    person: PersonArg,
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+struct ActivityArgs {
+    /// endurance or strength.
+    kind: String,
+    /// Minutes.
+    #[arg(allow_negative_numbers = true)]
+    minutes: f64,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, clap::Args)]
+struct VitalsArgs {
+    /// Blood pressure as SYSTOLIC/DIASTOLIC in mmHg, e.g. 128/82.
+    #[arg(long)]
+    bp: Option<String>,
+    /// Weight in kilograms.
+    #[arg(long, conflicts_with = "weight_lb", allow_negative_numbers = true)]
+    weight_kg: Option<f64>,
+    /// Weight in pounds (stored in kg).
+    #[arg(long, allow_negative_numbers = true)]
+    weight_lb: Option<f64>,
+    /// Waist circumference in centimetres.
+    #[arg(long, conflicts_with = "waist_in", allow_negative_numbers = true)]
+    waist_cm: Option<f64>,
+    /// Waist circumference in inches (stored in cm).
+    #[arg(long, allow_negative_numbers = true)]
+    waist_in: Option<f64>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, clap::Args)]
+struct MedArgs {
+    /// The medication or supplement (`MK-7`, `atorvastatin`, `magnesium citrate`, …).
+    name: String,
+    /// Therapy class; guessed from known names, else required: mk7, vitamin_k_other,
+    /// magnesium, omega3, statin, vitamin_k_antagonist, doac, bisphosphonate, phosphate_binder,
+    /// calcium, vitamin_d, sodium_thiosulfate, antihypertensive, other.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Daily dose, in --unit.
+    #[arg(long, requires = "unit", allow_negative_numbers = true)]
+    dose: Option<f64>,
+    /// Unit of the dose: ug (µg, mcg), mg, g, iu, mmol or unit (tablets).
+    #[arg(long, requires = "dose")]
+    unit: Option<String>,
+    /// First day taken [default: --date, else today].
+    #[arg(long)]
+    start: Option<String>,
+    /// Last day taken (absent: still taking).
+    #[arg(long)]
+    end: Option<String>,
+    /// End the open course of NAME on --date (default today) instead of starting one.
+    #[arg(long, conflicts_with_all = ["kind", "dose", "unit", "start", "end"])]
+    stop: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+pub fn run(args: LogArgs) -> CliResult {
+    match args.command {
+        LogCommand::Activity(args) => activity(args),
+        LogCommand::Vitals(args) => vitals(args),
+        LogCommand::Med(args) => med(args),
+    }
+}
+
+/// Writes one entry after the check and prints it.
+fn save<T: Serialize>(
+    common: &Common,
+    entry: &T,
+    describe: impl Fn(&T) -> String,
+    write: impl FnOnce(
+        &mut vascalc_store::Store,
+        vascalc_store::PersonId,
+        &T,
+    ) -> vascalc_store::Result<()>,
+) -> CliResult {
+    let mut store = common.db.open()?;
+    let (id, person) = common.person.select(&store)?;
+    write(&mut store, id, entry).map_err(store_error)?;
+    match common.format {
+        Format::Json => print_json(entry)?,
+        _ => println!("logged for {}: {}", person.name, describe(entry)),
+    }
+    Ok(())
+}
+
+fn activity(args: ActivityArgs) -> CliResult {
+    let today = dates::today();
+    let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
+    let entry = Activity {
+        date,
+        kind: args.kind.to_lowercase(),
+        minutes: args.minutes,
+    };
+    validate::activity(&entry, today).map_err(invalid)?;
+    save(
+        &args.common,
+        &entry,
+        |a| format!("{} min {} on {}", fmt_num(a.minutes), a.kind, a.date),
+        |s, id, a| s.add_activity(id, a),
+    )
+}
+
+fn parse_bp(text: &str) -> CliResult<(f64, f64)> {
+    let bad = || {
+        invalid(format!(
+            "--bp {text:?}: give SYSTOLIC/DIASTOLIC in mmHg, e.g. 128/82"
+        ))
+    };
+    let (s, d) = text.split_once('/').ok_or_else(bad)?;
+    Ok((
+        s.trim().parse().map_err(|_| bad())?,
+        d.trim().parse().map_err(|_| bad())?,
+    ))
+}
+
+fn vitals(args: VitalsArgs) -> CliResult {
+    let today = dates::today();
+    let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
+    let bp = args.bp.as_deref().map(parse_bp).transpose()?;
+    let entry = Vitals {
+        date,
+        systolic_mm_hg: bp.map(|b| b.0),
+        diastolic_mm_hg: bp.map(|b| b.1),
+        weight_kg: args
+            .weight_kg
+            .or(args.weight_lb.map(|lb| lb * 0.453_592_37)),
+        waist_cm: args.waist_cm.or(args.waist_in.map(|i| i * 2.54)),
+    };
+    validate::vitals(&entry, today).map_err(invalid)?;
+    save(
+        &args.common,
+        &entry,
+        |v| {
+            let mut parts = Vec::new();
+            if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg) {
+                parts.push(format!("BP {}/{} mmHg", fmt_num(s), fmt_num(d)));
+            }
+            if let Some(w) = v.weight_kg {
+                parts.push(format!("weight {} kg", fmt_num(w)));
+            }
+            if let Some(w) = v.waist_cm {
+                parts.push(format!("waist {} cm", fmt_num(w)));
+            }
+            format!("{} on {}", parts.join(", "), v.date)
+        },
+        |s, id, v| s.add_vitals(id, v),
+    )
+}
+
+fn med(args: MedArgs) -> CliResult {
+    let today = dates::today();
+    let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
+    if args.stop {
+        let mut store = args.common.db.open()?;
+        let (id, person) = args.common.person.select(&store)?;
+        let n = store
+            .end_medication(id, &args.name, date)
+            .map_err(store_error)?;
+        if n == 0 {
+            return Err(crate::exit::CliError::not_found(anyhow::anyhow!(
+                "{} has no open course of {:?} started on or before {date}",
+                person.name,
+                args.name
+            )));
+        }
+        if args.common.format == Format::Json {
+            print_json(&serde_json::json!({"name": args.name, "end": date, "courses_ended": n}))?;
+        } else {
+            println!("{}: {} stopped on {date}", person.name, args.name);
+        }
+        return Ok(());
+    }
+    let kind = match &args.kind {
+        Some(k) => k.to_lowercase(),
+        None => validate::med_kind_for(&args.name)
+            .ok_or_else(|| {
+                invalid(format!(
+                    "vascalc does not know {:?}; say what it is with --kind (for example \
+                     --kind mk7, statin, magnesium, other)",
+                    args.name
+                ))
+            })?
+            .to_owned(),
+    };
+    let start = match &args.start {
+        Some(s) => dates::arg(s, "--start", today)?,
+        None => date,
+    };
+    let entry = Medication {
+        name: args.name.trim().to_owned(),
+        kind,
+        dose: args.dose,
+        unit: args.unit.as_deref().map(normalise_unit),
+        start,
+        end: dates::opt_arg(args.end.as_deref(), "--end", today)?,
+    };
+    validate::medication(&entry, today).map_err(invalid)?;
+    save(
+        &args.common,
+        &entry,
+        |m| {
+            let dose = match (m.dose, &m.unit) {
+                (Some(d), Some(u)) => format!(" {} {u}/day", fmt_num(d)),
+                _ => String::new(),
+            };
+            let end = m.end.map(|e| format!(" to {e}")).unwrap_or_default();
+            format!("{}{dose} ({}) from {}{end}", m.name, m.kind, m.start)
+        },
+        |s, id, m| s.add_medication(id, m),
+    )
+}
+
+/// `µg`, `mcg` and `ug` are one unit; tablets and capsules are `unit`.
+fn normalise_unit(unit: &str) -> String {
+    match unit.trim().to_lowercase().as_str() {
+        "µg" | "μg" | "mcg" | "ug" => "ug".to_owned(),
+        "tablet" | "tablets" | "capsule" | "capsules" | "units" | "dose" => "unit".to_owned(),
+        u => u.to_owned(),
+    }
+}

@@ -1,0 +1,178 @@
+//! `vascalc scan add`: a scan from report values, or from a `vascalc scan score --format json`
+//! result kept whole with its acquisition details and flags.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use vascalc_store::{PerArtery, Scan, ScanSource};
+
+use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
+use crate::exit::CliResult;
+use crate::output::{Format, print_json};
+
+/// `vascalc scan add` (boxed: the `scan` command enum stays small).
+#[derive(Debug, clap::Args)]
+pub struct ScanAddArgs {
+    #[command(flatten)]
+    args: Box<AddArgs>,
+}
+
+#[derive(Debug, clap::Args)]
+struct AddArgs {
+    /// Date of the scan [default: the study date in --from-json, else required].
+    #[arg(long)]
+    date: Option<String>,
+    /// Total Agatston score from the report.
+    #[arg(
+        long,
+        required_unless_present = "from_json",
+        allow_negative_numbers = true
+    )]
+    agatston: Option<f64>,
+    /// Agatston score of the left main.
+    #[arg(long, allow_negative_numbers = true)]
+    lm: Option<f64>,
+    /// Agatston score of the left anterior descending artery.
+    #[arg(long, allow_negative_numbers = true)]
+    lad: Option<f64>,
+    /// Agatston score of the left circumflex artery.
+    #[arg(long, allow_negative_numbers = true)]
+    lcx: Option<f64>,
+    /// Agatston score of the right coronary artery.
+    #[arg(long, allow_negative_numbers = true)]
+    rca: Option<f64>,
+    /// Calcium volume in mm³.
+    #[arg(long, allow_negative_numbers = true)]
+    volume_mm3: Option<f64>,
+    /// Calcium mass in mg (calibrated).
+    #[arg(long, allow_negative_numbers = true)]
+    mass_mg: Option<f64>,
+    /// A `vascalc scan score --format json` result; its totals, arteries, acquisition and flags
+    /// are kept.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["agatston", "lm", "lad", "lcx", "rca", "volume_mm3", "mass_mg"])]
+    from_json: Option<PathBuf>,
+    /// Which series of the result, when it holds several (0-based).
+    #[arg(long, requires = "from_json")]
+    series: Option<usize>,
+    #[command(flatten)]
+    person: PersonArg,
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: ScanAddArgs) -> CliResult {
+    let args = *args.args;
+    let today = dates::today();
+    let scan = match &args.from_json {
+        Some(path) => from_json(path, args.series, args.date.as_deref(), today)?,
+        None => {
+            let date = args
+                .date
+                .as_deref()
+                .ok_or_else(|| invalid("--date is needed for a scan from report values"))?;
+            Scan {
+                date: dates::arg(date, "--date", today)?,
+                agatston: args.agatston.unwrap_or_default(),
+                per_artery: PerArtery {
+                    lm: args.lm,
+                    lad: args.lad,
+                    lcx: args.lcx,
+                    rca: args.rca,
+                },
+                volume_mm3: args.volume_mm3,
+                mass_mg: args.mass_mg,
+                source: ScanSource::Report,
+                score: None,
+            }
+        }
+    };
+    validate::scan(&scan, today).map_err(invalid)?;
+    let mut store = args.db.open()?;
+    let (id, person) = args.person.select(&store)?;
+    store.add_scan(id, &scan).map_err(store_error)?;
+    match args.format {
+        Format::Json => print_json(&scan)?,
+        _ => println!(
+            "added for {}: scan on {}, Agatston {}{}",
+            person.name,
+            scan.date,
+            fmt_num(scan.agatston),
+            scan.volume_mm3
+                .map(|v| format!(", volume {} mm³", fmt_num(v)))
+                .unwrap_or_default()
+        ),
+    }
+    Ok(())
+}
+
+fn from_json(
+    path: &std::path::Path,
+    series: Option<usize>,
+    date: Option<&str>,
+    today: jiff::civil::Date,
+) -> CliResult<Scan> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
+    let doc: Value = serde_json::from_str(&text)
+        .map_err(|e| invalid(format!("{}: not JSON: {e}", path.display())))?;
+    let bad = |what: &str| {
+        invalid(format!(
+            "{}: {what}; expected the output of `vascalc scan score --format json`",
+            path.display()
+        ))
+    };
+    let all = doc
+        .get("series")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("no \"series\" list"))?;
+    let one = match (series, all.len()) {
+        (Some(i), n) => all
+            .get(i)
+            .ok_or_else(|| bad(&format!("--series {i}, but the result holds {n} series")))?,
+        (None, 1) => &all[0],
+        (None, 0) => return Err(bad("the result holds no series")),
+        (None, n) => return Err(bad(&format!("{n} series; choose one with --series N"))),
+    };
+    let totals = one.get("totals").ok_or_else(|| bad("no \"totals\""))?;
+    let num = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64);
+    let agatston = num(totals, "agatston").ok_or_else(|| bad("no totals.agatston"))?;
+    let artery = |key: &str| {
+        let v = one.get("per_artery")?.get(key)?;
+        v.as_f64().or_else(|| num(v, "agatston"))
+    };
+    let study_date = one
+        .get("acquisition")
+        .and_then(|a| a.get("study_date"))
+        .and_then(Value::as_str);
+    let date = match (date, study_date) {
+        (Some(d), _) => dates::arg(d, "--date", today)?,
+        (None, Some(d)) => dates::arg(&normalise_dicom_date(d), "acquisition.study_date", today)?,
+        (None, None) => return Err(bad("no acquisition.study_date; give --date")),
+    };
+    Ok(Scan {
+        date,
+        agatston,
+        per_artery: PerArtery {
+            lm: artery("lm"),
+            lad: artery("lad"),
+            lcx: artery("lcx"),
+            rca: artery("rca"),
+        },
+        volume_mm3: num(totals, "volume_mm3"),
+        mass_mg: num(totals, "mass_mg"),
+        source: ScanSource::Score,
+        score: Some(one.clone()),
+    })
+}
+
+/// DICOM dates are `YYYYMMDD`; ISO ones pass through.
+fn normalise_dicom_date(d: &str) -> String {
+    let d = d.trim();
+    if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
+    } else {
+        d.to_owned()
+    }
+}

@@ -1,0 +1,449 @@
+//! Checks on what goes into the record, shared by the commands that add one entry and by
+//! `import`, which checks every entry before writing any. Each check returns a message that
+//! names the field and the value.
+
+use jiff::civil::Date;
+use vascalc_store::{
+    Activity, Alcohol, FoodEntry, Lab, Medication, Person, PersonRecord, Scan, ScanSource, Smoking,
+    Vitals,
+};
+
+use super::{dates, labs};
+
+pub type Check = Result<(), String>;
+
+pub const SEXES: &[&str] = &["female", "male"];
+pub const RACES: &[&str] = &["white", "black", "chinese", "hispanic", "other"];
+pub const ACTIVITY_KINDS: &[&str] = &["endurance", "strength"];
+pub const SMOKING_STATUSES: &[&str] = &["never", "former", "current"];
+/// Dose units, as vascalc-program's `DoseUnit` spells them.
+pub const DOSE_UNITS: &[&str] = &["ug", "mg", "g", "iu", "mmol", "unit"];
+
+/// Therapy classes a medication or supplement is recorded under: vascalc-program's `MedKind`
+/// names, plus `antihypertensive` (which tells the risk equations that blood pressure is
+/// treated). Each with names that map to it (lower case), so `vascalc log med atorvastatin` needs
+/// no `--kind`.
+pub const MED_KINDS: &[(&str, &[&str])] = &[
+    ("mk7", &["mk-7", "mk7", "menaquinone-7", "vitamin k2", "k2"]),
+    (
+        "vitamin_k_other",
+        &[
+            "vitamin k1",
+            "phylloquinone",
+            "k1",
+            "mk-4",
+            "mk4",
+            "menatetrenone",
+        ],
+    ),
+    (
+        "magnesium",
+        &[
+            "magnesium",
+            "magnesium citrate",
+            "magnesium glycinate",
+            "magnesium oxide",
+        ],
+    ),
+    (
+        "omega3",
+        &[
+            "omega-3",
+            "omega3",
+            "fish oil",
+            "epa",
+            "dha",
+            "icosapent ethyl",
+        ],
+    ),
+    (
+        "statin",
+        &[
+            "atorvastatin",
+            "rosuvastatin",
+            "simvastatin",
+            "pravastatin",
+            "pitavastatin",
+            "lovastatin",
+            "fluvastatin",
+        ],
+    ),
+    (
+        "vitamin_k_antagonist",
+        &["warfarin", "acenocoumarol", "phenprocoumon", "fluindione"],
+    ),
+    (
+        "doac",
+        &["apixaban", "rivaroxaban", "edoxaban", "dabigatran"],
+    ),
+    (
+        "bisphosphonate",
+        &[
+            "alendronate",
+            "risedronate",
+            "ibandronate",
+            "zoledronic acid",
+            "etidronate",
+        ],
+    ),
+    (
+        "phosphate_binder",
+        &[
+            "sevelamer",
+            "lanthanum carbonate",
+            "calcium acetate",
+            "ferric citrate",
+            "sucroferric oxyhydroxide",
+        ],
+    ),
+    (
+        "calcium",
+        &["calcium", "calcium carbonate", "calcium citrate"],
+    ),
+    (
+        "vitamin_d",
+        &[
+            "vitamin d",
+            "vitamin d3",
+            "cholecalciferol",
+            "ergocalciferol",
+        ],
+    ),
+    ("sodium_thiosulfate", &["sodium thiosulfate"]),
+    (
+        "antihypertensive",
+        &[
+            "amlodipine",
+            "lisinopril",
+            "ramipril",
+            "perindopril",
+            "losartan",
+            "valsartan",
+            "candesartan",
+            "telmisartan",
+            "hydrochlorothiazide",
+            "chlorthalidone",
+            "indapamide",
+            "bisoprolol",
+            "metoprolol",
+        ],
+    ),
+    ("other", &[]),
+];
+
+/// The therapy class for a medication name, when the name is one vascalc knows.
+pub fn med_kind_for(name: &str) -> Option<&'static str> {
+    let key = name.trim().to_lowercase();
+    MED_KINDS
+        .iter()
+        .find(|(_, names)| names.contains(&key.as_str()))
+        .map(|(kind, _)| *kind)
+}
+
+fn one_of(what: &str, value: &str, allowed: &[&str]) -> Check {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {value:?} is not one of {}",
+            allowed.join(", ")
+        ))
+    }
+}
+
+fn in_range(what: &str, value: f64, lo: f64, hi: f64, unit: &str) -> Check {
+    if !value.is_finite() {
+        Err(format!("{what} {value} is not a number"))
+    } else if value < 0.0 {
+        Err(format!("{what} {value} {unit} is negative"))
+    } else if !(lo..=hi).contains(&value) {
+        Err(format!("{what} {value} {unit} is outside {lo}–{hi} {unit}"))
+    } else {
+        Ok(())
+    }
+}
+
+fn opt_range(what: &str, value: Option<f64>, lo: f64, hi: f64, unit: &str) -> Check {
+    value.map_or(Ok(()), |v| in_range(what, v, lo, hi, unit))
+}
+
+fn date(what: &str, d: Date, today: Date) -> Check {
+    dates::check(d, today).map_err(|e| format!("{what}: {e}"))
+}
+
+pub fn person(p: &Person, today: Date) -> Check {
+    let name = p.name.trim();
+    if name.is_empty() || name != p.name || name.len() > 100 || name.chars().any(char::is_control) {
+        return Err(format!(
+            "name {:?}: give 1–100 characters without leading or trailing spaces",
+            p.name
+        ));
+    }
+    if let Some(b) = p.birth_date {
+        date("birth_date", b, today)?;
+    }
+    if let Some(s) = &p.sex {
+        one_of("sex", s, SEXES)?;
+    }
+    if let Some(r) = &p.race {
+        one_of("race", r, RACES)?;
+    }
+    opt_range("height_cm", p.height_cm, 50.0, 250.0, "cm")
+}
+
+pub fn scan(s: &Scan, today: Date) -> Check {
+    date("date", s.date, today)?;
+    in_range("agatston", s.agatston, 0.0, 50_000.0, "")?;
+    let a = &s.per_artery;
+    for (name, v) in [("lm", a.lm), ("lad", a.lad), ("lcx", a.lcx), ("rca", a.rca)] {
+        opt_range(name, v, 0.0, 50_000.0, "")?;
+    }
+    let sum: f64 = [a.lm, a.lad, a.lcx, a.rca].iter().flatten().sum();
+    // Reports round each artery; allow half a point of rounding per artery.
+    if sum > s.agatston + 2.0 {
+        return Err(format!(
+            "per-artery scores add up to {sum}, more than the total {}",
+            s.agatston
+        ));
+    }
+    opt_range("volume_mm3", s.volume_mm3, 0.0, 100_000.0, "mm³")?;
+    opt_range("mass_mg", s.mass_mg, 0.0, 100_000.0, "mg")?;
+    match (s.source, &s.score) {
+        (ScanSource::Score, None) => Err("a scan with source \"score\" needs its score".into()),
+        (ScanSource::Report, Some(_)) => {
+            Err("a scan with source \"report\" carries no score result".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+pub fn lab(l: &Lab, today: Date) -> Check {
+    date("date", l.date, today)?;
+    let a = labs::find(&l.analyte)
+        .filter(|a| a.id == l.analyte)
+        .ok_or_else(|| format!("unknown analyte {:?}", l.analyte))?;
+    if l.unit != a.unit {
+        return Err(format!(
+            "{} is stored in {}, not {:?}",
+            a.id, a.unit, l.unit
+        ));
+    }
+    if l.loinc.as_deref() != Some(a.loinc) {
+        return Err(format!(
+            "{}: LOINC {:?} does not match {:?}",
+            a.id, l.loinc, a.loinc
+        ));
+    }
+    a.check(l.value)
+}
+
+pub fn vitals(v: &Vitals, today: Date) -> Check {
+    date("date", v.date, today)?;
+    if v.systolic_mm_hg.is_none()
+        && v.diastolic_mm_hg.is_none()
+        && v.weight_kg.is_none()
+        && v.waist_cm.is_none()
+    {
+        return Err("give at least one of blood pressure, weight or waist".into());
+    }
+    if v.systolic_mm_hg.is_some() != v.diastolic_mm_hg.is_some() {
+        return Err("blood pressure needs both systolic and diastolic".into());
+    }
+    opt_range("systolic", v.systolic_mm_hg, 60.0, 280.0, "mmHg")?;
+    opt_range("diastolic", v.diastolic_mm_hg, 30.0, 180.0, "mmHg")?;
+    if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg) {
+        if d >= s {
+            return Err(format!("diastolic {d} is not below systolic {s}"));
+        }
+    }
+    opt_range("weight", v.weight_kg, 20.0, 350.0, "kg")?;
+    opt_range("waist", v.waist_cm, 40.0, 250.0, "cm")
+}
+
+pub fn activity(a: &Activity, today: Date) -> Check {
+    date("date", a.date, today)?;
+    one_of("activity kind", &a.kind, ACTIVITY_KINDS)?;
+    in_range("minutes", a.minutes, 0.0, 1440.0, "min")?;
+    if a.minutes == 0.0 {
+        return Err("minutes must be more than 0".into());
+    }
+    Ok(())
+}
+
+pub fn smoking(s: &Smoking, today: Date) -> Check {
+    date("date", s.date, today)?;
+    one_of("smoking status", &s.status, SMOKING_STATUSES)?;
+    opt_range("pack_years", s.pack_years, 0.0, 300.0, "pack-years")?;
+    if let Some(q) = s.quit_date {
+        date("quit_date", q, today)?;
+        if s.status != "former" {
+            return Err(format!(
+                "a quit date goes with status \"former\", not {:?}",
+                s.status
+            ));
+        }
+    }
+    if s.status == "never" && s.pack_years.is_some_and(|p| p > 0.0) {
+        return Err("a never-smoker has no pack-years".into());
+    }
+    Ok(())
+}
+
+pub fn alcohol(a: &Alcohol, today: Date) -> Check {
+    date("date", a.date, today)?;
+    in_range("drinks_per_week", a.drinks_per_week, 0.0, 200.0, "drinks")
+}
+
+pub fn medication(m: &Medication, today: Date) -> Check {
+    if m.name.trim().is_empty() || m.name.len() > 100 {
+        return Err(format!(
+            "medication name {:?}: give 1–100 characters",
+            m.name
+        ));
+    }
+    if !MED_KINDS.iter().any(|(k, _)| *k == m.kind) {
+        return Err(format!(
+            "medication kind {:?} is not one of {}",
+            m.kind,
+            MED_KINDS
+                .iter()
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(dose) = m.dose {
+        if !dose.is_finite() || dose <= 0.0 {
+            return Err(format!(
+                "dose {dose} of {} must be a positive number",
+                m.name
+            ));
+        }
+        match &m.unit {
+            Some(u) => one_of("dose unit", u, DOSE_UNITS)?,
+            None => return Err(format!("dose {dose} of {} needs a unit", m.name)),
+        }
+    } else if m.unit.is_some() {
+        return Err(format!("a unit without a dose for {}", m.name));
+    }
+    date("start", m.start, today)?;
+    if let Some(end) = m.end {
+        date("end", end, today)?;
+        if end < m.start {
+            return Err(format!("end {end} is before start {}", m.start));
+        }
+    }
+    Ok(())
+}
+
+/// A food-log entry; `known_food` says whether a food id exists.
+pub fn food(f: &FoodEntry, today: Date, known_food: &dyn Fn(&str) -> bool) -> Check {
+    date("date", f.date, today)?;
+    in_range("grams", f.grams, 0.0, 5000.0, "g")?;
+    if f.grams == 0.0 {
+        return Err("grams must be more than 0".into());
+    }
+    if !known_food(&f.food_id) {
+        return Err(format!(
+            "unknown food {:?}; `vascalc food search WORDS` finds food ids",
+            f.food_id
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a whole imported record; the message names the entry (`labs[3]: …`).
+pub fn record(r: &PersonRecord, today: Date, known_food: &dyn Fn(&str) -> bool) -> Check {
+    fn each<T>(list: &[T], name: &str, f: impl Fn(&T) -> Check) -> Check {
+        list.iter()
+            .enumerate()
+            .try_for_each(|(i, x)| f(x).map_err(|e| format!("{name}[{i}]: {e}")))
+    }
+    person(&r.person, today).map_err(|e| format!("person: {e}"))?;
+    each(&r.scans, "scans", |x| scan(x, today))?;
+    each(&r.labs, "labs", |x| lab(x, today))?;
+    each(&r.vitals, "vitals", |x| vitals(x, today))?;
+    each(&r.activity, "activity", |x| activity(x, today))?;
+    each(&r.smoking, "smoking", |x| smoking(x, today))?;
+    each(&r.alcohol, "alcohol", |x| alcohol(x, today))?;
+    each(&r.medications, "medications", |x| medication(x, today))?;
+    each(&r.foods, "foods", |x| food(x, today, known_food))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    const TODAY: Date = date(2026, 1, 1);
+
+    fn med(dose: Option<f64>, unit: Option<&str>) -> Medication {
+        Medication {
+            name: "MK-7".into(),
+            kind: "mk7".into(),
+            dose,
+            unit: unit.map(str::to_owned),
+            start: date(2025, 1, 1),
+            end: None,
+        }
+    }
+
+    #[test]
+    fn doses_must_be_positive_with_a_unit() {
+        assert!(medication(&med(Some(180.0), Some("ug")), TODAY).is_ok());
+        assert!(medication(&med(None, None), TODAY).is_ok());
+        assert!(
+            medication(&med(Some(-5.0), Some("mg")), TODAY)
+                .unwrap_err()
+                .contains("positive")
+        );
+        assert!(medication(&med(Some(5.0), None), TODAY).is_err());
+        assert!(medication(&med(Some(5.0), Some("spoons")), TODAY).is_err());
+    }
+
+    #[test]
+    fn medication_names_map_to_kinds() {
+        assert_eq!(med_kind_for("Atorvastatin"), Some("statin"));
+        assert_eq!(med_kind_for("warfarin"), Some("vitamin_k_antagonist"));
+        assert_eq!(med_kind_for("MK-7"), Some("mk7"));
+        assert_eq!(med_kind_for("unobtainium"), None);
+    }
+
+    #[test]
+    fn blood_pressure_must_make_sense() {
+        let v = |s, d| Vitals {
+            date: TODAY,
+            systolic_mm_hg: s,
+            diastolic_mm_hg: d,
+            weight_kg: None,
+            waist_cm: None,
+        };
+        assert!(vitals(&v(Some(128.0), Some(82.0)), TODAY).is_ok());
+        assert!(vitals(&v(Some(82.0), Some(128.0)), TODAY).is_err());
+        assert!(vitals(&v(Some(128.0), None), TODAY).is_err());
+        assert!(vitals(&v(None, None), TODAY).is_err());
+    }
+
+    #[test]
+    fn food_entries_need_a_known_food_and_positive_grams() {
+        let f = |id: &str, grams| FoodEntry {
+            date: TODAY,
+            food_id: id.into(),
+            grams,
+            portion: None,
+        };
+        let known = |id: &str| id == "sr28:1";
+        assert!(food(&f("sr28:1", 100.0), TODAY, &known).is_ok());
+        assert!(
+            food(&f("sr28:2", 100.0), TODAY, &known)
+                .unwrap_err()
+                .contains("unknown food")
+        );
+        assert!(
+            food(&f("sr28:1", -1.0), TODAY, &known)
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert!(food(&f("sr28:1", 0.0), TODAY, &known).is_err());
+    }
+}

@@ -1,0 +1,526 @@
+//! End-to-end tests of the personal record through the `vascalc` binary, each on its own
+//! temporary database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("vascalc-e2e-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+    fn db(&self) -> PathBuf {
+        self.0.join("record.db")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn cmd(db: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vascalc"));
+    c.args(args)
+        .env("VASCALC_DB", db)
+        .env_remove("XDG_DATA_HOME");
+    c
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    cmd(db, args).output().unwrap()
+}
+
+/// Runs and expects success; returns stdout.
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(
+        out.status.success(),
+        "vascalc {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs and expects exit `code`; returns stderr.
+fn fails(db: &Path, args: &[&str], code: i32) -> String {
+    let out = run(db, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "vascalc {args:?}: {stderr}");
+    stderr
+}
+
+fn export(db: &Path) -> String {
+    ok(db, &["export"])
+}
+
+/// A person with one of everything, through the commands a person uses.
+fn fill(db: &Path) {
+    ok(
+        db,
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Ann",
+            "--birth-date",
+            "1958-07-01",
+            "--sex",
+            "female",
+            "--race",
+            "black",
+            "--height-cm",
+            "164",
+            "--diabetes",
+            "false",
+            "--smoking",
+            "former",
+            "--pack-years",
+            "12",
+            "--quit-date",
+            "2001-05-01",
+            "--drinks-per-week",
+            "2",
+            "--date",
+            "2024-01-01",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "scan",
+            "add",
+            "--date",
+            "2019-03-04",
+            "--agatston",
+            "87",
+            "--lad",
+            "60",
+            "--rca",
+            "27",
+            "--volume-mm3",
+            "80",
+        ],
+    );
+    ok(
+        db,
+        &["scan", "add", "--date", "2023-03-06", "--agatston", "132.5"],
+    );
+    ok(
+        db,
+        &["lab", "add", "ldl", "3.4", "mmol/L", "--date", "2024-01-05"],
+    );
+    ok(
+        db,
+        &["lab", "add", "hdl", "58", "mg/dL", "--date", "2024-01-05"],
+    );
+    ok(
+        db,
+        &[
+            "lab",
+            "add",
+            "creatinine",
+            "71",
+            "µmol/L",
+            "--date",
+            "2024-01-05",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "lab",
+            "add",
+            "dp_ucmgp",
+            "540",
+            "pmol/L",
+            "--date",
+            "2024-01-05",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "log",
+            "vitals",
+            "--bp",
+            "134/84",
+            "--weight-kg",
+            "71.5",
+            "--waist-cm",
+            "88",
+            "--date",
+            "2024-01-05",
+        ],
+    );
+    ok(
+        db,
+        &["log", "activity", "endurance", "45", "--date", "2024-01-06"],
+    );
+    ok(
+        db,
+        &["log", "activity", "strength", "20", "--date", "2024-01-06"],
+    );
+    ok(
+        db,
+        &[
+            "log",
+            "med",
+            "MK-7",
+            "--dose",
+            "180",
+            "--unit",
+            "µg",
+            "--start",
+            "2023-04-01",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "log",
+            "med",
+            "rosuvastatin",
+            "--dose",
+            "10",
+            "--unit",
+            "mg",
+            "--start",
+            "2023-04-01",
+            "--end",
+            "2023-10-01",
+        ],
+    );
+}
+
+#[test]
+fn export_then_import_round_trips_exactly() {
+    let dir = TempDir::new("roundtrip");
+    let db = dir.db();
+    fill(&db);
+    let first = export(&db);
+    // Values are stored in one unit: 3.4 mmol/L LDL is 131.478 mg/dL (× 38.67).
+    assert!(first.contains("\"value\": 131.478"), "{first}");
+    let file = dir.0.join("export.json");
+    std::fs::write(&file, &first).unwrap();
+    let other = dir.0.join("other.db");
+    ok(&other, &["import", file.to_str().unwrap()]);
+    assert_eq!(export(&other), first);
+    // Importing the same person again is refused unless --replace; --replace swaps, not doubles.
+    let err = fails(&other, &["import", file.to_str().unwrap()], 3);
+    assert!(err.contains("already in this database"), "{err}");
+    ok(&other, &["import", "--replace", file.to_str().unwrap()]);
+    assert_eq!(export(&other), first);
+}
+
+#[test]
+fn csv_export_has_one_row_per_value() {
+    let dir = TempDir::new("csv");
+    let db = dir.db();
+    fill(&db);
+    let csv = ok(&db, &["export", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("person,table,date,item,value,unit,detail")
+    );
+    assert!(csv.contains("Ann,lab,2024-01-05,creatinine,"), "{csv}");
+    assert!(
+        csv.contains("Ann,vitals,2024-01-05,systolic,134,mmHg,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Ann,medication,2023-04-01,MK-7,180,ug,mk7"),
+        "{csv}"
+    );
+    assert!(lines.all(|l| l.split(',').count() == 7), "{csv}");
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let dir = TempDir::new("bad");
+    let db = dir.db();
+    fill(&db);
+    let before = export(&db);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["lab", "add", "ldl", "3.4", "mg/dL"],
+            "did you mean 3.4 mmol/L",
+        ),
+        (
+            &["lab", "add", "sodium", "140", "mmol/L"],
+            "unknown analyte",
+        ),
+        (
+            &["lab", "add", "ldl", "120", "mg/dL", "--date", "2023-02-29"],
+            "not a real calendar date",
+        ),
+        (
+            &["lab", "add", "ldl", "120", "mg/dL", "--date", "2999-01-01"],
+            "in the future",
+        ),
+        (
+            &["log", "med", "MK-7", "--dose", "-90", "--unit", "ug"],
+            "positive",
+        ),
+        (&["log", "med", "unobtainium"], "--kind"),
+        (&["log", "activity", "endurance", "-10"], "negative"),
+        (&["log", "vitals", "--bp", "80/120"], "not below systolic"),
+        (
+            &["scan", "add", "--date", "2020-01-01", "--agatston", "-1"],
+            "negative",
+        ),
+        (
+            &[
+                "scan",
+                "add",
+                "--date",
+                "2020-01-01",
+                "--agatston",
+                "10",
+                "--lad",
+                "50",
+            ],
+            "more than the total",
+        ),
+        (
+            &["profile", "update", "--birth-date", "1958-02-30"],
+            "not a real calendar date",
+        ),
+        (
+            &["profile", "update", "--sex", "other"],
+            "not one of female, male",
+        ),
+    ];
+    for (args, message) in cases {
+        let err = fails(&db, args, 3);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    // Malformed import files: not JSON, another format, a bad entry deep inside.
+    let file = dir.0.join("bad.json");
+    let good: serde_json::Value = serde_json::from_str(&before).unwrap();
+    let mut renamed = good.clone();
+    renamed["people"][0]["person"]["name"] = "Bea".into();
+    let mut deep = renamed.clone();
+    deep["people"][0]["labs"][1]["value"] = (-4.0).into();
+    let mut unknown_field = renamed.clone();
+    unknown_field["people"][0]["vitals"][0]["pulse"] = 60.into();
+    for (text, message) in [
+        ("{\"format\":", "not JSON".to_owned()),
+        ("{\"format\":\"other\"}", "not a vascalc export".to_owned()),
+        (&deep.to_string(), "labs[1]".to_owned()),
+        (
+            &unknown_field.to_string(),
+            "unknown field `pulse`".to_owned(),
+        ),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        let err = fails(&db, &["import", file.to_str().unwrap()], 3);
+        assert!(err.contains(&message), "{err}");
+    }
+    fails(
+        &db,
+        &["import", dir.0.join("missing.json").to_str().unwrap()],
+        3,
+    );
+    assert_eq!(export(&db), before);
+}
+
+#[test]
+fn several_people_in_one_database() {
+    let dir = TempDir::new("people");
+    let db = dir.db();
+    let err = fails(&db, &["profile", "show"], 4);
+    assert!(err.contains("profile create"), "{err}");
+    ok(&db, &["profile", "create", "--name", "Ann"]);
+    ok(&db, &["log", "activity", "endurance", "30"]); // the only person: no --person needed
+    ok(
+        &db,
+        &["profile", "create", "--name", "Bob", "--sex", "male"],
+    );
+    let err = fails(&db, &["log", "activity", "endurance", "30"], 3);
+    assert!(
+        err.contains("--person") && err.contains("Ann, Bob"),
+        "{err}"
+    );
+    ok(
+        &db,
+        &["log", "activity", "strength", "25", "--person", "Bob"],
+    );
+    fails(
+        &db,
+        &["log", "activity", "strength", "25", "--person", "Cy"],
+        4,
+    );
+    fails(&db, &["profile", "create", "--name", "Bob"], 3);
+    let bob: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &["profile", "show", "--person", "Bob", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(bob["person"]["sex"], "male");
+    let all: serde_json::Value = serde_json::from_str(&export(&db)).unwrap();
+    assert_eq!(all["people"][0]["activity"].as_array().unwrap().len(), 1);
+    assert_eq!(all["people"][1]["activity"][0]["kind"], "strength");
+    let people = ok(&db, &["profile", "list"]);
+    assert_eq!(people, "Ann\nBob\n");
+}
+
+#[test]
+fn the_database_defaults_to_the_xdg_data_dir() {
+    let dir = TempDir::new("xdg");
+    let out = Command::new(env!("CARGO_BIN_EXE_vascalc"))
+        .args(["profile", "create", "--name", "Ann"])
+        .env_remove("VASCALC_DB")
+        .env("XDG_DATA_HOME", &dir.0)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.0.join("vascalc").join("vascalc.db").exists());
+    // --db wins over VASCALC_DB.
+    let other = dir.0.join("flag.db");
+    let out = cmd(
+        &dir.0.join("env.db"),
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Ann",
+            "--db",
+            other.to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    assert!(other.exists() && !dir.0.join("env.db").exists());
+}
+
+/// An export document with one person and `n` activity entries.
+fn bulk_export(name: &str, n: usize) -> String {
+    let activity: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "date": format!("20{:02}-{:02}-{:02}", 10 + i % 10, 1 + i % 12, 1 + i % 28),
+                "kind": if i % 3 == 0 { "strength" } else { "endurance" },
+                "minutes": 10 + (i % 50) as u32,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "format": "vascalc-record", "version": 1,
+        "people": [{"person": {"name": name}, "activity": activity}],
+    })
+    .to_string()
+}
+
+#[test]
+fn two_processes_writing_at_once_both_succeed() {
+    let dir = TempDir::new("concurrent");
+    let db = dir.db();
+    ok(&db, &["profile", "create", "--name", "Ann"]);
+    let files: Vec<PathBuf> = ["Bob", "Cy"]
+        .iter()
+        .map(|name| {
+            let f = dir.0.join(format!("{name}.json"));
+            std::fs::write(&f, bulk_export(name, 20_000)).unwrap();
+            f
+        })
+        .collect();
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| {
+            cmd(&db, &["import", f.to_str().unwrap()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    // Meanwhile, small writes from this side.
+    for _ in 0..5 {
+        ok(
+            &db,
+            &["log", "activity", "endurance", "5", "--person", "Ann"],
+        );
+    }
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let all: serde_json::Value = serde_json::from_str(&export(&db)).unwrap();
+    let counts: Vec<usize> = all["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["activity"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(counts, vec![5, 20_000, 20_000]);
+}
+
+#[test]
+fn a_killed_import_loses_nothing_committed_and_leaves_a_sound_database() {
+    let dir = TempDir::new("sigkill");
+    let db = dir.db();
+    fill(&db);
+    let before = export(&db);
+    let file = dir.0.join("bulk.json");
+    std::fs::write(&file, bulk_export("Bulk", 200_000)).unwrap();
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    let wal_before = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let mut child = cmd(&db, &["import", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import is writing (its transaction spills pages to the WAL), then SIGKILL.
+    let start = std::time::Instant::now();
+    let mut killed_mid_write = false;
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        let grown = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > wal_before + 1_000_000;
+        if grown {
+            child.kill().unwrap(); // SIGKILL on Unix
+            killed_mid_write = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let status = child.wait().unwrap();
+    assert!(
+        killed_mid_write && !status.success(),
+        "the import finished before it could be killed"
+    );
+    // Everything committed before is there, the killed import left nothing, the file is sound.
+    assert_eq!(export(&db), before);
+    let conn_check = run(&db, &["profile", "list"]);
+    assert!(conn_check.status.success());
+    assert_eq!(integrity_check(&db), "ok");
+    // And the database takes writes again.
+    ok(
+        &db,
+        &["log", "activity", "endurance", "30", "--person", "Ann"],
+    );
+    eprintln!("killed after {:?}", start.elapsed());
+}
+
+/// `PRAGMA integrity_check` through the store crate (what `vascalc` itself opens).
+fn integrity_check(db: &Path) -> String {
+    let store = vascalc_store::Store::open(db).unwrap();
+    store.integrity_check().unwrap()
+}
