@@ -524,3 +524,37 @@ fn integrity_check(db: &Path) -> String {
     let store = vascalc_store::Store::open(db).unwrap();
     store.integrity_check().unwrap()
 }
+
+#[test]
+fn progress_and_the_clinical_profile_come_from_the_record() {
+    let dir = TempDir::new("progress");
+    let db = dir.db();
+    fill(&db);
+    let p: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &["progress", "--as-of", "2024-02-01", "--format", "json"],
+    ))
+    .unwrap();
+    let c = &p["progression"]["consecutive"][0];
+    assert_eq!(c["from"], "2019-03-04");
+    assert_eq!(c["to"], "2023-03-06");
+    // Hokanson's square-root method: √132.5 − √87 = 2.18, below the 2.5 progression threshold.
+    let d = c["sqrt_difference"].as_f64().unwrap();
+    assert!((d - (132.5f64.sqrt() - 87f64.sqrt())).abs() < 1e-9 && (d - 2.18).abs() < 0.01);
+    assert_eq!(c["sqrt_rule_progression"], false);
+    // Before the first scan there is nothing to show.
+    fails(&db, &["progress", "--as-of", "2019-01-01"], 4);
+    let human = ok(&db, &["progress", "--as-of", "2024-02-01"]);
+    assert!(human.contains("2019-03-04 → 2023-03-06"), "{human}");
+
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["profile", "show", "--format", "json"])).unwrap();
+    let profile = &show["profile"];
+    assert_eq!(profile["sex"], "female");
+    assert_eq!(profile["race"], "black");
+    assert_eq!(profile["ldl_mg_dl"], 131.478);
+    assert_eq!(profile["smoker"], false);
+    assert_eq!(profile["cac_agatston"], 132.5);
+    // BMI from the latest weight and the height: 71.5 / 1.64².
+    assert!((profile["bmi"].as_f64().unwrap() - 71.5 / (1.64f64 * 1.64)).abs() < 1e-9);
+}

@@ -5,12 +5,14 @@
 //! `$XDG_DATA_HOME/vascalc/vascalc.db`. Values are checked here ([`validate`]) before anything is
 //! written, and every write is one transaction, so bad input changes nothing.
 
+mod context;
 mod dates;
 mod exchange;
 mod foods;
 mod labs;
 mod log;
 mod profile;
+mod progress;
 mod scan;
 mod validate;
 
@@ -32,6 +34,8 @@ pub enum RecordCommand {
     Lab(Box<lab_cmd::LabArgs>),
     /// Log food, activity, vital signs, medications and supplements.
     Log(Box<log::LogArgs>),
+    /// Scan history, progression against the expected trajectory, next scan date.
+    Progress(Box<progress::ProgressArgs>),
     /// Export the record as JSON (round-trips through `import`) or CSV.
     Export(Box<exchange::ExportArgs>),
     /// Import a JSON export; all of it or nothing.
@@ -43,6 +47,7 @@ pub fn run(command: RecordCommand) -> CliResult {
         RecordCommand::Profile(args) => profile::run(*args),
         RecordCommand::Lab(args) => lab_cmd::run(*args),
         RecordCommand::Log(args) => log::run(*args),
+        RecordCommand::Progress(args) => progress::run(*args),
         RecordCommand::Export(args) => exchange::export(*args),
         RecordCommand::Import(args) => exchange::import(*args),
     }

@@ -240,6 +240,12 @@ fn list(args: ListArgs) -> CliResult {
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub person: Person,
+    /// The clinical profile vocabulary (`vascalc assess --profile` reads it), when the record
+    /// has a birth date and sex.
+    pub profile: Option<vascalc_clinical::Profile>,
+    /// Why `profile` is absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_unavailable: Option<String>,
     pub age_years: Option<i16>,
     pub smoking: Option<Smoking>,
     pub alcohol: Option<Alcohol>,
@@ -260,13 +266,16 @@ pub fn age_on(birth: Date, on: Date) -> i16 {
 }
 
 pub fn summary(store: &Store, id: PersonId, person: Person, today: Date) -> CliResult<Summary> {
-    let mut labs = store.labs(id).map_err(store_error)?;
+    let record = super::context::load(store, id, person)?;
+    let (profile, profile_unavailable) = match super::context::clinical_profile(&record, today) {
+        Ok(p) => (Some(p), None),
+        Err(why) => (None, Some(why)),
+    };
     // The latest result of each analyte, in catalogue order.
-    labs.reverse();
     let mut latest_labs: Vec<Lab> = Vec::new();
-    for lab in labs {
+    for lab in record.labs.iter().rev() {
         if !latest_labs.iter().any(|l| l.analyte == lab.analyte) {
-            latest_labs.push(lab);
+            latest_labs.push(lab.clone());
         }
     }
     latest_labs.sort_by_key(|l| {
@@ -276,19 +285,21 @@ pub fn summary(store: &Store, id: PersonId, person: Person, today: Date) -> CliR
             .unwrap_or(usize::MAX)
     });
     Ok(Summary {
-        age_years: person.birth_date.map(|b| age_on(b, today)),
-        smoking: store.smoking(id).map_err(store_error)?.pop(),
-        alcohol: store.alcohol(id).map_err(store_error)?.pop(),
-        latest_vitals: latest_vitals(&store.vitals(id).map_err(store_error)?),
+        profile,
+        profile_unavailable,
+        age_years: record.person.birth_date.map(|b| age_on(b, today)),
+        smoking: record.smoking.last().cloned(),
+        alcohol: record.alcohol.last().cloned(),
+        latest_vitals: latest_vitals(&record.vitals),
         latest_labs,
-        current_medications: store
-            .medications(id)
-            .map_err(store_error)?
-            .into_iter()
+        current_medications: record
+            .medications
+            .iter()
             .filter(|m| m.active_on(today))
+            .cloned()
             .collect(),
-        scans: store.scans(id).map_err(store_error)?,
-        person,
+        scans: record.scans,
+        person: record.person,
     })
 }
 

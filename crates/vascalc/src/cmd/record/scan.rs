@@ -91,6 +91,17 @@ pub fn run(args: ScanAddArgs) -> CliResult {
     validate::scan(&scan, today).map_err(invalid)?;
     let mut store = args.db.open()?;
     let (id, person) = args.person.select(&store)?;
+    if store
+        .scans(id)
+        .map_err(store_error)?
+        .iter()
+        .any(|s| s.date == scan.date)
+    {
+        return Err(invalid(format!(
+            "{} already has a scan on {}; one scan per day",
+            person.name, scan.date
+        )));
+    }
     store.add_scan(id, &scan).map_err(store_error)?;
     match args.format {
         Format::Json => print_json(&scan)?,

@@ -361,6 +361,11 @@ pub fn record(r: &PersonRecord, today: Date, known_food: &dyn Fn(&str) -> bool) 
     }
     person(&r.person, today).map_err(|e| format!("person: {e}"))?;
     each(&r.scans, "scans", |x| scan(x, today))?;
+    for (i, s) in r.scans.iter().enumerate() {
+        if r.scans[..i].iter().any(|earlier| earlier.date == s.date) {
+            return Err(format!("scans[{i}]: a second scan on {}", s.date));
+        }
+    }
     each(&r.labs, "labs", |x| lab(x, today))?;
     each(&r.vitals, "vitals", |x| vitals(x, today))?;
     each(&r.activity, "activity", |x| activity(x, today))?;

@@ -1,0 +1,171 @@
+//! From the record to the inputs of the computing crates: the clinical [`Profile`] (the shared
+//! profile vocabulary) as of a date.
+//!
+//! Conventions (also in docs/record.md):
+//! - Each value is the latest one on or before the date; blood pressure is the mean of the
+//!   readings in the 30 days up to the latest reading.
+//! - Medication-derived facts (`statin`, `bp_treated`) come from the courses in the record that
+//!   cover the date: a course not recorded counts as not taken.
+//! - `smoker` is the latest smoking status (`current` → true); absent without one.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use vascalc_clinical::{ArteryScores, Profile, Race, Sex};
+use vascalc_store::{PersonRecord, Scan};
+
+use super::profile::age_on;
+
+/// The record's dates as the clinical crate's dates.
+pub fn clinical_date(d: Date) -> Option<vascalc_clinical::Date> {
+    vascalc_clinical::Date::new(
+        i32::from(d.year()),
+        u8::try_from(d.month()).ok()?,
+        u8::try_from(d.day()).ok()?,
+    )
+}
+
+pub fn sex(r: &PersonRecord) -> Option<Sex> {
+    match r.person.sex.as_deref()? {
+        "female" => Some(Sex::Female),
+        "male" => Some(Sex::Male),
+        _ => None,
+    }
+}
+
+pub fn race(r: &PersonRecord) -> Option<Race> {
+    match r.person.race.as_deref()? {
+        "white" => Some(Race::White),
+        "black" => Some(Race::Black),
+        "chinese" => Some(Race::Chinese),
+        "hispanic" => Some(Race::Hispanic),
+        "other" => Some(Race::Other),
+        _ => None,
+    }
+}
+
+/// The latest value of lab `analyte` on or before `on`.
+pub fn latest_lab(r: &PersonRecord, analyte: &str, on: Date) -> Option<f64> {
+    r.labs
+        .iter()
+        .filter(|l| l.analyte == analyte && l.date <= on)
+        .max_by_key(|l| l.date)
+        .map(|l| l.value)
+}
+
+/// Scans on or before `on`, by date.
+pub fn scans_until(r: &PersonRecord, on: Date) -> Vec<&Scan> {
+    let mut scans: Vec<&Scan> = r.scans.iter().filter(|s| s.date <= on).collect();
+    scans.sort_by_key(|s| s.date);
+    scans
+}
+
+/// Mean systolic pressure over the 30 days up to the latest reading on or before `on`.
+pub fn systolic(r: &PersonRecord, on: Date) -> Option<f64> {
+    let readings: Vec<(Date, f64)> = r
+        .vitals
+        .iter()
+        .filter(|v| v.date <= on)
+        .filter_map(|v| Some((v.date, v.systolic_mm_hg?)))
+        .collect();
+    let last = readings.iter().map(|(d, _)| *d).max()?;
+    let from = last.checked_sub(29.days()).ok()?;
+    let window: Vec<f64> = readings
+        .iter()
+        .filter(|(d, _)| *d >= from)
+        .map(|(_, v)| *v)
+        .collect();
+    Some(window.iter().sum::<f64>() / window.len() as f64)
+}
+
+fn taking(r: &PersonRecord, kind: &str, on: Date) -> bool {
+    r.medications
+        .iter()
+        .any(|m| m.kind == kind && m.active_on(on))
+}
+
+/// The clinical profile as of `on`, or why there is none (birth date and sex are needed).
+pub fn clinical_profile(r: &PersonRecord, on: Date) -> Result<Profile, String> {
+    let (Some(birth), Some(sex)) = (r.person.birth_date, sex(r)) else {
+        return Err(format!(
+            "the profile of {} needs a birth date and sex (`vascalc profile update --birth-date \
+             YYYY-MM-DD --sex female|male`)",
+            r.person.name
+        ));
+    };
+    let mut p = Profile::new(f64::from(age_on(birth, on)), sex);
+    p.race = race(r);
+    p.total_cholesterol_mg_dl = latest_lab(r, "total_cholesterol", on);
+    p.hdl_mg_dl = latest_lab(r, "hdl", on);
+    p.ldl_mg_dl = latest_lab(r, "ldl", on);
+    p.systolic_bp_mm_hg = systolic(r, on);
+    p.bp_treated = Some(taking(r, "antihypertensive", on));
+    p.statin = Some(taking(r, "statin", on));
+    p.smoker = r
+        .smoking
+        .iter()
+        .filter(|s| s.date <= on)
+        .max_by_key(|s| s.date)
+        .map(|s| s.status == "current");
+    p.diabetes = r.person.diabetes;
+    p.family_history_mi = r.person.family_history_mi;
+    let weight = r
+        .vitals
+        .iter()
+        .filter(|v| v.date <= on && v.weight_kg.is_some())
+        .max_by_key(|v| v.date)
+        .and_then(|v| v.weight_kg);
+    p.bmi = match (weight, r.person.height_cm) {
+        (Some(w), Some(h)) => Some(w / (h / 100.0).powi(2)),
+        _ => None,
+    };
+    p.creatinine_mg_dl = latest_lab(r, "creatinine", on);
+    if p.creatinine_mg_dl.is_none() {
+        p.egfr_ml_min_1_73m2 = latest_lab(r, "egfr", on);
+    }
+    p.uacr_mg_g = latest_lab(r, "uacr", on);
+    let scans = scans_until(r, on);
+    if let Some(last) = scans.last() {
+        p.cac_agatston = Some(last.agatston);
+        p.cac_volume_mm3 = last.volume_mm3;
+        let a = &last.per_artery;
+        p.cac_arteries = (!a.is_empty()).then_some(ArteryScores {
+            lm: a.lm,
+            lad: a.lad,
+            lcx: a.lcx,
+            rca: a.rca,
+        });
+    }
+    p.scans = scans
+        .iter()
+        .filter_map(|s| {
+            Some(vascalc_clinical::Scan {
+                date: clinical_date(s.date)?,
+                agatston: s.agatston,
+                volume_mm3: s.volume_mm3,
+            })
+        })
+        .collect();
+    p.validate()
+        .map_err(|e| format!("the record of {} gives {e}", r.person.name))?;
+    Ok(p)
+}
+
+/// Everything recorded about a person but the food log (which plan and progress read by day).
+pub fn load(
+    store: &vascalc_store::Store,
+    id: vascalc_store::PersonId,
+    person: vascalc_store::Person,
+) -> crate::exit::CliResult<PersonRecord> {
+    let e = super::store_error;
+    Ok(PersonRecord {
+        scans: store.scans(id).map_err(e)?,
+        labs: store.labs(id).map_err(e)?,
+        vitals: store.vitals(id).map_err(e)?,
+        activity: store.activity(id, None).map_err(e)?,
+        smoking: store.smoking(id).map_err(e)?,
+        alcohol: store.alcohol(id).map_err(e)?,
+        medications: store.medications(id).map_err(e)?,
+        foods: Vec::new(),
+        person,
+    })
+}

@@ -1,0 +1,178 @@
+//! `vascalc progress`: the scan history with the clinical progression analysis (change per
+//! interval, the change MESA data lead one to expect, the next scan date) beside what the person
+//! did between the scans.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use vascalc_clinical::progression::{Progression, Subject, progression};
+
+use super::{DbArg, PersonArg, context, dates, fmt_num, invalid};
+use crate::exit::{CliError, CliResult};
+use crate::output::{Format, print_json};
+
+#[derive(Debug, clap::Args)]
+pub struct ProgressArgs {
+    /// Compute as of this date [default: today].
+    #[arg(long)]
+    as_of: Option<String>,
+    #[command(flatten)]
+    person: PersonArg,
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// `vascalc progress --format json`.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub person: String,
+    pub as_of: jiff::civil::Date,
+    pub scans: Vec<vascalc_store::Scan>,
+    pub progression: Progression,
+}
+
+pub fn run(args: ProgressArgs) -> CliResult {
+    let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
+    let store = args.db.open()?;
+    let (id, person) = args.person.select(&store)?;
+    let record = context::load(&store, id, person)?;
+    let report = report(&record, as_of)?;
+    match args.format {
+        Format::Json => print_json(&report)?,
+        _ => print!("{}", human(&report)),
+    }
+    Ok(())
+}
+
+pub fn report(record: &vascalc_store::PersonRecord, as_of: jiff::civil::Date) -> CliResult<Report> {
+    let name = &record.person.name;
+    let scans: Vec<vascalc_store::Scan> = context::scans_until(record, as_of)
+        .into_iter()
+        .cloned()
+        .collect();
+    if scans.is_empty() {
+        return Err(CliError::not_found(anyhow::anyhow!(
+            "{name} has no scan on or before {as_of}; add one with `vascalc scan add`"
+        )));
+    }
+    let (Some(birth), Some(sex)) = (record.person.birth_date, context::sex(record)) else {
+        return Err(invalid(format!(
+            "progression needs {name}'s birth date and sex (`vascalc profile update \
+             --birth-date YYYY-MM-DD --sex female|male`)"
+        )));
+    };
+    let last = scans.last().map_or(as_of, |s| s.date);
+    let subject = Subject {
+        age_at_last_scan: f64::from(super::profile::age_on(birth, last)),
+        sex,
+        race: context::race(record),
+        diabetes: record.person.diabetes,
+    };
+    let clinical: Vec<vascalc_clinical::Scan> = scans
+        .iter()
+        .filter_map(|s| {
+            Some(vascalc_clinical::Scan {
+                date: context::clinical_date(s.date)?,
+                agatston: s.agatston,
+                volume_mm3: s.volume_mm3,
+            })
+        })
+        .collect();
+    let progression =
+        progression(&clinical, &subject).map_err(|e| invalid(format!("{name}: {e}")))?;
+    Ok(Report {
+        person: name.clone(),
+        as_of,
+        scans,
+        progression,
+    })
+}
+
+pub fn human(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Progress of {} (as of {})", r.person, r.as_of);
+    let _ = writeln!(
+        s,
+        "  {:<11} {:>9} {:>11} {:>9}  source",
+        "scan", "Agatston", "volume mm³", "mass mg"
+    );
+    for sc in &r.scans {
+        let opt = |v: Option<f64>| v.map(fmt_num).unwrap_or_else(|| "—".into());
+        let _ = writeln!(
+            s,
+            "  {:<11} {:>9} {:>11} {:>9}  {}",
+            sc.date.to_string(),
+            fmt_num(sc.agatston),
+            opt(sc.volume_mm3),
+            opt(sc.mass_mg),
+            sc.source.as_str()
+        );
+    }
+    let p = &r.progression;
+    let pairs: Vec<_> = p
+        .consecutive
+        .iter()
+        .chain(p.first_to_last.iter().filter(|_| p.consecutive.len() > 1))
+        .collect();
+    if !pairs.is_empty() {
+        let _ = writeln!(s, "\n  Change between scans");
+        for c in pairs {
+            let _ = writeln!(
+                s,
+                "  {} → {} ({:.1} y): {} → {} ({:+.1} AU/y{}); √ difference {:.2}{}",
+                c.from,
+                c.to,
+                c.years,
+                fmt_num(c.baseline),
+                fmt_num(c.follow_up),
+                c.annualised_change,
+                c.annualised_percent
+                    .map(|p| format!(", {p:+.1} %/y"))
+                    .unwrap_or_default(),
+                c.sqrt_difference,
+                if c.incident {
+                    ": incident calcium"
+                } else if c.sqrt_rule_progression {
+                    ": progression by the √ method (≥ 2.5)"
+                } else {
+                    ": below the √ progression threshold (2.5)"
+                }
+            );
+            let _ = writeln!(
+                s,
+                "      expected: {} — observed is {} expected",
+                c.expected.description, c.expected.comparison
+            );
+        }
+    }
+    let ns = &p.next_scan;
+    let _ = writeln!(s);
+    match (ns.earliest, ns.latest) {
+        (Some(e), Some(l)) => {
+            let _ = writeln!(s, "  Next scan: between {e} and {l}");
+        }
+        (Some(e), None) => {
+            let _ = writeln!(s, "  Next scan: not before {e}");
+        }
+        _ => {
+            let _ = writeln!(s, "  Next scan: no evidence-based date for this profile");
+        }
+    }
+    for b in &ns.basis {
+        let _ = writeln!(s, "    - {b}");
+    }
+    let mut sources: Vec<&str> = p
+        .consecutive
+        .iter()
+        .flat_map(|c| c.sources.iter().copied())
+        .chain(ns.sources.iter().copied())
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    for src in sources {
+        let _ = writeln!(s, "    source: {src}");
+    }
+    s
+}
