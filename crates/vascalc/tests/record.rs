@@ -558,3 +558,42 @@ fn progress_and_the_clinical_profile_come_from_the_record() {
     // BMI from the latest weight and the height: 71.5 / 1.64².
     assert!((profile["bmi"].as_f64().unwrap() - 71.5 / (1.64f64 * 1.64)).abs() < 1e-9);
 }
+
+#[test]
+fn the_demo_fills_its_own_database_and_never_a_real_one() {
+    let dir = TempDir::new("demo");
+    let demo_db = dir.0.join("demo.db");
+    let real = dir.db();
+    let run_demo = |db: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_vascalc"))
+            .args(["demo", "--db", db.to_str().unwrap()])
+            .env("VASCALC_DB", &real) // ignored by the demo
+            .output()
+            .unwrap()
+    };
+    let out = run_demo(&demo_db);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&demo_db.display().to_string()), "{text}");
+    assert!(
+        text.contains("Risk estimates") && text.contains("Progress of Demo Person"),
+        "{text}"
+    );
+    assert!(!real.exists());
+    // Run again: recreated, not doubled.
+    assert!(run_demo(&demo_db).status.success());
+    let all: serde_json::Value = serde_json::from_str(&export(&demo_db)).unwrap();
+    assert_eq!(all["people"].as_array().unwrap().len(), 1);
+    assert_eq!(all["people"][0]["scans"].as_array().unwrap().len(), 3);
+    // A database with a real person in it is left alone.
+    ok(&real, &["profile", "create", "--name", "Ann"]);
+    let before = export(&real);
+    let out = run_demo(&real);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds a real record"));
+    assert_eq!(export(&real), before);
+}

@@ -7,6 +7,7 @@
 
 mod context;
 mod dates;
+mod demo;
 mod exchange;
 mod foods;
 mod labs;
@@ -36,6 +37,8 @@ pub enum RecordCommand {
     Log(Box<log::LogArgs>),
     /// Scan history, progression against the expected trajectory, next scan date.
     Progress(Box<progress::ProgressArgs>),
+    /// Fill a demo database with a realistic made-up person and show the whole loop.
+    Demo(Box<demo::DemoArgs>),
     /// Export the record as JSON (round-trips through `import`) or CSV.
     Export(Box<exchange::ExportArgs>),
     /// Import a JSON export; all of it or nothing.
@@ -48,6 +51,7 @@ pub fn run(command: RecordCommand) -> CliResult {
         RecordCommand::Lab(args) => lab_cmd::run(*args),
         RecordCommand::Log(args) => log::run(*args),
         RecordCommand::Progress(args) => progress::run(*args),
+        RecordCommand::Demo(args) => demo::run(*args),
         RecordCommand::Export(args) => exchange::export(*args),
         RecordCommand::Import(args) => exchange::import(*args),
     }
