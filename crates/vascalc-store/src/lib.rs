@@ -280,6 +280,27 @@ impl Store {
         self.write(|tx| insert_medication(tx, id, medication))
     }
 
+    /// Adds or replaces one of the person's own foods or recipes.
+    pub fn put_own_food(&mut self, id: PersonId, food: &OwnFood) -> Result<()> {
+        self.write(|tx| insert_own_food(tx, id, food))
+    }
+
+    /// The person's own foods and recipes, by food id.
+    pub fn own_foods(&self, id: PersonId) -> Result<Vec<OwnFood>> {
+        self.query(
+            "SELECT food_id, definition FROM own_food WHERE person_id = ?1 ORDER BY food_id",
+            id,
+            |r| {
+                let text: String = r.get(1)?;
+                Ok(OwnFood {
+                    food_id: r.get(0)?,
+                    definition: serde_json::from_str(&text)
+                        .map_err(|e| corrupt(1, e.to_string()))?,
+                })
+            },
+        )
+    }
+
     /// Adds food-log entries, all in one transaction.
     pub fn add_foods(&mut self, id: PersonId, foods: &[FoodEntry]) -> Result<()> {
         self.write(|tx| insert_foods(tx, id, foods))
@@ -490,6 +511,7 @@ impl Store {
             smoking: self.smoking(id)?,
             alcohol: self.alcohol(id)?,
             medications: self.medications(id)?,
+            own_foods: self.own_foods(id)?,
             foods: self.foods(id, None)?,
         })
     }
@@ -558,6 +580,9 @@ fn insert_record(tx: &Connection, record: &PersonRecord) -> Result<()> {
     }
     for medication in &record.medications {
         insert_medication(tx, id, medication)?;
+    }
+    for food in &record.own_foods {
+        insert_own_food(tx, id, food)?;
     }
     insert_foods(tx, id, &record.foods)
 }
@@ -687,6 +712,15 @@ fn insert_medication(tx: &Connection, id: PersonId, m: &Medication) -> Result<()
             m.start.to_string(),
             m.end.map(|d| d.to_string())
         ],
+    )?;
+    Ok(())
+}
+
+fn insert_own_food(tx: &Connection, id: PersonId, food: &OwnFood) -> Result<()> {
+    tx.execute(
+        "INSERT INTO own_food (person_id, food_id, definition) VALUES (?1, ?2, ?3)
+         ON CONFLICT (person_id, food_id) DO UPDATE SET definition = excluded.definition",
+        params![id.0, food.food_id, food.definition.to_string()],
     )?;
     Ok(())
 }

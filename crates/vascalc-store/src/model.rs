@@ -207,6 +207,15 @@ pub struct FoodEntry {
     pub portion: Option<String>,
 }
 
+/// A food or recipe of the person's own: `food_id` is `user:<id>` or `recipe:<id>`, and
+/// `definition` the vascalc-nutrition `UserFood` or `Recipe` it was defined by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnFood {
+    pub food_id: String,
+    pub definition: serde_json::Value,
+}
+
 /// Everything the record holds about one person; the unit of export and import.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -227,6 +236,8 @@ pub struct PersonRecord {
     #[serde(default)]
     pub medications: Vec<Medication>,
     #[serde(default)]
+    pub own_foods: Vec<OwnFood>,
+    #[serde(default)]
     pub foods: Vec<FoodEntry>,
 }
 
@@ -241,6 +252,7 @@ impl PersonRecord {
             smoking: Vec::new(),
             alcohol: Vec::new(),
             medications: Vec::new(),
+            own_foods: Vec::new(),
             foods: Vec::new(),
         }
     }

@@ -94,6 +94,17 @@ CREATE TABLE food_log (
 );
 CREATE INDEX food_log_person_date ON food_log(person_id, date);
 "#,
+    // v2: the person's own foods and recipes (vascalc-nutrition's `UserFood` / `Recipe` as JSON),
+    // which the food log may name as `user:<id>` / `recipe:<id>`.
+    r#"
+CREATE TABLE own_food (
+    id         INTEGER PRIMARY KEY,
+    person_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    food_id    TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    UNIQUE (person_id, food_id)
+);
+"#,
 ];
 
 /// The schema version this build writes.

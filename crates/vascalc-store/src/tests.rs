@@ -75,6 +75,10 @@ fn sample_record(name: &str) -> PersonRecord {
             start: date(2023, 2, 1),
             end: None,
         }],
+        own_foods: vec![OwnFood {
+            food_id: "user:natto".into(),
+            definition: serde_json::json!({"id":"natto","name":"Natto","per_100g":{"menaquinone7_ug":939.0}}),
+        }],
         foods: vec![
             FoodEntry {
                 date: date(2024, 1, 10),
@@ -246,10 +250,19 @@ INSERT INTO food_log (person_id, date, food_id, grams, portion)
     VALUES (1, '2024-01-10', 'sr28:11457', 85, '1 cup');
 "#;
 
+/// Rows as the v2 schema holds them.
+const V2_ROWS: &str = r#"
+INSERT INTO own_food (person_id, food_id, definition)
+    VALUES (1, 'user:natto', '{"id":"natto","name":"Natto","per_100g":{"menaquinone7_ug":939.0}}');
+"#;
+
 /// Data written at each earlier schema version (index = version) and survives every upgrade.
 fn fill(conn: &Connection, version: u32) {
     if version >= 1 {
         conn.execute_batch(V1_ROWS).unwrap();
+    }
+    if version >= 2 {
+        conn.execute_batch(V2_ROWS).unwrap();
     }
 }
 
@@ -281,6 +294,14 @@ fn migrations_from_every_earlier_version_keep_the_data() {
             assert_eq!(record.alcohol[0].drinks_per_week, 3.0);
             assert_eq!(record.medications[0].dose, Some(180.0));
             assert_eq!(record.foods[0].portion.as_deref(), Some("1 cup"));
+            if version >= 2 {
+                assert_eq!(
+                    record.own_foods[0].definition["per_100g"]["menaquinone7_ug"],
+                    939.0
+                );
+            } else {
+                assert!(record.own_foods.is_empty());
+            }
         }
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -69,6 +69,11 @@ pub fn import(args: ImportArgs) -> CliResult {
     let today = dates::today();
     let table = foods::Foods::load();
     for (i, record) in doc.people.iter().enumerate() {
+        if !record.own_foods.is_empty() {
+            return Err(invalid(format!(
+                "{name}: people[{i}]: own foods need the food table, which this build lacks"
+            )));
+        }
         validate::record(record, today, &|id| table.known(id))
             .map_err(|e| invalid(format!("{name}: people[{i}] ({}): {e}", record.person.name)))?;
     }
