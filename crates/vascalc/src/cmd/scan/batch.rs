@@ -6,5 +6,7 @@ use crate::exit::{CliError, CliResult};
 pub struct BatchArgs {}
 
 pub fn run(_args: BatchArgs) -> CliResult {
-    Err(CliError::not_found(anyhow::anyhow!("`vascalc scan batch` is not built yet")))
+    Err(CliError::not_found(anyhow::anyhow!(
+        "`vascalc scan batch` is not built yet"
+    )))
 }
