@@ -335,7 +335,7 @@ mod tests {
         assert_eq!(ds(-0.0), "0");
         assert_eq!(ds(3.0), "3");
         assert_eq!(ds(-31.0039999999), "-31.004");
-        assert!(ds(-12345.678_912_345).len() <= 16);
+        assert!(ds(-12_345.678_912_345).len() <= 16);
         assert!(ds(1.0e12 / 3.0).len() <= 16);
     }
 
