@@ -1,10 +1,409 @@
-//! `vascalc scan score`.
+//! `vascalc scan score`: Agatston, volume and mass per lesion and artery from CT DICOM series.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, anyhow};
+use vascalc_ct::{
+    Calibration, ConventionName, Region, Roi, ScanResult, ScoreOptions, SeriesScore, score,
+};
+use vascalc_dicom::{LoadedSeries, SeriesFilter, load_series};
 
 use crate::exit::{CliError, CliResult};
+use crate::output::{Format, print_json};
+
+/// The arguments, boxed so that the command enum stays small.
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    args: Box<Args>,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct ScoreArgs {}
+struct Args {
+    /// DICOM folders (searched recursively) and files.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Score only this SeriesInstanceUID.
+    #[arg(long, value_name = "UID")]
+    series: Option<String>,
+    /// Scoring rules: classic (Agatston 1990; default), or a peer's choices: qurai, deepcac, ai-cac.
+    #[arg(long, default_value = "classic", value_parser = parse_convention)]
+    convention: ConventionName,
+    /// Mass calibration factor in mg per (mm³·HU); without it mass is absent.
+    #[arg(long, value_name = "F", conflicts_with = "ha_rod")]
+    calibration: Option<f64>,
+    /// Measure the calibration in the scan: hydroxyapatite rod as X,Y,Z,R[,L] (patient mm; a
+    /// cylinder of radius R and length L, default 10 mm, along the slice normal).
+    #[arg(long, value_name = "X,Y,Z,R[,L]", value_parser = parse_rod, requires = "water_rod")]
+    ha_rod: Option<Region>,
+    /// The water rod for `--ha-rod`, as X,Y,Z,R[,L].
+    #[arg(long, value_name = "X,Y,Z,R[,L]", value_parser = parse_rod, requires = "ha_rod")]
+    water_rod: Option<Region>,
+    /// Hydroxyapatite density of the `--ha-rod`, mg/cm³.
+    #[arg(long, value_name = "MG_CM3", default_value_t = 200.0)]
+    ha_density: f64,
+    /// A region naming an artery: NAME=sphere:X,Y,Z,R (patient mm). Repeatable.
+    #[arg(long = "roi", value_name = "NAME=sphere:X,Y,Z,R", value_parser = parse_roi)]
+    rois: Vec<Roi>,
+    /// Drop lesions outside every region.
+    #[arg(long)]
+    only_rois: bool,
+    /// Lesion id → artery file: JSON object {"3":"LAD"} or lines "3,LAD".
+    #[arg(long, value_name = "FILE")]
+    assign: Option<PathBuf>,
+    /// Adjust threshold and weight bins to the scan's kVp (Gräni 2018 table; opt-in).
+    #[arg(long)]
+    kv_adjusted_threshold: bool,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
 
-pub fn run(_args: ScoreArgs) -> CliResult {
-    Err(CliError::not_found(anyhow::anyhow!("`vascalc scan score` is not built yet")))
+fn parse_convention(s: &str) -> Result<ConventionName, String> {
+    ConventionName::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = ConventionName::ALL.iter().map(|c| c.as_str()).collect();
+        format!(
+            "unknown convention {s:?}; choose one of {}",
+            names.join(", ")
+        )
+    })
+}
+
+fn numbers(s: &str, what: &str) -> Result<Vec<f64>, String> {
+    s.split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("{what}: {v:?} is not a number"))
+        })
+        .collect()
+}
+
+fn parse_roi(s: &str) -> Result<Roi, String> {
+    let (name, spec) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected NAME=sphere:X,Y,Z,R"))?;
+    let coords = spec
+        .strip_prefix("sphere:")
+        .ok_or_else(|| format!("{s:?}: only sphere regions are supported (NAME=sphere:X,Y,Z,R)"))?;
+    let v = numbers(coords, s)?;
+    match v.as_slice() {
+        [x, y, z, r] if *r > 0.0 && !name.trim().is_empty() => Ok(Roi {
+            name: vascalc_ct::canonical_artery(name),
+            region: Region::Sphere {
+                center_mm: [*x, *y, *z],
+                radius_mm: *r,
+            },
+        }),
+        _ => Err(format!(
+            "{s:?}: expected a name and four numbers X,Y,Z,R with R > 0"
+        )),
+    }
+}
+
+fn parse_rod(s: &str) -> Result<Region, String> {
+    let v = numbers(s, s)?;
+    let (c, r, l) = match v.as_slice() {
+        [x, y, z, r] => ([*x, *y, *z], *r, 10.0),
+        [x, y, z, r, l] => ([*x, *y, *z], *r, *l),
+        _ => return Err(format!("{s:?}: expected X,Y,Z,R or X,Y,Z,R,L")),
+    };
+    if r <= 0.0 || l <= 0.0 {
+        return Err(format!("{s:?}: radius and length must be positive"));
+    }
+    Ok(Region::Cylinder {
+        center_mm: c,
+        radius_mm: r,
+        half_length_mm: l / 2.0,
+    })
+}
+
+/// Reads an assignment file: a JSON object of id → name, or lines `id,name` (`#` comments).
+fn read_assignments(path: &PathBuf) -> CliResult<BTreeMap<u32, String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the assignment file", path.display()))
+        .map_err(CliError::invalid_input)?;
+    let bad = |why: String| CliError::invalid_input(anyhow!("{}: {why}", path.display()));
+    if text.trim_start().starts_with('{') {
+        let map: BTreeMap<String, String> = serde_json::from_str(&text)
+            .map_err(|e| bad(format!("not a JSON object of lesion id to artery: {e}")))?;
+        return map
+            .into_iter()
+            .map(|(k, v)| {
+                k.trim()
+                    .parse::<u32>()
+                    .map(|id| (id, v))
+                    .map_err(|_| bad(format!("lesion id {k:?} is not a whole number")))
+            })
+            .collect();
+    }
+    let mut map = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.eq_ignore_ascii_case("id,artery") {
+            continue;
+        }
+        let (id, name) = line
+            .split_once([',', '\t'])
+            .ok_or_else(|| bad(format!("line {}: expected \"id,artery\"", n + 1)))?;
+        let id = id.trim().parse::<u32>().map_err(|_| {
+            bad(format!(
+                "line {}: lesion id {id:?} is not a whole number",
+                n + 1
+            ))
+        })?;
+        map.insert(id, name.trim().to_string());
+    }
+    Ok(map)
+}
+
+fn dicom_error(e: vascalc_dicom::Error) -> CliError {
+    if e.is_nothing_found() {
+        CliError::not_found(e)
+    } else {
+        CliError::invalid_input(e)
+    }
+}
+
+pub fn run(args: ScoreArgs) -> CliResult {
+    let args = *args.args;
+    let filter = SeriesFilter {
+        series_uid: args.series.clone(),
+    };
+    let series = load_series(&args.paths, &filter).map_err(dicom_error)?;
+    let mut options = ScoreOptions {
+        convention: args.convention.convention(),
+        kv_adjusted_threshold: args.kv_adjusted_threshold,
+        calibration: args
+            .calibration
+            .map(Calibration::given)
+            .transpose()
+            .map_err(CliError::invalid_input)?,
+        rois: args.rois.clone(),
+        labels: None,
+        only_rois: args.only_rois,
+        assignments: match &args.assign {
+            Some(path) => read_assignments(path)?,
+            None => BTreeMap::new(),
+        },
+    };
+    let mut result = ScanResult::default();
+    for s in &series {
+        if let (Some(ha), Some(water)) = (&args.ha_rod, &args.water_rod) {
+            let c = Calibration::from_rods(&s.volume, ha, water, args.ha_density)
+                .with_context(|| format!("series {}: calibration rods", s.series_uid))
+                .map_err(CliError::invalid_input)?;
+            options.calibration = Some(c);
+        }
+        let scored = score(&s.volume, &s.acquisition, &options)
+            .with_context(|| series_context(s))
+            .map_err(CliError::invalid_input)?;
+        result.series.push(scored);
+    }
+    match args.format {
+        Format::Json => print_json(&result)?,
+        Format::Csv => print_csv(&result)?,
+        Format::Human => print_human(&result)?,
+    }
+    Ok(())
+}
+
+fn series_context(s: &LoadedSeries) -> String {
+    format!(
+        "series {} ({})",
+        s.series_uid,
+        s.files
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    )
+}
+
+fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map_or_else(|| "-".to_string(), |v| format!("{v:.digits$}"))
+}
+
+fn print_csv(result: &ScanResult) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(
+        out,
+        "series_instance_uid,lesion_id,label,first_slice,last_slice,x_mm,y_mm,z_mm,area_mm2,voxels,peak_hu,mean_hu,agatston,volume_mm3,mass_mg,relative_mass_hu_mm3"
+    )?;
+    for s in &result.series {
+        let uid = s.acquisition.series_instance_uid.as_deref().unwrap_or("");
+        for l in &s.lesions {
+            writeln!(
+                out,
+                "{uid},{},{},{},{},{:.2},{:.2},{:.2},{:.3},{},{:.1},{:.1},{:.3},{:.3},{},{:.1}",
+                l.id,
+                csv_field(l.label.as_deref().unwrap_or("")),
+                l.slices[0],
+                l.slices[1],
+                l.centroid_mm[0],
+                l.centroid_mm[1],
+                l.centroid_mm[2],
+                l.area_mm2,
+                l.voxels,
+                l.peak_hu,
+                l.mean_hu,
+                l.agatston,
+                l.volume_mm3,
+                l.mass_mg.map_or_else(String::new, |m| format!("{m:.3}")),
+                l.relative_mass_hu_mm3,
+            )?;
+        }
+    }
+    out.flush()
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+const MAX_LESIONS_SHOWN: usize = 25;
+
+fn print_human(result: &ScanResult) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for s in &result.series {
+        print_series(&mut out, s)?;
+    }
+    out.flush()
+}
+
+fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
+    let a = &s.acquisition;
+    let c = &s.conventions;
+    writeln!(
+        out,
+        "Series {} — {}",
+        a.series_instance_uid.as_deref().unwrap_or("?"),
+        a.series_description.as_deref().unwrap_or("no description")
+    )?;
+    writeln!(
+        out,
+        "  {} {} · {} kVp · kernel {} · {} slices · thickness {} mm · increment {} mm · pixel {} mm · study date {}",
+        a.manufacturer.as_deref().unwrap_or("?"),
+        a.model.as_deref().unwrap_or("?"),
+        opt(a.kvp, 0),
+        a.kernel.as_deref().unwrap_or("?"),
+        a.slices.map_or("?".into(), |n| n.to_string()),
+        opt(a.slice_thickness_mm, 2),
+        opt(a.increment_mm, 3),
+        a.pixel_spacing_mm
+            .map_or("?".into(), |p| format!("{:.3}×{:.3}", p[0], p[1])),
+        a.study_date.as_deref().unwrap_or("?"),
+    )?;
+    let t = &s.totals;
+    writeln!(
+        out,
+        "  Agatston {:.1} · volume {:.1} mm³ · mass {} · {} lesion(s) · CAC-DRS {}",
+        t.agatston,
+        t.volume_mm3,
+        t.mass_mg.map_or(
+            "not calibrated (relative mass in JSON)".into(),
+            |m| format!("{m:.2} mg")
+        ),
+        t.lesions,
+        s.cac_drs,
+    )?;
+    writeln!(
+        out,
+        "  convention {}: ≥{} HU, {:?}, min size {:?}, depth {:.3} mm/3 mm — {}",
+        c.convention.name.as_str(),
+        c.convention.threshold_hu,
+        c.convention.connectivity,
+        c.convention.min_size,
+        c.depth_mm,
+        c.convention.source
+    )?;
+    if let Some(cal) = &c.calibration {
+        writeln!(
+            out,
+            "  mass calibration {:.4e} mg/(mm³·HU) ({:?})",
+            cal.mg_per_mm3_hu, cal.source
+        )?;
+    }
+    writeln!(
+        out,
+        "  CAC-DRS per Hecht HS et al. 2018, doi:10.1016/j.jcct.2018.03.008"
+    )?;
+    if !s.per_artery.is_empty() {
+        writeln!(
+            out,
+            "  {:<10} {:>10} {:>12} {:>10} {:>8}",
+            "artery", "Agatston", "volume mm³", "mass mg", "lesions"
+        )?;
+        for (name, t) in &s.per_artery {
+            writeln!(
+                out,
+                "  {:<10} {:>10.1} {:>12.1} {:>10} {:>8}",
+                name,
+                t.agatston,
+                t.volume_mm3,
+                opt(t.mass_mg, 2),
+                t.lesions
+            )?;
+        }
+    }
+    if !s.lesions.is_empty() {
+        writeln!(
+            out,
+            "  {:>4} {:<8} {:>7} {:>24} {:>8} {:>6} {:>6} {:>9} {:>9} {:>8}",
+            "id",
+            "label",
+            "slices",
+            "centroid mm (x,y,z)",
+            "area mm²",
+            "peak",
+            "mean",
+            "Agatston",
+            "vol mm³",
+            "mass mg"
+        )?;
+        let mut shown: Vec<_> = s.lesions.iter().collect();
+        shown.sort_by(|a, b| b.agatston.total_cmp(&a.agatston));
+        for l in shown.iter().take(MAX_LESIONS_SHOWN) {
+            writeln!(
+                out,
+                "  {:>4} {:<8} {:>7} {:>24} {:>8.1} {:>6.0} {:>6.0} {:>9.1} {:>9.1} {:>8}",
+                l.id,
+                l.label.as_deref().unwrap_or("-"),
+                format!("{}-{}", l.slices[0], l.slices[1]),
+                format!(
+                    "{:.1},{:.1},{:.1}",
+                    l.centroid_mm[0], l.centroid_mm[1], l.centroid_mm[2]
+                ),
+                l.area_mm2,
+                l.peak_hu,
+                l.mean_hu,
+                l.agatston,
+                l.volume_mm3,
+                opt(l.mass_mg, 2),
+            )?;
+        }
+        if s.lesions.len() > MAX_LESIONS_SHOWN {
+            writeln!(
+                out,
+                "  … {} more lesion(s): --format csv lists them all",
+                s.lesions.len() - MAX_LESIONS_SHOWN
+            )?;
+        }
+    }
+    for f in &s.flags {
+        writeln!(out, "  ! {}", f.message)?;
+    }
+    writeln!(
+        out,
+        "  vascalc informs; it does not prescribe. Discuss results with a clinician."
+    )?;
+    writeln!(out)
 }

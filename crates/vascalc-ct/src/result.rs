@@ -1,0 +1,118 @@
+//! The serialised result vocabulary of a scan (`vascalc scan score --format json`).
+//!
+//! ```json
+//! {"series":[{"totals":{"agatston":…,"volume_mm3":…,"mass_mg":…|null,…},
+//!   "per_artery":{"LAD":{…}}, "cac_drs":"A2/N3", "lesions":[…], "flags":[…],
+//!   "acquisition":{…}, "conventions":{…}}]}
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::calibration::Calibration;
+use crate::convention::Convention;
+use crate::flags::Flag;
+
+/// Everything `scan score` found, one entry per scored series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ScanResult {
+    pub series: Vec<SeriesScore>,
+}
+
+/// The scores of one CT series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesScore {
+    pub totals: Totals,
+    /// Totals per artery (LM, LAD, LCX, RCA or any region name); empty without regions, labels
+    /// or assignments.
+    pub per_artery: BTreeMap<String, Totals>,
+    /// CAC-DRS category: "A0"…"A3", with "/N1"…"/N4" when lesions are assigned to arteries.
+    pub cac_drs: String,
+    pub lesions: Vec<Lesion>,
+    pub flags: Vec<Flag>,
+    pub acquisition: Acquisition,
+    pub conventions: Conventions,
+}
+
+/// Summed scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Totals {
+    pub agatston: f64,
+    pub volume_mm3: f64,
+    /// Calibrated calcium (hydroxyapatite) mass; `null` without a calibration factor.
+    pub mass_mg: Option<f64>,
+    /// Uncalibrated "relative mass": mean HU × volume, in HU·mm³ (comparable only within a
+    /// scanner and protocol).
+    pub relative_mass_hu_mm3: f64,
+    pub lesions: usize,
+}
+
+/// One calcified lesion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lesion {
+    /// Stable id: lesions are numbered from 1 in the raster order of their first voxel
+    /// (slice, row, column), before any region filter, so an assignment file keeps its meaning.
+    pub id: u32,
+    /// Artery or region name, if assigned.
+    pub label: Option<String>,
+    /// First and last slice index (0-based, in ascending position along the slice normal).
+    pub slices: [u32; 2],
+    /// Centroid in patient coordinates (DICOM LPS), mm.
+    pub centroid_mm: [f64; 3],
+    /// Summed in-plane area over the lesion's slices, mm².
+    pub area_mm2: f64,
+    pub voxels: u64,
+    pub peak_hu: f64,
+    pub mean_hu: f64,
+    pub agatston: f64,
+    pub volume_mm3: f64,
+    pub mass_mg: Option<f64>,
+    pub relative_mass_hu_mm3: f64,
+}
+
+/// Acquisition facts recorded with every result (from DICOM; all optional).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Acquisition {
+    pub modality: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub kvp: Option<f64>,
+    pub kernel: Option<String>,
+    pub slice_thickness_mm: Option<f64>,
+    /// Measured from ImagePositionPatient along the slice normal (median gap).
+    pub increment_mm: Option<f64>,
+    /// (row spacing, column spacing) = DICOM PixelSpacing.
+    pub pixel_spacing_mm: Option<[f64; 2]>,
+    pub rows: Option<u32>,
+    pub columns: Option<u32>,
+    pub slices: Option<u32>,
+    pub study_instance_uid: Option<String>,
+    pub series_instance_uid: Option<String>,
+    pub study_date: Option<String>,
+    pub series_description: Option<String>,
+    pub transfer_syntax: Option<String>,
+    /// LossyImageCompression (0028,2110) = "01" or a lossy transfer syntax.
+    pub lossy_compression: bool,
+    /// ContrastBolusAgent (0018,0010), when present and not empty.
+    pub contrast_agent: Option<String>,
+    /// RescaleType (0028,1054), when present.
+    pub rescale_type: Option<String>,
+    /// GantryDetectorTilt (0018,1120), degrees.
+    pub gantry_tilt_deg: Option<f64>,
+    /// Files read for this series.
+    pub files: Option<u32>,
+}
+
+/// The rules and constants behind the numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conventions {
+    pub convention: Convention,
+    /// The increment used as voxel depth and for the ×depth/3 mm normalisation.
+    pub depth_mm: f64,
+    pub pixel_area_mm2: f64,
+    pub calibration: Option<Calibration>,
+    pub mass: String,
+    pub artery_assignment: String,
+    pub cac_drs: String,
+}

@@ -1,0 +1,333 @@
+//! From a HU volume to lesions, totals, arteries, CAC-DRS and flags.
+
+use std::collections::BTreeMap;
+
+use crate::calibration::Calibration;
+use crate::convention::{Convention, Depth, MinSize, WeightFrom};
+use crate::flags::{Flag, FlagCode, acquisition_flags};
+use crate::label::{self, Component, Run};
+use crate::regions::{LabelVolume, Roi, canonical_artery};
+use crate::result::{Acquisition, Conventions, Lesion, SeriesScore, Totals};
+use crate::volume::{Volume, VolumeError};
+
+/// What to score and how.
+#[derive(Debug, Clone, Default)]
+pub struct ScoreOptions {
+    /// The rules (default: classic Agatston).
+    pub convention: Convention,
+    /// Adjust threshold and weight bins to the scan's kVp with the Gräni table (opt-in).
+    pub kv_adjusted_threshold: bool,
+    /// Mass calibration; without it mass is `None` and only relative mass is given.
+    pub calibration: Option<Calibration>,
+    /// Named regions; a lesion takes the name of the region holding most of its voxels
+    /// (regions are tried in order; the first containing a voxel wins for that voxel).
+    pub rois: Vec<Roi>,
+    /// A label volume, consulted for voxels outside every ROI.
+    pub labels: Option<LabelVolume>,
+    /// Drop lesions that end up without a label.
+    pub only_rois: bool,
+    /// Lesion id → artery, overriding regions and labels (a reviewer's corrections).
+    pub assignments: BTreeMap<u32, String>,
+}
+
+/// Why a volume cannot be scored.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScoreError {
+    #[error(transparent)]
+    Volume(#[from] VolumeError),
+}
+
+const MASS_NOTE: &str = "mass_mg = calibration factor (mg per mm3.HU) x mean HU of the lesion voxels x volume (McCollough CH et al. Radiology 2007;243(2):527-538, doi:10.1148/radiol.2432050808); relative_mass_hu_mm3 = mean HU x volume, uncalibrated";
+const ASSIGNMENT_NOTE: &str = "a lesion takes the region or label holding most of its voxels (none if most voxels lie outside all); an assignment file overrides by lesion id";
+const CAC_DRS_NOTE: &str = "CAC-DRS: A0 = 0, A1 = 1-99, A2 = 100-299, A3 >= 300 Agatston; N = number of LM, LAD, LCX, RCA with calcium (Hecht HS et al. J Cardiovasc Comput Tomogr 2018;12(3):185-191, doi:10.1016/j.jcct.2018.03.008); N only when lesions are assigned to arteries";
+
+/// Scores one series. The one-call entry point of the crate.
+pub fn score(
+    volume: &Volume,
+    acquisition: &Acquisition,
+    options: &ScoreOptions,
+) -> Result<SeriesScore, ScoreError> {
+    volume.validate()?;
+    let geometry = &volume.geometry;
+    let mut flags = acquisition_flags(acquisition, geometry);
+    let mut convention = options.convention.clone();
+    if options.kv_adjusted_threshold {
+        if let Some(kvp) = acquisition.kvp {
+            if convention.adjust_for_kv(kvp) {
+                flags.push(Flag::new(
+                    FlagCode::KvAdjustedThreshold,
+                    format!(
+                        "threshold {} HU and weight bins {:?} adjusted for {kvp} kVp (Grani 2018)",
+                        convention.threshold_hu, convention.weight_bounds_hu
+                    ),
+                ));
+            }
+        }
+    }
+    let increment = geometry.increment_mm().ok_or(VolumeError::SingleSlice)?;
+    let depth = match convention.depth {
+        Depth::Increment => increment,
+        Depth::IncrementRounded3 => (increment * 1000.0).round() / 1000.0,
+        Depth::SliceThickness => match geometry
+            .slice_thickness_mm
+            .or(acquisition.slice_thickness_mm)
+            .filter(|t| t.is_finite() && *t > 0.0)
+        {
+            Some(t) => t,
+            None => {
+                flags.push(Flag::new(
+                    FlagCode::NoSliceThickness,
+                    "the convention scales by SliceThickness, which is absent; the measured increment was used",
+                ));
+                increment
+            }
+        },
+    };
+    let pixel_area = geometry.pixel_area_mm2();
+    let voxel_volume = pixel_area * depth;
+    let z_factor = depth / 3.0;
+
+    let (runs, components) = label::components(
+        volume,
+        convention.threshold_hu as f32,
+        convention.connectivity,
+    );
+    let factor = options.calibration.as_ref().map(|c| c.mg_per_mm3_hu);
+    let labelling = !options.rois.is_empty() || options.labels.is_some();
+    let mut lesions = Vec::new();
+    for comp in &components {
+        let voxels: u64 = comp.fragments.iter().map(|f| f.voxels).sum();
+        let keep = match convention.min_size {
+            MinSize::AreaMm2(a) => comp
+                .fragments
+                .iter()
+                .any(|f| f.voxels as f64 * pixel_area >= a - 1e-9),
+            MinSize::VolumeMm3(v) => voxels as f64 * voxel_volume >= v - 1e-9,
+            MinSize::Voxels(n) => voxels >= u64::from(n),
+            MinSize::None => true,
+        };
+        if !keep {
+            continue;
+        }
+        let id = lesions.len() as u32 + 1;
+        let mut lesion = measure(
+            comp,
+            volume,
+            &convention,
+            pixel_area,
+            voxel_volume,
+            z_factor,
+            factor,
+        );
+        lesion.id = id;
+        if labelling {
+            lesion.label = vote(comp, &runs, volume, &options.rois, options.labels.as_ref());
+        }
+        lesions.push(lesion);
+    }
+    for lesion in &mut lesions {
+        if let Some(name) = options.assignments.get(&lesion.id) {
+            lesion.label = Some(canonical_artery(name));
+        }
+    }
+    if options.only_rois {
+        lesions.retain(|l| l.label.is_some());
+    }
+
+    let totals = sum(lesions.iter(), factor.is_some());
+    let mut per_artery: BTreeMap<String, Totals> = BTreeMap::new();
+    for l in &lesions {
+        if let Some(name) = &l.label {
+            per_artery
+                .entry(name.clone())
+                .or_insert_with(|| sum(std::iter::empty(), factor.is_some()))
+                .add(l);
+        }
+    }
+    let assigned = labelling || !options.assignments.is_empty();
+    let cac_drs = cac_drs(totals.agatston, assigned.then_some(&per_artery));
+
+    Ok(SeriesScore {
+        totals,
+        per_artery,
+        cac_drs,
+        lesions,
+        flags,
+        acquisition: acquisition.clone(),
+        conventions: Conventions {
+            convention,
+            depth_mm: depth,
+            pixel_area_mm2: pixel_area,
+            calibration: options.calibration.clone(),
+            mass: MASS_NOTE.into(),
+            artery_assignment: ASSIGNMENT_NOTE.into(),
+            cac_drs: CAC_DRS_NOTE.into(),
+        },
+    })
+}
+
+fn measure(
+    comp: &Component,
+    volume: &Volume,
+    convention: &Convention,
+    pixel_area: f64,
+    voxel_volume: f64,
+    z_factor: f64,
+    factor: Option<f64>,
+) -> Lesion {
+    let g = &volume.geometry;
+    let voxels: u64 = comp.fragments.iter().map(|f| f.voxels).sum();
+    let sum_hu: f64 = comp.fragments.iter().map(|f| f.sum_hu).sum();
+    let peak = comp
+        .fragments
+        .iter()
+        .map(|f| f.peak)
+        .fold(f32::MIN, f32::max);
+    let agatston = match convention.weight_from {
+        WeightFrom::SlicePeak => comp
+            .fragments
+            .iter()
+            .map(|f| f.voxels as f64 * pixel_area * f64::from(convention.weight(f64::from(f.peak))))
+            .sum::<f64>(),
+        WeightFrom::LesionPeak => {
+            voxels as f64 * pixel_area * f64::from(convention.weight(f64::from(peak)))
+        }
+    } * z_factor;
+    let mut centroid = [0.0f64; 3];
+    for f in &comp.fragments {
+        let n = f.voxels as f64;
+        if let Some(p) = g.patient_point(f.sum_i / n, f.sum_j / n, f.k as usize) {
+            for (c, v) in centroid.iter_mut().zip(p) {
+                *c += v * n;
+            }
+        }
+    }
+    centroid.iter_mut().for_each(|c| *c /= voxels as f64);
+    let volume_mm3 = voxels as f64 * voxel_volume;
+    let mean_hu = sum_hu / voxels as f64;
+    let first = comp.fragments.first().map_or(0, |f| f.k);
+    let last = comp.fragments.last().map_or(0, |f| f.k);
+    Lesion {
+        id: 0,
+        label: None,
+        slices: [first, last],
+        centroid_mm: centroid,
+        area_mm2: voxels as f64 * pixel_area,
+        voxels,
+        peak_hu: f64::from(peak),
+        mean_hu,
+        agatston,
+        volume_mm3,
+        mass_mg: factor.map(|c| c * mean_hu * volume_mm3),
+        relative_mass_hu_mm3: mean_hu * volume_mm3,
+    }
+}
+
+/// The label held by most of the component's voxels (counting "no label" as a candidate).
+fn vote(
+    comp: &Component,
+    runs: &[Run],
+    volume: &Volume,
+    rois: &[Roi],
+    labels: Option<&LabelVolume>,
+) -> Option<String> {
+    let g = &volume.geometry;
+    let mut counts: BTreeMap<Option<String>, u64> = BTreeMap::new();
+    let normal_check = |p: [f64; 3]| -> Option<String> {
+        if let Some(roi) = rois.iter().find(|r| r.region.contains_point(p, g)) {
+            return Some(canonical_artery(&roi.name));
+        }
+        let lv = labels?;
+        let value = lv.label_at(p);
+        (value != 0).then(|| canonical_artery(&lv.name(value)))
+    };
+    for &r in &comp.runs {
+        let Some(run) = runs.get(r as usize) else {
+            continue;
+        };
+        for i in run.start..run.end {
+            if let Some(p) = g.patient_point(f64::from(i), f64::from(run.j), run.k as usize) {
+                *counts.entry(normal_check(p)).or_default() += 1;
+            }
+        }
+    }
+    // Most voxels wins; ties go to a named label over none, then alphabetical order.
+    counts
+        .into_iter()
+        .max_by(|(a, x), (b, y)| x.cmp(y).then(a.is_some().cmp(&b.is_some())).then(b.cmp(a)))
+        .and_then(|(label, _)| label)
+}
+
+fn sum<'a>(lesions: impl Iterator<Item = &'a Lesion>, calibrated: bool) -> Totals {
+    let mut t = Totals {
+        mass_mg: calibrated.then_some(0.0),
+        ..Totals::default()
+    };
+    lesions.for_each(|l| t.add(l));
+    t
+}
+
+impl Totals {
+    fn add(&mut self, l: &Lesion) {
+        self.agatston += l.agatston;
+        self.volume_mm3 += l.volume_mm3;
+        self.relative_mass_hu_mm3 += l.relative_mass_hu_mm3;
+        if let (Some(m), Some(lm)) = (self.mass_mg.as_mut(), l.mass_mg) {
+            *m += lm;
+        }
+        self.lesions += 1;
+    }
+}
+
+/// The four coronary arteries counted by CAC-DRS's N.
+pub const CORONARY_ARTERIES: [&str; 4] = ["LM", "LAD", "LCX", "RCA"];
+
+/// CAC-DRS category from the total Agatston score and, when lesions were assigned to arteries,
+/// the vessel count (Hecht HS et al. 2018, doi:10.1016/j.jcct.2018.03.008).
+pub fn cac_drs(total_agatston: f64, per_artery: Option<&BTreeMap<String, Totals>>) -> String {
+    let a = if total_agatston <= 0.0 {
+        0
+    } else if total_agatston < 100.0 {
+        1
+    } else if total_agatston < 300.0 {
+        2
+    } else {
+        3
+    };
+    let n = per_artery.map(|m| {
+        CORONARY_ARTERIES
+            .iter()
+            .filter(|name| m.get(**name).is_some_and(|t| t.agatston > 0.0))
+            .count()
+    });
+    match n {
+        Some(n) if a > 0 && n > 0 => format!("A{a}/N{n}"),
+        _ => format!("A{a}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cac_drs_categories() {
+        assert_eq!(cac_drs(0.0, None), "A0");
+        assert_eq!(cac_drs(0.5, None), "A1");
+        assert_eq!(cac_drs(99.9, None), "A1");
+        assert_eq!(cac_drs(100.0, None), "A2");
+        assert_eq!(cac_drs(299.0, None), "A2");
+        assert_eq!(cac_drs(300.0, None), "A3");
+        let t = |a| Totals {
+            agatston: a,
+            ..Totals::default()
+        };
+        let m = BTreeMap::from([
+            ("LAD".to_string(), t(50.0)),
+            ("RCA".to_string(), t(10.0)),
+            ("LCX".to_string(), t(0.0)),
+            ("Aorta".to_string(), t(500.0)),
+        ]);
+        assert_eq!(cac_drs(560.0, Some(&m)), "A3/N2");
+    }
+}

@@ -1,0 +1,419 @@
+//! Reading CT DICOM series into HU volumes for `vascalc-ct`.
+//!
+//! # Use
+//!
+//! ```no_run
+//! use vascalc_dicom::{SeriesFilter, load_series};
+//! use vascalc_ct::{ScoreOptions, score};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let series = load_series(&["path/to/dicom/folder".into()], &SeriesFilter::default())?;
+//! for s in &series {
+//!     let result = score(&s.volume, &s.acquisition, &ScoreOptions::default())?;
+//!     println!("{}: Agatston {:.1}", s.series_uid, result.totals.agatston);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! What [`load_series`] does:
+//! * discovery: folders are searched recursively, files are taken as given; files that do not
+//!   start like DICOM (no `DICM` at byte 128) are skipped inside folders but are an error when
+//!   named explicitly;
+//! * grouping by SeriesInstanceUID (and rows, columns, orientation), skipping DICOMDIRs, dose
+//!   reports and other SRs, secondary captures, localizers, colour images and non-CT modalities
+//!   (the reasons are kept in [`Error::NoSeries`] when nothing is left);
+//! * geometry: slices sorted by ImagePositionPatient projected on the slice normal (never by
+//!   InstanceNumber or file name); identical copies of a slice (same SOP instance) read once;
+//! * HU from RescaleSlope/Intercept of each slice (each frame for enhanced CT); pixel padding
+//!   (PixelPaddingValue, with PixelPaddingRangeLimit) becomes NaN;
+//! * pixel data in any transfer syntax the build decodes: uncompressed (implicit/explicit VR),
+//!   deflate, RLE, JPEG lossless/baseline (pure Rust), JPEG 2000 (feature `codec-j2k`, default,
+//!   OpenJPEG built with the C compiler) and JPEG-LS (feature `codec-jpegls`, CharLS, needs
+//!   cmake);
+//! * Enhanced CT Image Storage (multi-frame) with positions from the per-frame functional groups.
+//!
+//! Every error names the file and the problem ([`Error`]).
+
+mod header;
+mod pixels;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use vascalc_ct::{Acquisition, Geometry, Volume};
+
+pub use header::{CT_IMAGE_STORAGE, ENHANCED_CT_IMAGE_STORAGE, FrameInfo, Header, read_header};
+pub use pixels::{DecodedImage, decode_file};
+
+/// Errors, each naming the file (or series) and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a DICOM file (no \"DICM\" marker after the 128-byte preamble)", path.display())]
+    NotDicom { path: PathBuf },
+    #[error("{}: cannot parse as DICOM ({message}); the file may be truncated or corrupt", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("{}: required tag {tag} is missing", path.display())]
+    MissingTag { path: PathBuf, tag: &'static str },
+    #[error("{}: {problem}", path.display())]
+    Invalid { path: PathBuf, problem: String },
+    #[error(
+        "{}: pixel data holds {found} bytes but {rows} rows × {columns} columns × {frames} frame(s) × {bits} bits need {expected}",
+        path.display()
+    )]
+    PixelLength {
+        path: PathBuf,
+        found: usize,
+        expected: usize,
+        rows: usize,
+        columns: usize,
+        frames: usize,
+        bits: u16,
+    },
+    #[error("{}: cannot decode pixel data in transfer syntax {transfer_syntax}: {message}", path.display())]
+    Decode {
+        path: PathBuf,
+        transfer_syntax: String,
+        message: String,
+    },
+    #[error("no files found in {}", list(paths))]
+    NoFiles { paths: Vec<PathBuf> },
+    #[error("no CT image series found in {} ({} file(s) skipped: {})", list(paths), skipped.len(), summary(skipped))]
+    NoSeries {
+        paths: Vec<PathBuf>,
+        skipped: Vec<Skipped>,
+    },
+    #[error("series {uid} not found; series present: {}", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
+    SeriesNotFound { uid: String, available: Vec<String> },
+    #[error("series {uid}: {problem} (first file: {})", path.display())]
+    Series {
+        uid: String,
+        path: PathBuf,
+        problem: String,
+    },
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn summary(skipped: &[Skipped]) -> String {
+    let shown: Vec<String> = skipped
+        .iter()
+        .take(3)
+        .map(|(p, why)| format!("{}: {why}", p.display()))
+        .collect();
+    let more = skipped.len().saturating_sub(3);
+    if more > 0 {
+        format!("{}; and {more} more", shown.join("; "))
+    } else {
+        shown.join("; ")
+    }
+}
+
+impl Error {
+    pub(crate) fn read(path: &Path, e: dicom_object::ReadError) -> Self {
+        if let Ok(false) = has_dicm_magic(path) {
+            return Error::NotDicom {
+                path: path.to_path_buf(),
+            };
+        }
+        Error::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }
+    }
+
+    /// Whether the error is about the input data (exit code "invalid input") rather than
+    /// about finding something to work on.
+    pub fn is_nothing_found(&self) -> bool {
+        matches!(
+            self,
+            Error::NoFiles { .. } | Error::NoSeries { .. } | Error::SeriesNotFound { .. }
+        )
+    }
+}
+
+/// A file left out, with the reason.
+pub type Skipped = (PathBuf, String);
+
+/// Which series to load.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesFilter {
+    /// Only this SeriesInstanceUID.
+    pub series_uid: Option<String>,
+}
+
+/// A series ready to score.
+#[derive(Debug, Clone)]
+pub struct LoadedSeries {
+    pub series_uid: String,
+    pub volume: Volume,
+    pub acquisition: Acquisition,
+    /// Files in slice order (a multi-frame file appears once).
+    pub files: Vec<PathBuf>,
+}
+
+fn has_dicm_magic(path: &Path) -> std::io::Result<bool> {
+    let mut buf = [0u8; 132];
+    let mut f = std::fs::File::open(path)?;
+    let mut read = 0;
+    while read < buf.len() {
+        let n = f.read(&mut buf[read..])?;
+        if n == 0 {
+            return Ok(false);
+        }
+        read += n;
+    }
+    Ok(&buf[128..132] == b"DICM")
+}
+
+/// Files to consider: folders recursively (sorted, hidden entries skipped), files as given.
+/// Returns (DICOM candidates, skipped with reasons). An explicitly named file that is not DICOM
+/// is an error.
+pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skipped>), Error> {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            walk(path, &mut files, &mut skipped)?;
+        } else {
+            match has_dicm_magic(path) {
+                Ok(true) => files.push(path.clone()),
+                Ok(false) => return Err(Error::NotDicom { path: path.clone() }),
+                Err(source) => {
+                    return Err(Error::Io {
+                        path: path.clone(),
+                        source,
+                    });
+                }
+            }
+        }
+    }
+    if files.is_empty() && skipped.is_empty() {
+        return Err(Error::NoFiles {
+            paths: paths.to_vec(),
+        });
+    }
+    Ok((files, skipped))
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_none_or(|n| !n.starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, files, skipped)?;
+        } else if p.is_file() {
+            match has_dicm_magic(&p) {
+                Ok(true) => files.push(p),
+                Ok(false) => skipped.push((p, "not DICOM".into())),
+                Err(e) => skipped.push((p, format!("unreadable: {e}"))),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Finds, groups, decodes and stacks every axial CT series under `paths` (or only the one
+/// `filter` names). Series come back ordered by SeriesInstanceUID.
+pub fn load_series(paths: &[PathBuf], filter: &SeriesFilter) -> Result<Vec<LoadedSeries>, Error> {
+    let (files, mut skipped) = discover(paths)?;
+    let headers: Vec<Header> = files
+        .par_iter()
+        .map(|p| read_header(p))
+        .collect::<Result<_, _>>()?;
+    let mut groups: BTreeMap<(String, u32, u32, [i64; 6]), Vec<Header>> = BTreeMap::new();
+    for h in headers {
+        if let Some(why) = h.skip_reason() {
+            skipped.push((h.path.clone(), why));
+            continue;
+        }
+        if let Some(tag) = h.missing {
+            return Err(Error::MissingTag { path: h.path, tag });
+        }
+        let Some(uid) = h.series_uid.clone() else {
+            return Err(Error::MissingTag {
+                path: h.path,
+                tag: "SeriesInstanceUID (0020,000E)",
+            });
+        };
+        let iop = h
+            .orientation
+            .unwrap_or_default()
+            .map(|v| (v * 1e4).round() as i64);
+        let key = (uid, h.rows.unwrap_or(0), h.columns.unwrap_or(0), iop);
+        groups.entry(key).or_default().push(h);
+    }
+    let available: Vec<String> = groups.keys().map(|k| k.0.clone()).collect();
+    if let Some(uid) = &filter.series_uid {
+        groups.retain(|k, _| &k.0 == uid);
+        if groups.is_empty() {
+            return Err(Error::SeriesNotFound {
+                uid: uid.clone(),
+                available,
+            });
+        }
+    }
+    if groups.is_empty() {
+        return Err(Error::NoSeries {
+            paths: paths.to_vec(),
+            skipped,
+        });
+    }
+    groups
+        .into_iter()
+        .map(|((uid, ..), headers)| assemble(uid, headers))
+        .collect()
+}
+
+/// Stacks the images of one series (headers already grouped) into a volume.
+pub fn assemble(uid: String, mut headers: Vec<Header>) -> Result<LoadedSeries, Error> {
+    // Identical copies of the same instance are read once.
+    headers.sort_by(|a, b| a.sop_instance_uid.cmp(&b.sop_instance_uid));
+    headers
+        .dedup_by(|a, b| a.sop_instance_uid.is_some() && a.sop_instance_uid == b.sop_instance_uid);
+    let images: Vec<DecodedImage> = headers
+        .par_iter()
+        .map(|h| decode_file(&h.path))
+        .collect::<Result<_, _>>()?;
+    let first = images
+        .first()
+        .map(|i| &i.header)
+        .ok_or_else(|| Error::Series {
+            uid: uid.clone(),
+            path: PathBuf::new(),
+            problem: "no images".into(),
+        })?;
+    let (Some(iop), Some(spacing), Some(rows), Some(cols)) = (
+        first.orientation,
+        first.pixel_spacing,
+        first.rows,
+        first.columns,
+    ) else {
+        return Err(Error::MissingTag {
+            path: first.path.clone(),
+            tag: "ImageOrientationPatient / PixelSpacing / Rows / Columns",
+        });
+    };
+    let mut geometry = Geometry {
+        row_spacing_mm: spacing[0],
+        column_spacing_mm: spacing[1],
+        row_direction: [iop[0], iop[1], iop[2]],
+        column_direction: [iop[3], iop[4], iop[5]],
+        positions: Vec::new(),
+        slice_thickness_mm: first.slice_thickness,
+    };
+    let normal = geometry.normal();
+    // (location along normal, image index, frame index)
+    let mut frames: Vec<(f64, usize, usize)> = Vec::new();
+    for (n, img) in images.iter().enumerate() {
+        if img.header.frame_info.len() != img.header.frames as usize {
+            return Err(Error::MissingTag {
+                path: img.header.path.clone(),
+                tag: img
+                    .header
+                    .missing
+                    .unwrap_or("ImagePositionPatient (0020,0032)"),
+            });
+        }
+        for (f, info) in img.header.frame_info.iter().enumerate() {
+            let p = info.position;
+            frames.push((p[0] * normal[0] + p[1] * normal[1] + p[2] * normal[2], n, f));
+        }
+    }
+    frames.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some(w) = frames.windows(2).find(|w| (w[1].0 - w[0].0).abs() < 1e-3) {
+        let (a, b) = (&images[w[0].1].header.path, &images[w[1].1].header.path);
+        return Err(Error::Series {
+            uid,
+            path: a.clone(),
+            problem: format!(
+                "two different slices at the same position {:.3} mm along the normal ({} and {}); the folder may mix acquisitions: pick one with --series or separate the files",
+                w[0].0,
+                a.display(),
+                b.display()
+            ),
+        });
+    }
+    let n = rows as usize * cols as usize;
+    let mut hu = Vec::with_capacity(n * frames.len());
+    let mut files = Vec::new();
+    for &(_, i, f) in &frames {
+        let img = &images[i];
+        let before = hu.len();
+        img.hu_frame(f, &mut hu);
+        if hu.len() != before + n {
+            return Err(Error::Invalid {
+                path: img.header.path.clone(),
+                problem: "frame size differs from the rest of the series".into(),
+            });
+        }
+        geometry.positions.push(img.header.frame_info[f].position);
+        if files.last() != Some(&img.header.path) {
+            files.push(img.header.path.clone());
+        }
+    }
+    let slices = frames.len();
+    let acquisition = Acquisition {
+        modality: first.modality.clone(),
+        manufacturer: first.manufacturer.clone(),
+        model: first.model.clone(),
+        kvp: first.kvp,
+        kernel: first.kernel.clone(),
+        slice_thickness_mm: first.slice_thickness,
+        increment_mm: geometry.increment_mm(),
+        pixel_spacing_mm: Some(spacing),
+        rows: Some(rows),
+        columns: Some(cols),
+        slices: Some(slices as u32),
+        study_instance_uid: first.study_uid.clone(),
+        series_instance_uid: Some(uid.clone()),
+        study_date: first.study_date.clone(),
+        series_description: first.series_description.clone(),
+        transfer_syntax: Some(first.transfer_syntax.clone()),
+        lossy_compression: images.iter().any(|i| i.header.lossy),
+        contrast_agent: first.contrast_agent.clone(),
+        rescale_type: first.rescale_type.clone(),
+        gantry_tilt_deg: first.gantry_tilt,
+        files: Some(images.len() as u32),
+    };
+    Ok(LoadedSeries {
+        series_uid: uid,
+        volume: Volume {
+            columns: cols as usize,
+            rows: rows as usize,
+            slices,
+            hu,
+            geometry,
+        },
+        acquisition,
+        files,
+    })
+}

@@ -1,0 +1,453 @@
+//! End-to-end tests of `vascalc scan score`: the binary on real and synthetic DICOM, output
+//! formats, regions and assignments, and every kind of bad input with its exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use dicom_core::{DataElement, PrimitiveValue, VR, dicom_value};
+use dicom_dictionary_std::{tags, uids};
+use dicom_object::{FileMetaTableBuilder, InMemDicomObject};
+
+fn vascalc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vascalc"))
+        .args(args)
+        .output()
+        .expect("vascalc runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("scan_score")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// How to spoil a synthetic slice.
+#[derive(Clone, Copy, PartialEq)]
+enum Spoil {
+    None,
+    NoPosition,
+    ShortPixels,
+    Modality,
+}
+
+const N: usize = 32;
+const PIXEL_MM: f64 = 0.5;
+
+/// One 32×32 CT slice at z, explicit VR LE, intercept −1024; `lesion` pixels at 450 HU.
+fn write_slice(path: &Path, series: &str, z: f64, index: usize, lesion: bool, spoil: Spoil) {
+    let mut stored = vec![1024i16 + 40; N * N]; // 40 HU background
+    if lesion {
+        for j in 10..14 {
+            for i in 10..14 {
+                stored[j * N + i] = 1024 + 450;
+            }
+        }
+    }
+    let mut bytes: Vec<u8> = stored.iter().flat_map(|v| v.to_le_bytes()).collect();
+    if spoil == Spoil::ShortPixels {
+        bytes.truncate(bytes.len() / 2);
+    }
+    let sop = format!("{series}.{index}");
+    let s = |v: &str| PrimitiveValue::from(v);
+    let mut obj = InMemDicomObject::from_element_iter([
+        DataElement::new(tags::SOP_CLASS_UID, VR::UI, s(uids::CT_IMAGE_STORAGE)),
+        DataElement::new(tags::SOP_INSTANCE_UID, VR::UI, s(&sop)),
+        DataElement::new(tags::STUDY_DATE, VR::DA, s("20250101")),
+        DataElement::new(
+            tags::MODALITY,
+            VR::CS,
+            s(if spoil == Spoil::Modality { "MR" } else { "CT" }),
+        ),
+        DataElement::new(tags::MANUFACTURER, VR::LO, s("vascalc-test")),
+        DataElement::new(tags::KVP, VR::DS, s("120")),
+        DataElement::new(tags::SLICE_THICKNESS, VR::DS, s("3")),
+        DataElement::new(
+            tags::STUDY_INSTANCE_UID,
+            VR::UI,
+            s("1.2.826.0.1.3680043.9.7.1"),
+        ),
+        DataElement::new(tags::SERIES_INSTANCE_UID, VR::UI, s(series)),
+        DataElement::new(
+            tags::IMAGE_ORIENTATION_PATIENT,
+            VR::DS,
+            dicom_value!(
+                Strs,
+                [
+                    "1".to_string(),
+                    "0".to_string(),
+                    "0".to_string(),
+                    "0".to_string(),
+                    "1".to_string(),
+                    "0".to_string()
+                ]
+            ),
+        ),
+        DataElement::new(tags::SAMPLES_PER_PIXEL, VR::US, PrimitiveValue::from(1u16)),
+        DataElement::new(tags::PHOTOMETRIC_INTERPRETATION, VR::CS, s("MONOCHROME2")),
+        DataElement::new(tags::ROWS, VR::US, PrimitiveValue::from(N as u16)),
+        DataElement::new(tags::COLUMNS, VR::US, PrimitiveValue::from(N as u16)),
+        DataElement::new(
+            tags::PIXEL_SPACING,
+            VR::DS,
+            dicom_value!(Strs, [PIXEL_MM.to_string(), PIXEL_MM.to_string()]),
+        ),
+        DataElement::new(tags::BITS_ALLOCATED, VR::US, PrimitiveValue::from(16u16)),
+        DataElement::new(tags::BITS_STORED, VR::US, PrimitiveValue::from(16u16)),
+        DataElement::new(tags::HIGH_BIT, VR::US, PrimitiveValue::from(15u16)),
+        DataElement::new(
+            tags::PIXEL_REPRESENTATION,
+            VR::US,
+            PrimitiveValue::from(1u16),
+        ),
+        DataElement::new(tags::RESCALE_INTERCEPT, VR::DS, s("-1024")),
+        DataElement::new(tags::RESCALE_SLOPE, VR::DS, s("1")),
+        DataElement::new(tags::PIXEL_DATA, VR::OW, PrimitiveValue::from(bytes)),
+    ]);
+    if spoil != Spoil::NoPosition {
+        obj.put(DataElement::new(
+            tags::IMAGE_POSITION_PATIENT,
+            VR::DS,
+            dicom_value!(Strs, ["-8".to_string(), "-8".to_string(), format!("{z}")]),
+        ));
+    }
+    obj.with_meta(
+        FileMetaTableBuilder::new()
+            .transfer_syntax(uids::EXPLICIT_VR_LITTLE_ENDIAN)
+            .media_storage_sop_class_uid(uids::CT_IMAGE_STORAGE)
+            .media_storage_sop_instance_uid(&sop),
+    )
+    .expect("meta")
+    .write_to_file(path)
+    .expect("write slice");
+}
+
+const SERIES: &str = "1.2.826.0.1.3680043.9.7.2";
+
+/// Five 3 mm slices; a 2 × 2 mm (16-pixel, 4 mm²) lesion at 450 HU on slices 1 and 2.
+/// Classic Agatston: 2 slices × 4 mm² × weight 4 × 3/3 = 32. File names run against z.
+fn synthetic_series(name: &str, spoil_first: Spoil) -> PathBuf {
+    let dir = fresh_dir(name);
+    for k in 0..5 {
+        let spoil = if k == 0 { spoil_first } else { Spoil::None };
+        let file = dir.join(format!("img{:02}", 9 - k));
+        write_slice(
+            &file,
+            SERIES,
+            100.0 + 3.0 * k as f64,
+            k,
+            (1..=2).contains(&k),
+            spoil,
+        );
+    }
+    dir
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        stderr(o)
+    );
+    serde_json::from_str(&stdout(o)).expect("one JSON document")
+}
+
+#[test]
+fn synthetic_series_scores_known_agatston_in_every_format() {
+    let dir = synthetic_series("known", Spoil::None);
+    let d = dir.to_str().expect("utf8");
+    let v = json(&vascalc(&["scan", "score", d, "--format", "json"]));
+    let s = &v["series"][0];
+    assert_eq!(s["totals"]["agatston"], 32.0);
+    assert_eq!(s["totals"]["volume_mm3"], 2.0 * 16.0 * 0.25 * 3.0);
+    assert!(
+        s["totals"]["mass_mg"].is_null(),
+        "no calibration: mass absent"
+    );
+    assert_eq!(s["totals"]["lesions"], 2);
+    assert_eq!(s["cac_drs"], "A1");
+    assert_eq!(s["acquisition"]["increment_mm"], 3.0);
+    assert_eq!(s["conventions"]["convention"]["name"], "classic");
+    assert_eq!(s["lesions"][0]["peak_hu"], 450.0);
+    assert_eq!(s["lesions"][0]["slices"], serde_json::json!([1, 1]));
+    assert_eq!(s["flags"], serde_json::json!([]));
+
+    let human = vascalc(&["scan", "score", d]);
+    assert!(human.status.success());
+    assert!(
+        stdout(&human).contains("Agatston 32.0"),
+        "{}",
+        stdout(&human)
+    );
+
+    let csv = stdout(&vascalc(&["scan", "score", d, "--format", "csv"]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("series_instance_uid,lesion_id,label"));
+    assert!(lines[1].starts_with(&format!("{SERIES},1,,1,1,")));
+
+    // Mass: 0.001 mg/(mm³·HU) × 450 HU × 24 mm³ (32 voxels of 0.25 mm² × 3 mm) = 10.8 mg.
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        d,
+        "--calibration",
+        "0.001",
+        "--format",
+        "json",
+    ]));
+    let mass = v["series"][0]["totals"]["mass_mg"].as_f64().expect("mass");
+    assert!((mass - 10.8).abs() < 1e-9, "{mass}");
+}
+
+#[test]
+fn regions_assignments_and_conventions() {
+    let dir = synthetic_series("regions", Spoil::None);
+    let d = dir.to_str().expect("utf8");
+    // The lesion's centre: columns/rows 10..14 → x = y = −8 + 11.5 × 0.5 = −2.25; z = 104.5.
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        d,
+        "--roi",
+        "lad=sphere:-2.25,-2.25,104.5,5",
+        "--format",
+        "json",
+    ]));
+    let s = &v["series"][0];
+    assert_eq!(s["per_artery"]["LAD"]["agatston"], 32.0);
+    assert_eq!(s["cac_drs"], "A1/N1");
+    assert_eq!(s["lesions"][0]["label"], "LAD");
+
+    // A region elsewhere and --only-rois: nothing left.
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        d,
+        "--roi",
+        "RCA=sphere:50,50,50,3",
+        "--only-rois",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["series"][0]["totals"]["agatston"], 0.0);
+    assert_eq!(v["series"][0]["cac_drs"], "A0");
+
+    // A reviewer moves lesion 2 to the RCA.
+    let assign = dir.join("assign.csv");
+    std::fs::write(&assign, "id,artery\n2,rca\n").expect("write");
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        d,
+        "--roi",
+        "LAD=sphere:-2.25,-2.25,104.5,5",
+        "--assign",
+        assign.to_str().expect("utf8"),
+        "--format",
+        "json",
+    ]));
+    let s = &v["series"][0];
+    assert_eq!(s["per_artery"]["LAD"]["agatston"], 16.0);
+    assert_eq!(s["per_artery"]["RCA"]["agatston"], 16.0);
+    assert_eq!(s["cac_drs"], "A1/N2");
+
+    // AI-CAC conventions: one 3D lesion, weight from its peak, × SliceThickness/3.
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        d,
+        "--convention",
+        "ai-cac",
+        "--format",
+        "json",
+    ]));
+    let s = &v["series"][0];
+    assert_eq!(s["totals"]["lesions"], 1);
+    assert_eq!(s["totals"]["agatston"], 32.0);
+}
+
+#[test]
+fn real_phantom_json_and_csv() {
+    let Some(dir) = vascalc_testdata::require("ct/qrm-canon-large-rep1") else {
+        return;
+    };
+    let d = dir.to_str().expect("utf8");
+    let v = json(&vascalc(&["scan", "score", d, "--format", "json"]));
+    let s = &v["series"][0];
+    assert_eq!(v["series"].as_array().map(Vec::len), Some(1));
+    assert_eq!(s["acquisition"]["kvp"], 120.0);
+    assert_eq!(s["acquisition"]["kernel"], "FC12");
+    assert_eq!(s["acquisition"]["slices"], 47);
+    assert_eq!(s["acquisition"]["increment_mm"], 3.0);
+    assert!(s["totals"]["mass_mg"].is_null());
+    let lesions = s["lesions"].as_array().expect("lesions").len();
+    assert!(lesions > 100, "phantom bone, rods and inserts: {lesions}");
+    let csv = stdout(&vascalc(&["scan", "score", d, "--format", "csv"]));
+    assert_eq!(csv.lines().count(), lesions + 1);
+    // The 800 mg/cm³ 5 mm insert (found by vascalc-dicom's real_data test) as a region:
+    // Agatston 402.9 vs the owners' 396.3 (MolloiLab/CAC-stanford-data agatston.csv).
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        d,
+        "--roi",
+        "HA800=sphere:-40.6,1.5,600.8,7",
+        "--only-rois",
+        "--calibration",
+        "0.0007222519504066924",
+        "--format",
+        "json",
+    ]));
+    let t = &v["series"][0]["per_artery"]["HA800"];
+    let ag = t["agatston"].as_f64().expect("agatston");
+    assert!((ag - 396.271616).abs() / 396.271616 < 0.05, "{ag}");
+    let mass = t["mass_mg"].as_f64().expect("mass");
+    assert!(
+        (mass - 94.32684671276573).abs() / 94.32684671276573 < 0.05,
+        "{mass}"
+    );
+}
+
+fn assert_fails(o: &Output, code: i32, needles: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "stderr: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{n:?} missing from: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn bad_inputs_name_the_file_and_exit_with_documented_codes() {
+    // Not DICOM, named explicitly: invalid input (3).
+    let dir = fresh_dir("bad");
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "this is not DICOM").expect("write");
+    assert_fails(
+        &vascalc(&["scan", "score", text.to_str().expect("p")]),
+        3,
+        &["notes.txt", "not a DICOM file"],
+    );
+
+    // A folder with only non-DICOM files: nothing to work on (4), with the reason.
+    assert_fails(
+        &vascalc(&["scan", "score", dir.to_str().expect("p")]),
+        4,
+        &["no CT image series", "not DICOM"],
+    );
+
+    // Empty folder: 4.
+    let empty = fresh_dir("empty");
+    assert_fails(
+        &vascalc(&["scan", "score", empty.to_str().expect("p")]),
+        4,
+        &["no files found"],
+    );
+
+    // Missing path: 3.
+    assert_fails(
+        &vascalc(&["scan", "score", "/no/such/path"]),
+        3,
+        &["/no/such/path"],
+    );
+
+    // Truncated file: 3, naming it.
+    let good = synthetic_series("truncated", Spoil::None);
+    let victim = good.join("img09");
+    let bytes = std::fs::read(&victim).expect("read");
+    std::fs::write(&victim, &bytes[..bytes.len() / 3]).expect("truncate");
+    assert_fails(
+        &vascalc(&["scan", "score", good.to_str().expect("p")]),
+        3,
+        &["img09"],
+    );
+
+    // Pixel data shorter than Rows × Columns × 2: 3.
+    let short = synthetic_series("short", Spoil::ShortPixels);
+    assert_fails(
+        &vascalc(&["scan", "score", short.to_str().expect("p")]),
+        3,
+        &["img09", "pixel data holds"],
+    );
+
+    // Missing ImagePositionPatient: 3.
+    let nopos = synthetic_series("nopos", Spoil::NoPosition);
+    assert_fails(
+        &vascalc(&["scan", "score", nopos.to_str().expect("p")]),
+        3,
+        &["img09", "ImagePositionPatient"],
+    );
+
+    // Non-CT data only: 4, saying why it was skipped.
+    let mr = fresh_dir("mr");
+    write_slice(&mr.join("mr1"), SERIES, 0.0, 0, false, Spoil::Modality);
+    assert_fails(
+        &vascalc(&["scan", "score", mr.to_str().expect("p")]),
+        4,
+        &["mr1", "modality MR"],
+    );
+
+    // A single slice: 3.
+    let one = fresh_dir("one");
+    write_slice(&one.join("only"), SERIES, 0.0, 0, true, Spoil::None);
+    assert_fails(
+        &vascalc(&["scan", "score", one.to_str().expect("p")]),
+        3,
+        &["only one slice"],
+    );
+
+    // Unknown series: 4, listing what is there.
+    let ok = synthetic_series("series", Spoil::None);
+    assert_fails(
+        &vascalc(&[
+            "scan",
+            "score",
+            ok.to_str().expect("p"),
+            "--series",
+            "9.9.9",
+        ]),
+        4,
+        &["9.9.9", SERIES],
+    );
+
+    // Usage errors: 2.
+    let o = vascalc(&[
+        "scan",
+        "score",
+        ok.to_str().expect("p"),
+        "--convention",
+        "magic",
+    ]);
+    assert_fails(&o, 2, &["unknown convention"]);
+    let o = vascalc(&[
+        "scan",
+        "score",
+        ok.to_str().expect("p"),
+        "--roi",
+        "LAD=cube:1,2,3",
+    ]);
+    assert_fails(&o, 2, &["sphere"]);
+    // A bad assignment file: 3.
+    let bad_assign = ok.join("assign.json");
+    std::fs::write(&bad_assign, "{\"x\": \"LAD\"}").expect("write");
+    let o = vascalc(&[
+        "scan",
+        "score",
+        ok.to_str().expect("p"),
+        "--assign",
+        bad_assign.to_str().expect("p"),
+    ]);
+    assert_fails(&o, 3, &["assign.json", "lesion id"]);
+}
