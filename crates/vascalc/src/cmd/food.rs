@@ -1,10 +1,302 @@
-//! `vascalc food`.
+//! `vascalc food`: search the shipped food table, show a food's nutrients with their sources,
+//! and detect phosphate additives in ingredient text. See `docs/food.md`.
+
+use std::fmt::Write as _;
+
+use anyhow::anyhow;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use vascalc_nutrition::{
+    AdditiveKind, Food, FoodTable, Nutrient, PhosphateAdditive, Provenance, SearchHit, Serving,
+    detect_phosphate_additives, format_value, has_inorganic_phosphate,
+};
 
 use crate::exit::{CliError, CliResult};
+use crate::output::{Format, print_json};
 
-#[derive(Debug, clap::Args)]
-pub struct FoodArgs {}
+#[derive(Debug, Args)]
+pub struct FoodArgs {
+    #[command(subcommand)]
+    command: FoodCommand,
+}
 
-pub fn run(_args: FoodArgs) -> CliResult {
-    Err(CliError::not_found(anyhow::anyhow!("`vascalc food` is not built yet")))
+#[derive(Debug, Subcommand)]
+enum FoodCommand {
+    /// Ranked, typo-tolerant search over food names ("natto", "chedar", "spinach raw").
+    Search {
+        /// What to look for.
+        query: String,
+        /// How many results to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// A food's nutrients per 100 g (or per portion) with the source of every value.
+    Show {
+        /// A food id: ndb:01009, fdc:…, ciqual:…, lit:… (an SR number alone works too).
+        id: String,
+        /// A household portion such as "1 cup", "2 tbsp", "1 large", "3 oz".
+        #[arg(long, conflicts_with = "grams")]
+        portion: Option<String>,
+        /// An amount in grams.
+        #[arg(long)]
+        grams: Option<f64>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Phosphate additives in an ingredient list (E338–E343, E450–E452, E541, starch
+    /// phosphates, US names such as "sodium hexametaphosphate").
+    Additives {
+        /// The ingredient text, as printed on the label.
+        #[arg(long)]
+        ingredients: String,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+pub fn run(args: FoodArgs) -> CliResult {
+    match args.command {
+        FoodCommand::Search {
+            query,
+            limit,
+            format,
+        } => search(&query, limit, format),
+        FoodCommand::Show {
+            id,
+            portion,
+            grams,
+            format,
+        } => show(&id, portion.as_deref(), grams, format),
+        FoodCommand::Additives {
+            ingredients,
+            format,
+        } => additives(&ingredients, format),
+    }
+}
+
+fn table() -> CliResult<&'static FoodTable> {
+    FoodTable::shipped().map_err(|e| CliError::new(crate::exit::Exit::Failure, anyhow!(e)))
+}
+
+fn no_csv(format: Format) -> CliResult {
+    if format == Format::Csv {
+        return Err(CliError::invalid_input(anyhow!(
+            "--format csv is not offered here; use human or json"
+        )));
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SearchOutput<'a> {
+    query: &'a str,
+    hits: Vec<SearchHit<'a>>,
+}
+
+fn search(query: &str, limit: usize, format: Format) -> CliResult {
+    no_csv(format)?;
+    if query.trim().is_empty() {
+        return Err(CliError::invalid_input(anyhow!(
+            "the search query is empty"
+        )));
+    }
+    let t = table()?;
+    let hits = t.search(query, limit);
+    if format == Format::Json {
+        print_json(&SearchOutput { query, hits })?;
+        return Ok(());
+    }
+    if hits.is_empty() {
+        return Err(CliError::not_found(anyhow!(
+            "no food matches {query:?}; try fewer or other words"
+        )));
+    }
+    let mut out = String::new();
+    for h in &hits {
+        let _ = writeln!(
+            out,
+            "{:<14} {}  [{}]",
+            h.food.id, h.food.name, h.food.source
+        );
+    }
+    print!("{out}");
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ShowOutput<'a> {
+    #[serde(flatten)]
+    food: &'a Food,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serving: Option<Serving>,
+}
+
+fn show(id: &str, portion: Option<&str>, grams: Option<f64>, format: Format) -> CliResult {
+    no_csv(format)?;
+    let t = table()?;
+    let food = t.get(id).ok_or_else(|| {
+        CliError::not_found(anyhow!(
+            "no food with id {id:?}; find ids with `vascalc food search WORDS`"
+        ))
+    })?;
+    let serving = match (portion, grams) {
+        (Some(p), _) => {
+            let m = food.portion(p).map_err(CliError::invalid_input)?;
+            Some(
+                food.serving(m.grams, Some(m))
+                    .map_err(CliError::invalid_input)?,
+            )
+        }
+        (None, Some(g)) => Some(food.serving(g, None).map_err(CliError::invalid_input)?),
+        (None, None) => None,
+    };
+    if format == Format::Json {
+        print_json(&ShowOutput { food, serving })?;
+        return Ok(());
+    }
+    print!("{}", render_food(t, food, serving.as_ref()));
+    Ok(())
+}
+
+fn render_food(t: &FoodTable, food: &Food, serving: Option<&Serving>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", food.name);
+    let mut ids = vec![food.id.to_string()];
+    ids.extend(food.aliases.iter().map(|a| a.to_string()));
+    let _ = writeln!(out, "  id: {}", ids.join(", "));
+    let source = t.release(&food.source).map_or_else(
+        || food.source.to_string(),
+        |r| format!("{} ({})", r.title, r.version),
+    );
+    let _ = writeln!(out, "  source: {source}");
+    if let Some(g) = &food.group {
+        let _ = writeln!(out, "  group: {g}");
+    }
+    let _ = writeln!(out);
+    let (heading, values) = match serving {
+        Some(s) => (
+            match &s.portion {
+                Some(p) => format!("In {} ({} g):", p.matched_label(), format_value(s.grams)),
+                None => format!("In {} g:", format_value(s.grams)),
+            },
+            &s.nutrients,
+        ),
+        None => ("Per 100 g:".to_string(), &food.per_100g),
+    };
+    let _ = writeln!(out, "{heading}");
+    let mut notes: Vec<String> = Vec::new();
+    for n in Nutrient::ALL {
+        let label = n.label();
+        match values.get(n) {
+            None => {
+                let _ = writeln!(out, "  {label:<30} missing");
+            }
+            Some(v) => {
+                let amount = format!("{} {}", format_value(v.value), n.unit().symbol());
+                let src = match &v.provenance {
+                    Provenance::Measured {
+                        source,
+                        detail: None,
+                    } => source.to_string(),
+                    p => {
+                        let text = p.describe();
+                        let k = match notes.iter().position(|x| *x == text) {
+                            Some(k) => k,
+                            None => {
+                                notes.push(text);
+                                notes.len() - 1
+                            }
+                        };
+                        format!("{} [{}]", p.kind(), k + 1)
+                    }
+                };
+                let _ = writeln!(out, "  {label:<30} {amount:<14} {src}");
+            }
+        }
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out);
+        for (i, n) in notes.iter().enumerate() {
+            let _ = writeln!(out, "  [{}] {n}", i + 1);
+        }
+    }
+    if !food.portions.is_empty() {
+        let _ = writeln!(out);
+        let ps: Vec<String> = food
+            .portions
+            .iter()
+            .map(|p| format!("{} = {} g", p.label(), format_value(p.grams)))
+            .collect();
+        let _ = writeln!(out, "Portions (USDA): {}", ps.join("; "));
+    }
+    if let Some(text) = &food.ingredients {
+        let _ = writeln!(out, "Ingredients: {text}");
+        out.push_str(&render_additives(&food.phosphate_additives));
+    }
+    out
+}
+
+trait MatchedLabel {
+    fn matched_label(&self) -> String;
+}
+
+impl MatchedLabel for vascalc_nutrition::PortionMatch {
+    fn matched_label(&self) -> String {
+        if self.requested.eq_ignore_ascii_case(&self.matched) {
+            self.requested.clone()
+        } else {
+            format!("{} (as {})", self.requested, self.matched)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AdditivesOutput<'a> {
+    ingredients: &'a str,
+    inorganic_phosphate: bool,
+    phosphate_additives: Vec<PhosphateAdditive>,
+}
+
+fn additives(ingredients: &str, format: Format) -> CliResult {
+    no_csv(format)?;
+    let found = detect_phosphate_additives(ingredients);
+    if format == Format::Json {
+        print_json(&AdditivesOutput {
+            ingredients,
+            inorganic_phosphate: has_inorganic_phosphate(&found),
+            phosphate_additives: found,
+        })?;
+        return Ok(());
+    }
+    print!("{}", render_additives(&found));
+    Ok(())
+}
+
+fn render_additives(found: &[PhosphateAdditive]) -> String {
+    let mut out = String::new();
+    if found.is_empty() {
+        out.push_str("No phosphate additive found in the ingredient text.\n");
+        return out;
+    }
+    if has_inorganic_phosphate(found) {
+        out.push_str("Contains inorganic phosphate additives (phosphorus absorbed almost completely; León et al. 2013, J Ren Nutr):\n");
+    } else {
+        out.push_str("Contains phosphate additives of the minor kinds only:\n");
+    }
+    for a in found {
+        let kind = match a.kind {
+            AdditiveKind::Inorganic => "inorganic phosphate",
+            AdditiveKind::StarchPhosphate => "starch phosphate (minor)",
+            AdditiveKind::PhosphateEster => "phosphate ester (minor)",
+        };
+        let e = a
+            .e_number
+            .as_deref()
+            .map(|e| format!(" {e}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {:?}{e}: {} — {kind}", a.text, a.name);
+    }
+    out
 }

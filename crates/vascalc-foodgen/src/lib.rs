@@ -1,0 +1,61 @@
+//! The generator of vascalc-nutrition's shipped food table.
+//!
+//! It reads, from a data folder laid out like `../shared/data/food`:
+//! - `sr28/`: USDA SR28 in its caret-delimited ASCII files (`FOOD_DES.txt`, `FD_GROUP.txt`,
+//!   `NUT_DATA.txt.gz`, `WEIGHT.txt`);
+//! - `fdc-sr-legacy-2018-04/sr_legacy_food.csv`: the FoodData Central id of each SR food;
+//! - `fdc-foundation-2024-10-31/FoodData_Central_foundation_food_csv_2024-10-31.zip`;
+//! - `ciqual-2020/Table Ciqual 2020_ENG_2020 07 07.xls`: the foods with a vitamin K2 value;
+//! - the curated menaquinone table `vascalc-nutrition/data/menaquinones.toml` (a citation per
+//!   value);
+//!
+//! and writes the table format described in `vascalc_nutrition::FoodTable`, recording the
+//! releases with the SHA-256 and size of every file read. Output is deterministic: the same
+//! inputs give the same bytes.
+
+pub mod ciqual;
+pub mod curated;
+pub mod fdc;
+pub mod model;
+pub mod sr28;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+pub use model::{GenFood, GenRelease, GenValue, ProvKey};
+
+/// `crates/vascalc-nutrition/data/foods.tsv` in this workspace.
+pub fn default_table_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vascalc-nutrition/data/foods.tsv")
+}
+
+/// `crates/vascalc-nutrition/data/menaquinones.toml` in this workspace.
+pub fn default_curated_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vascalc-nutrition/data/menaquinones.toml")
+}
+
+/// Reads every release under `data` and the curated table, and returns the table text.
+pub fn generate(data: &Path, curated_path: &Path) -> anyhow::Result<String> {
+    let mut releases = Vec::new();
+    let mut foods = Vec::new();
+
+    let (rel, sr) = sr28::read(data).context("reading USDA SR28")?;
+    releases.push(rel);
+    foods.extend(sr);
+
+    let (rel, fd) = fdc::read_foundation(data).context("reading FDC Foundation Foods")?;
+    releases.push(rel);
+    foods.extend(fd);
+
+    let (rel, cq) = ciqual::read(data).context("reading Ciqual 2020")?;
+    releases.push(rel);
+    foods.extend(cq);
+
+    let (rel, lit) =
+        curated::read(curated_path).context("reading the curated menaquinone table")?;
+    releases.push(rel);
+    curated::apply(&mut foods, lit)?;
+
+    model::write_table(&releases, &foods)
+}
