@@ -180,7 +180,8 @@ impl Store {
     /// Everyone in the database, by name.
     pub fn people(&self) -> Result<Vec<(PersonId, Person)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, name, birth_date, sex, race, height_cm, diabetes, family_history_mi
+            "SELECT id, name, birth_date, sex, race, height_cm, diabetes, family_history_mi,
+             ascvd, dialysis, calciphylaxis, calciphylaxis_specialist_care
              FROM person ORDER BY name",
         )?;
         let rows = stmt.query_map([], |r| Ok((PersonId(r.get(0)?), person_from_row(r)?)))?;
@@ -234,7 +235,8 @@ impl Store {
             }
             tx.execute(
                 "UPDATE person SET name = ?2, birth_date = ?3, sex = ?4, race = ?5, height_cm = ?6,
-                 diabetes = ?7, family_history_mi = ?8 WHERE id = ?1",
+                 diabetes = ?7, family_history_mi = ?8, ascvd = ?9, dialysis = ?10,
+                 calciphylaxis = ?11, calciphylaxis_specialist_care = ?12 WHERE id = ?1",
                 params![
                     id.0,
                     person.name,
@@ -243,7 +245,11 @@ impl Store {
                     person.race,
                     person.height_cm,
                     person.diabetes,
-                    person.family_history_mi
+                    person.family_history_mi,
+                    person.ascvd,
+                    person.dialysis,
+                    person.calciphylaxis,
+                    person.calciphylaxis_specialist_care
                 ],
             )?;
             Ok(())
@@ -599,8 +605,9 @@ fn insert_person(tx: &Connection, person: &Person) -> Result<PersonId> {
         return Err(StoreError::PersonExists(person.name.clone()));
     }
     tx.execute(
-        "INSERT INTO person (name, birth_date, sex, race, height_cm, diabetes, family_history_mi)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO person (name, birth_date, sex, race, height_cm, diabetes, family_history_mi,
+         ascvd, dialysis, calciphylaxis, calciphylaxis_specialist_care)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             person.name,
             person.birth_date.map(|d| d.to_string()),
@@ -608,7 +615,11 @@ fn insert_person(tx: &Connection, person: &Person) -> Result<PersonId> {
             person.race,
             person.height_cm,
             person.diabetes,
-            person.family_history_mi
+            person.family_history_mi,
+            person.ascvd,
+            person.dialysis,
+            person.calciphylaxis,
+            person.calciphylaxis_specialist_care
         ],
     )?;
     Ok(PersonId(tx.last_insert_rowid()))
@@ -751,6 +762,10 @@ fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         height_cm: r.get(5)?,
         diabetes: r.get(6)?,
         family_history_mi: r.get(7)?,
+        ascvd: r.get(8)?,
+        dialysis: r.get(9)?,
+        calciphylaxis: r.get(10)?,
+        calciphylaxis_specialist_care: r.get(11)?,
     })
 }
 

@@ -28,6 +28,19 @@ pub struct Person {
     pub diabetes: Option<bool>,
     #[serde(default)]
     pub family_history_mi: Option<bool>,
+    /// Established atherosclerotic cardiovascular disease (heart attack, stroke,
+    /// revascularisation).
+    #[serde(default)]
+    pub ascvd: Option<bool>,
+    /// On maintenance dialysis.
+    #[serde(default)]
+    pub dialysis: Option<bool>,
+    /// Calciphylaxis diagnosed.
+    #[serde(default)]
+    pub calciphylaxis: Option<bool>,
+    /// Under specialist care for calciphylaxis.
+    #[serde(default)]
+    pub calciphylaxis_specialist_care: Option<bool>,
 }
 
 impl Person {
@@ -41,6 +54,10 @@ impl Person {
             height_cm: None,
             diabetes: None,
             family_history_mi: None,
+            ascvd: None,
+            dialysis: None,
+            calciphylaxis: None,
+            calciphylaxis_specialist_care: None,
         }
     }
 }

@@ -105,6 +105,13 @@ CREATE TABLE own_food (
     UNIQUE (person_id, food_id)
 );
 "#,
+    // v3: clinical facts the plan's relevance and safety rules need.
+    r#"
+ALTER TABLE person ADD COLUMN ascvd INTEGER;
+ALTER TABLE person ADD COLUMN dialysis INTEGER;
+ALTER TABLE person ADD COLUMN calciphylaxis INTEGER;
+ALTER TABLE person ADD COLUMN calciphylaxis_specialist_care INTEGER;
+"#,
 ];
 
 /// The schema version this build writes.

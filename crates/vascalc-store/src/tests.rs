@@ -9,6 +9,7 @@ fn sample_record(name: &str) -> PersonRecord {
     person.race = Some("white".into());
     person.height_cm = Some(178.5);
     person.diabetes = Some(false);
+    person.dialysis = Some(false);
     PersonRecord {
         person,
         scans: vec![
@@ -256,6 +257,9 @@ INSERT INTO own_food (person_id, food_id, definition)
     VALUES (1, 'user:natto', '{"id":"natto","name":"Natto","per_100g":{"menaquinone7_ug":939.0}}');
 "#;
 
+/// Rows as the v3 schema holds them.
+const V3_ROWS: &str = "UPDATE person SET dialysis = 1 WHERE id = 1;";
+
 /// Data written at each earlier schema version (index = version) and survives every upgrade.
 fn fill(conn: &Connection, version: u32) {
     if version >= 1 {
@@ -263,6 +267,9 @@ fn fill(conn: &Connection, version: u32) {
     }
     if version >= 2 {
         conn.execute_batch(V2_ROWS).unwrap();
+    }
+    if version >= 3 {
+        conn.execute_batch(V3_ROWS).unwrap();
     }
 }
 

@@ -49,6 +49,19 @@ struct Fields {
     /// Heart attack in a parent or sibling.
     #[arg(long)]
     family_history_mi: Option<bool>,
+    /// Established atherosclerotic cardiovascular disease (heart attack, stroke,
+    /// revascularisation).
+    #[arg(long)]
+    ascvd: Option<bool>,
+    /// On maintenance dialysis.
+    #[arg(long)]
+    dialysis: Option<bool>,
+    /// Calciphylaxis diagnosed.
+    #[arg(long)]
+    calciphylaxis: Option<bool>,
+    /// Under specialist (nephrology/wound) care for calciphylaxis.
+    #[arg(long)]
+    calciphylaxis_specialist_care: Option<bool>,
     /// Smoking status: never, former or current.
     #[arg(long)]
     smoking: Option<String>,
@@ -146,8 +159,19 @@ fn apply(fields: &Fields, person: &mut Person, today: Date) -> CliResult<Changes
     if let Some(d) = fields.diabetes {
         person.diabetes = Some(d);
     }
-    if let Some(f) = fields.family_history_mi {
-        person.family_history_mi = Some(f);
+    for (value, field) in [
+        (fields.family_history_mi, &mut person.family_history_mi),
+        (fields.ascvd, &mut person.ascvd),
+        (fields.dialysis, &mut person.dialysis),
+        (fields.calciphylaxis, &mut person.calciphylaxis),
+        (
+            fields.calciphylaxis_specialist_care,
+            &mut person.calciphylaxis_specialist_care,
+        ),
+    ] {
+        if value.is_some() {
+            *field = value;
+        }
     }
     validate::person(person, today).map_err(invalid)?;
     let as_of = dates::opt_arg(fields.date.as_deref(), "--date", today)?.unwrap_or(today);
