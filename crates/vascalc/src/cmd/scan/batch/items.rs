@@ -1,0 +1,128 @@
+//! The work items of a batch: the lines of a manifest, or the sub-folders of a folder.
+//!
+//! * **Manifest** (a file): one path per line, to a folder (searched recursively) or a file;
+//!   blank lines and lines starting with `#` are ignored; relative paths are taken relative to the
+//!   manifest's folder. The line as written is the item's key (for sharding and for skipping
+//!   finished items on a rerun).
+//! * **Folder**: every immediate sub-folder is one item (a study or a series, searched
+//!   recursively); files lying directly in the folder form one more item, keyed `.`. The key is
+//!   the sub-folder's name, so it does not depend on how the folder itself was spelled.
+
+use std::path::{Path, PathBuf};
+
+/// One unit of work: every CT series found under `path` is scored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Stable name of the item: the manifest line, or the path relative to the input folder.
+    pub key: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ItemsError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} is neither a manifest file nor a folder")]
+    NotFound(PathBuf),
+}
+
+/// Lists the items of `input` (a manifest or a folder), sorted by key, without duplicates.
+/// Returns the items and the keys of duplicated manifest lines (kept once).
+pub fn list(input: &Path) -> Result<(Vec<Item>, Vec<String>), ItemsError> {
+    let read_err = |source| ItemsError::Read {
+        path: input.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(input).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            ItemsError::NotFound(input.to_path_buf())
+        } else {
+            read_err(e)
+        }
+    })?;
+    let mut items = if meta.is_dir() {
+        let mut items = Vec::new();
+        let mut loose_files = false;
+        for entry in std::fs::read_dir(input).map_err(read_err)? {
+            let entry = entry.map_err(read_err)?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                items.push(Item { key: name, path });
+            } else {
+                loose_files = true;
+            }
+        }
+        if loose_files {
+            items.push(Item {
+                key: ".".into(),
+                path: input.to_path_buf(),
+            });
+        }
+        items
+    } else {
+        let text = std::fs::read_to_string(input).map_err(read_err)?;
+        parse_manifest(&text, input.parent().unwrap_or(Path::new(".")))
+    };
+    items.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut duplicates = Vec::new();
+    items.dedup_by(|b, a| {
+        let dup = a.key == b.key;
+        if dup {
+            duplicates.push(b.key.clone());
+        }
+        dup
+    });
+    Ok((items, duplicates))
+}
+
+/// The items of a manifest's text; relative paths are joined to `base`.
+pub fn parse_manifest(text: &str, base: &Path) -> Vec<Item> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let p = Path::new(line);
+            Item {
+                key: line.to_string(),
+                path: if p.is_absolute() {
+                    p.to_path_buf()
+                } else {
+                    base.join(p)
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_lines_comments_and_relative_paths() {
+        let items = parse_manifest(
+            "# cohort A\n\nseries/one\n  /abs/two  \n#skip\n",
+            Path::new("/data"),
+        );
+        assert_eq!(
+            items,
+            vec![
+                Item {
+                    key: "series/one".into(),
+                    path: "/data/series/one".into()
+                },
+                Item {
+                    key: "/abs/two".into(),
+                    path: "/abs/two".into()
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,335 @@
+//! `vascalc scan batch`: score a cohort of CT series in parallel, one shard of it per machine,
+//! appending one row per series to a CSV or JSONL file that a rerun resumes.
+//!
+//! * Items: the lines of a manifest or the sub-folders of a folder ([`items`]).
+//! * Sharding: `--shard K/N`, Slurm array variables or Kubernetes' `JOB_COMPLETION_INDEX`
+//!   ([`shard`]); an item belongs to exactly one shard, whatever the order of the input.
+//! * Output and resume: [`output`]; items already complete in the output are skipped.
+//! * A failing item or series becomes a row with `status = error`; it never stops the batch.
+//! * Exit codes: 0 when the batch ran to its end (failed series are rows, counted in the
+//!   summary); 2 bad command line; 3 unusable input, shard or output file; 4 nothing to score
+//!   (empty manifest or folder); 1 the output could not be written.
+
+mod items;
+mod output;
+mod shard;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use rayon::prelude::*;
+use serde::Serialize;
+use vascalc_ct::{Calibration, ConventionName, ScoreOptions, SeriesScore, score};
+use vascalc_dicom::{SeriesFilter, load_series};
+
+use crate::exit::{CliError, CliResult};
+use crate::output::{Format, print_json};
+use items::Item;
+use output::{OutFormat, Output, Row, Status};
+use shard::Shard;
+
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// A manifest (one folder or file per line, `#` comments, paths relative to the manifest) or
+    /// a folder whose sub-folders are the items.
+    #[arg(value_name = "MANIFEST|DIR")]
+    input: PathBuf,
+    /// Output file, `.csv` (one summary row per series) or `.jsonl` (full results). `{shard}` in
+    /// the name is replaced by the shard number K, so that array tasks write separate files.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Score only shard K of N (1 ≤ K ≤ N). Default: from SLURM_ARRAY_TASK_ID /
+    /// SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shard-count, else everything.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job).
+    #[arg(long, value_name = "N", env = "VASCALC_SHARD_COUNT")]
+    shard_count: Option<u32>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Scoring rules, as for `scan score`: classic (default), qurai, deepcac, ai-cac.
+    #[arg(long, default_value = "classic", value_parser = parse_convention)]
+    convention: ConventionName,
+    /// Mass calibration factor in mg per (mm³·HU), applied to every series; without it mass is
+    /// absent.
+    #[arg(long, value_name = "F")]
+    calibration: Option<f64>,
+    /// Adjust threshold and weight bins to each scan's kVp (Gräni 2018 table; opt-in).
+    #[arg(long)]
+    kv_adjusted_threshold: bool,
+    /// Format of the end-of-batch summary on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+fn parse_convention(s: &str) -> Result<ConventionName, String> {
+    ConventionName::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = ConventionName::ALL.iter().map(|c| c.as_str()).collect();
+        format!(
+            "unknown convention {s:?}; choose one of {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// What the batch did, printed at the end.
+#[derive(Debug, Serialize)]
+struct Summary {
+    input: PathBuf,
+    out: PathBuf,
+    shard: String,
+    shard_from: &'static str,
+    items_total: usize,
+    items_in_shard: usize,
+    items_already_done: usize,
+    items_scored: usize,
+    series_ok: usize,
+    series_failed: usize,
+    threads: usize,
+    elapsed_s: f64,
+    series_per_s: f64,
+}
+
+fn out_path(template: &Path, shard: Shard) -> PathBuf {
+    let text = template.to_string_lossy();
+    if text.contains("{shard}") {
+        PathBuf::from(text.replace("{shard}", &(shard.index + 1).to_string()))
+    } else {
+        template.to_path_buf()
+    }
+}
+
+/// Scores every series of one item; never fails: problems become error rows.
+fn score_item(item: &Item, options: &ScoreOptions) -> Vec<Row> {
+    let series = match load_series(std::slice::from_ref(&item.path), &SeriesFilter::default()) {
+        Ok(s) => s,
+        Err(e) => return vec![Row::failed(&item.key, None, e.to_string())],
+    };
+    let n = series.len();
+    series
+        .iter()
+        .map(|s| {
+            let mut row = match score(&s.volume, &s.acquisition, options) {
+                Ok(scored) => row_from(&item.key, &scored),
+                Err(e) => Row::failed(&item.key, Some(s.series_uid.clone()), e.to_string()),
+            };
+            row.series_uid = Some(s.series_uid.clone());
+            row.series_in_source = n;
+            row
+        })
+        .collect()
+}
+
+fn row_from(source: &str, s: &SeriesScore) -> Row {
+    let a = &s.acquisition;
+    Row {
+        source: source.to_string(),
+        series_in_source: 1,
+        status: Status::Ok,
+        series_uid: a.series_instance_uid.clone(),
+        agatston: Some(s.totals.agatston),
+        volume_mm3: Some(s.totals.volume_mm3),
+        mass_mg: s.totals.mass_mg,
+        lesions: Some(s.totals.lesions),
+        cac_drs: Some(s.cac_drs.clone()),
+        kvp: a.kvp,
+        slice_thickness_mm: a.slice_thickness_mm,
+        increment_mm: a.increment_mm,
+        flags: s
+            .flags
+            .iter()
+            .filter_map(|f| {
+                serde_json::to_value(f)
+                    .ok()
+                    .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(String::from))
+            })
+            .collect(),
+        error: None,
+        series: serde_json::to_value(s).ok(),
+    }
+}
+
+/// Runs `score_item`, turning a panic inside the decoders or the scorer into an error row, so
+/// one bad series cannot end the batch.
+fn score_item_guarded(item: &Item, options: &ScoreOptions) -> Vec<Row> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| score_item(item, options)))
+        .unwrap_or_else(|panic| {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            vec![Row::failed(
+                &item.key,
+                None,
+                format!("internal error while scoring (please report): {msg}"),
+            )]
+        })
+}
+
+pub fn run(args: BatchArgs) -> CliResult {
+    let started = Instant::now();
+    let (shard, shard_from) = Shard::resolve(args.shard.as_deref(), args.shard_count, |k| {
+        std::env::var(k).ok()
+    })
+    .map_err(|e| CliError::invalid_input(anyhow!(e)))?;
+    let out = out_path(&args.out, shard);
+    let format = OutFormat::from_path(&out).ok_or_else(|| {
+        CliError::invalid_input(anyhow!(
+            "--out {}: the name must end in .csv or .jsonl",
+            out.display()
+        ))
+    })?;
+    let (all, duplicates) = items::list(&args.input).map_err(CliError::invalid_input)?;
+    for d in &duplicates {
+        eprintln!(
+            "warning: {d:?} is listed more than once in {}; scored once",
+            args.input.display()
+        );
+    }
+    if all.is_empty() {
+        return Err(CliError::not_found(anyhow!(
+            "{} lists no series to score (an empty manifest or a folder without sub-folders or files)",
+            args.input.display()
+        )));
+    }
+    let options = ScoreOptions {
+        convention: args.convention.convention(),
+        kv_adjusted_threshold: args.kv_adjusted_threshold,
+        calibration: args
+            .calibration
+            .map(Calibration::given)
+            .transpose()
+            .map_err(CliError::invalid_input)?,
+        ..ScoreOptions::default()
+    };
+
+    let (writer, previous) = Output::open(&out, format).map_err(CliError::invalid_input)?;
+    if previous.torn_bytes > 0 {
+        eprintln!(
+            "note: cut an incomplete last line ({} bytes) left by an interrupted run from {}",
+            previous.torn_bytes,
+            out.display()
+        );
+    }
+    if previous.unreadable_lines > 0 {
+        eprintln!(
+            "warning: {} line(s) of {} could not be read as rows; their items are scored again",
+            previous.unreadable_lines,
+            out.display()
+        );
+    }
+    let mine: Vec<&Item> = all.iter().filter(|i| shard.owns(&i.key)).collect();
+    let todo: Vec<&Item> = mine
+        .iter()
+        .copied()
+        .filter(|i| !previous.done.contains(&i.key))
+        .collect();
+
+    let threads = args
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| anyhow!("cannot start {threads} worker threads: {e}"))?;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(todo.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} items, {msg} (eta {eta})",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let writer = Mutex::new(writer);
+    let counts = Mutex::new((0usize, 0usize));
+    let write_error: Mutex<Option<output::OutputError>> = Mutex::new(None);
+    pool.install(|| {
+        todo.par_iter().for_each(|item| {
+            let rows = score_item_guarded(item, &options);
+            let (ok, failed) = rows.iter().fold((0, 0), |(o, f), r| match r.status {
+                Status::Ok => (o + 1, f),
+                Status::Error => (o, f + 1),
+            });
+            let result = writer.lock().map_err(|_| ()).and_then(|mut w| {
+                w.append(&rows).map_err(|e| {
+                    if let Ok(mut slot) = write_error.lock() {
+                        slot.get_or_insert(e);
+                    }
+                })
+            });
+            if result.is_ok() {
+                if let Ok(mut c) = counts.lock() {
+                    c.0 += ok;
+                    c.1 += failed;
+                    bar.set_message(format!("{} series ok, {} failed", c.0, c.1));
+                }
+            }
+            bar.inc(1);
+        });
+    });
+    bar.finish_and_clear();
+    if let Some(e) = write_error.into_inner().ok().flatten() {
+        return Err(CliError::from(anyhow!(e)));
+    }
+    if let Ok(w) = writer.lock() {
+        w.sync().map_err(|e| CliError::from(anyhow!(e)))?;
+    }
+    let (series_ok, series_failed) = counts.into_inner().unwrap_or((0, 0));
+    let elapsed = started.elapsed().as_secs_f64();
+    let summary = Summary {
+        input: args.input.clone(),
+        out,
+        shard: shard.to_string(),
+        shard_from,
+        items_total: all.len(),
+        items_in_shard: mine.len(),
+        items_already_done: mine.len() - todo.len(),
+        items_scored: todo.len(),
+        series_ok,
+        series_failed,
+        threads,
+        elapsed_s: elapsed,
+        series_per_s: if elapsed > 0.0 {
+            (series_ok + series_failed) as f64 / elapsed
+        } else {
+            0.0
+        },
+    };
+    match args.format {
+        Format::Json => print_json(&summary)?,
+        Format::Human | Format::Csv => print_summary(&summary)?,
+    }
+    Ok(())
+}
+
+fn print_summary(s: &Summary) -> std::io::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(
+        out,
+        "Shard {} (from {}): {} of {} items; {} already done, {} scored now.",
+        s.shard,
+        s.shard_from,
+        s.items_in_shard,
+        s.items_total,
+        s.items_already_done,
+        s.items_scored
+    )?;
+    writeln!(
+        out,
+        "Series scored: {} ok, {} failed (rows with status=error) in {:.2} s on {} threads ({:.1} series/s).",
+        s.series_ok, s.series_failed, s.elapsed_s, s.threads, s.series_per_s
+    )?;
+    writeln!(out, "Results: {}", s.out.display())?;
+    out.flush()
+}

@@ -1,0 +1,321 @@
+//! End-to-end tests of `vascalc scan batch` on a cohort of synthetic phantoms written by
+//! `vascalc scan phantom`, plus a corrupt series and a folder without DICOM.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn vascalc(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vascalc"));
+    cmd.args(args);
+    for var in [
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_COUNT",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_STEP",
+        "JOB_COMPLETION_INDEX",
+        "VASCALC_SHARD_COUNT",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("vascalc runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+const GOOD: [&str; 4] = ["p1", "p2", "p3", "p4"];
+
+/// A cohort folder: four small phantoms (seeds 1–4), `bad` (a phantom with one truncated
+/// slice) and `empty` (a text file only). Built once per test binary.
+fn cohort() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scan-batch-cohort");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("cohort dir");
+        for (i, name) in GOOD.iter().chain(["bad"].iter()).enumerate() {
+            let seed = (i + 1).to_string();
+            let out = vascalc(
+                &[
+                    "scan",
+                    "phantom",
+                    "--out",
+                    s(&dir.join(name)),
+                    "--size",
+                    "small",
+                    "--slices",
+                    "4",
+                    "--seed",
+                    &seed,
+                ],
+                &[],
+            );
+            assert!(out.status.success(), "{}", text(&out.stderr));
+        }
+        let victim = dir.join("bad").join("CT0002.dcm");
+        let bytes = std::fs::read(&victim).expect("slice");
+        std::fs::write(&victim, &bytes[..bytes.len() / 2]).expect("truncate");
+        std::fs::create_dir_all(dir.join("empty")).expect("empty dir");
+        std::fs::write(dir.join("empty").join("README.txt"), "no images here").expect("txt");
+        dir
+    })
+}
+
+fn fresh_out(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scan-batch-out");
+    std::fs::create_dir_all(&dir).expect("out dir");
+    let p = dir.join(name);
+    for k in ["", "1", "2"] {
+        let _ = std::fs::remove_file(PathBuf::from(s(&p).replace("{shard}", k)));
+    }
+    p
+}
+
+/// Rows of a batch CSV as (source, status) pairs, checked against the header.
+fn csv_rows(path: &Path) -> Vec<(String, String, Vec<String>)> {
+    let content = std::fs::read_to_string(path).expect("output");
+    let mut lines = content.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(header[0], "source");
+    lines
+        .map(|l| {
+            // Sources and statuses here have no commas or quotes; the error is the last field.
+            let fields: Vec<String> = l.splitn(14, ',').map(String::from).collect();
+            (fields[0].clone(), fields[2].clone(), fields)
+        })
+        .collect()
+}
+
+#[test]
+fn two_shards_cover_every_item_once_and_failures_are_rows() {
+    let cohort = cohort();
+    let out = fresh_out("shards-{shard}.csv");
+    for k in ["1/2", "2/2"] {
+        let run = vascalc(
+            &["scan", "batch", s(cohort), "--out", s(&out), "--shard", k],
+            &[],
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        assert!(
+            text(&run.stdout).contains(&format!("Shard {k}")),
+            "{}",
+            text(&run.stdout)
+        );
+    }
+    let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for k in ["1", "2"] {
+        for (source, status, _) in csv_rows(Path::new(&s(&out).replace("{shard}", k))) {
+            let e = seen.entry(source).or_insert((status, 0));
+            e.1 += 1;
+        }
+    }
+    let sources: Vec<&str> = seen.keys().map(String::as_str).collect();
+    assert_eq!(sources, ["bad", "empty", "p1", "p2", "p3", "p4"]);
+    assert!(
+        seen.values().all(|(_, n)| *n == 1),
+        "each item once: {seen:?}"
+    );
+    for name in GOOD {
+        assert_eq!(seen[name].0, "ok", "{name}");
+    }
+    assert_eq!(seen["bad"].0, "error");
+    assert_eq!(seen["empty"].0, "error");
+}
+
+#[test]
+fn rerun_skips_finished_items_and_rows_have_scores() {
+    let cohort = cohort();
+    let out = fresh_out("rerun.csv");
+    let args = [
+        "scan",
+        "batch",
+        s(cohort),
+        "--out",
+        s(&out),
+        "--format",
+        "json",
+    ];
+    let first = vascalc(&args, &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&first.stdout).expect("summary");
+    assert_eq!(summary["items_scored"], 6);
+    assert_eq!(summary["series_ok"], 4);
+    assert_eq!(summary["series_failed"], 2);
+    let before = std::fs::read_to_string(&out).expect("output");
+
+    let second = vascalc(&args, &[]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&second.stdout).expect("summary");
+    assert_eq!(summary["items_already_done"], 6);
+    assert_eq!(summary["items_scored"], 0);
+    assert_eq!(std::fs::read_to_string(&out).expect("output"), before);
+
+    for (source, status, fields) in csv_rows(&out) {
+        if status == "ok" {
+            let agatston: f64 = fields[4].parse().expect("agatston");
+            // The phantom's inserts and HA rod are calcified: a positive score, and the same
+            // phantom geometry in every item.
+            assert!(agatston > 100.0, "{source}: {agatston}");
+            assert_eq!(fields[9], "120", "kVp");
+        } else {
+            assert!(!fields[13].is_empty(), "{source}: error message");
+        }
+    }
+}
+
+#[test]
+fn interrupted_output_is_repaired_and_completed() {
+    let cohort = cohort();
+    let out = fresh_out("torn.jsonl");
+    let args = ["scan", "batch", s(cohort), "--out", s(&out)];
+    let first = vascalc(&args, &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    // Keep the first two rows and half of the third, as a crash mid-write would.
+    let content = std::fs::read_to_string(&out).expect("output");
+    let lines: Vec<&str> = content.lines().collect();
+    assert_eq!(lines.len(), 6);
+    let torn = format!(
+        "{}\n{}\n{}",
+        lines[0],
+        lines[1],
+        &lines[2][..lines[2].len() / 2]
+    );
+    std::fs::write(&out, torn).expect("simulate crash");
+
+    let second = vascalc(&[&args[..], &["--format", "json"]].concat(), &[]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert!(
+        text(&second.stderr).contains("incomplete last line"),
+        "{}",
+        text(&second.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&second.stdout).expect("summary");
+    assert_eq!(summary["items_already_done"], 2);
+    assert_eq!(summary["items_scored"], 4);
+    let content = std::fs::read_to_string(&out).expect("output");
+    let mut sources: Vec<String> = content
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("complete JSON line");
+            if v["status"] == "ok" {
+                assert!(v["series"]["totals"]["agatston"].as_f64().is_some(), "{l}");
+            }
+            v["source"].as_str().expect("source").to_string()
+        })
+        .collect();
+    sources.sort();
+    assert_eq!(sources, ["bad", "empty", "p1", "p2", "p3", "p4"]);
+}
+
+#[test]
+fn manifest_items_and_slurm_shards() {
+    let cohort = cohort();
+    let manifest = cohort.with_file_name("scan-batch-manifest.txt");
+    std::fs::write(
+        &manifest,
+        "# two phantoms, one listed twice\nscan-batch-cohort/p1\nscan-batch-cohort/p2\nscan-batch-cohort/p1\n",
+    )
+    .expect("manifest");
+    let mut all = Vec::new();
+    for task in ["1", "2"] {
+        let out = fresh_out(&format!("slurm-{task}.csv"));
+        let run = vascalc(
+            &["scan", "batch", s(&manifest), "--out", s(&out)],
+            &[
+                ("SLURM_ARRAY_TASK_ID", task),
+                ("SLURM_ARRAY_TASK_MIN", "1"),
+                ("SLURM_ARRAY_TASK_COUNT", "2"),
+            ],
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        assert!(text(&run.stdout).contains("Slurm"), "{}", text(&run.stdout));
+        assert!(
+            text(&run.stderr).contains("more than once"),
+            "{}",
+            text(&run.stderr)
+        );
+        all.extend(csv_rows(&out).into_iter().map(|r| (r.0, r.1)));
+    }
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            ("scan-batch-cohort/p1".to_string(), "ok".to_string()),
+            ("scan-batch-cohort/p2".to_string(), "ok".to_string())
+        ]
+    );
+}
+
+#[test]
+fn bad_invocations_have_documented_exit_codes() {
+    let cohort = cohort();
+    let out = fresh_out("bad.csv");
+    // Kubernetes index without a count.
+    let run = vascalc(
+        &["scan", "batch", s(cohort), "--out", s(&out)],
+        &[("JOB_COMPLETION_INDEX", "0")],
+    );
+    assert_eq!(run.status.code(), Some(3));
+    assert!(
+        text(&run.stderr).contains("--shard-count"),
+        "{}",
+        text(&run.stderr)
+    );
+    // With the count from the environment it runs.
+    let run = vascalc(
+        &["scan", "batch", s(cohort), "--out", s(&out)],
+        &[("JOB_COMPLETION_INDEX", "1"), ("VASCALC_SHARD_COUNT", "2")],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stdout).contains("Shard 2/2"),
+        "{}",
+        text(&run.stdout)
+    );
+    // Unknown output extension.
+    let run = vascalc(&["scan", "batch", s(cohort), "--out", "x.parquet"], &[]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(
+        text(&run.stderr).contains(".csv or .jsonl"),
+        "{}",
+        text(&run.stderr)
+    );
+    // Bad shard.
+    let run = vascalc(
+        &[
+            "scan",
+            "batch",
+            s(cohort),
+            "--out",
+            s(&out),
+            "--shard",
+            "3/2",
+        ],
+        &[],
+    );
+    assert_eq!(run.status.code(), Some(3));
+    // Empty manifest.
+    let empty = cohort.with_file_name("scan-batch-empty-manifest.txt");
+    std::fs::write(&empty, "# nothing\n").expect("manifest");
+    let run = vascalc(&["scan", "batch", s(&empty), "--out", s(&out)], &[]);
+    assert_eq!(run.status.code(), Some(4));
+    // A CSV that is not ours is left alone.
+    let foreign = fresh_out("foreign.csv");
+    std::fs::write(&foreign, "name,age\n").expect("foreign");
+    let run = vascalc(&["scan", "batch", s(cohort), "--out", s(&foreign)], &[]);
+    assert_eq!(run.status.code(), Some(3));
+    assert_eq!(
+        std::fs::read_to_string(&foreign).expect("kept"),
+        "name,age\n"
+    );
+}
