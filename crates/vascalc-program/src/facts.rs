@@ -1,0 +1,368 @@
+//! Facts derived once from a [`PlanInput`]: latest labs, scans in order, daily amounts of each
+//! nutrient (food log plus supplements), activity per day. Shared by the plan, the safety rules
+//! and adherence.
+
+use crate::input::nutrient;
+use crate::labs::{Analyte, normalise};
+use crate::{Date, DoseUnit, MedKind, PlanInput, Scan, Sex};
+use std::collections::BTreeMap;
+
+/// A day's amount of something: a lower bound when `missing` foods had no value.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DayAmount {
+    pub amount: f64,
+    pub missing: u32,
+    /// The amount includes supplement doses assumed from a course (no dose log).
+    pub assumed: bool,
+}
+
+/// How a nutrient's daily amount is assembled.
+#[derive(Debug, Clone, Copy)]
+pub struct NutrientSpec {
+    /// Food-log keys summed (vascalc-nutrition keys).
+    pub keys: &'static [&'static str],
+    /// Factor from the keys' unit to the target unit (e.g. g → mg = 1000).
+    pub scale: f64,
+    /// Supplement kind added to the food amount, converted to the target unit.
+    pub supplement: Option<(MedKind, SupplementUnit)>,
+}
+
+/// The unit supplements are converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupplementUnit {
+    Ug,
+    Mg,
+}
+
+pub const MK7: NutrientSpec = NutrientSpec {
+    keys: &[nutrient::MENAQUINONE7_UG],
+    scale: 1.0,
+    supplement: Some((MedKind::Mk7, SupplementUnit::Ug)),
+};
+pub const MAGNESIUM: NutrientSpec = NutrientSpec {
+    keys: &[nutrient::MAGNESIUM_MG],
+    scale: 1.0,
+    supplement: Some((MedKind::Magnesium, SupplementUnit::Mg)),
+};
+pub const OMEGA3: NutrientSpec = NutrientSpec {
+    keys: &[nutrient::EPA_G, nutrient::DHA_G],
+    scale: 1000.0,
+    supplement: Some((MedKind::Omega3, SupplementUnit::Mg)),
+};
+pub const FOOD_CALCIUM: NutrientSpec = NutrientSpec {
+    keys: &[nutrient::CALCIUM_MG],
+    scale: 1.0,
+    supplement: None,
+};
+pub const PHOSPHORUS: NutrientSpec = NutrientSpec {
+    keys: &[nutrient::PHOSPHORUS_MG],
+    scale: 1.0,
+    supplement: None,
+};
+
+/// Derived facts.
+pub struct Facts<'a> {
+    pub input: &'a PlanInput,
+    pub today: Date,
+    pub age: Option<f64>,
+    pub sex: Option<Sex>,
+    /// Per analyte, (date, value in canonical unit), oldest first.
+    pub labs: BTreeMap<Analyte, Vec<(Date, f64)>>,
+    /// Lab rows that could not be used, with the reason.
+    pub lab_problems: Vec<String>,
+    /// Scans oldest first.
+    pub scans: Vec<&'a Scan>,
+    /// Food-log days, merged by date.
+    food_days: BTreeMap<Date, FoodDay<'a>>,
+    /// Logged supplement amounts per kind and day (µg for Ug kinds, mg for Mg kinds).
+    logged: BTreeMap<MedKind, BTreeMap<Date, f64>>,
+    /// Kinds with at least one dose-log entry.
+    pub kinds_logged: Vec<MedKind>,
+    /// Endurance and strength minutes per day.
+    pub endurance: BTreeMap<Date, f64>,
+    pub strength: BTreeMap<Date, f64>,
+}
+
+#[derive(Default)]
+struct FoodDay<'a> {
+    entries: Vec<&'a crate::DailyIntake>,
+}
+
+fn supplement_amount(kind: MedKind, dose: &crate::Dose) -> Option<f64> {
+    if !dose.amount.is_finite() || dose.amount < 0.0 {
+        return None;
+    }
+    match kind {
+        MedKind::Mk7 | MedKind::VitaminKOther => dose.micrograms(),
+        MedKind::VitaminD => match dose.unit {
+            // 1 µg vitamin D = 40 IU.
+            DoseUnit::Iu => Some(dose.amount / 40.0),
+            _ => dose.micrograms(),
+        },
+        MedKind::Magnesium => match dose.unit {
+            // Magnesium 24.305 mg/mmol.
+            DoseUnit::Mmol => Some(dose.amount * 24.305),
+            _ => dose.milligrams(),
+        },
+        _ => dose.milligrams(),
+    }
+}
+
+impl<'a> Facts<'a> {
+    pub fn new(input: &'a PlanInput) -> Facts<'a> {
+        let mut labs: BTreeMap<Analyte, Vec<(Date, f64)>> = BTreeMap::new();
+        let mut lab_problems = Vec::new();
+        for l in &input.labs {
+            match normalise(l) {
+                Ok((a, v)) => labs.entry(a).or_default().push((l.date, v)),
+                Err(e) => lab_problems.push(format!("lab {} on {}: {e}", l.loinc, l.date)),
+            }
+        }
+        for v in labs.values_mut() {
+            v.sort_by_key(|x| x.0);
+        }
+        let mut scans: Vec<&Scan> = input
+            .scans
+            .iter()
+            .filter(|s| s.agatston.is_finite() && s.agatston >= 0.0)
+            .collect();
+        scans.sort_by_key(|s| s.date);
+        let mut food_days: BTreeMap<Date, FoodDay> = BTreeMap::new();
+        for d in &input.intakes {
+            food_days.entry(d.date).or_default().entries.push(d);
+        }
+        let mut logged: BTreeMap<MedKind, BTreeMap<Date, f64>> = BTreeMap::new();
+        for m in &input.med_log {
+            let amount = m
+                .dose
+                .as_ref()
+                .and_then(|d| supplement_amount(m.kind, d))
+                .unwrap_or(0.0);
+            *logged
+                .entry(m.kind)
+                .or_default()
+                .entry(m.date)
+                .or_insert(0.0) += amount;
+        }
+        let kinds_logged = logged.keys().copied().collect();
+        let mut endurance = BTreeMap::new();
+        let mut strength = BTreeMap::new();
+        for a in &input.activity {
+            if !a.minutes.is_finite() || a.minutes < 0.0 {
+                continue;
+            }
+            let map = match a.kind {
+                crate::ActivityKind::Endurance => &mut endurance,
+                crate::ActivityKind::Strength => &mut strength,
+            };
+            *map.entry(a.date).or_insert(0.0) += a.minutes;
+        }
+        Facts {
+            input,
+            today: input.today,
+            age: input.age_years(),
+            sex: input.person.sex,
+            labs,
+            lab_problems,
+            scans,
+            food_days,
+            logged,
+            kinds_logged,
+            endurance,
+            strength,
+        }
+    }
+
+    /// The latest value of an analyte on or before today.
+    pub fn latest(&self, a: Analyte) -> Option<(Date, f64)> {
+        self.labs
+            .get(&a)?
+            .iter()
+            .rev()
+            .find(|(d, _)| *d <= self.today)
+            .copied()
+    }
+
+    /// The latest eGFR (mL/min/1.73 m²) from an eGFR result.
+    pub fn egfr(&self) -> Option<(Date, f64)> {
+        self.latest(Analyte::Egfr)
+    }
+
+    /// Advanced CKD: eGFR < 30 or on dialysis.
+    pub fn advanced_ckd(&self) -> bool {
+        self.input.clinical.dialysis || self.egfr().is_some_and(|(_, e)| e < 30.0)
+    }
+
+    /// CKD by eGFR < 60 or dialysis.
+    pub fn ckd(&self) -> bool {
+        self.input.clinical.dialysis || self.egfr().is_some_and(|(_, e)| e < 60.0)
+    }
+
+    pub fn latest_scan(&self) -> Option<&'a Scan> {
+        self.scans
+            .iter()
+            .rev()
+            .find(|s| s.date <= self.today)
+            .copied()
+    }
+
+    pub fn taking(&self, kind: MedKind) -> bool {
+        self.input.taking(kind)
+    }
+
+    /// Active courses of `kind` today.
+    pub fn courses(&self, kind: MedKind) -> impl Iterator<Item = &'a crate::Medication> + '_ {
+        let today = self.today;
+        self.input
+            .medications
+            .iter()
+            .filter(move |m| m.kind == kind && m.active_on(today))
+    }
+
+    /// Supplement amount of `kind` on `day`: logged doses when the person logs this kind,
+    /// otherwise the dose of an active course (flagged as assumed).
+    pub fn supplement_on(&self, kind: MedKind, day: Date) -> Option<(f64, bool)> {
+        if let Some(map) = self.logged.get(&kind) {
+            return map.get(&day).map(|a| (*a, false));
+        }
+        let mut total = None;
+        for m in &self.input.medications {
+            if m.kind == kind && m.active_on(day) {
+                if let Some(a) = m.dose.as_ref().and_then(|d| supplement_amount(kind, d)) {
+                    *total.get_or_insert(0.0) += a;
+                }
+            }
+        }
+        total.map(|t| (t, true))
+    }
+
+    /// Whether a dose of `kind` was logged on `day`.
+    pub fn dose_logged_on(&self, kind: MedKind, day: Date) -> bool {
+        self.logged.get(&kind).is_some_and(|m| m.contains_key(&day))
+    }
+
+    /// The day's amount of a nutrient (food + supplements); `None` when the day has neither a
+    /// food log nor a supplement.
+    pub fn day_amount(&self, spec: &NutrientSpec, day: Date) -> Option<DayAmount> {
+        let food = self.food_days.get(&day).map(|fd| {
+            let mut amount = 0.0;
+            let mut missing = 0u32;
+            for e in &fd.entries {
+                let mut day_missing = 0u32;
+                for key in spec.keys {
+                    match e.nutrients.get(*key) {
+                        Some(t) if t.at_least.is_finite() && t.at_least >= 0.0 => {
+                            amount += t.at_least * spec.scale;
+                            day_missing = day_missing.max(t.missing);
+                        }
+                        // The key is absent: none of the day's foods had a value.
+                        _ => day_missing = day_missing.max(e.foods),
+                    }
+                }
+                missing += day_missing;
+            }
+            DayAmount {
+                amount,
+                missing,
+                assumed: false,
+            }
+        });
+        let supp = spec
+            .supplement
+            .and_then(|(kind, _)| self.supplement_on(kind, day));
+        match (food, supp) {
+            (None, None) => None,
+            (Some(f), None) => Some(f),
+            (f, Some((s, assumed))) => {
+                let mut d = f.unwrap_or_default();
+                d.amount += s;
+                d.assumed |= assumed;
+                Some(d)
+            }
+        }
+    }
+
+    /// Whether the day has a food log.
+    pub fn food_logged(&self, day: Date) -> bool {
+        self.food_days.contains_key(&day)
+    }
+
+    /// Foods flagged with phosphate additives and foods logged on a day.
+    pub fn additive_foods(&self, day: Date) -> Option<(u32, u32)> {
+        self.food_days.get(&day).map(|fd| {
+            fd.entries.iter().fold((0, 0), |(a, f), e| {
+                (a + e.phosphate_additive_foods, f + e.foods)
+            })
+        })
+    }
+
+    /// Food-log days within `[from, to]`.
+    pub fn food_days_in(&self, from: Date, to: Date) -> impl Iterator<Item = Date> + '_ {
+        self.food_days.range(from..=to).map(|(d, _)| *d)
+    }
+
+    /// The latest smoking record on or before today.
+    pub fn smoking(&self) -> Option<&'a crate::Smoking> {
+        self.input
+            .smoking
+            .iter()
+            .filter(|s| s.date <= self.today)
+            .max_by_key(|s| s.date)
+    }
+
+    /// The latest alcohol record on or before today.
+    pub fn alcohol(&self) -> Option<&'a crate::Alcohol> {
+        self.input
+            .alcohol
+            .iter()
+            .filter(|a| {
+                a.date <= self.today && a.drinks_per_week.is_finite() && a.drinks_per_week >= 0.0
+            })
+            .max_by_key(|a| a.date)
+    }
+}
+
+/// Mean of a daily series over the days in `[from, to]` that have data.
+pub struct WindowMean {
+    pub mean: Option<f64>,
+    pub days_with_data: u32,
+    pub missing: u32,
+    pub assumed: bool,
+    /// Days meeting a threshold (when one was given).
+    pub days_meeting: u32,
+}
+
+/// Mean daily amount of a nutrient over `[from, to]`; `meets` counts days meeting a target.
+pub fn nutrient_window(
+    f: &Facts,
+    spec: &NutrientSpec,
+    from: Date,
+    to: Date,
+    meets: impl Fn(f64) -> bool,
+) -> WindowMean {
+    let mut sum = 0.0;
+    let mut w = WindowMean {
+        mean: None,
+        days_with_data: 0,
+        missing: 0,
+        assumed: false,
+        days_meeting: 0,
+    };
+    let mut day = from;
+    while day <= to {
+        if let Some(d) = f.day_amount(spec, day) {
+            sum += d.amount;
+            w.days_with_data += 1;
+            w.missing += d.missing;
+            w.assumed |= d.assumed;
+            if meets(d.amount) {
+                w.days_meeting += 1;
+            }
+        }
+        day = day.add_days(1);
+    }
+    if w.days_with_data > 0 {
+        w.mean = Some(sum / f64::from(w.days_with_data));
+    }
+    w
+}

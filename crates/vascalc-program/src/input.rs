@@ -1,0 +1,515 @@
+//! What the plan needs to know: [`PlanInput`] and its parts.
+//!
+//! The record (the `vascalc` binary with `vascalc-store`) fills a `PlanInput` from the database;
+//! tests and other callers can build one by hand or from JSON. Every field except `today` may be
+//! empty or absent: what is absent is reported as "no data", never as zero.
+
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Everything `plan()` and `adherence()` read. No I/O happens behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanInput {
+    /// The day the plan is computed for: windows (7 and 30 days) end on this day, inclusive.
+    pub today: Date,
+    #[serde(default)]
+    pub person: Person,
+    /// Clinical facts not derivable from the logs.
+    #[serde(default)]
+    pub clinical: ClinicalFacts,
+    /// CAC scans, any order.
+    #[serde(default)]
+    pub scans: Vec<Scan>,
+    /// Laboratory results, full history, any order.
+    #[serde(default)]
+    pub labs: Vec<LabResult>,
+    /// Vitals, one row per measurement occasion, any order.
+    #[serde(default)]
+    pub vitals: Vec<Vital>,
+    /// Activity sessions (several per day are summed).
+    #[serde(default)]
+    pub activity: Vec<Activity>,
+    /// Smoking history; the latest record (by `date`) is the current status.
+    #[serde(default)]
+    pub smoking: Vec<Smoking>,
+    /// Alcohol: drinks per week as reported on a date; the latest applies.
+    #[serde(default)]
+    pub alcohol: Vec<Alcohol>,
+    /// Medication and supplement courses (what the person is prescribed or decided to take).
+    #[serde(default)]
+    pub medications: Vec<Medication>,
+    /// Doses actually taken (the `vascalc log med` entries).
+    #[serde(default)]
+    pub med_log: Vec<MedDose>,
+    /// Food-log totals per day, from vascalc-nutrition's nutrient totals.
+    #[serde(default)]
+    pub intakes: Vec<DailyIntake>,
+}
+
+impl PlanInput {
+    /// An empty record as of `today`.
+    pub fn new(today: Date) -> PlanInput {
+        PlanInput {
+            today,
+            person: Person::default(),
+            clinical: ClinicalFacts::default(),
+            scans: Vec::new(),
+            labs: Vec::new(),
+            vitals: Vec::new(),
+            activity: Vec::new(),
+            smoking: Vec::new(),
+            alcohol: Vec::new(),
+            medications: Vec::new(),
+            med_log: Vec::new(),
+            intakes: Vec::new(),
+        }
+    }
+
+    /// Age in years on `today`: from the birth date when known, else `person.age`.
+    pub fn age_years(&self) -> Option<f64> {
+        match self.person.birth_date {
+            Some(b) if b <= self.today => Some(f64::from(self.today.years_since(b))),
+            Some(_) => None,
+            None => self.person.age.filter(|a| a.is_finite() && *a >= 0.0),
+        }
+    }
+
+    /// Whether a course of `kind` is active on `day`.
+    pub fn taking_on(&self, kind: MedKind, day: Date) -> bool {
+        self.medications
+            .iter()
+            .any(|m| m.kind == kind && m.active_on(day))
+    }
+
+    /// Whether a course of `kind` is active today.
+    pub fn taking(&self, kind: MedKind) -> bool {
+        self.taking_on(kind, self.today)
+    }
+}
+
+/// The person.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Person {
+    pub birth_date: Option<Date>,
+    /// Age in years, used when `birth_date` is absent.
+    pub age: Option<f64>,
+    pub sex: Option<Sex>,
+    pub race: Option<Race>,
+    pub height_cm: Option<f64>,
+}
+
+/// Sex as the risk equations and reference intakes use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+/// Race/ethnicity as the risk equations (PCE, MESA) use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Race {
+    White,
+    Black,
+    Chinese,
+    Hispanic,
+    Other,
+}
+
+/// Clinical facts that are not measurements.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClinicalFacts {
+    pub diabetes: Option<bool>,
+    /// Treated for high blood pressure.
+    pub bp_treated: Option<bool>,
+    /// Established atherosclerotic cardiovascular disease (heart attack, stroke, revascularisation…).
+    pub ascvd: Option<bool>,
+    pub family_history_mi: Option<bool>,
+    /// On maintenance dialysis.
+    pub dialysis: bool,
+    /// Calciphylaxis diagnosed.
+    pub calciphylaxis: bool,
+    /// Under specialist (nephrology/wound) care for calciphylaxis.
+    pub specialist_care_calciphylaxis: bool,
+}
+
+/// A coronary artery calcium scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scan {
+    pub date: Date,
+    pub agatston: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_mm3: Option<f64>,
+    /// Agatston per artery (e.g. `"LAD"`), when known.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_artery: BTreeMap<String, f64>,
+}
+
+/// One laboratory result, identified by its LOINC code (see [`Analyte`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabResult {
+    pub loinc: String,
+    pub value: f64,
+    pub unit: String,
+    pub date: Date,
+}
+
+/// Vitals measured on one occasion; any subset may be present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vital {
+    pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub systolic_mm_hg: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diastolic_mm_hg: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_kg: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waist_cm: Option<f64>,
+}
+
+/// Kind of physical activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// Moderate or vigorous aerobic activity (walking briskly, cycling, running, swimming…).
+    Endurance,
+    /// Muscle-strengthening activity.
+    Strength,
+}
+
+/// Minutes of one kind of activity on a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub date: Date,
+    pub kind: ActivityKind,
+    pub minutes: f64,
+}
+
+/// Smoking status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmokingStatus {
+    Never,
+    Former,
+    Current,
+}
+
+/// Smoking as recorded on a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Smoking {
+    pub date: Date,
+    pub status: SmokingStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack_years: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quit_date: Option<Date>,
+}
+
+/// Alcohol as reported on a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alcohol {
+    pub date: Date,
+    pub drinks_per_week: f64,
+}
+
+/// The closed list of medication and supplement kinds the plan and the safety rules know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MedKind {
+    /// Vitamin K2 as menaquinone-7 (dose in µg).
+    Mk7,
+    /// Other vitamin K supplements (K1 phylloquinone, MK-4), dose in µg.
+    VitaminKOther,
+    /// Magnesium supplement (dose as elemental magnesium, mg).
+    Magnesium,
+    /// Omega-3 (dose as EPA+DHA, mg).
+    Omega3,
+    Statin,
+    /// Vitamin K antagonists: warfarin, acenocoumarol, phenprocoumon, fluindione.
+    VitaminKAntagonist,
+    /// Direct oral anticoagulants: apixaban, rivaroxaban, edoxaban, dabigatran.
+    Doac,
+    Bisphosphonate,
+    /// Phosphate binders (sevelamer, lanthanum, ferric citrate, calcium acetate…).
+    PhosphateBinder,
+    /// Calcium supplement (dose as elemental calcium, mg).
+    Calcium,
+    /// Vitamin D supplement (µg or IU).
+    VitaminD,
+    /// Sodium thiosulfate (intravenous).
+    SodiumThiosulfate,
+    Other,
+}
+
+impl MedKind {
+    /// Every kind, in a fixed order.
+    pub const ALL: [MedKind; 13] = [
+        MedKind::Mk7,
+        MedKind::VitaminKOther,
+        MedKind::Magnesium,
+        MedKind::Omega3,
+        MedKind::Statin,
+        MedKind::VitaminKAntagonist,
+        MedKind::Doac,
+        MedKind::Bisphosphonate,
+        MedKind::PhosphateBinder,
+        MedKind::Calcium,
+        MedKind::VitaminD,
+        MedKind::SodiumThiosulfate,
+        MedKind::Other,
+    ];
+
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MedKind::Mk7 => "mk7",
+            MedKind::VitaminKOther => "vitamin_k_other",
+            MedKind::Magnesium => "magnesium",
+            MedKind::Omega3 => "omega3",
+            MedKind::Statin => "statin",
+            MedKind::VitaminKAntagonist => "vitamin_k_antagonist",
+            MedKind::Doac => "doac",
+            MedKind::Bisphosphonate => "bisphosphonate",
+            MedKind::PhosphateBinder => "phosphate_binder",
+            MedKind::Calcium => "calcium",
+            MedKind::VitaminD => "vitamin_d",
+            MedKind::SodiumThiosulfate => "sodium_thiosulfate",
+            MedKind::Other => "other",
+        }
+    }
+
+    /// Guess the kind from a drug or supplement name (generic names and common brands, any case).
+    /// Returns `None` when the name is not recognised; callers then ask the person.
+    pub fn from_name(name: &str) -> Option<MedKind> {
+        let n = name.trim().to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
+        let kind = if has(&[
+            "warfarin",
+            "coumadin",
+            "jantoven",
+            "acenocoumarol",
+            "sintrom",
+            "phenprocoumon",
+            "marcumar",
+            "falithrom",
+            "fluindione",
+            "previscan",
+        ]) {
+            MedKind::VitaminKAntagonist
+        } else if has(&[
+            "apixaban",
+            "eliquis",
+            "rivaroxaban",
+            "xarelto",
+            "edoxaban",
+            "lixiana",
+            "savaysa",
+            "dabigatran",
+            "pradaxa",
+        ]) {
+            MedKind::Doac
+        } else if has(&[
+            "mk-7",
+            "mk7",
+            "menaquinone-7",
+            "menaquinone 7",
+            "menaquinone7",
+            "menaquinone",
+        ]) {
+            MedKind::Mk7
+        } else if has(&[
+            "phylloquinone",
+            "phytomenadione",
+            "phytonadione",
+            "vitamin k1",
+            "mk-4",
+            "menatetrenone",
+        ]) {
+            MedKind::VitaminKOther
+        } else if has(&["statin"]) {
+            // atorvastatin, rosuvastatin, simvastatin, pravastatin, pitavastatin, fluvastatin, lovastatin
+            MedKind::Statin
+        } else if has(&[
+            "dronate", "fosamax", "actonel", "boniva", "reclast", "aclasta", "zometa",
+        ]) {
+            // alendronate, risedronate, ibandronate, zoledronate, etidronate
+            MedKind::Bisphosphonate
+        } else if has(&[
+            "sevelamer",
+            "renvela",
+            "renagel",
+            "lanthanum",
+            "fosrenol",
+            "sucroferric",
+            "velphoro",
+            "ferric citrate",
+            "auryxia",
+            "calcium acetate",
+            "phoslo",
+            "phosphate binder",
+        ]) {
+            MedKind::PhosphateBinder
+        } else if has(&["thiosulfate", "thiosulphate"]) {
+            MedKind::SodiumThiosulfate
+        } else if has(&["magnesium"]) {
+            MedKind::Magnesium
+        } else if has(&[
+            "omega-3",
+            "omega 3",
+            "omega3",
+            "fish oil",
+            "icosapent",
+            "epa",
+            "dha",
+            "krill",
+        ]) {
+            MedKind::Omega3
+        } else if has(&["calcium"]) {
+            MedKind::Calcium
+        } else if has(&[
+            "vitamin d",
+            "cholecalciferol",
+            "ergocalciferol",
+            "vitamin d3",
+            "calcifediol",
+        ]) {
+            MedKind::VitaminD
+        } else {
+            return None;
+        };
+        Some(kind)
+    }
+}
+
+/// A dose unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoseUnit {
+    Ug,
+    Mg,
+    G,
+    Iu,
+    Mmol,
+    /// Tablets, capsules, infusions… (no mass).
+    Unit,
+}
+
+impl DoseUnit {
+    /// Read a unit as people write it (`µg`, `mcg`, `ug`, `mg`, `g`, `IU`, `mmol`, `tablet`…).
+    pub fn parse(s: &str) -> Option<DoseUnit> {
+        Some(match s.trim().to_lowercase().as_str() {
+            "ug" | "µg" | "μg" | "mcg" => DoseUnit::Ug,
+            "mg" => DoseUnit::Mg,
+            "g" => DoseUnit::G,
+            "iu" | "ie" | "ui" => DoseUnit::Iu,
+            "mmol" => DoseUnit::Mmol,
+            "unit" | "units" | "tablet" | "tablets" | "capsule" | "capsules" | "dose" => {
+                DoseUnit::Unit
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// An amount with its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Dose {
+    pub amount: f64,
+    pub unit: DoseUnit,
+}
+
+impl Dose {
+    /// The dose in micrograms, when it is a mass.
+    pub fn micrograms(&self) -> Option<f64> {
+        match self.unit {
+            DoseUnit::Ug => Some(self.amount),
+            DoseUnit::Mg => Some(self.amount * 1e3),
+            DoseUnit::G => Some(self.amount * 1e6),
+            _ => None,
+        }
+    }
+    /// The dose in milligrams, when it is a mass.
+    pub fn milligrams(&self) -> Option<f64> {
+        self.micrograms().map(|u| u / 1e3)
+    }
+}
+
+/// A medication or supplement course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Medication {
+    pub kind: MedKind,
+    /// The name the person gave ("warfarin", "MK-7 180").
+    #[serde(default)]
+    pub name: String,
+    /// Dose per day (per administration for intermittent therapies), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<Dose>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Date>,
+    /// Last day taken; `None` while ongoing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
+}
+
+impl Medication {
+    /// Whether the course covers `day` (an unknown start counts as "before", an unknown end as
+    /// "ongoing").
+    pub fn active_on(&self, day: Date) -> bool {
+        self.start.is_none_or(|s| s <= day) && self.end.is_none_or(|e| day <= e)
+    }
+}
+
+/// A dose taken on a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MedDose {
+    pub date: Date,
+    pub kind: MedKind,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<Dose>,
+}
+
+/// A nutrient total over one day's food log: "at least `at_least`", because `missing` logged
+/// foods had no value for it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NutrientTotal {
+    pub at_least: f64,
+    #[serde(default)]
+    pub missing: u32,
+}
+
+/// One day's food-log totals. Keys are vascalc-nutrition's canonical nutrient keys
+/// (`menaquinone7_ug`, `magnesium_mg`, `phosphorus_mg`, `calcium_mg`, `epa_g`, `dha_g`, …).
+/// A day that is not in the list was not logged (no data), which is different from a logged day
+/// with a zero total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailyIntake {
+    pub date: Date,
+    /// Number of food entries logged that day.
+    #[serde(default)]
+    pub foods: u32,
+    /// Entries flagged as containing phosphate additives.
+    #[serde(default)]
+    pub phosphate_additive_foods: u32,
+    #[serde(default)]
+    pub nutrients: BTreeMap<String, NutrientTotal>,
+}
+
+/// Nutrient keys the plan reads (vascalc-nutrition's canonical keys).
+pub mod nutrient {
+    pub const MENAQUINONE7_UG: &str = "menaquinone7_ug";
+    pub const VITAMIN_K2_TOTAL_UG: &str = "vitamin_k2_total_ug";
+    pub const PHYLLOQUINONE_UG: &str = "phylloquinone_ug";
+    pub const MAGNESIUM_MG: &str = "magnesium_mg";
+    pub const PHOSPHORUS_MG: &str = "phosphorus_mg";
+    pub const CALCIUM_MG: &str = "calcium_mg";
+    pub const EPA_G: &str = "epa_g";
+    pub const DHA_G: &str = "dha_g";
+    pub const SODIUM_MG: &str = "sodium_mg";
+}

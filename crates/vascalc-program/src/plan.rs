@@ -1,0 +1,1678 @@
+//! `plan()`: the personal plan, item by item.
+
+use crate::evidence::{self, Pillar};
+use crate::facts::{self, Facts, NutrientSpec, WindowMean, nutrient_window};
+use crate::labs::Analyte;
+use crate::targets::{self, Reference};
+use crate::types::*;
+use crate::{Date, MedKind, PlanInput, SmokingStatus};
+
+/// Compute the plan for `input` as of `input.today`.
+pub fn plan(input: &PlanInput) -> Plan {
+    let f = Facts::new(input);
+    let mut items = Vec::with_capacity(24);
+    // Diet
+    items.push(vitamin_k2(&f));
+    items.push(magnesium(&f));
+    items.push(omega3(&f));
+    items.push(phosphate(&f));
+    items.push(calcium(&f));
+    // Lifestyle
+    items.push(exercise(&f));
+    items.push(strength(&f));
+    items.push(smoking(&f));
+    items.push(alcohol(&f));
+    items.push(blood_pressure(&f));
+    items.push(glucose(&f));
+    items.push(weight(&f));
+    // Medical
+    items.push(statin(&f));
+    items.push(k2_supplement(&f));
+    items.push(vitamin_d(&f));
+    items.push(phosphate_binder(&f));
+    items.push(sodium_thiosulfate(&f));
+    items.push(bisphosphonate(&f));
+    items.push(calcification_inhibitor(&f));
+    // Monitoring
+    items.push(next_scan(&f));
+    items.extend(labs_due(&f));
+    let mut alerts = crate::rules::alerts(&f);
+    for p in &f.lab_problems {
+        alerts.push(Alert {
+            rule: "lab_not_understood".into(),
+            severity: Severity::Info,
+            message: format!("{p}; this result was left out of the plan."),
+            citations: Vec::new(),
+        });
+    }
+    Plan {
+        today: input.today,
+        items,
+        alerts,
+    }
+}
+
+/// The evidence summary for an intervention, with its studies and the guidelines named.
+pub(crate) fn evidence_for(intervention: Option<&str>, guidelines: &[&str]) -> EvidenceSummary {
+    let base = match evidence::evidence() {
+        Ok(b) => b,
+        Err(e) => {
+            return EvidenceSummary {
+                intervention: intervention.map(str::to_string),
+                summary: format!("the evidence base could not be read ({e})"),
+                overall: None,
+                certainty: None,
+                citations: Vec::new(),
+            };
+        }
+    };
+    let iv = intervention.and_then(|id| base.intervention(id));
+    let mut citations: Vec<Citation> = guidelines
+        .iter()
+        .filter_map(|g| base.guideline(g))
+        .map(Citation::of_guideline)
+        .collect();
+    if let Some(iv) = iv {
+        citations.extend(iv.studies.iter().map(Citation::of_study));
+    }
+    EvidenceSummary {
+        intervention: iv.map(|i| i.id.clone()),
+        summary: iv.map(|i| i.summary.clone()).unwrap_or_else(|| {
+            guidelines
+                .first()
+                .and_then(|g| base.guideline(g))
+                .map(|g| g.statement.clone())
+                .unwrap_or_default()
+        }),
+        overall: iv.map(|i| i.overall),
+        certainty: iv.map(|i| i.certainty),
+        citations,
+    }
+}
+
+pub(crate) fn fmt_num(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// The 7- and 30-day windows ending today.
+fn windows(today: Date) -> [(Date, Date, &'static str); 2] {
+    [
+        (today.add_days(-6), today, "7-day"),
+        (today.add_days(-29), today, "30-day"),
+    ]
+}
+
+fn nutrient_measure(w: &WindowMean, unit: &str, label: &str) -> Measure {
+    match w.mean {
+        None => Measure::no_data(format!("no data ({label}: nothing logged)")),
+        Some(m) => {
+            let mut text = format!(
+                "{}{} {unit} ({label} mean over {} logged day{}",
+                if w.missing > 0 { "at least " } else { "" },
+                fmt_num(m),
+                w.days_with_data,
+                if w.days_with_data == 1 { "" } else { "s" }
+            );
+            if w.missing > 0 {
+                text.push_str(&format!(
+                    "; {} food{} without a value",
+                    w.missing,
+                    if w.missing == 1 { "" } else { "s" }
+                ));
+            }
+            if w.assumed {
+                text.push_str("; supplement assumed taken as listed");
+            }
+            text.push(')');
+            Measure {
+                text,
+                value: Some(m),
+                unit: Some(unit.to_string()),
+                at_least: w.missing > 0,
+                days_with_data: Some(w.days_with_data),
+                foods_without_value: Some(w.missing),
+                as_of: None,
+            }
+        }
+    }
+}
+
+/// 7-day and 30-day measures of a nutrient and the one the status is judged on.
+fn nutrient_measures(
+    f: &Facts,
+    spec: &NutrientSpec,
+    unit: &str,
+) -> (Measure, Option<Measure>, Option<Measure>) {
+    let [w7, w30] = windows(f.today).map(|(from, to, label)| {
+        let w = nutrient_window(f, spec, from, to, |_| false);
+        nutrient_measure(&w, unit, label)
+    });
+    let current = if w7.value.is_some() {
+        w7.clone()
+    } else {
+        w30.clone()
+    };
+    (current, Some(w7), Some(w30))
+}
+
+/// Status against a lower bound. An "at least" figure that reaches the bound is met; one below
+/// it is not met (the note on missing values says the true intake may be higher).
+fn status_min(m: &Measure, min: f64) -> Status {
+    match m.value {
+        None => Status::NoData,
+        Some(v) if v >= min => Status::Met,
+        Some(_) => Status::NotMet,
+    }
+}
+
+/// Status against an upper bound. An "at least" figure above the bound is not met; at or below
+/// it is met only when no value was missing (otherwise the truth may be above: no data).
+fn status_max(m: &Measure, max: f64) -> Status {
+    match m.value {
+        None => Status::NoData,
+        Some(v) if v > max => Status::NotMet,
+        Some(_) if m.at_least => Status::NoData,
+        Some(_) => Status::Met,
+    }
+}
+
+fn missing_note(m: &Measure, what: &str) -> Option<String> {
+    (m.at_least).then(|| {
+        format!(
+            "Some logged foods have no {what} value in the food table, so the true intake may be higher than shown."
+        )
+    })
+}
+
+fn target_from(reference: &Reference, prefix: &str) -> Target {
+    Target {
+        text: format!("{prefix}{} {}", fmt_num(reference.value), reference.unit),
+        min: Some(reference.value),
+        max: None,
+        unit: Some(reference.unit.to_string()),
+        source: reference.source.clone(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn item(
+    pillar: Pillar,
+    topic: &str,
+    title: &str,
+    relevance: Relevance,
+    target: Target,
+    current: Measure,
+    status: Status,
+    evidence: EvidenceSummary,
+) -> PlanItem {
+    PlanItem {
+        pillar,
+        topic: topic.into(),
+        title: title.into(),
+        relevance,
+        target,
+        current,
+        current_7d: None,
+        current_30d: None,
+        status,
+        evidence,
+        notes: Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------- diet
+
+fn vitamin_k2(f: &Facts) -> PlanItem {
+    let vka = f.taking(MedKind::VitaminKAntagonist);
+    let (current, w7, w30) = nutrient_measures(f, &facts::MK7, "µg/day");
+    let ev = evidence_for(Some("vitamin_k2"), &["efsa-vitamin-k-2017"]);
+    if vka {
+        let mut it = item(
+            Pillar::Diet,
+            "vitamin_k2",
+            "Vitamin K2 (MK-7)",
+            Relevance::Avoid,
+            Target {
+                text: "keep vitamin K intake steady; no vitamin K supplements unless the anticoagulation clinic agrees".into(),
+                min: None,
+                max: None,
+                unit: None,
+                source: "Theuwissen 2013 (J Thromb Haemost): 10–20 µg/day MK-7 moved the INR on acenocoumarol".into(),
+            },
+            current,
+            Status::NotApplicable,
+            ev,
+        );
+        it.current_7d = w7;
+        it.current_30d = w30;
+        it.notes.push(
+            "You take a vitamin K antagonist: K2 is not a target for you; see the safety alerts."
+                .into(),
+        );
+        return it;
+    }
+    let target = Target {
+        text: format!("≥ {} µg/day MK-7 from food and supplements", fmt_num(targets::MK7_TRIAL_DOSE_UG)),
+        min: Some(targets::MK7_TRIAL_DOSE_UG),
+        max: None,
+        unit: Some("µg/day".into()),
+        source: "Dose of Knapen 2015 (stiffness, not calcification); there is no official K2 reference intake (EFSA 2017; IOM AI covers K1 only)".into(),
+    };
+    let status = status_min(&current, targets::MK7_TRIAL_DOSE_UG);
+    let mut it = item(
+        Pillar::Diet,
+        "vitamin_k2",
+        "Vitamin K2 (MK-7)",
+        Relevance::Discuss,
+        target,
+        current,
+        status,
+        ev,
+    );
+    if let Some(n) = missing_note(&it.current, "MK-7") {
+        it.notes.push(n);
+    }
+    it.notes.push("Calcification trials of 180–720 µg/day MK-7 were null on their primary endpoints; this is a trial dose, not a proven benefit.".into());
+    it.current_7d = w7;
+    it.current_30d = w30;
+    it
+}
+
+fn magnesium(f: &Facts) -> PlanItem {
+    let (current, w7, w30) = nutrient_measures(f, &facts::MAGNESIUM, "mg/day");
+    let ev = evidence_for(Some("magnesium"), &["iom-dri-1997"]);
+    let mut it = match targets::magnesium_rda(f.age, f.sex) {
+        Some(r) => {
+            let status = status_min(&current, r.value);
+            item(
+                Pillar::Diet,
+                "magnesium",
+                "Magnesium",
+                Relevance::Relevant,
+                target_from(&r, "≥ "),
+                current,
+                status,
+                ev,
+            )
+        }
+        None => {
+            let mut it = item(
+                Pillar::Diet,
+                "magnesium",
+                "Magnesium",
+                Relevance::Relevant,
+                Target {
+                    text: "adult RDA 310–420 mg/day by age and sex".into(),
+                    min: None,
+                    max: None,
+                    unit: Some("mg/day".into()),
+                    source: "IOM 1997".into(),
+                },
+                current,
+                Status::NoData,
+                ev,
+            );
+            it.notes
+                .push("Age (18 or over) and sex are needed to pick the RDA.".into());
+            it
+        }
+    };
+    if let Some(n) = missing_note(&it.current, "magnesium") {
+        it.notes.push(n);
+    }
+    if f.ckd() {
+        it.notes.push("With reduced kidney function, get magnesium from food; supplements only with your clinician and serum magnesium checks (MAGiCAL-CKD: more serious adverse events).".into());
+    }
+    it.current_7d = w7;
+    it.current_30d = w30;
+    it
+}
+
+fn omega3(f: &Facts) -> PlanItem {
+    let (current, w7, w30) = nutrient_measures(f, &facts::OMEGA3, "mg/day");
+    let r = targets::epa_dha();
+    let status = status_min(&current, r.value);
+    let mut it = item(
+        Pillar::Diet,
+        "omega3",
+        "Omega-3 (EPA+DHA)",
+        Relevance::Relevant,
+        target_from(&r, "≥ "),
+        current,
+        status,
+        evidence_for(Some("omega3"), &["efsa-epa-dha"]),
+    );
+    if let Some(n) = missing_note(&it.current, "EPA/DHA") {
+        it.notes.push(n);
+    }
+    it.current_7d = w7;
+    it.current_30d = w30;
+    it
+}
+
+fn phosphate(f: &Facts) -> PlanItem {
+    let (current, w7, w30) = nutrient_measures(f, &facts::PHOSPHORUS, "mg/day");
+    let ev = evidence_for(
+        Some("low_phosphate_diet"),
+        &["kdoqi-bone-2003", "kdigo-ckd-mbd-2017"],
+    );
+    let egfr = f.egfr().map(|e| e.1);
+    let dialysis = f.input.clinical.dialysis;
+    let threshold = targets::phosphate_threshold_mg_dl(egfr, dialysis);
+    let serum = f.latest(Analyte::Phosphate);
+    let mut it = if !f.ckd() {
+        let mut it = item(
+            Pillar::Diet,
+            "phosphate",
+            "Phosphate (less additive phosphate)",
+            Relevance::NotRelevant,
+            Target {
+                text: "no phosphorus limit without kidney disease; prefer foods without phosphate additives".into(),
+                min: None,
+                max: None,
+                unit: None,
+                source: "KDOQI 2003 and KDIGO 2017 set phosphate targets only in CKD".into(),
+            },
+            current,
+            Status::NotApplicable,
+            ev,
+        );
+        if egfr.is_none() {
+            it.notes.push(
+                "No eGFR on record: if your kidney function is reduced, this item changes.".into(),
+            );
+        }
+        it
+    } else if serum.is_some_and(|(_, p)| p > threshold) {
+        let target = Target {
+            text: format!("≤ {} mg/day dietary phosphorus (serum phosphate above {threshold} mg/dL)", fmt_num(targets::CKD_PHOSPHORUS_MAX_MG)),
+            min: None,
+            max: Some(targets::CKD_PHOSPHORUS_MAX_MG),
+            unit: Some("mg/day".into()),
+            source: "KDOQI 2003 guideline 4 (800–1,000 mg/day); KDOQI 2020 says keep serum phosphate normal without a fixed number — your clinician may set another target".into(),
+        };
+        let status = status_max(&current, targets::CKD_PHOSPHORUS_MAX_MG);
+        item(
+            Pillar::Diet,
+            "phosphate",
+            "Phosphate (dietary restriction)",
+            Relevance::Relevant,
+            target,
+            current,
+            status,
+            ev,
+        )
+    } else {
+        let target = Target {
+            text: format!(
+                "serum phosphate ≤ {threshold} mg/dL; prefer foods without phosphate additives"
+            ),
+            min: None,
+            max: Some(threshold),
+            unit: Some("mg/dL".into()),
+            source: "KDOQI 2003 guideline 4 thresholds; KDIGO 2017: keep phosphate toward normal"
+                .into(),
+        };
+        let lab = match serum {
+            Some((d, p)) => Measure::value(
+                p,
+                "mg/dL",
+                format!("serum phosphate {} mg/dL on {d}", fmt_num(p)),
+            )
+            .with_date(d),
+            None => Measure::no_data("no serum phosphate on record"),
+        };
+        let status = if serum.is_some() {
+            Status::Met
+        } else {
+            Status::NoData
+        };
+        let mut it = item(
+            Pillar::Diet,
+            "phosphate",
+            "Phosphate",
+            Relevance::Relevant,
+            target,
+            lab,
+            status,
+            ev,
+        );
+        it.notes
+            .push(format!("Dietary phosphorus: {}", current.text));
+        it
+    };
+    // Additive-phosphate exposure over the 7-day window, when the food log flags it.
+    let (from, to) = (f.today.add_days(-6), f.today);
+    let (mut add, mut foods) = (0u32, 0u32);
+    for d in f.food_days_in(from, to) {
+        if let Some((a, n)) = f.additive_foods(d) {
+            add += a;
+            foods += n;
+        }
+    }
+    if foods > 0 {
+        it.notes.push(format!("{add} of {foods} foods logged in the last 7 days contain phosphate additives (absorbed ~90–100% vs ~40–60% for natural phosphorus)."));
+    }
+    it.current_7d = w7;
+    it.current_30d = w30;
+    it
+}
+
+fn calcium(f: &Facts) -> PlanItem {
+    let (food, w7, w30) = nutrient_measures(f, &facts::FOOD_CALCIUM, "mg/day");
+    let supplement = f.taking(MedKind::Calcium);
+    let ev = evidence_for(
+        Some("calcium_food_vs_supplements"),
+        &["iom-calcium-vitd-2011"],
+    );
+    let rda = targets::calcium_rda(f.age, f.sex);
+    let target = Target {
+        text: match &rda {
+            Some(r) => format!("≥ {} mg/day from food, no calcium supplements unless a clinician advises them", fmt_num(r.value)),
+            None => "the RDA (1,000–1,200 mg/day by age and sex) from food, no calcium supplements unless a clinician advises them".into(),
+        },
+        min: rda.as_ref().map(|r| r.value),
+        max: None,
+        unit: Some("mg/day".into()),
+        source: format!(
+            "{}; supplements: MESA (Anderson 2016) incident CAC RR 1.22",
+            rda.as_ref().map(|r| r.source.as_str()).unwrap_or("IOM 2011 RDA")
+        ),
+    };
+    let status = if supplement {
+        Status::NotMet
+    } else {
+        match &rda {
+            Some(r) => status_min(&food, r.value),
+            None => Status::NoData,
+        }
+    };
+    let mut it = item(
+        Pillar::Diet,
+        "calcium",
+        "Calcium from food rather than supplements",
+        Relevance::Relevant,
+        target,
+        food,
+        status,
+        ev,
+    );
+    if supplement {
+        it.notes
+            .push("A calcium supplement is on your medication list.".into());
+    }
+    if rda.is_none() {
+        it.notes
+            .push("Age (and sex between 51 and 70) is needed to pick the RDA.".into());
+    }
+    if let Some(n) = missing_note(&it.current, "calcium") {
+        it.notes.push(n);
+    }
+    it.current_7d = w7;
+    it.current_30d = w30;
+    it
+}
+
+// ---------------------------------------------------------------- lifestyle
+
+/// Minutes per week from a per-day map over `[from, to]`; `None` when no entry falls inside.
+pub(crate) fn minutes_per_week(
+    map: &std::collections::BTreeMap<Date, f64>,
+    from: Date,
+    to: Date,
+) -> Option<(f64, u32)> {
+    let mut sum = 0.0;
+    let mut days = 0;
+    for (_, m) in map.range(from..=to) {
+        sum += m;
+        days += 1;
+    }
+    let span = f64::from(to.days_since(from) + 1);
+    (days > 0).then(|| (sum * 7.0 / span, days))
+}
+
+fn exercise(f: &Facts) -> PlanItem {
+    let measures =
+        windows(f.today).map(
+            |(from, to, label)| match minutes_per_week(&f.endurance, from, to) {
+                Some((mpw, days)) => {
+                    let mut m = Measure::value(
+                        mpw,
+                        "min/week",
+                        format!(
+                            "{} min/week ({label} window, {days} active day{})",
+                            fmt_num(mpw),
+                            if days == 1 { "" } else { "s" }
+                        ),
+                    );
+                    m.days_with_data = Some(days);
+                    m
+                }
+                None => {
+                    Measure::no_data(format!("no data ({label}: no endurance activity logged)"))
+                }
+            },
+        );
+    let [w7, w30] = measures;
+    let current = if w7.value.is_some() {
+        w7.clone()
+    } else {
+        w30.clone()
+    };
+    let status = status_min(&current, targets::ENDURANCE_MIN_PER_WEEK);
+    let mut it = item(
+        Pillar::Lifestyle,
+        "exercise",
+        "Endurance exercise",
+        Relevance::Relevant,
+        Target {
+            text: "≥ 150 min/week of moderate-intensity aerobic activity (or 75 min vigorous)"
+                .into(),
+            min: Some(targets::ENDURANCE_MIN_PER_WEEK),
+            max: None,
+            unit: Some("min/week".into()),
+            source: "WHO 2020 guidelines on physical activity (Bull 2020)".into(),
+        },
+        current,
+        status,
+        evidence_for(Some("exercise"), &["who-physical-activity-2020"]),
+    );
+    it.notes.push("Exercise can raise the calcium score (denser, more stable plaque) while lowering risk: judge it by fitness and events, not by CAC.".into());
+    it.current_7d = Some(w7);
+    it.current_30d = Some(w30);
+    it
+}
+
+fn strength(f: &Facts) -> PlanItem {
+    let [w7, w30] = windows(f.today).map(|(from, to, label)| {
+        let days = f.strength.range(from..=to).count() as u32;
+        if days == 0 {
+            Measure::no_data(format!("no data ({label}: no strength training logged)"))
+        } else {
+            let span = f64::from(to.days_since(from) + 1);
+            let per_week = f64::from(days) * 7.0 / span;
+            let mut m = Measure::value(
+                per_week,
+                "days/week",
+                format!("{} days/week ({label} window)", fmt_num(per_week)),
+            );
+            m.days_with_data = Some(days);
+            m
+        }
+    });
+    let current = if w7.value.is_some() {
+        w7.clone()
+    } else {
+        w30.clone()
+    };
+    let status = status_min(&current, targets::STRENGTH_DAYS_PER_WEEK);
+    let mut it = item(
+        Pillar::Lifestyle,
+        "strength",
+        "Strength training",
+        Relevance::Relevant,
+        Target {
+            text: "muscle-strengthening activity on ≥ 2 days/week".into(),
+            min: Some(targets::STRENGTH_DAYS_PER_WEEK),
+            max: None,
+            unit: Some("days/week".into()),
+            source: "WHO 2020 guidelines on physical activity (Bull 2020)".into(),
+        },
+        current,
+        status,
+        evidence_for(Some("exercise"), &["who-physical-activity-2020"]),
+    );
+    it.current_7d = Some(w7);
+    it.current_30d = Some(w30);
+    it
+}
+
+fn smoking(f: &Facts) -> PlanItem {
+    let (current, status) = match f.smoking() {
+        None => (
+            Measure::no_data("no smoking status on record"),
+            Status::NoData,
+        ),
+        Some(s) => {
+            let mut text = match s.status {
+                SmokingStatus::Never => "never smoked".to_string(),
+                SmokingStatus::Former => match s.quit_date {
+                    Some(q) => format!("former smoker, quit {q}"),
+                    None => "former smoker".to_string(),
+                },
+                SmokingStatus::Current => "current smoker".to_string(),
+            };
+            if let Some(p) = s.pack_years {
+                text.push_str(&format!(" ({} pack-years)", fmt_num(p)));
+            }
+            let status = if s.status == SmokingStatus::Current {
+                Status::NotMet
+            } else {
+                Status::Met
+            };
+            (Measure::state(text).with_date(s.date), status)
+        }
+    };
+    item(
+        Pillar::Lifestyle,
+        "smoking",
+        "Not smoking",
+        Relevance::Relevant,
+        Target {
+            text: "no smoking".into(),
+            min: None,
+            max: None,
+            unit: None,
+            source: "MESA (McEvoy 2015): current smoking CVD HR 1.7; Heinz Nixdorf Recall: quitting slows CAC accrual".into(),
+        },
+        current,
+        status,
+        evidence_for(Some("smoking"), &[]),
+    )
+}
+
+fn alcohol(f: &Facts) -> PlanItem {
+    let (current, status) = match f.alcohol() {
+        None => (
+            Measure::no_data("no alcohol intake on record"),
+            Status::NoData,
+        ),
+        Some(a) => {
+            let m = Measure::value(
+                a.drinks_per_week,
+                "drinks/week",
+                format!(
+                    "{} drinks/week (reported {})",
+                    fmt_num(a.drinks_per_week),
+                    a.date
+                ),
+            )
+            .with_date(a.date);
+            let s = status_max(&m, targets::ALCOHOL_MAX_DRINKS_WEEK);
+            (m, s)
+        }
+    };
+    item(
+        Pillar::Lifestyle,
+        "alcohol",
+        "Little or no alcohol",
+        Relevance::Relevant,
+        Target {
+            text: "fewer than 7 drinks/week; less is better".into(),
+            min: None,
+            max: Some(targets::ALCOHOL_MAX_DRINKS_WEEK),
+            unit: Some("drinks/week".into()),
+            source: "CARDIA (Pletcher 2005): CAC prevalence 8%, 9%, 13%, 19% for 0, 1–6, 7–13, ≥14 drinks/week; MESA: no protective effect".into(),
+        },
+        current,
+        status,
+        evidence_for(Some("alcohol"), &[]),
+    )
+}
+
+fn blood_pressure(f: &Facts) -> PlanItem {
+    let readings: Vec<(Date, f64, f64)> = f
+        .input
+        .vitals
+        .iter()
+        .filter_map(|v| match (v.systolic_mm_hg, v.diastolic_mm_hg) {
+            (Some(s), Some(d))
+                if s.is_finite() && d.is_finite() && s > 0.0 && d > 0.0 && v.date <= f.today =>
+            {
+                Some((v.date, s, d))
+            }
+            _ => None,
+        })
+        .collect();
+    // Mean systolic/diastolic over a window, with its measure.
+    let window = |from: Date, to: Date, label: &str| -> (Measure, Option<(f64, f64)>) {
+        let sel: Vec<_> = readings
+            .iter()
+            .filter(|r| r.0 >= from && r.0 <= to)
+            .collect();
+        if sel.is_empty() {
+            return (
+                Measure::no_data(format!("no data ({label}: no blood pressure logged)")),
+                None,
+            );
+        }
+        let n = sel.len() as f64;
+        let s = sel.iter().map(|r| r.1).sum::<f64>() / n;
+        let d = sel.iter().map(|r| r.2).sum::<f64>() / n;
+        let mut m = Measure::value(
+            s,
+            "mm Hg",
+            format!(
+                "{s:.0}/{d:.0} mm Hg ({label} mean of {} reading{})",
+                sel.len(),
+                if sel.len() == 1 { "" } else { "s" }
+            ),
+        );
+        m.days_with_data = Some(sel.len() as u32);
+        (m, Some((s, d)))
+    };
+    let [(w7, bp7), (w30, bp30)] =
+        windows(f.today).map(|(from, to, label)| window(from, to, label));
+    let latest = readings.iter().max_by_key(|r| r.0).map(|&(date, s, d)| {
+        (
+            Measure::value(
+                s,
+                "mm Hg",
+                format!("{s:.0}/{d:.0} mm Hg (latest reading, {date})"),
+            )
+            .with_date(date),
+            Some((s, d)),
+        )
+    });
+    let (current, bp) = if bp7.is_some() {
+        (w7.clone(), bp7)
+    } else if bp30.is_some() {
+        (w30.clone(), bp30)
+    } else {
+        latest.unwrap_or((Measure::no_data("no blood pressure on record"), None))
+    };
+    let status = match bp {
+        None => Status::NoData,
+        Some((s, d)) if s < targets::BP_SYSTOLIC_GOAL && d < targets::BP_DIASTOLIC_GOAL => {
+            Status::Met
+        }
+        Some(_) => Status::NotMet,
+    };
+    let mut it = item(
+        Pillar::Lifestyle,
+        "blood_pressure",
+        "Blood pressure",
+        Relevance::Relevant,
+        Target {
+            text: "< 130/80 mm Hg".into(),
+            min: None,
+            max: Some(targets::BP_SYSTOLIC_GOAL),
+            unit: Some("mm Hg".into()),
+            source: "2017 ACC/AHA blood pressure guideline (Whelton 2018)".into(),
+        },
+        current,
+        status,
+        evidence_for(Some("blood_pressure"), &["acc-aha-bp-2017"]),
+    );
+    it.current_7d = Some(w7);
+    it.current_30d = Some(w30);
+    it
+}
+
+fn glucose(f: &Facts) -> PlanItem {
+    let diabetes = f.input.clinical.diabetes.unwrap_or(false);
+    let goal = targets::hba1c_goal(diabetes);
+    let ev = evidence_for(Some("glucose"), &["ada-glycemic-targets-2022"]);
+    let target = Target {
+        text: format!(
+            "HbA1c < {goal} %{}",
+            if diabetes {
+                " (with diabetes)"
+            } else {
+                " (below the prediabetes range)"
+            }
+        ),
+        min: None,
+        max: Some(goal),
+        unit: Some("%".into()),
+        source: "American Diabetes Association Standards of Care (2022, sections 2 and 6)".into(),
+    };
+    let (current, status) = match f.latest(Analyte::Hba1c) {
+        Some((d, v)) => (
+            Measure::value(v, "%", format!("HbA1c {} % on {d}", fmt_num(v))).with_date(d),
+            if v < goal {
+                Status::Met
+            } else {
+                Status::NotMet
+            },
+        ),
+        None => (Measure::no_data("no HbA1c on record"), Status::NoData),
+    };
+    let mut it = item(
+        Pillar::Lifestyle,
+        "glucose",
+        "Glucose (HbA1c)",
+        Relevance::Relevant,
+        target,
+        current,
+        status,
+        ev,
+    );
+    if f.input.clinical.diabetes.is_none() {
+        it.notes
+            .push("Diabetes status not recorded; the target assumes no diabetes.".into());
+    }
+    it
+}
+
+fn weight(f: &Facts) -> PlanItem {
+    let height = f
+        .input
+        .person
+        .height_cm
+        .filter(|h| h.is_finite() && *h > 50.0 && *h < 272.0);
+    let weights: Vec<(Date, f64)> = f
+        .input
+        .vitals
+        .iter()
+        .filter_map(|v| {
+            v.weight_kg
+                .filter(|w| w.is_finite() && *w > 0.0 && v.date <= f.today)
+                .map(|w| (v.date, w))
+        })
+        .collect();
+    let latest = weights.iter().max_by_key(|w| w.0).copied();
+    let target = Target {
+        text: "BMI 18.5–24.9 kg/m²".into(),
+        min: Some(targets::BMI_MIN),
+        max: Some(targets::BMI_MAX),
+        unit: Some("kg/m²".into()),
+        source: "WHO BMI classification (Technical Report Series 894, 2000)".into(),
+    };
+    let bmi_of = |w: f64| height.map(|h| w / (h / 100.0).powi(2));
+    let window = |from: Date, label: &str| {
+        let sel: Vec<f64> = weights
+            .iter()
+            .filter(|w| w.0 >= from)
+            .map(|w| w.1)
+            .collect();
+        match (sel.is_empty(), height) {
+            (true, _) => Measure::no_data(format!("no data ({label}: no weight logged)")),
+            (false, h) => {
+                let mean = sel.iter().sum::<f64>() / sel.len() as f64;
+                match h {
+                    Some(_) => {
+                        let b = bmi_of(mean).unwrap_or(f64::NAN);
+                        let mut m = Measure::value(
+                            b,
+                            "kg/m²",
+                            format!("BMI {b:.1} ({label} mean weight {mean:.1} kg)"),
+                        );
+                        m.days_with_data = Some(sel.len() as u32);
+                        m
+                    }
+                    None => Measure::no_data(format!(
+                        "{label} mean weight {mean:.1} kg; height needed for BMI"
+                    )),
+                }
+            }
+        }
+    };
+    let w7 = window(f.today.add_days(-6), "7-day");
+    let w30 = window(f.today.add_days(-29), "30-day");
+    let (current, status) = if w7.value.is_some() {
+        (w7.clone(), Status::Met)
+    } else if w30.value.is_some() {
+        (w30.clone(), Status::Met)
+    } else {
+        match (latest, height) {
+            (Some((d, w)), Some(_)) => {
+                let b = bmi_of(w).unwrap_or(f64::NAN);
+                (
+                    Measure::value(b, "kg/m²", format!("BMI {b:.1} ({w:.1} kg on {d})"))
+                        .with_date(d),
+                    Status::Met,
+                )
+            }
+            (Some(_), None) => (Measure::no_data("height needed for BMI"), Status::NoData),
+            (None, _) => (Measure::no_data("no weight on record"), Status::NoData),
+        }
+    };
+    let status = match (status, current.value) {
+        (Status::Met, Some(b)) if (targets::BMI_MIN..=targets::BMI_MAX).contains(&b) => Status::Met,
+        (Status::Met, Some(_)) => Status::NotMet,
+        _ => Status::NoData,
+    };
+    let mut it = item(
+        Pillar::Lifestyle,
+        "weight",
+        "Healthy weight",
+        Relevance::Relevant,
+        target,
+        current,
+        status,
+        evidence_for(Some("weight"), &["who-bmi-2000"]),
+    );
+    if let Some((d, w)) = f
+        .input
+        .vitals
+        .iter()
+        .filter_map(|v| {
+            v.waist_cm
+                .filter(|w| w.is_finite() && *w > 0.0)
+                .map(|w| (v.date, w))
+        })
+        .max_by_key(|x| x.0)
+    {
+        it.notes.push(format!("Waist {w:.0} cm on {d}."));
+    }
+    it.current_7d = Some(w7);
+    it.current_30d = Some(w30);
+    it
+}
+
+// ---------------------------------------------------------------- medical
+
+fn taking_text(f: &Facts, kind: MedKind) -> Measure {
+    let names: Vec<String> = f
+        .courses(kind)
+        .map(|m| match &m.dose {
+            Some(d) => format!(
+                "{} {} {}",
+                if m.name.is_empty() {
+                    kind.as_str()
+                } else {
+                    &m.name
+                },
+                fmt_num(d.amount),
+                dose_unit(d.unit)
+            ),
+            None => {
+                if m.name.is_empty() {
+                    kind.as_str().to_string()
+                } else {
+                    m.name.clone()
+                }
+            }
+        })
+        .collect();
+    if names.is_empty() {
+        Measure::state("not taking")
+    } else {
+        Measure::state(format!("taking {}", names.join(", ")))
+    }
+}
+
+pub(crate) fn dose_unit(u: crate::DoseUnit) -> &'static str {
+    match u {
+        crate::DoseUnit::Ug => "µg",
+        crate::DoseUnit::Mg => "mg",
+        crate::DoseUnit::G => "g",
+        crate::DoseUnit::Iu => "IU",
+        crate::DoseUnit::Mmol => "mmol",
+        crate::DoseUnit::Unit => "unit(s)",
+    }
+}
+
+/// Statin relevance from the 2018 AHA/ACC cholesterol guideline (CAC-guided primary prevention).
+fn statin(f: &Facts) -> PlanItem {
+    let taking = f.taking(MedKind::Statin);
+    let c = &f.input.clinical;
+    let ldl = f.latest(Analyte::Ldl).map(|l| l.1);
+    let scan = f.latest_scan();
+    let enhancers = c.diabetes == Some(true)
+        || f.smoking()
+            .is_some_and(|s| s.status == SmokingStatus::Current)
+        || c.family_history_mi == Some(true);
+    let (relevance, why) = if c.ascvd == Some(true) {
+        (
+            Relevance::Relevant,
+            "established ASCVD: statin recommended (secondary prevention)".to_string(),
+        )
+    } else if ldl.is_some_and(|l| l >= 190.0) {
+        (
+            Relevance::Relevant,
+            "LDL-C ≥ 190 mg/dL: statin recommended".to_string(),
+        )
+    } else if let Some(s) = scan {
+        let age = f.age;
+        let in_range = age.is_some_and(|a| (40.0..=75.0).contains(&a));
+        if s.agatston >= 100.0 {
+            (
+                Relevance::Relevant,
+                format!("CAC {} ≥ 100: statin indicated", fmt_num(s.agatston)),
+            )
+        } else if s.agatston > 0.0 {
+            if age.is_some_and(|a| a >= 55.0) {
+                (
+                    Relevance::Relevant,
+                    format!(
+                        "CAC {} (1–99) at age ≥ 55: favours a statin",
+                        fmt_num(s.agatston)
+                    ),
+                )
+            } else {
+                (
+                    Relevance::Discuss,
+                    format!(
+                        "CAC {} (1–99): favours a statin, especially from age 55",
+                        fmt_num(s.agatston)
+                    ),
+                )
+            }
+        } else if enhancers {
+            (Relevance::Discuss, "CAC 0 with diabetes, current smoking or a family history of premature ASCVD: the guideline does not endorse withholding a statin".to_string())
+        } else if in_range {
+            (
+                Relevance::NotRelevant,
+                "CAC 0: reasonable to withhold a statin and rescan later (unless risk enhancers)"
+                    .to_string(),
+            )
+        } else {
+            (
+                Relevance::Discuss,
+                "CAC 0 outside the guideline's 40–75 age range: discuss".to_string(),
+            )
+        }
+    } else {
+        (
+            Relevance::Discuss,
+            "no CAC scan on record: statin decision by 10-year risk".to_string(),
+        )
+    };
+    let status = match relevance {
+        Relevance::Relevant if taking => Status::Met,
+        Relevance::Relevant => Status::NotMet,
+        _ => Status::NotApplicable,
+    };
+    let mut it = item(
+        Pillar::Medical,
+        "statin",
+        "Statin",
+        relevance,
+        Target {
+            text: why,
+            min: None,
+            max: None,
+            unit: None,
+            source: "2018 AHA/ACC cholesterol guideline (Grundy 2019)".into(),
+        },
+        taking_text(f, MedKind::Statin),
+        status,
+        evidence_for(Some("statins"), &["acc-aha-cholesterol-2018"]),
+    );
+    it.notes.push("A statin can make the calcium score rise (plaque calcifies and stabilises) while risk falls; a rising CAC on a statin is not treatment failure.".into());
+    it
+}
+
+fn k2_supplement(f: &Facts) -> PlanItem {
+    let taking = f.taking(MedKind::Mk7) || f.taking(MedKind::VitaminKOther);
+    let vka = f.taking(MedKind::VitaminKAntagonist);
+    let (relevance, status, text) = if vka {
+        (
+            Relevance::Avoid,
+            if taking { Status::NotMet } else { Status::Met },
+            "no vitamin K supplement while on a vitamin K antagonist, unless the anticoagulation clinic supervises".to_string(),
+        )
+    } else {
+        (
+            Relevance::Discuss,
+            Status::NotApplicable,
+            "optional: trials of MK-7 were null on calcification; discuss with your clinician"
+                .to_string(),
+        )
+    };
+    let mut m = taking_text(f, MedKind::Mk7);
+    let other = taking_text(f, MedKind::VitaminKOther);
+    if other.text != "not taking" {
+        m = Measure::state(if m.text == "not taking" {
+            other.text
+        } else {
+            format!("{}; {}", m.text, other.text)
+        });
+    }
+    item(
+        Pillar::Medical,
+        "k2_supplement",
+        "Vitamin K2 supplement",
+        relevance,
+        Target {
+            text,
+            min: None,
+            max: None,
+            unit: None,
+            source: "AVADEC, Trevasc-HDK, iPACK-HD (null); Theuwissen 2013 (INR interaction)"
+                .into(),
+        },
+        m,
+        status,
+        evidence_for(Some("vitamin_k2"), &[]),
+    )
+}
+
+fn vitamin_d(f: &Facts) -> PlanItem {
+    let target = Target {
+        text: "25-OH vitamin D 20–50 ng/mL (50–125 nmol/L)".into(),
+        min: Some(targets::VITAMIN_D_MIN_NG_ML),
+        max: Some(targets::VITAMIN_D_MAX_NG_ML),
+        unit: Some("ng/mL".into()),
+        source: "Mayo Clinic Laboratories reference values, based on the 2011 IOM report".into(),
+    };
+    let (current, status) = match f.latest(Analyte::Vitamin25OhD) {
+        Some((d, v)) => (
+            Measure::value(v, "ng/mL", format!("25-OH D {} ng/mL on {d}", fmt_num(v))).with_date(d),
+            if (targets::VITAMIN_D_MIN_NG_ML..=targets::VITAMIN_D_MAX_NG_ML).contains(&v) {
+                Status::Met
+            } else {
+                Status::NotMet
+            },
+        ),
+        None => (
+            Measure::no_data("no 25-OH vitamin D on record"),
+            Status::NoData,
+        ),
+    };
+    let mut it = item(
+        Pillar::Medical,
+        "vitamin_d",
+        "Vitamin D status",
+        Relevance::Relevant,
+        target,
+        current,
+        status,
+        evidence_for(Some("vitamin_d"), &["mayo-25ohd-reference"]),
+    );
+    let t = taking_text(f, MedKind::VitaminD);
+    if t.text != "not taking" {
+        it.notes.push(format!("Supplement: {}.", t.text));
+    }
+    it
+}
+
+fn phosphate_binder(f: &Facts) -> PlanItem {
+    let egfr = f.egfr().map(|e| e.1);
+    let dialysis = f.input.clinical.dialysis;
+    let threshold = targets::phosphate_threshold_mg_dl(egfr, dialysis);
+    let serum = f.latest(Analyte::Phosphate);
+    let taking = f.taking(MedKind::PhosphateBinder);
+    let advanced = f.advanced_ckd();
+    let (relevance, status, text) = if advanced && serum.is_some_and(|(_, p)| p > threshold) {
+        (
+            Relevance::Discuss,
+            if taking { Status::Met } else { Status::NotMet },
+            format!(
+                "advanced CKD with serum phosphate above {threshold} mg/dL: a binder (preferably non-calcium) is for your nephrologist to consider"
+            ),
+        )
+    } else if advanced && serum.is_none() {
+        (
+            Relevance::Discuss,
+            Status::NoData,
+            "advanced CKD: serum phosphate needed to judge".to_string(),
+        )
+    } else if egfr.is_none() && !dialysis {
+        (
+            Relevance::NotRelevant,
+            Status::NoData,
+            "only in advanced CKD with high phosphate; no eGFR on record".to_string(),
+        )
+    } else {
+        (
+            Relevance::NotRelevant,
+            Status::NotApplicable,
+            "only in advanced CKD (eGFR < 30 or dialysis) with high phosphate".to_string(),
+        )
+    };
+    item(
+        Pillar::Medical,
+        "phosphate_binder",
+        "Phosphate binder (e.g. sevelamer)",
+        relevance,
+        Target { text, min: None, max: None, unit: None, source: "KDIGO 2017 CKD-MBD (no preventive binders; restrict calcium-based binders); KDOQI 2003 thresholds".into() },
+        taking_text(f, MedKind::PhosphateBinder),
+        status,
+        evidence_for(Some("phosphate_binders"), &["kdigo-ckd-mbd-2017", "kdoqi-bone-2003"]),
+    )
+}
+
+fn sodium_thiosulfate(f: &Facts) -> PlanItem {
+    let c = &f.input.clinical;
+    let taking = f.taking(MedKind::SodiumThiosulfate);
+    let (relevance, status, text) = if c.calciphylaxis && c.specialist_care_calciphylaxis {
+        (Relevance::Discuss, Status::NotApplicable, "calciphylaxis under specialist care: one of the options your specialists weigh (off-label, observational evidence)".to_string())
+    } else if c.calciphylaxis {
+        (
+            Relevance::Discuss,
+            Status::NotMet,
+            "calciphylaxis needs specialist (nephrology/wound) care; sodium thiosulfate only there"
+                .to_string(),
+        )
+    } else {
+        (
+            if taking {
+                Relevance::Avoid
+            } else {
+                Relevance::NotRelevant
+            },
+            if taking {
+                Status::NotMet
+            } else {
+                Status::NotApplicable
+            },
+            "only for calciphylaxis, under a specialist".to_string(),
+        )
+    };
+    item(
+        Pillar::Medical,
+        "sodium_thiosulfate",
+        "Sodium thiosulfate",
+        relevance,
+        Target {
+            text,
+            min: None,
+            max: None,
+            unit: None,
+            source:
+                "Djuric 2020 (double blind, null primary); Wen 2022 meta-analysis (low certainty)"
+                    .into(),
+        },
+        taking_text(f, MedKind::SodiumThiosulfate),
+        status,
+        evidence_for(Some("sodium_thiosulfate"), &[]),
+    )
+}
+
+fn bisphosphonate(f: &Facts) -> PlanItem {
+    let taking = f.taking(MedKind::Bisphosphonate);
+    let mut it = item(
+        Pillar::Medical,
+        "bisphosphonate",
+        "Bisphosphonate",
+        Relevance::NotRelevant,
+        Target {
+            text: "not a therapy for vascular calcification; prescribed for bone, with kidney-function limits".into(),
+            min: None,
+            max: None,
+            unit: None,
+            source: "MESA (Elmariah 2010): opposite associations by age; FDA 2011 zoledronic acid contraindication at CrCl < 35 mL/min".into(),
+        },
+        taking_text(f, MedKind::Bisphosphonate),
+        Status::NotApplicable,
+        evidence_for(Some("bisphosphonates"), &["fda-zoledronic-2011"]),
+    );
+    if taking && f.egfr().is_none() {
+        it.notes.push("No eGFR on record: kidney function should be checked before each dose (FDA 2011 for zoledronic acid).".into());
+    }
+    it
+}
+
+fn calcification_inhibitor(f: &Facts) -> PlanItem {
+    let dialysis = f.input.clinical.dialysis;
+    item(
+        Pillar::Medical,
+        "calcification_inhibitor",
+        "Calcification inhibitors in trials (SNF472)",
+        if dialysis {
+            Relevance::Discuss
+        } else {
+            Relevance::NotRelevant
+        },
+        Target {
+            text: if dialysis {
+                "available only in clinical trials for people on dialysis: ask your nephrologist about trials".into()
+            } else {
+                "studied only in people on dialysis; not available outside trials".into()
+            },
+            min: None,
+            max: None,
+            unit: None,
+            source: "CaLIPSO (Raggi 2020), CALCIPHYX (Sinha 2024)".into(),
+        },
+        Measure::state("not applicable"),
+        Status::NotApplicable,
+        evidence_for(Some("calcification_inhibitors"), &[]),
+    )
+}
+
+// ---------------------------------------------------------------- monitoring
+
+fn next_scan(f: &Facts) -> PlanItem {
+    let ev = evidence_for(None, &["dzaye-2021-warranty"]);
+    let Some(last) = f.latest_scan() else {
+        return item(
+            Pillar::Monitoring,
+            "next_scan",
+            "Next CAC scan",
+            Relevance::Relevant,
+            Target {
+                text: "a baseline CAC scan when it would change a decision (e.g. statin)".into(),
+                min: None,
+                max: None,
+                unit: None,
+                source: "2018 AHA/ACC cholesterol guideline".into(),
+            },
+            Measure::no_data("no scan on record"),
+            Status::NoData,
+            evidence_for(None, &["acc-aha-cholesterol-2018"]),
+        );
+    };
+    let current = Measure::value(
+        last.agatston,
+        "Agatston",
+        format!(
+            "last scan {} (Agatston {})",
+            last.date,
+            fmt_num(last.agatston)
+        ),
+    )
+    .with_date(last.date);
+    if last.agatston == 0.0 {
+        // Dzaye 2021: 3–7 years by sex, risk and diabetes; vascalc uses the lower end (3 years)
+        // with diabetes and 5 years otherwise until the clinical crate's per-person period lands.
+        let years = if f.input.clinical.diabetes == Some(true) {
+            3
+        } else {
+            5
+        };
+        let due = last.date.add_days(years * 365 + years / 4);
+        let status = if f.today <= due {
+            Status::Met
+        } else {
+            Status::NotMet
+        };
+        let mut it = item(
+            Pillar::Monitoring,
+            "next_scan",
+            "Next CAC scan",
+            Relevance::Relevant,
+            Target {
+                text: format!("rescan around {due} ({years} years after CAC 0)"),
+                min: None,
+                max: None,
+                unit: None,
+                source:
+                    "Dzaye 2021 (MESA CAC-0 warranty period: 3–7 years by sex, risk and diabetes)"
+                        .into(),
+            },
+            current,
+            status,
+            ev,
+        );
+        it.notes.push("The warranty period depends on sex, risk and diabetes; your clinician may choose another interval.".into());
+        return it;
+    }
+    let mut it = item(
+        Pillar::Monitoring,
+        "next_scan",
+        "Next CAC scan",
+        Relevance::Discuss,
+        Target { text: "rescan only when the result would change treatment; see `vascalc progress` for the expected trajectory".into(), min: None, max: None, unit: None, source: "2018 AHA/ACC cholesterol guideline".into() },
+        current,
+        Status::NotApplicable,
+        evidence_for(Some("statins"), &["acc-aha-cholesterol-2018"]),
+    );
+    it.notes.push("With CAC > 0, a rising score can reflect stabilising calcification (statins, exercise); the clinical assessment's progression analysis is the place to judge it.".into());
+    it
+}
+
+struct LabRule {
+    topic: &'static str,
+    title: &'static str,
+    analytes: &'static [Analyte],
+    months: i32,
+    why: String,
+    source: &'static str,
+    guideline: &'static str,
+}
+
+fn labs_due(f: &Facts) -> Vec<PlanItem> {
+    let mut rules = Vec::new();
+    if f.taking(MedKind::Statin) {
+        rules.push(LabRule {
+            topic: "labs_lipids",
+            title: "Lipids",
+            analytes: &[Analyte::Ldl, Analyte::TotalCholesterol],
+            months: 12,
+            why: "on a statin: lipids every 3–12 months".into(),
+            source: "2018 AHA/ACC cholesterol guideline",
+            guideline: "acc-aha-cholesterol-2018",
+        });
+    }
+    if f.input.clinical.diabetes == Some(true) {
+        rules.push(LabRule {
+            topic: "labs_hba1c",
+            title: "HbA1c",
+            analytes: &[Analyte::Hba1c],
+            months: 6,
+            why: "with diabetes: HbA1c at least twice a year".into(),
+            source: "ADA Standards of Care, section 6",
+            guideline: "ada-glycemic-targets-2022",
+        });
+    }
+    let egfr = f.egfr().map(|e| e.1);
+    if f.input.clinical.dialysis || egfr.is_some_and(|e| e < 60.0) {
+        let (months, stage) = match egfr {
+            _ if f.input.clinical.dialysis => (3, "G5D"),
+            Some(e) if e < 15.0 => (3, "G5"),
+            Some(e) if e < 30.0 => (6, "G4"),
+            _ => (12, "G3"),
+        };
+        rules.push(LabRule {
+            topic: "labs_ckd_mbd",
+            title: "Calcium and phosphate",
+            analytes: &[Analyte::Phosphate, Analyte::Calcium],
+            months,
+            why: format!("CKD {stage}: calcium and phosphate at least every {months} months"),
+            source: "KDIGO 2017 CKD-MBD (monitoring from G3a; intervals unconfirmed)",
+            guideline: "kdigo-ckd-mbd-2017",
+        });
+        rules.push(LabRule {
+            topic: "labs_pth",
+            title: "PTH",
+            analytes: &[Analyte::Pth],
+            months: if months <= 3 { 6 } else { 12 },
+            why: format!("CKD {stage}: PTH"),
+            source: "KDIGO 2017 CKD-MBD (intervals unconfirmed)",
+            guideline: "kdigo-ckd-mbd-2017",
+        });
+    }
+    rules
+        .into_iter()
+        .map(|r| {
+            let last = r
+                .analytes
+                .iter()
+                .filter_map(|a| f.latest(*a).map(|(d, v)| (d, v, *a)))
+                .max_by_key(|x| x.0);
+            let (current, status) = match last {
+                None => (
+                    Measure::no_data(format!("no {} on record: due now", r.title.to_lowercase())),
+                    Status::NotMet,
+                ),
+                Some((d, v, a)) => {
+                    let due = d.add_days(r.months * 365 / 12);
+                    let m = Measure::value(
+                        v,
+                        a.canonical_unit(),
+                        format!(
+                            "{} {} {} on {d}; next due {due}",
+                            a.name(),
+                            fmt_num(v),
+                            a.canonical_unit()
+                        ),
+                    )
+                    .with_date(d);
+                    (
+                        m,
+                        if f.today <= due {
+                            Status::Met
+                        } else {
+                            Status::NotMet
+                        },
+                    )
+                }
+            };
+            item(
+                Pillar::Monitoring,
+                r.topic,
+                r.title,
+                Relevance::Relevant,
+                Target {
+                    text: r.why,
+                    min: None,
+                    max: None,
+                    unit: None,
+                    source: r.source.into(),
+                },
+                current,
+                status,
+                evidence_for(None, &[r.guideline]),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::*;
+    use crate::*;
+
+    fn item<'a>(p: &'a Plan, topic: &str) -> &'a PlanItem {
+        match p.items.iter().find(|i| i.topic == topic) {
+            Some(i) => i,
+            None => panic!("no item {topic}"),
+        }
+    }
+
+    #[test]
+    fn json_shape_has_the_shared_vocabulary() {
+        let p = plan(&input());
+        let v = serde_json::to_value(&p).unwrap();
+        let items = v["items"].as_array().unwrap();
+        assert!(items.len() >= 20);
+        for it in items {
+            for key in ["pillar", "topic", "target", "current", "status", "evidence"] {
+                assert!(it.get(key).is_some(), "{key} missing in {it}");
+            }
+            assert!(it["evidence"]["summary"].is_string());
+            for c in it["evidence"]["citations"].as_array().unwrap() {
+                assert!(c.get("doi").is_some(), "citation without a doi key: {c}");
+            }
+        }
+        let pillars: std::collections::BTreeSet<_> = items
+            .iter()
+            .map(|i| i["pillar"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            pillars.into_iter().collect::<Vec<_>>(),
+            ["diet", "lifestyle", "medical", "monitoring"]
+        );
+        // Round trip.
+        let back: Plan = serde_json::from_value(v).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn an_empty_record_has_no_met_item() {
+        let p = plan(&PlanInput::new(day("2025-01-01")));
+        for it in &p.items {
+            assert_ne!(it.status, Status::Met, "{} is met without data", it.topic);
+        }
+        assert_eq!(item(&p, "magnesium").status, Status::NoData);
+        assert!(item(&p, "magnesium").current.value.is_none());
+    }
+
+    #[test]
+    fn nutrient_windows_are_means_over_logged_days_and_say_at_least() {
+        let mut i = input();
+        // Two logged days in the last week, one of them with foods lacking a value.
+        i.intakes
+            .push(intake(day("2025-06-29"), &[("magnesium_mg", 300.0, 0)]));
+        i.intakes
+            .push(intake(day("2025-06-30"), &[("magnesium_mg", 500.0, 2)]));
+        i.intakes
+            .push(intake(day("2025-06-10"), &[("magnesium_mg", 100.0, 0)]));
+        let p = plan(&i);
+        let mg = item(&p, "magnesium");
+        let w7 = mg.current_7d.as_ref().unwrap();
+        assert_eq!(w7.value, Some(400.0));
+        assert_eq!(w7.days_with_data, Some(2));
+        assert!(w7.at_least && w7.text.starts_with("at least"));
+        let w30 = mg.current_30d.as_ref().unwrap();
+        assert_eq!(w30.value, Some(300.0));
+        // Man, 65: RDA 420 mg (IOM 1997); 400 < 420.
+        assert_eq!(mg.target.min, Some(420.0));
+        assert_eq!(mg.status, Status::NotMet);
+    }
+
+    #[test]
+    fn supplements_count_toward_k2_and_omega3() {
+        let mut i = input();
+        i.intakes.push(intake(
+            day("2025-06-30"),
+            &[
+                ("menaquinone7_ug", 10.0, 3),
+                ("epa_g", 0.1, 0),
+                ("dha_g", 0.2, 0),
+            ],
+        ));
+        i.medications.push(med(MedKind::Mk7, 180.0, DoseUnit::Ug));
+        let p = plan(&i);
+        let k2 = item(&p, "vitamin_k2");
+        // The course counts on each of the 7 days (assumed taken, said so); food on one day.
+        assert_eq!(k2.current.value, Some((6.0 * 180.0 + 190.0) / 7.0));
+        assert!(k2.current.text.contains("assumed"));
+        assert_eq!(k2.status, Status::Met);
+        let o3 = item(&p, "omega3");
+        assert!((o3.current.value.unwrap() - 300.0).abs() < 1e-9);
+        assert_eq!(o3.status, Status::Met);
+    }
+
+    #[test]
+    fn statin_relevance_follows_cac() {
+        let mut i = input();
+        scan(&mut i, "2024-01-01", 0.0);
+        assert_eq!(item(&plan(&i), "statin").relevance, Relevance::NotRelevant);
+        i.clinical.diabetes = Some(true);
+        assert_eq!(item(&plan(&i), "statin").relevance, Relevance::Discuss);
+        scan(&mut i, "2025-01-01", 150.0);
+        let p = plan(&i);
+        assert_eq!(item(&p, "statin").relevance, Relevance::Relevant);
+        assert_eq!(item(&p, "statin").status, Status::NotMet);
+        i.medications.push(med(MedKind::Statin, 20.0, DoseUnit::Mg));
+        assert_eq!(item(&plan(&i), "statin").status, Status::Met);
+    }
+
+    #[test]
+    fn binders_and_thiosulfate_are_not_for_everyone() {
+        let mut i = input();
+        egfr(&mut i, 80.0);
+        let p = plan(&i);
+        assert_eq!(
+            item(&p, "phosphate_binder").relevance,
+            Relevance::NotRelevant
+        );
+        assert_eq!(
+            item(&p, "sodium_thiosulfate").relevance,
+            Relevance::NotRelevant
+        );
+        i.labs.clear();
+        egfr(&mut i, 20.0);
+        i.labs.push(LabResult {
+            loinc: "2777-1".into(),
+            value: 6.1,
+            unit: "mg/dL".into(),
+            date: day("2025-05-01"),
+        });
+        let p = plan(&i);
+        assert_eq!(item(&p, "phosphate_binder").relevance, Relevance::Discuss);
+        assert_eq!(item(&p, "phosphate").target.max, Some(1000.0));
+    }
+
+    #[test]
+    fn k2_is_avoided_on_a_vka() {
+        let mut i = input();
+        i.medications
+            .push(med(MedKind::VitaminKAntagonist, 5.0, DoseUnit::Mg));
+        let p = plan(&i);
+        assert_eq!(item(&p, "vitamin_k2").relevance, Relevance::Avoid);
+        assert_eq!(item(&p, "k2_supplement").relevance, Relevance::Avoid);
+        assert_eq!(item(&p, "k2_supplement").status, Status::Met);
+    }
+
+    #[test]
+    fn next_scan_after_cac_zero() {
+        let mut i = input();
+        scan(&mut i, "2022-06-01", 0.0);
+        let p = plan(&i);
+        let s = item(&p, "next_scan");
+        assert!(s.target.text.contains("2027-06-01"), "{}", s.target.text);
+        assert_eq!(s.status, Status::Met);
+    }
+}

@@ -1,0 +1,180 @@
+//! Reference intakes and thresholds used as targets, each with its source.
+//!
+//! Until vascalc-nutrition publishes its reference-intake table, the few values the plan needs
+//! are kept here, copied from `../shared/research/nutrition-data.md` §3 (IOM/NASEM DRIs, EFSA).
+
+use crate::Sex;
+
+/// A reference intake with its source label and guideline id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub value: f64,
+    pub unit: &'static str,
+    pub source: String,
+    pub guideline: &'static str,
+}
+
+/// Magnesium RDA (IOM 1997) for adults; `None` under 19 or without age and sex.
+pub fn magnesium_rda(age: Option<f64>, sex: Option<Sex>) -> Option<Reference> {
+    let (age, sex) = (age?, sex?);
+    if age < 19.0 {
+        return None;
+    }
+    let value = match (sex, age < 31.0) {
+        (Sex::Male, true) => 400.0,
+        (Sex::Male, false) => 420.0,
+        (Sex::Female, true) => 310.0,
+        (Sex::Female, false) => 320.0,
+    };
+    Some(Reference {
+        value,
+        unit: "mg/day",
+        source: format!(
+            "IOM 1997 RDA for a {} aged {}",
+            sex_word(sex),
+            age_band_mg(age)
+        ),
+        guideline: "iom-dri-1997",
+    })
+}
+
+fn age_band_mg(age: f64) -> &'static str {
+    if age < 31.0 { "19–30" } else { "31+" }
+}
+
+fn sex_word(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Female => "woman",
+        Sex::Male => "man",
+    }
+}
+
+/// Magnesium tolerable upper intake from supplements and medications (IOM 1997), mg/day.
+pub const MAGNESIUM_SUPPLEMENT_UL_MG: f64 = 350.0;
+
+/// Calcium RDA (IOM 2011) for adults; `None` under 19 or without age (and sex at 51–70).
+pub fn calcium_rda(age: Option<f64>, sex: Option<Sex>) -> Option<Reference> {
+    let age = age?;
+    if age < 19.0 {
+        return None;
+    }
+    let (value, band) = if age < 51.0 {
+        (1000.0, "19–50")
+    } else if age < 71.0 {
+        match sex? {
+            Sex::Male => (1000.0, "51–70"),
+            Sex::Female => (1200.0, "51–70"),
+        }
+    } else {
+        (1200.0, "71+")
+    };
+    let who = sex.map(sex_word).unwrap_or("person");
+    Some(Reference {
+        value,
+        unit: "mg/day",
+        source: format!("IOM 2011 RDA for a {who} aged {band}"),
+        guideline: "iom-calcium-vitd-2011",
+    })
+}
+
+/// EPA+DHA adequate intake for adults (EFSA 2010), mg/day.
+pub fn epa_dha() -> Reference {
+    Reference {
+        value: 250.0,
+        unit: "mg/day",
+        source: "EFSA 2010 adequate intake of EPA+DHA for adults (no DRI exists)".into(),
+        guideline: "efsa-epa-dha",
+    }
+}
+
+/// MK-7 "target": there is no reference intake for vitamin K2; vascalc shows the dose of the
+/// one trial with a positive primary result on a vascular endpoint (arterial stiffness).
+pub const MK7_TRIAL_DOSE_UG: f64 = 180.0;
+
+/// KDOQI 2003 serum phosphorus thresholds above which dietary phosphorus is restricted:
+/// 4.6 mg/dL in CKD stages 3–4, 5.5 mg/dL in stage 5 / dialysis.
+pub fn phosphate_threshold_mg_dl(egfr: Option<f64>, dialysis: bool) -> f64 {
+    if dialysis || egfr.is_some_and(|e| e < 15.0) {
+        5.5
+    } else {
+        4.6
+    }
+}
+
+/// KDOQI 2003 restricted phosphorus intake (upper end of 800–1,000 mg/day).
+pub const CKD_PHOSPHORUS_MAX_MG: f64 = 1000.0;
+
+/// Blood pressure goal (2017 ACC/AHA): < 130/80 mm Hg.
+pub const BP_SYSTOLIC_GOAL: f64 = 130.0;
+pub const BP_DIASTOLIC_GOAL: f64 = 80.0;
+
+/// Aerobic activity (WHO 2020): at least 150 min/week moderate intensity.
+pub const ENDURANCE_MIN_PER_WEEK: f64 = 150.0;
+/// Muscle strengthening on at least 2 days a week (WHO 2020 full guideline).
+pub const STRENGTH_DAYS_PER_WEEK: f64 = 2.0;
+
+/// HbA1c goals (ADA): < 7.0 % with diabetes; < 5.7 % (below the prediabetes range) without.
+pub fn hba1c_goal(diabetes: bool) -> f64 {
+    if diabetes { 7.0 } else { 5.7 }
+}
+
+/// BMI range (WHO): 18.5–24.9 kg/m².
+pub const BMI_MIN: f64 = 18.5;
+pub const BMI_MAX: f64 = 24.9;
+
+/// Alcohol: fewer than 7 drinks/week (CARDIA: CAC prevalence 8%, 9%, 13%, 19% for 0, 1–6, 7–13,
+/// ≥14 drinks/week; no protective effect in MESA).
+pub const ALCOHOL_MAX_DRINKS_WEEK: f64 = 6.0;
+
+/// 25-OH vitamin D: ≥ 20 ng/mL (50 nmol/L) covers the needs of nearly everyone (IOM 2011, as
+/// reported by Mayo Clinic Laboratories' reference values); above 50 ng/mL with calcium
+/// supplements risks hypercalciuria (same source).
+pub const VITAMIN_D_MIN_NG_ML: f64 = 20.0;
+pub const VITAMIN_D_MAX_NG_ML: f64 = 50.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn magnesium_rda_by_age_and_sex() {
+        // IOM 1997 table as reproduced in research/nutrition-data.md §3.1.
+        assert_eq!(
+            magnesium_rda(Some(25.0), Some(Sex::Male)).map(|r| r.value),
+            Some(400.0)
+        );
+        assert_eq!(
+            magnesium_rda(Some(60.0), Some(Sex::Male)).map(|r| r.value),
+            Some(420.0)
+        );
+        assert_eq!(
+            magnesium_rda(Some(25.0), Some(Sex::Female)).map(|r| r.value),
+            Some(310.0)
+        );
+        assert_eq!(
+            magnesium_rda(Some(60.0), Some(Sex::Female)).map(|r| r.value),
+            Some(320.0)
+        );
+        assert_eq!(magnesium_rda(None, Some(Sex::Female)), None);
+        assert_eq!(magnesium_rda(Some(15.0), Some(Sex::Female)), None);
+    }
+
+    #[test]
+    fn calcium_rda_by_age_and_sex() {
+        // IOM 2011 table as reproduced in research/nutrition-data.md §3.1.
+        assert_eq!(calcium_rda(Some(40.0), None).map(|r| r.value), Some(1000.0));
+        assert_eq!(
+            calcium_rda(Some(60.0), Some(Sex::Female)).map(|r| r.value),
+            Some(1200.0)
+        );
+        assert_eq!(
+            calcium_rda(Some(60.0), Some(Sex::Male)).map(|r| r.value),
+            Some(1000.0)
+        );
+        assert_eq!(calcium_rda(Some(60.0), None), None);
+        assert_eq!(
+            calcium_rda(Some(75.0), Some(Sex::Male)).map(|r| r.value),
+            Some(1200.0)
+        );
+    }
+}
