@@ -30,11 +30,13 @@
 //!   deflate, RLE, JPEG lossless/baseline (pure Rust), JPEG 2000 (feature `codec-j2k`, default,
 //!   OpenJPEG built with the C compiler) and JPEG-LS (feature `codec-jpegls`, CharLS, needs
 //!   cmake);
-//! * Enhanced CT Image Storage (multi-frame) with positions from the per-frame functional groups.
+//! * Enhanced CT Image Storage (multi-frame) with positions from the per-frame functional groups;
+//! * NIfTI-1 label volumes for artery assignment ([`read_labels`]).
 //!
 //! Every error names the file and the problem ([`Error`]).
 
 mod header;
+mod nifti;
 mod pixels;
 
 use std::collections::BTreeMap;
@@ -45,6 +47,8 @@ use rayon::prelude::*;
 use vascalc_ct::{Acquisition, Geometry, Volume};
 
 pub use header::{CT_IMAGE_STORAGE, ENHANCED_CT_IMAGE_STORAGE, FrameInfo, Header, read_header};
+pub use nifti::{read_labels, write_labels_nii};
+use pixels::decode_into;
 pub use pixels::{DecodedImage, decode_file};
 
 /// Errors, each naming the file (or series) and what to do.
@@ -293,24 +297,18 @@ pub fn load_series(paths: &[PathBuf], filter: &SeriesFilter) -> Result<Vec<Loade
         .collect()
 }
 
-/// Stacks the images of one series (headers already grouped) into a volume.
+/// Stacks the images of one series (headers from [`read_header`], already grouped) into a
+/// volume. Single-frame images are decoded in parallel straight into their slice of the volume.
 pub fn assemble(uid: String, mut headers: Vec<Header>) -> Result<LoadedSeries, Error> {
     // Identical copies of the same instance are read once.
     headers.sort_by(|a, b| a.sop_instance_uid.cmp(&b.sop_instance_uid));
     headers
         .dedup_by(|a, b| a.sop_instance_uid.is_some() && a.sop_instance_uid == b.sop_instance_uid);
-    let images: Vec<DecodedImage> = headers
-        .par_iter()
-        .map(|h| decode_file(&h.path))
-        .collect::<Result<_, _>>()?;
-    let first = images
-        .first()
-        .map(|i| &i.header)
-        .ok_or_else(|| Error::Series {
-            uid: uid.clone(),
-            path: PathBuf::new(),
-            problem: "no images".into(),
-        })?;
+    let first = headers.first().ok_or_else(|| Error::Series {
+        uid: uid.clone(),
+        path: PathBuf::new(),
+        problem: "no images".into(),
+    })?;
     let (Some(iop), Some(spacing), Some(rows), Some(cols)) = (
         first.orientation,
         first.pixel_spacing,
@@ -331,26 +329,23 @@ pub fn assemble(uid: String, mut headers: Vec<Header>) -> Result<LoadedSeries, E
         slice_thickness_mm: first.slice_thickness,
     };
     let normal = geometry.normal();
-    // (location along normal, image index, frame index)
+    // (location along normal, header index, frame index)
     let mut frames: Vec<(f64, usize, usize)> = Vec::new();
-    for (n, img) in images.iter().enumerate() {
-        if img.header.frame_info.len() != img.header.frames as usize {
+    for (n, h) in headers.iter().enumerate() {
+        if h.frame_info.len() != h.frames as usize {
             return Err(Error::MissingTag {
-                path: img.header.path.clone(),
-                tag: img
-                    .header
-                    .missing
-                    .unwrap_or("ImagePositionPatient (0020,0032)"),
+                path: h.path.clone(),
+                tag: h.missing.unwrap_or("ImagePositionPatient (0020,0032)"),
             });
         }
-        for (f, info) in img.header.frame_info.iter().enumerate() {
+        for (f, info) in h.frame_info.iter().enumerate() {
             let p = info.position;
             frames.push((p[0] * normal[0] + p[1] * normal[1] + p[2] * normal[2], n, f));
         }
     }
     frames.sort_by(|a, b| a.0.total_cmp(&b.0));
     if let Some(w) = frames.windows(2).find(|w| (w[1].0 - w[0].0).abs() < 1e-3) {
-        let (a, b) = (&images[w[0].1].header.path, &images[w[1].1].header.path);
+        let (a, b) = (&headers[w[0].1].path, &headers[w[1].1].path);
         return Err(Error::Series {
             uid,
             path: a.clone(),
@@ -363,21 +358,44 @@ pub fn assemble(uid: String, mut headers: Vec<Header>) -> Result<LoadedSeries, E
         });
     }
     let n = rows as usize * cols as usize;
-    let mut hu = Vec::with_capacity(n * frames.len());
-    let mut files = Vec::new();
-    for &(_, i, f) in &frames {
-        let img = &images[i];
-        let before = hu.len();
-        img.hu_frame(f, &mut hu);
-        if hu.len() != before + n {
+    let mut hu = vec![0.0f32; n * frames.len()];
+    let decoded: Vec<Header> = if headers.iter().all(|h| h.frames == 1) {
+        hu.par_chunks_mut(n)
+            .zip(frames.par_iter())
+            .map(|(out, &(_, h, _))| decode_into(&headers[h].path, out))
+            .collect::<Result<_, _>>()?
+    } else {
+        let images: Vec<DecodedImage> = headers
+            .par_iter()
+            .map(|h| decode_file(&h.path))
+            .collect::<Result<_, _>>()?;
+        for (out, &(_, i, f)) in hu.chunks_mut(n).zip(&frames) {
+            let mut frame = Vec::with_capacity(n);
+            images[i].hu_frame(f, &mut frame);
+            if frame.len() != n {
+                return Err(Error::Invalid {
+                    path: images[i].header.path.clone(),
+                    problem: "frame size differs from the rest of the series".into(),
+                });
+            }
+            out.copy_from_slice(&frame);
+        }
+        images.into_iter().map(|i| i.header).collect()
+    };
+    // The full read must agree with the header pass on what shapes the volume.
+    for h in &decoded {
+        if (h.rows, h.columns) != (Some(rows), Some(cols)) {
             return Err(Error::Invalid {
-                path: img.header.path.clone(),
-                problem: "frame size differs from the rest of the series".into(),
+                path: h.path.clone(),
+                problem: "image size differs from the rest of the series".into(),
             });
         }
-        geometry.positions.push(img.header.frame_info[f].position);
-        if files.last() != Some(&img.header.path) {
-            files.push(img.header.path.clone());
+    }
+    let mut files = Vec::new();
+    for &(_, i, f) in &frames {
+        geometry.positions.push(headers[i].frame_info[f].position);
+        if files.last() != Some(&headers[i].path) {
+            files.push(headers[i].path.clone());
         }
     }
     let slices = frames.len();
@@ -398,11 +416,11 @@ pub fn assemble(uid: String, mut headers: Vec<Header>) -> Result<LoadedSeries, E
         study_date: first.study_date.clone(),
         series_description: first.series_description.clone(),
         transfer_syntax: Some(first.transfer_syntax.clone()),
-        lossy_compression: images.iter().any(|i| i.header.lossy),
+        lossy_compression: decoded.iter().any(|h| h.lossy),
         contrast_agent: first.contrast_agent.clone(),
         rescale_type: first.rescale_type.clone(),
         gantry_tilt_deg: first.gantry_tilt,
-        files: Some(images.len() as u32),
+        files: Some(headers.len() as u32),
     };
     Ok(LoadedSeries {
         series_uid: uid,

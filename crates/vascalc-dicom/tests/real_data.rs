@@ -251,18 +251,9 @@ fn wg04_lossless_decodes_are_bit_exact() {
         for ts in &lossless {
             let path = dir.join(format!("{ct}_{ts}.dcm"));
             let img = decode_file(&path).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(
-                img.stored.len(),
-                reference.stored.len(),
-                "{}",
-                path.display()
-            );
-            let diffs = img
-                .stored
-                .iter()
-                .zip(&reference.stored)
-                .filter(|(a, b)| a != b)
-                .count();
+            let (a, b) = (img.stored(), reference.stored());
+            assert_eq!(a.len(), b.len(), "{}", path.display());
+            let diffs = a.iter().zip(&b).filter(|(a, b)| a != b).count();
             assert_eq!(
                 diffs,
                 0,
@@ -302,9 +293,9 @@ fn wg04_lossy_decodes_are_flagged() {
             let img = decode_file(&path).unwrap_or_else(|e| panic!("{e}"));
             assert!(img.header.lossy, "{} flagged lossy", path.display());
             let max = img
-                .stored
+                .stored()
                 .iter()
-                .zip(&reference.stored)
+                .zip(&reference.stored())
                 .map(|(a, b)| (a - b).abs())
                 .max()
                 .unwrap_or(0);
@@ -344,7 +335,7 @@ fn wg04_padding_is_excluded() {
     assert_eq!(lo.min(hi), -2000);
     let mut hu = Vec::new();
     img.hu_frame(0, &mut hu);
-    let padded = img.stored.iter().filter(|v| i64::from(**v) == lo).count();
+    let padded = img.stored().iter().filter(|v| i64::from(**v) == lo).count();
     assert!(padded > 0);
     assert_eq!(hu.iter().filter(|v| v.is_nan()).count(), padded);
     assert!(hu.iter().filter(|v| !v.is_nan()).all(|v| *v >= -1100.0));

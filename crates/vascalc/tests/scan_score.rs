@@ -263,6 +263,38 @@ fn regions_assignments_and_conventions() {
     assert_eq!(s["per_artery"]["RCA"]["agatston"], 16.0);
     assert_eq!(s["cac_drs"], "A1/N2");
 
+    // A NIfTI label volume (RAS, 1 mm voxels from RAS (0, 0, 100)) with value 3 around the
+    // lesion (LPS x, y ∈ [−3, −1.5] → RAS [1.5, 3]; z 103 and 106).
+    let mut labels = vec![0u8; 5 * 5 * 9];
+    for z in 2..=7 {
+        for y in 1..=3 {
+            for x in 1..=3 {
+                labels[(z * 5 + y) * 5 + x] = 3;
+            }
+        }
+    }
+    let nii = dir.join("labels.nii");
+    let affine = [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 100.0],
+    ];
+    vascalc_dicom::write_labels_nii(&nii, [5, 5, 9], &labels, affine).expect("nii");
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        d,
+        "--labels",
+        nii.to_str().expect("utf8"),
+        "--label-name",
+        "3=lcx",
+        "--format",
+        "json",
+    ]));
+    let s = &v["series"][0];
+    assert_eq!(s["per_artery"]["LCX"]["agatston"], 32.0);
+    assert_eq!(s["cac_drs"], "A1/N1");
+
     // AI-CAC conventions: one 3D lesion, weight from its peak, × SliceThickness/3.
     let v = json(&vascalc(&[
         "scan",

@@ -11,7 +11,7 @@ use vascalc_ct::{
 use vascalc_dicom::{LoadedSeries, SeriesFilter, load_series};
 
 use crate::exit::{CliError, CliResult};
-use crate::output::{Format, print_json};
+use crate::output::Format;
 
 /// The arguments, boxed so that the command enum stays small.
 #[derive(Debug, clap::Args)]
@@ -47,7 +47,15 @@ struct Args {
     /// A region naming an artery: NAME=sphere:X,Y,Z,R (patient mm). Repeatable.
     #[arg(long = "roi", value_name = "NAME=sphere:X,Y,Z,R", value_parser = parse_roi)]
     rois: Vec<Roi>,
-    /// Drop lesions outside every region.
+    /// A NIfTI-1 label volume (.nii or .nii.gz) naming arteries; consulted for voxels outside
+    /// every --roi.
+    #[arg(long, value_name = "FILE.nii[.gz]")]
+    labels: Option<PathBuf>,
+    /// Name of a label value in --labels: VALUE=NAME (e.g. 1=LAD). Repeatable; unnamed values
+    /// are called "label N".
+    #[arg(long = "label-name", value_name = "VALUE=NAME", value_parser = parse_label_name, requires = "labels")]
+    label_names: Vec<(u16, String)>,
+    /// Drop lesions outside every region or label.
     #[arg(long)]
     only_rois: bool,
     /// Lesion id → artery file: JSON object {"3":"LAD"} or lines "3,LAD".
@@ -102,6 +110,22 @@ fn parse_roi(s: &str) -> Result<Roi, String> {
             "{s:?}: expected a name and four numbers X,Y,Z,R with R > 0"
         )),
     }
+}
+
+fn parse_label_name(s: &str) -> Result<(u16, String), String> {
+    let (v, name) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected VALUE=NAME, e.g. 1=LAD"))?;
+    let v = v
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("{s:?}: label value must be a whole number from 1 to 65535"))?;
+    if name.trim().is_empty() {
+        return Err(format!("{s:?}: empty name"));
+    }
+    Ok((v, vascalc_ct::canonical_artery(name)))
 }
 
 fn parse_rod(s: &str) -> Result<Region, String> {
@@ -183,7 +207,13 @@ pub fn run(args: ScoreArgs) -> CliResult {
             .transpose()
             .map_err(CliError::invalid_input)?,
         rois: args.rois.clone(),
-        labels: None,
+        labels: match &args.labels {
+            Some(path) => Some(
+                vascalc_dicom::read_labels(path, args.label_names.iter().cloned().collect())
+                    .map_err(CliError::invalid_input)?,
+            ),
+            None => None,
+        },
         only_rois: args.only_rois,
         assignments: match &args.assign {
             Some(path) => read_assignments(path)?,
@@ -204,7 +234,7 @@ pub fn run(args: ScoreArgs) -> CliResult {
         result.series.push(scored);
     }
     match args.format {
-        Format::Json => print_json(&result)?,
+        Format::Json => print_json_buffered(&result)?,
         Format::Csv => print_csv(&result)?,
         Format::Human => print_human(&result)?,
     }
@@ -226,9 +256,21 @@ fn opt(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "-".to_string(), |v| format!("{v:.digits$}"))
 }
 
+/// Standard output, buffered: stdout is line-buffered, and a scan has thousands of lines.
+fn buffered_stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+}
+
+/// The shared JSON vocabulary, pretty-printed in one write.
+fn print_json_buffered(result: &ScanResult) -> std::io::Result<()> {
+    let mut out = buffered_stdout();
+    serde_json::to_writer_pretty(&mut out, result)?;
+    writeln!(out)?;
+    out.flush()
+}
+
 fn print_csv(result: &ScanResult) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = buffered_stdout();
     writeln!(
         out,
         "series_instance_uid,lesion_id,label,first_slice,last_slice,x_mm,y_mm,z_mm,area_mm2,voxels,peak_hu,mean_hu,agatston,volume_mm3,mass_mg,relative_mass_hu_mm3"
@@ -271,8 +313,7 @@ fn csv_field(s: &str) -> String {
 const MAX_LESIONS_SHOWN: usize = 25;
 
 fn print_human(result: &ScanResult) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = buffered_stdout();
     for s in &result.series {
         print_series(&mut out, s)?;
     }
