@@ -67,9 +67,9 @@ pub struct Density {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatinContext {
     /// What the guideline says for this CAC score and profile (informs; does not prescribe).
-    pub statement: String,
+    pub statement: &'static str,
     /// Conditions the statement depends on that the profile does not settle.
-    pub caveats: Vec<String>,
+    pub caveats: Vec<&'static str>,
     pub source: &'static str,
 }
 
@@ -142,118 +142,89 @@ pub fn statin_context(
     at_or_above_75th: Option<bool>,
     x: &StatinInputs,
 ) -> StatinContext {
-    let mut caveats = Vec::new();
-    let statement = if !(40.0..=75.0).contains(&x.age) {
-        format!(
-            "The guideline's CAC rules for statin decisions cover adults aged 40–75; age {} is \
-             outside them.",
-            x.age
-        )
+    let in_ages = (40.0..=75.0).contains(&x.age);
+    let statement = if !in_ages {
+        "The guideline's CAC rules for statin decisions cover adults aged 40–75; this age is \
+         outside them."
     } else if x.ldl_mg_dl.is_some_and(|l| l >= 190.0) {
         "LDL-C ≥ 190 mg/dL: the guideline recommends a high-intensity statin without risk \
          assessment; CAC does not change that."
-            .to_owned()
     } else if x.diabetes == Some(true) {
         "Diabetes at age 40–75: the guideline recommends a moderate-intensity statin regardless \
          of CAC; CAC is not used to withhold it."
-            .to_owned()
     } else if x.pce_percent.is_some_and(|p| p >= 20.0) {
-        "10-year ASCVD risk ≥ 20 % (high): the guideline recommends a statin; CAC is not needed to \
-         decide."
-            .to_owned()
+        "10-year ASCVD risk ≥ 20 % (high): the guideline recommends a statin; CAC is not needed \
+         to decide."
     } else if agatston <= 0.0 {
-        let risk_enhancers = [
-            (x.smoker, "current smoking"),
-            (x.family_history, "family history of premature ASCVD"),
-        ];
-        let present: Vec<&str> = risk_enhancers
-            .iter()
-            .filter(|(v, _)| *v == Some(true))
-            .map(|(_, n)| *n)
-            .collect();
-        if present.is_empty() {
-            "CAC = 0: it is reasonable to withhold or defer a statin (unless diabetes, current \
-             smoking or a family history of premature ASCVD) and to reassess CAC in 5–10 years."
-                .to_owned()
-        } else {
-            format!(
-                "CAC = 0, but with {}: the guideline's exception applies, so CAC = 0 is not a \
-                 reason to withhold a statin.",
-                present.join(" and ")
-            )
+        match (x.smoker == Some(true), x.family_history == Some(true)) {
+            (false, false) => {
+                "CAC = 0: it is reasonable to withhold or defer a statin (unless diabetes, \
+                 current smoking or a family history of premature ASCVD) and to reassess CAC in \
+                 5–10 years."
+            }
+            (true, false) => {
+                "CAC = 0, but with current smoking: the guideline's exception applies, so CAC = 0 \
+                 is not a reason to withhold a statin."
+            }
+            (false, true) => {
+                "CAC = 0, but with a family history of heart attack: the guideline's exception \
+                 (premature ASCVD) may apply, so CAC = 0 is not by itself a reason to withhold a \
+                 statin."
+            }
+            (true, true) => {
+                "CAC = 0, but with current smoking and a family history of heart attack: the \
+                 guideline's exceptions apply, so CAC = 0 is not a reason to withhold a statin."
+            }
         }
-    } else if agatston >= 100.0 || at_or_above_75th == Some(true) {
-        format!(
-            "CAC {} ≥ 100{}: a statin is indicated (unless deferred after a clinician–patient \
-             discussion).",
-            fmt_score(agatston),
-            if agatston < 100.0 {
-                " or ≥ 75th percentile"
-            } else {
-                ""
-            }
-        )
+    } else if agatston >= 100.0 {
+        "CAC ≥ 100: a statin is indicated (unless deferred after a clinician–patient \
+         discussion)."
+    } else if at_or_above_75th == Some(true) {
+        "CAC 1–99 but ≥ 75th percentile for age, sex and race: a statin is indicated (unless \
+         deferred after a clinician–patient discussion)."
+    } else if x.age >= 55.0 {
+        "CAC 1–99: favours starting a statin, especially at age ≥ 55."
     } else {
-        format!(
-            "CAC 1–99{}: favours starting a statin{}.",
-            if at_or_above_75th == Some(false) {
-                " and below the 75th percentile"
-            } else {
-                ""
-            },
-            if x.age >= 55.0 {
-                ", especially at age ≥ 55"
-            } else {
-                ""
-            }
-        )
+        "CAC 1–99: favours starting a statin."
     };
-    if (40.0..=75.0).contains(&x.age) {
+    let mut caveats = Vec::new();
+    if in_ages {
         if x.ldl_mg_dl.is_none() {
-            caveats.push("LDL-C not given: the CAC rules apply to LDL-C 70–189 mg/dL".to_owned());
+            caveats.push("LDL-C not given: the CAC rules apply to LDL-C 70–189 mg/dL");
+        } else if x.ldl_mg_dl.is_some_and(|l| l < 70.0) {
+            caveats.push("LDL-C below 70 mg/dL: outside the 70–189 mg/dL the CAC rules cover");
         }
         match x.pce_percent {
-            Some(p) if p < 5.0 => caveats.push(format!(
-                "PCE risk {p:.1} % is low (< 5 %); the guideline uses CAC mainly at borderline \
-                 (5–7.5 %) or intermediate (7.5–20 %) risk"
-            )),
+            Some(p) if p < 5.0 => caveats.push(
+                "10-year PCE risk < 5 % (low): the guideline uses CAC mainly at borderline \
+                 (5–7.5 %) or intermediate (7.5–20 %) risk",
+            ),
             None => caveats.push(
                 "10-year PCE risk unknown: the guideline uses CAC when risk is borderline or \
-                 intermediate"
-                    .to_owned(),
+                 intermediate",
             ),
             _ => {}
         }
         if agatston > 0.0 && agatston < 100.0 && at_or_above_75th.is_none() {
             caveats.push(
                 "no percentile for this age/sex/race: the ≥ 75th percentile rule could not be \
-                 checked"
-                    .to_owned(),
+                 checked",
             );
         }
         if x.family_history == Some(true) {
             caveats.push(
                 "`family_history_mi` does not say whether the event was premature (the \
-                 guideline's exception is premature ASCVD)"
-                    .to_owned(),
+                 guideline's exception is premature ASCVD)",
             );
         }
         if x.on_statin == Some(true) {
-            caveats.push("already on a statin".to_owned());
+            caveats.push("already on a statin");
         }
     }
     StatinContext {
         statement,
         caveats,
         source: GRUNDY_2018_SOURCE,
-    }
-}
-
-fn fmt_score(a: f64) -> String {
-    if a.fract() == 0.0 {
-        format!("{a:.0}")
-    } else {
-        format!("{a:.1}")
     }
 }
 

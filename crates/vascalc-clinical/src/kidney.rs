@@ -1,6 +1,8 @@
 //! Kidney function: eGFR by the race-free CKD-EPI 2021 equations, KDIGO G and A stages, and the
 //! pointer to medial calcification.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::profile::Sex;
@@ -99,8 +101,8 @@ pub struct Kidney {
     pub a_description: Option<&'static str>,
     /// Whether the profile points to medial (Mönckeberg-type) calcification risk.
     pub medial_calcification_risk: bool,
-    pub medial_calcification_note: String,
-    pub sources: Vec<&'static str>,
+    pub medial_calcification_note: Cow<'static, str>,
+    pub sources: &'static [&'static str],
 }
 
 pub const MEDIAL_SOURCE: &str = "Lanzer P et al. Medial vascular calcification revisited: review \
@@ -140,20 +142,22 @@ pub fn kidney(
         reasons.push("diabetes".to_owned());
     }
     let medial = !reasons.is_empty();
-    let note = if medial {
+    let note: Cow<'static, str> = if medial {
         format!(
             "{} point to medial (Mönckeberg-type) arterial calcification, typical of chronic \
              kidney disease and diabetes; it stiffens arteries and is not what the coronary \
              calcium score measures. CKD needs two results ≥3 months apart to be diagnosed.",
             reasons.join(", ")
         )
+        .into()
     } else {
-        "Nothing in the profile points to medial (CKD/diabetes-type) calcification.".to_owned()
+        "Nothing in the profile points to medial (CKD/diabetes-type) calcification.".into()
     };
-    let mut sources = vec![KDIGO_SOURCE, MEDIAL_SOURCE];
-    if method != "given" {
-        sources.insert(0, CKD_EPI_2021_SOURCE);
-    }
+    let sources: &'static [&'static str] = if method == "given" {
+        &[KDIGO_SOURCE, MEDIAL_SOURCE]
+    } else {
+        &[CKD_EPI_2021_SOURCE, KDIGO_SOURCE, MEDIAL_SOURCE]
+    };
     Some(Kidney {
         egfr_ml_min_1_73m2: egfr,
         egfr_method: method,

@@ -30,6 +30,8 @@ pub mod prevent;
 pub mod profile;
 pub mod progression;
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::cac::CacInterpretation;
@@ -65,7 +67,7 @@ pub struct Risk {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NotApplicable {
     pub model: &'static str,
-    pub reason: String,
+    pub reason: Cow<'static, str>,
 }
 
 /// The result of [`assess`].
@@ -97,8 +99,8 @@ impl<'a> Need<'a> {
         }
         v
     }
-    fn reason(&self) -> String {
-        format!("missing input: {}", self.missing.join(", "))
+    fn reason(&self) -> Cow<'static, str> {
+        format!("missing input: {}", self.missing.join(", ")).into()
     }
 }
 
@@ -135,11 +137,11 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
             if let Some(why) = pce::pce_out_of_range(&x) {
                 na.push(NotApplicable {
                     model: "pce_2013",
-                    reason: why.clone(),
+                    reason: why.clone().into(),
                 });
                 na.push(NotApplicable {
                     model: "pce_2018",
-                    reason: why,
+                    reason: why.into(),
                 });
             } else {
                 let c = options.pce_coefficients;
@@ -210,7 +212,7 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
             if let Some(why) = prevent::prevent_out_of_range(&x) {
                 na.push(NotApplicable {
                     model: "prevent_2023",
-                    reason: why,
+                    reason: why.into(),
                 });
             } else {
                 let r = prevent::prevent_all(&x);
@@ -234,11 +236,9 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
                     }
                     None => na.push(NotApplicable {
                         model: "prevent_2023",
-                        reason: format!(
-                            "30-year risks: age {} is outside 30–59, the ages the 30-year \
-                             equations are valid for",
-                            p.age
-                        ),
+                        reason: "30-year risks: only for ages 30–59, the ages the 30-year \
+                                 equations are valid for"
+                            .into(),
                     }),
                 }
             }
@@ -275,7 +275,7 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
     ) {
         (Some(why), ..) => na.push(NotApplicable {
             model: "mesa_chd_2015",
-            reason: why,
+            reason: why.into(),
         }),
         (
             None,
@@ -387,7 +387,7 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
             Err(e) => {
                 na.push(NotApplicable {
                     model: "progression",
-                    reason: e.to_string(),
+                    reason: e.to_string().into(),
                 });
                 None
             }

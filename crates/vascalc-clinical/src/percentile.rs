@@ -133,6 +133,20 @@ const JAVAID: [[[u32; 4]; 16]; 4] = [
 ];
 const JAVAID_LEVELS: [&str; 4] = ["75th", "90th", "95th", "97.5th"];
 
+/// The Agatston score at one percentile of the reference group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReferenceScore {
+    pub percentile: &'static str,
+    pub agatston: u32,
+}
+
+const fn rs(percentile: &'static str, agatston: u32) -> ReferenceScore {
+    ReferenceScore {
+        percentile,
+        agatston,
+    }
+}
+
 /// Where a score sits for the person's age, sex and race.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Percentile {
@@ -149,7 +163,7 @@ pub struct Percentile {
     pub p_nonzero_pct: Option<u8>,
     /// Agatston score at the 25th/50th/75th/90th (MESA) or 75th/90th/95th/97.5th (Javaid)
     /// percentile, for orientation.
-    pub reference_scores: Vec<(String, u32)>,
+    pub reference_scores: [ReferenceScore; 4],
     /// Whether the score is at or above the 75th percentile (the 2018 guideline's threshold).
     pub at_or_above_75th: bool,
     /// Integer age used for the lookup.
@@ -198,11 +212,11 @@ pub fn percentile(
             percentile: Some(p),
             band: None,
             p_nonzero_pct: Some(row.p_nonzero_pct),
-            reference_scores: vec![
-                ("25th".into(), row.p25),
-                ("50th".into(), row.p50),
-                ("75th".into(), row.p75),
-                ("90th".into(), row.p90),
+            reference_scores: [
+                rs("25th", row.p25),
+                rs("50th", row.p50),
+                rs("75th", row.p75),
+                rs("90th", row.p90),
             ],
             at_or_above_75th: agatston > 0.0 && p >= 75,
             age_used: a,
@@ -242,11 +256,12 @@ pub fn percentile(
             percentile: None,
             band: Some(band),
             p_nonzero_pct: None,
-            reference_scores: JAVAID_LEVELS
-                .iter()
-                .zip(t)
-                .map(|(l, v)| ((*l).to_owned(), v))
-                .collect(),
+            reference_scores: [
+                rs(JAVAID_LEVELS[0], t[0]),
+                rs(JAVAID_LEVELS[1], t[1]),
+                rs(JAVAID_LEVELS[2], t[2]),
+                rs(JAVAID_LEVELS[3], t[3]),
+            ],
             at_or_above_75th: agatston > 0.0 && agatston >= f64::from(t[0]),
             age_used: a,
             source: JAVAID_SOURCE,
@@ -293,7 +308,7 @@ mod tests {
         let p = percentile(0.0, 55.0, Sex::Male, Some(Race::White)).unwrap();
         assert_eq!(p.percentile, Some(0));
         assert_eq!(p.p_nonzero_pct, Some(56));
-        let scores: Vec<u32> = p.reference_scores.iter().map(|(_, v)| *v).collect();
+        let scores: Vec<u32> = p.reference_scores.iter().map(|r| r.agatston).collect();
         assert_eq!(scores, vec![0, 6, 68, 234]);
     }
 
@@ -324,7 +339,7 @@ mod tests {
         let p = percentile(120.0, 70.0, Sex::Female, Some(Race::White)).unwrap();
         assert_eq!(p.percentile, Some(75));
         assert_eq!(p.p_nonzero_pct, Some(59));
-        let scores: Vec<u32> = p.reference_scores.iter().map(|(_, v)| *v).collect();
+        let scores: Vec<u32> = p.reference_scores.iter().map(|r| r.agatston).collect();
         assert_eq!(scores, vec![0, 13, 119, 391]);
         assert!(p.at_or_above_75th);
     }

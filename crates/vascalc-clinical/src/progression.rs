@@ -78,14 +78,17 @@ pub struct Change {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_change_mm3: Option<f64>,
     pub expected: Expected,
-    pub sources: Vec<&'static str>,
+    pub sources: &'static [&'static str],
 }
 
 /// The change MESA data lead one to expect, and how the observed change compares.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Expected {
     /// What the cohort data say, in words.
-    pub description: String,
+    pub description: &'static str,
+    /// Baseline > 0: the MESA median annual change used (AU/year; 14 women, 21 men).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median_annual_change: Option<f64>,
     /// Expected follow-up score (baseline > 0: baseline + MESA median annual change × years).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_follow_up: Option<f64>,
@@ -108,8 +111,8 @@ pub struct NextScan {
     /// Latest date of the cited window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest: Option<Date>,
-    pub basis: Vec<String>,
-    pub sources: Vec<&'static str>,
+    pub basis: &'static [&'static str],
+    pub sources: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -139,12 +142,10 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
     let expected = if c1 <= 0.0 {
         let p = 1.0 - (1.0 - MESA_INCIDENCE_PER_YEAR).powf(years);
         Expected {
-            description: format!(
-                "From CAC 0, MESA participants developed detectable CAC at 6.6 % a year on \
-                 average (under 5 %/year below age 50, over 12 %/year above 80): about {:.0} % \
-                 over {years:.1} years. Most people stay at 0.",
-                p * 100.0
-            ),
+            description: "From CAC 0, MESA participants developed detectable CAC at 6.6 % a \
+                          year on average (under 5 %/year below age 50, over 12 %/year above \
+                          80); most people stay at 0.",
+            median_annual_change: None,
             expected_follow_up: None,
             probability_incident: Some(p),
             comparison: if incident { "above" } else { "within" },
@@ -160,16 +161,11 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
         let exp = c1 + rate * years;
         let gap = c2.sqrt() - exp.sqrt();
         Expected {
-            description: format!(
-                "MESA participants ({}) with CAC > 0 changed by a median {rate:.0} AU a year, \
-                 giving an expected {exp:.0} after {years:.1} years. The median is not adjusted \
-                 for baseline score, age or risk factors.",
-                if subject.sex == Sex::Female {
-                    "women"
-                } else {
-                    "men"
-                }
-            ),
+            description: "MESA participants with CAC > 0 changed by a median 14 AU a year \
+                          (women) and 21 AU (men); expected follow-up = baseline + that median \
+                          × years. The median is not adjusted for baseline score, age or risk \
+                          factors.",
+            median_annual_change: Some(rate),
             expected_follow_up: Some(exp),
             probability_incident: None,
             comparison: if gap >= SQRT_THRESHOLD {
@@ -201,44 +197,40 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
         incident,
         volume_change_mm3: a.volume_mm3.zip(b.volume_mm3).map(|(v1, v2)| v2 - v1),
         expected,
-        sources: vec![HOKANSON_SOURCE, RAGGI_SOURCE, KRONMAL_SOURCE],
+        sources: &[HOKANSON_SOURCE, RAGGI_SOURCE, KRONMAL_SOURCE],
     }
 }
 
 fn next_scan(last: &Scan, subject: &Subject) -> NextScan {
     let date = last.date;
     if last.agatston <= 0.0 {
-        let mut basis = vec![
-            "2018 ACC/AHA cholesterol guideline: after CAC = 0, reassess CAC in 5–10 years."
-                .to_owned(),
-            "Dzaye 2021 (MESA): the 'warranty period' of CAC = 0 (time until 25 % have \
-             detectable CAC) is 3–7 years depending on sex and race/ethnicity."
-                .to_owned(),
-        ];
-        if subject.diabetes == Some(true) {
-            basis.push(
-                "Diabetes shortens the warranty period markedly (Dzaye 2021); the guideline's \
-                 CAC = 0 rule does not cover diabetes."
-                    .to_owned(),
-            );
-        }
+        const ZERO: &str = "2018 ACC/AHA cholesterol guideline: after CAC = 0, reassess CAC in \
+                            5-10 years.";
+        const WARRANTY: &str = "Dzaye 2021 (MESA): the 'warranty period' of CAC = 0 (time until \
+                                25 % have detectable CAC) is 3-7 years depending on sex and \
+                                race/ethnicity.";
+        const DIABETES: &str = "Diabetes shortens the warranty period markedly (Dzaye 2021); the \
+                                guideline's CAC = 0 rule does not cover diabetes.";
         NextScan {
             earliest: date.add_years(3.0),
             latest: date.add_years(10.0),
-            basis,
-            sources: vec![GRUNDY_SOURCE, DZAYE_SOURCE],
+            basis: if subject.diabetes == Some(true) {
+                &[ZERO, WARRANTY, DIABETES]
+            } else {
+                &[ZERO, WARRANTY]
+            },
+            sources: &[GRUNDY_SOURCE, DZAYE_SOURCE],
         }
     } else {
         NextScan {
             earliest: None,
             latest: None,
-            basis: vec![
-                "No guideline gives a rescan interval when CAC > 0. MESA's progression analysis \
-                 rescanned after a mean 2.4 years (Kronmal 2007); a rescan mainly helps if its \
-                 result would change treatment."
-                    .to_owned(),
+            basis: &[
+                "No guideline gives a rescan interval when CAC > 0. MESA's progression \
+                      analysis rescanned after a mean 2.4 years (Kronmal 2007); a rescan mainly \
+                      helps if its result would change treatment.",
             ],
-            sources: vec![KRONMAL_SOURCE],
+            sources: &[KRONMAL_SOURCE],
         }
     }
 }

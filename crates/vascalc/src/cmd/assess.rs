@@ -266,7 +266,7 @@ pub fn human(p: &Profile, a: &Assessment) -> String {
                 .unwrap_or_default()
         );
         let _ = writeln!(s, "  {}", k.medial_calcification_note);
-        for src in &k.sources {
+        for src in k.sources {
             let _ = writeln!(s, "    source: {src}");
         }
         let _ = writeln!(s);
@@ -304,10 +304,18 @@ pub fn human(p: &Profile, a: &Assessment) -> String {
                     _ => "still 0".to_owned(),
                 }
             );
+            let e = &c.expected;
+            let figure = match (e.expected_follow_up, e.probability_incident) {
+                (Some(f), _) => format!("expected about {f:.0} by then"),
+                (None, Some(p)) => {
+                    format!("chance of detectable CAC by then about {:.0} %", p * 100.0)
+                }
+                _ => String::new(),
+            };
             let _ = writeln!(
                 s,
-                "    expected: {} → observed is {}",
-                c.expected.description, c.expected.comparison
+                "    vs MESA: {figure} — observed is {} ({})",
+                e.comparison, e.description
             );
         }
         let ns = &pr.next_scan;
@@ -319,7 +327,7 @@ pub fn human(p: &Profile, a: &Assessment) -> String {
                 let _ = writeln!(s, "  Next scan: no evidence-based date");
             }
         }
-        for b in &ns.basis {
+        for b in ns.basis {
             let _ = writeln!(s, "    - {b}");
         }
         let mut srcs: Vec<&str> = pr
