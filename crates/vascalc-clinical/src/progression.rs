@@ -111,7 +111,7 @@ pub struct NextScan {
     /// Latest date of the cited window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest: Option<Date>,
-    pub basis: &'static [&'static str],
+    pub basis: Vec<&'static str>,
     pub sources: &'static [&'static str],
 }
 
@@ -215,9 +215,9 @@ fn next_scan(last: &Scan, subject: &Subject) -> NextScan {
             earliest: date.add_years(3.0),
             latest: date.add_years(10.0),
             basis: if subject.diabetes == Some(true) {
-                &[ZERO, WARRANTY, DIABETES]
+                vec![ZERO, WARRANTY, DIABETES]
             } else {
-                &[ZERO, WARRANTY]
+                vec![ZERO, WARRANTY]
             },
             sources: &[GRUNDY_SOURCE, DZAYE_SOURCE],
         }
@@ -225,7 +225,7 @@ fn next_scan(last: &Scan, subject: &Subject) -> NextScan {
         NextScan {
             earliest: None,
             latest: None,
-            basis: &[
+            basis: vec![
                 "No guideline gives a rescan interval when CAC > 0. MESA's progression \
                       analysis rescanned after a mean 2.4 years (Kronmal 2007); a rescan mainly \
                       helps if its result would change treatment.",

@@ -327,7 +327,7 @@ pub fn human(p: &Profile, a: &Assessment) -> String {
                 let _ = writeln!(s, "  Next scan: no evidence-based date");
             }
         }
-        for b in ns.basis {
+        for b in &ns.basis {
             let _ = writeln!(s, "    - {b}");
         }
         let mut srcs: Vec<&str> = pr
