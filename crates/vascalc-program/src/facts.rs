@@ -72,6 +72,9 @@ pub struct Facts<'a> {
     pub lab_problems: Vec<String>,
     /// Scans oldest first.
     pub scans: Vec<&'a Scan>,
+    /// Latest eGFR: a reported eGFR, or CKD-EPI 2021 from a later creatinine (vascalc-clinical);
+    /// the flag says it was computed.
+    egfr: Option<(Date, f64, bool)>,
     /// Food-log days, merged by date.
     food_days: BTreeMap<Date, FoodDay<'a>>,
     /// Logged supplement amounts per kind and day (µg for Ug kinds, mg for Mg kinds).
@@ -157,10 +160,34 @@ impl<'a> Facts<'a> {
             };
             *map.entry(a.date).or_insert(0.0) += a.minutes;
         }
+        let age = input.age_years();
+        let latest = |a: Analyte| {
+            labs.get(&a)
+                .and_then(|v| v.iter().rev().find(|(d, _)| *d <= input.today).copied())
+        };
+        let reported = latest(Analyte::Egfr);
+        let computed = match (latest(Analyte::Creatinine), age, input.person.sex) {
+            (Some((d, scr)), Some(age), Some(sex)) if scr > 0.0 && age >= 18.0 => {
+                let sex = match sex {
+                    Sex::Female => vascalc_clinical::Sex::Female,
+                    Sex::Male => vascalc_clinical::Sex::Male,
+                };
+                let e = vascalc_clinical::kidney::egfr_ckd_epi_2021_cr(scr, age, sex);
+                e.is_finite().then_some((d, e))
+            }
+            _ => None,
+        };
+        let egfr = match (reported, computed) {
+            (Some(r), Some(c)) if c.0 > r.0 => Some((c.0, c.1, true)),
+            (Some(r), _) => Some((r.0, r.1, false)),
+            (None, Some(c)) => Some((c.0, c.1, true)),
+            (None, None) => None,
+        };
         Facts {
             input,
             today: input.today,
-            age: input.age_years(),
+            egfr,
+            age,
             sex: input.person.sex,
             labs,
             lab_problems,
@@ -183,9 +210,15 @@ impl<'a> Facts<'a> {
             .copied()
     }
 
-    /// The latest eGFR (mL/min/1.73 m²) from an eGFR result.
+    /// The latest eGFR (mL/min/1.73 m²): a reported eGFR, or CKD-EPI 2021 (creatinine, via
+    /// vascalc-clinical) from a more recent creatinine.
     pub fn egfr(&self) -> Option<(Date, f64)> {
-        self.latest(Analyte::Egfr)
+        self.egfr.map(|(d, e, _)| (d, e))
+    }
+
+    /// Whether the eGFR was computed from creatinine rather than reported.
+    pub fn egfr_computed(&self) -> bool {
+        self.egfr.is_some_and(|e| e.2)
     }
 
     /// Advanced CKD: eGFR < 30 or on dialysis.

@@ -1000,16 +1000,17 @@ pub(crate) fn dose_unit(u: crate::DoseUnit) -> &'static str {
     }
 }
 
-/// Statin relevance from the 2018 AHA/ACC cholesterol guideline (CAC-guided primary prevention).
+/// Statin relevance from the 2018 AHA/ACC cholesterol guideline (CAC-guided primary
+/// prevention); the guideline statement for the scan comes from vascalc-clinical.
 fn statin(f: &Facts) -> PlanItem {
     let taking = f.taking(MedKind::Statin);
     let c = &f.input.clinical;
     let ldl = f.latest(Analyte::Ldl).map(|l| l.1);
     let scan = f.latest_scan();
-    let enhancers = c.diabetes == Some(true)
-        || f.smoking()
-            .is_some_and(|s| s.status == SmokingStatus::Current)
-        || c.family_history_mi == Some(true);
+    let smoker = f.smoking().map(|s| s.status == SmokingStatus::Current);
+    let age = f.age;
+    let in_range = age.is_some_and(|a| (40.0..=75.0).contains(&a));
+    let enhancers = smoker == Some(true) || c.family_history_mi == Some(true);
     let (relevance, why) = if c.ascvd == Some(true) {
         (
             Relevance::Relevant,
@@ -1020,10 +1021,19 @@ fn statin(f: &Facts) -> PlanItem {
             Relevance::Relevant,
             "LDL-C ≥ 190 mg/dL: statin recommended".to_string(),
         )
+    } else if c.diabetes == Some(true) && in_range {
+        (
+            Relevance::Relevant,
+            "diabetes at age 40–75: statin recommended regardless of CAC".to_string(),
+        )
     } else if let Some(s) = scan {
-        let age = f.age;
-        let in_range = age.is_some_and(|a| (40.0..=75.0).contains(&a));
-        if s.agatston >= 100.0 {
+        if !in_range {
+            (
+                Relevance::Discuss,
+                "outside the guideline's 40–75 age range for CAC-guided decisions: discuss"
+                    .to_string(),
+            )
+        } else if s.agatston >= 100.0 {
             (
                 Relevance::Relevant,
                 format!("CAC {} ≥ 100: statin indicated", fmt_num(s.agatston)),
@@ -1047,17 +1057,11 @@ fn statin(f: &Facts) -> PlanItem {
                 )
             }
         } else if enhancers {
-            (Relevance::Discuss, "CAC 0 with diabetes, current smoking or a family history of premature ASCVD: the guideline does not endorse withholding a statin".to_string())
-        } else if in_range {
-            (
-                Relevance::NotRelevant,
-                "CAC 0: reasonable to withhold a statin and rescan later (unless risk enhancers)"
-                    .to_string(),
-            )
+            (Relevance::Discuss, "CAC 0 with current smoking or a family history of premature ASCVD: the guideline does not endorse withholding a statin".to_string())
         } else {
             (
-                Relevance::Discuss,
-                "CAC 0 outside the guideline's 40–75 age range: discuss".to_string(),
+                Relevance::NotRelevant,
+                "CAC 0: reasonable to withhold a statin and rescan later".to_string(),
             )
         }
     } else {
@@ -1087,6 +1091,26 @@ fn statin(f: &Facts) -> PlanItem {
         status,
         evidence_for(Some("statins"), &["acc-aha-cholesterol-2018"]),
     );
+    if let (Some(s), Some(a)) = (scan, age) {
+        let ctx = vascalc_clinical::cac::statin_context(
+            s.agatston,
+            None,
+            &vascalc_clinical::cac::StatinInputs {
+                age: a,
+                ldl_mg_dl: ldl,
+                diabetes: c.diabetes,
+                smoker,
+                family_history: c.family_history_mi,
+                pce_percent: None,
+                on_statin: Some(taking),
+            },
+        );
+        it.notes.push(format!(
+            "Guideline statement (vascalc-clinical): {}",
+            ctx.statement
+        ));
+        it.notes.extend(ctx.caveats);
+    }
     it.notes.push("A statin can make the calcium score rise (plaque calcifies and stabilises) while risk falls; a rising CAC on a statin is not treatment failure.".into());
     it
 }
@@ -1209,7 +1233,7 @@ fn phosphate_binder(f: &Facts) -> PlanItem {
             "only in advanced CKD (eGFR < 30 or dialysis) with high phosphate".to_string(),
         )
     };
-    item(
+    let mut it = item(
         Pillar::Medical,
         "phosphate_binder",
         "Phosphate binder (e.g. sevelamer)",
@@ -1218,7 +1242,19 @@ fn phosphate_binder(f: &Facts) -> PlanItem {
         taking_text(f, MedKind::PhosphateBinder),
         status,
         evidence_for(Some("phosphate_binders"), &["kdigo-ckd-mbd-2017", "kdoqi-bone-2003"]),
-    )
+    );
+    if let Some((d, e)) = f.egfr() {
+        it.notes.push(format!(
+            "eGFR {} on {d}{}.",
+            fmt_num(e),
+            if f.egfr_computed() {
+                ", computed from creatinine by CKD-EPI 2021 (Inker 2021, via vascalc-clinical)"
+            } else {
+                ""
+            }
+        ));
+    }
+    it
 }
 
 fn sodium_thiosulfate(f: &Facts) -> PlanItem {
@@ -1619,8 +1655,19 @@ mod tests {
         let mut i = input();
         scan(&mut i, "2024-01-01", 0.0);
         assert_eq!(item(&plan(&i), "statin").relevance, Relevance::NotRelevant);
-        i.clinical.diabetes = Some(true);
+        i.clinical.family_history_mi = Some(true);
         assert_eq!(item(&plan(&i), "statin").relevance, Relevance::Discuss);
+        i.clinical.family_history_mi = None;
+        i.clinical.diabetes = Some(true);
+        let p = plan(&i);
+        assert_eq!(item(&p, "statin").relevance, Relevance::Relevant);
+        assert!(
+            item(&p, "statin")
+                .notes
+                .iter()
+                .any(|n| n.contains("vascalc-clinical"))
+        );
+        i.clinical.diabetes = None;
         scan(&mut i, "2025-01-01", 150.0);
         let p = plan(&i);
         assert_eq!(item(&p, "statin").relevance, Relevance::Relevant);

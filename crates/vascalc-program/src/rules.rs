@@ -349,6 +349,34 @@ mod tests {
     }
 
     #[test]
+    fn egfr_from_creatinine_when_not_reported() {
+        // Man born 1960-03-01, 65 on 2025-06-30; creatinine 2.5 mg/dL → CKD-EPI 2021 ≈ 28
+        // (vascalc-clinical's implementation of Inker 2021).
+        let mut i = input();
+        i.medications
+            .push(med(MedKind::Magnesium, 300.0, DoseUnit::Mg));
+        i.labs.push(LabResult {
+            loinc: "2160-0".into(),
+            value: 2.5,
+            unit: "mg/dL".into(),
+            date: day("2025-06-01"),
+        });
+        assert!(fires(&i, "magnesium_egfr_below_30"));
+        i.labs.clear();
+        i.labs.push(LabResult {
+            loinc: "14682-9".into(),
+            value: 80.0,
+            unit: "µmol/L".into(),
+            date: day("2025-06-01"),
+        });
+        assert!(
+            !rules_fired(&i)
+                .iter()
+                .any(|r| r.starts_with("magnesium_egfr"))
+        );
+    }
+
+    #[test]
     fn magnesium_above_ul() {
         let mut i = input();
         egfr(&mut i, 90.0);

@@ -1,7 +1,7 @@
 //! Reference intakes and thresholds used as targets, each with its source.
 //!
-//! Until vascalc-nutrition publishes its reference-intake table, the few values the plan needs
-//! are kept here, copied from `../shared/research/nutrition-data.md` §3 (IOM/NASEM DRIs, EFSA).
+//! Nutrient reference intakes come from vascalc-nutrition's DRI table (IOM/NASEM, EFSA); the
+//! thresholds below come from the guidelines named on each.
 
 use crate::Sex;
 
@@ -14,32 +14,15 @@ pub struct Reference {
     pub guideline: &'static str,
 }
 
-/// Magnesium RDA (IOM 1997) for adults; `None` under 19 or without age and sex.
-pub fn magnesium_rda(age: Option<f64>, sex: Option<Sex>) -> Option<Reference> {
-    let (age, sex) = (age?, sex?);
-    if age < 19.0 {
-        return None;
+fn nutrition_person(age: f64, sex: Sex) -> vascalc_nutrition::Person {
+    vascalc_nutrition::Person {
+        age_years: age,
+        sex: match sex {
+            Sex::Female => vascalc_nutrition::Sex::Female,
+            Sex::Male => vascalc_nutrition::Sex::Male,
+        },
+        life_stage: vascalc_nutrition::LifeStage::None,
     }
-    let value = match (sex, age < 31.0) {
-        (Sex::Male, true) => 400.0,
-        (Sex::Male, false) => 420.0,
-        (Sex::Female, true) => 310.0,
-        (Sex::Female, false) => 320.0,
-    };
-    Some(Reference {
-        value,
-        unit: "mg/day",
-        source: format!(
-            "IOM 1997 RDA for a {} aged {}",
-            sex_word(sex),
-            age_band_mg(age)
-        ),
-        guideline: "iom-dri-1997",
-    })
-}
-
-fn age_band_mg(age: f64) -> &'static str {
-    if age < 31.0 { "19–30" } else { "31+" }
 }
 
 fn sex_word(sex: Sex) -> &'static str {
@@ -49,40 +32,81 @@ fn sex_word(sex: Sex) -> &'static str {
     }
 }
 
-/// Magnesium tolerable upper intake from supplements and medications (IOM 1997), mg/day.
-pub const MAGNESIUM_SUPPLEMENT_UL_MG: f64 = 350.0;
+fn band(age: f64) -> String {
+    format!("{}", age.floor())
+}
 
-/// Calcium RDA (IOM 2011) for adults; `None` under 19 or without age (and sex at 51–70).
-pub fn calcium_rda(age: Option<f64>, sex: Option<Sex>) -> Option<Reference> {
-    let age = age?;
-    if age < 19.0 {
-        return None;
-    }
-    let (value, band) = if age < 51.0 {
-        (1000.0, "19–50")
-    } else if age < 71.0 {
-        match sex? {
-            Sex::Male => (1000.0, "51–70"),
-            Sex::Female => (1200.0, "51–70"),
-        }
-    } else {
-        (1200.0, "71+")
+/// The adult reference intake of `nutrient` from vascalc-nutrition's DRI table.
+fn dri(
+    nutrient: vascalc_nutrition::Nutrient,
+    age: f64,
+    sex: Sex,
+    guideline: &'static str,
+) -> Option<Reference> {
+    let ri = vascalc_nutrition::reference_intake(nutrient, &nutrition_person(age, sex))?;
+    let kind = match ri.kind {
+        vascalc_nutrition::IntakeKind::Rda => "RDA",
+        vascalc_nutrition::IntakeKind::Ai => "AI",
     };
-    let who = sex.map(sex_word).unwrap_or("person");
     Some(Reference {
-        value,
+        value: ri.amount,
         unit: "mg/day",
-        source: format!("IOM 2011 RDA for a {who} aged {band}"),
-        guideline: "iom-calcium-vitd-2011",
+        source: format!(
+            "{kind} for a {} aged {}: {}",
+            sex_word(sex),
+            band(age),
+            ri.source
+        ),
+        guideline,
     })
 }
 
-/// EPA+DHA adequate intake for adults (EFSA 2010), mg/day.
+/// Magnesium RDA (IOM 1997, from vascalc-nutrition) for adults; `None` under 19 or without age
+/// and sex.
+pub fn magnesium_rda(age: Option<f64>, sex: Option<Sex>) -> Option<Reference> {
+    let (age, sex) = (age?, sex?);
+    if age < 19.0 {
+        return None;
+    }
+    dri(
+        vascalc_nutrition::Nutrient::MagnesiumMg,
+        age,
+        sex,
+        "iom-dri-1997",
+    )
+}
+
+/// Magnesium tolerable upper intake from supplements and medications (IOM 1997), mg/day.
+pub const MAGNESIUM_SUPPLEMENT_UL_MG: f64 = 350.0;
+
+/// Calcium RDA (IOM 2011, from vascalc-nutrition) for adults; `None` under 19 or without age
+/// and sex.
+pub fn calcium_rda(age: Option<f64>, sex: Option<Sex>) -> Option<Reference> {
+    let (age, sex) = (age?, sex?);
+    if age < 19.0 {
+        return None;
+    }
+    dri(
+        vascalc_nutrition::Nutrient::CalciumMg,
+        age,
+        sex,
+        "iom-calcium-vitd-2011",
+    )
+}
+
+/// EPA+DHA adequate intake for adults (EFSA 2010, from vascalc-nutrition's targets), mg/day.
 pub fn epa_dha() -> Reference {
+    let efsa = vascalc_nutrition::epa_dha_targets()
+        .iter()
+        .find(|t| t.body == "EFSA");
     Reference {
-        value: 250.0,
+        value: efsa.map(|t| t.mg_per_day).unwrap_or(250.0),
         unit: "mg/day",
-        source: "EFSA 2010 adequate intake of EPA+DHA for adults (no DRI exists)".into(),
+        source: format!(
+            "EFSA adequate intake for adults (no DRI exists): {}",
+            efsa.map(|t| t.source)
+                .unwrap_or("EFSA Journal 2010;8(3):1461")
+        ),
         guideline: "efsa-epa-dha",
     }
 }
@@ -162,7 +186,10 @@ mod tests {
     #[test]
     fn calcium_rda_by_age_and_sex() {
         // IOM 2011 table as reproduced in research/nutrition-data.md §3.1.
-        assert_eq!(calcium_rda(Some(40.0), None).map(|r| r.value), Some(1000.0));
+        assert_eq!(
+            calcium_rda(Some(40.0), Some(Sex::Female)).map(|r| r.value),
+            Some(1000.0)
+        );
         assert_eq!(
             calcium_rda(Some(60.0), Some(Sex::Female)).map(|r| r.value),
             Some(1200.0)
