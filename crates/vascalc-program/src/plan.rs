@@ -1109,7 +1109,7 @@ fn statin(f: &Facts) -> PlanItem {
             "Guideline statement (vascalc-clinical): {}",
             ctx.statement
         ));
-        it.notes.extend(ctx.caveats);
+        it.notes.extend(ctx.caveats.iter().map(|c| c.to_string()));
     }
     it.notes.push("A statin can make the calcium score rise (plaque calcifies and stabilises) while risk falls; a rising CAC on a statin is not treatment failure.".into());
     it
