@@ -33,12 +33,15 @@ pub struct HitFood<'a> {
 pub(crate) struct SearchIndex {
     /// Distinct stemmed tokens, sorted.
     vocab: Vec<String>,
-    /// For each vocab entry: (food index, comma-segment index of the token in the name).
-    postings: Vec<Vec<(u32, u8)>>,
+    /// For each vocab entry: (food index, comma-segment index of the token in the name, whether
+    /// the token is its segment's only word: "Milk" in "Milk, whole" but not in "Milk shakes").
+    postings: Vec<Vec<(u32, u8, bool)>>,
     /// A per-food prior added to the score.
     prior: Vec<f32>,
     /// Does the name mark a raw food.
     raw: Vec<bool>,
+    /// Does the name mark a processed form.
+    processed: Vec<bool>,
 }
 
 const DOWNRANKED_GROUPS: [&str; 6] = [
@@ -50,10 +53,32 @@ const DOWNRANKED_GROUPS: [&str; 6] = [
     "Snacks",
 ];
 
+/// Words that say how a food was prepared: a query with one of them turns the raw-food
+/// preference off.
 const COOKING_WORDS: [&str; 12] = [
     "cooked", "boiled", "roasted", "fried", "baked", "grilled", "broiled", "braised", "steamed",
     "canned", "frozen", "dried",
 ];
+
+/// Words of processed forms, ranked lower unless the query asks for one.
+const PROCESSED_WORDS: [&str; 10] = [
+    "dried", "dehydrated", "powder", "canned", "frozen", "imitation", "substitute", "mix",
+    "prepared", "sodium",
+];
+
+/// Words of the plain, everyday form.
+const PLAIN_WORDS: [&str; 3] = ["whole", "plain", "fresh"];
+
+/// Tokens with their segment and whether each is alone in its segment.
+fn tokens_alone(text: &str) -> Vec<(String, u8, bool)> {
+    let t = tokens(text);
+    t.iter()
+        .map(|(w, seg)| {
+            let n = t.iter().filter(|(_, s)| s == seg).count();
+            (w.clone(), *seg, n == 1)
+        })
+        .collect()
+}
 
 /// Lower-case, fold common accents, split into word tokens, stem plurals.
 pub(crate) fn tokens(text: &str) -> Vec<(String, u8)> {
@@ -166,13 +191,24 @@ fn is_branded(name: &str) -> bool {
 
 impl SearchIndex {
     pub(crate) fn build(foods: &[Food]) -> SearchIndex {
-        let mut pairs: Vec<(String, u32, u8)> = Vec::with_capacity(foods.len() * 8);
+        let mut pairs: Vec<(String, u32, u8, bool)> = Vec::with_capacity(foods.len() * 8);
         let mut prior = Vec::with_capacity(foods.len());
         let mut raw = Vec::with_capacity(foods.len());
+        let mut processed = Vec::with_capacity(foods.len());
         for (i, f) in foods.iter().enumerate() {
-            let toks = tokens(&f.name);
+            let toks = tokens_alone(&f.name);
             let segments = toks.last().map_or(0, |t| t.1) as f32;
-            let mut p = -0.04 * toks.len() as f32 - 0.05 * segments;
+            // Longer, more qualified names rank lower; words far down the name ("…, with added
+            // vitamin D") weigh less than early qualifiers.
+            let words: f32 = toks.iter().map(|(_, seg, _)| 1.0 / (1.0 + f32::from(*seg))).sum();
+            let mut p = -0.04 * words - 0.05 * segments;
+            // Foods with many household measures are the commonly eaten ones ("Tomatoes, red,
+            // ripe, raw" has cup, slice, cherry, medium, …; "Tomatoes, orange" has few).
+            p += 0.05 * f.portions.len().min(10) as f32;
+            if toks.iter().any(|(t, _, _)| PLAIN_WORDS.contains(&t.as_str())) {
+                p += 0.1;
+            }
+            processed.push(toks.iter().any(|(t, _, _)| PROCESSED_WORDS.contains(&t.as_str())));
             if f.group
                 .as_deref()
                 .is_some_and(|g| DOWNRANKED_GROUPS.contains(&g))
@@ -182,23 +218,26 @@ impl SearchIndex {
             if is_branded(&f.name) {
                 p -= 0.4;
             }
-            raw.push(toks.iter().any(|(t, _)| t == "raw"));
+            raw.push(toks.iter().any(|(t, _, _)| t == "raw"));
             prior.push(p);
-            for (t, seg) in toks {
-                pairs.push((t, i as u32, seg));
+            for (t, seg, alone) in toks {
+                pairs.push((t, i as u32, seg, alone));
             }
         }
-        pairs.sort();
+        // Per (token, food): the earliest segment, preferring one where the token is alone.
+        pairs.sort_by(|a, b| {
+            (&a.0, a.1, !a.3, a.2).cmp(&(&b.0, b.1, !b.3, b.2))
+        });
         pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         let mut vocab: Vec<String> = Vec::new();
-        let mut postings: Vec<Vec<(u32, u8)>> = Vec::new();
-        for (t, food, seg) in pairs {
+        let mut postings: Vec<Vec<(u32, u8, bool)>> = Vec::new();
+        for (t, food, seg, alone) in pairs {
             if vocab.last() != Some(&t) {
                 vocab.push(t);
                 postings.push(Vec::new());
             }
             if let Some(p) = postings.last_mut() {
-                p.push((food, seg));
+                p.push((food, seg, alone));
             }
         }
         SearchIndex {
@@ -206,6 +245,7 @@ impl SearchIndex {
             postings,
             prior,
             raw,
+            processed,
         }
     }
 
@@ -215,6 +255,10 @@ impl SearchIndex {
         let mut out = Vec::new();
         // Exact and prefix matches from the sorted vocabulary.
         let start = self.vocab.partition_point(|t| t.as_str() < q);
+        // A query that is a whole word of the vocabulary ("coffee") is less likely to mean a
+        // longer word it begins ("coffeecake") than one typed half-way ("brocc").
+        let is_word = self.vocab.get(start).is_some_and(|t| t == q);
+        let prefix_weight = if is_word { 0.5 } else { 0.75 };
         for (k, t) in self.vocab.iter().enumerate().skip(start) {
             if !t.starts_with(q) {
                 break;
@@ -222,7 +266,7 @@ impl SearchIndex {
             if t == q {
                 out.push((k, 1.0));
             } else if q.len() >= 3 {
-                out.push((k, 0.75 - 0.01 * (t.len() - q.len()).min(10) as f32));
+                out.push((k, prefix_weight - 0.01 * (t.len() - q.len()).min(10) as f32));
             }
         }
         // Typos.
@@ -270,7 +314,9 @@ impl SearchIndex {
         if q.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let wants_cooking = q.iter().any(|t| COOKING_WORDS.contains(&t.as_str()));
+        let wants_cooking = q
+            .iter()
+            .any(|t| COOKING_WORDS.contains(&t.as_str()) || PROCESSED_WORDS.contains(&t.as_str()));
         let n = foods.len();
         let mut total = vec![0f32; n];
         let mut hits = vec![0u8; n];
@@ -280,8 +326,11 @@ impl SearchIndex {
             let ms = self.matches(qt);
             touched.clear();
             for (k, w) in ms {
-                for &(food, seg) in &self.postings[k] {
-                    let s = w + 0.3 / (1.0 + seg as f32);
+                for &(food, seg, alone) in &self.postings[k] {
+                    let mut s = w + 0.3 / (1.0 + seg as f32);
+                    if alone && w >= 1.0 {
+                        s += if seg == 0 { 0.3 } else { 0.2 };
+                    }
                     let b = &mut best[food as usize];
                     if *b == 0.0 {
                         touched.push(food);
@@ -305,8 +354,13 @@ impl SearchIndex {
                 continue;
             }
             let mut s = total[i] + self.prior[i] - 2.0 * f32::from(nq - h);
-            if self.raw[i] && !wants_cooking {
-                s += 0.25;
+            if !wants_cooking {
+                if self.raw[i] {
+                    s += 0.25;
+                }
+                if self.processed[i] {
+                    s -= 0.15;
+                }
             }
             scored.push((s, i as u32));
         }
