@@ -375,6 +375,20 @@ fn classify_word(
             phrase_start = seg_start + p;
         }
     }
+    // "phosphoric acid": the noun follows.
+    let mut end = end;
+    if word.starts_with("phosphoric") || word.starts_with("fosfor") {
+        let rest = &lower[end..];
+        let trimmed = rest.trim_start();
+        for noun in ["acid", "ácido", "säure"] {
+            if trimmed.starts_with(noun) {
+                let after = end + (rest.len() - trimmed.len()) + noun.len();
+                if after >= lower.len() || !is_word_byte(lower.as_bytes()[after]) {
+                    end = after;
+                }
+            }
+        }
+    }
     let text = original[phrase_start..end].to_string();
     let name = lower[phrase_start..end]
         .split_whitespace()

@@ -62,8 +62,16 @@ const COOKING_WORDS: [&str; 12] = [
 
 /// Words of processed forms, ranked lower unless the query asks for one.
 const PROCESSED_WORDS: [&str; 10] = [
-    "dried", "dehydrated", "powder", "canned", "frozen", "imitation", "substitute", "mix",
-    "prepared", "sodium",
+    "dried",
+    "dehydrated",
+    "powder",
+    "canned",
+    "frozen",
+    "imitation",
+    "substitute",
+    "mix",
+    "prepared",
+    "sodium",
 ];
 
 /// Words of the plain, everyday form.
@@ -200,15 +208,24 @@ impl SearchIndex {
             let segments = toks.last().map_or(0, |t| t.1) as f32;
             // Longer, more qualified names rank lower; words far down the name ("…, with added
             // vitamin D") weigh less than early qualifiers.
-            let words: f32 = toks.iter().map(|(_, seg, _)| 1.0 / (1.0 + f32::from(*seg))).sum();
+            let words: f32 = toks
+                .iter()
+                .map(|(_, seg, _)| 1.0 / (1.0 + f32::from(*seg)))
+                .sum();
             let mut p = -0.04 * words - 0.05 * segments;
             // Foods with many household measures are the commonly eaten ones ("Tomatoes, red,
             // ripe, raw" has cup, slice, cherry, medium, …; "Tomatoes, orange" has few).
             p += 0.05 * f.portions.len().min(10) as f32;
-            if toks.iter().any(|(t, _, _)| PLAIN_WORDS.contains(&t.as_str())) {
+            if toks
+                .iter()
+                .any(|(t, _, _)| PLAIN_WORDS.contains(&t.as_str()))
+            {
                 p += 0.1;
             }
-            processed.push(toks.iter().any(|(t, _, _)| PROCESSED_WORDS.contains(&t.as_str())));
+            processed.push(
+                toks.iter()
+                    .any(|(t, _, _)| PROCESSED_WORDS.contains(&t.as_str())),
+            );
             if f.group
                 .as_deref()
                 .is_some_and(|g| DOWNRANKED_GROUPS.contains(&g))
@@ -225,9 +242,7 @@ impl SearchIndex {
             }
         }
         // Per (token, food): the earliest segment, preferring one where the token is alone.
-        pairs.sort_by(|a, b| {
-            (&a.0, a.1, !a.3, a.2).cmp(&(&b.0, b.1, !b.3, b.2))
-        });
+        pairs.sort_by(|a, b| (&a.0, a.1, !a.3, a.2).cmp(&(&b.0, b.1, !b.3, b.2)));
         pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         let mut vocab: Vec<String> = Vec::new();
         let mut postings: Vec<Vec<(u32, u8, bool)>> = Vec::new();

@@ -13,7 +13,15 @@ const CASES: &[(&str, &[&str])] = &[
     ("cheddar cheese", &["Cheese, cheddar"]),
     ("spinach raw", &["Spinach, raw"]),
     ("spinach", &["Spinach, raw", "Spinach, cooked"]),
-    ("milk", &["Milk, whole", "Milk, reduced fat", "Milk, lowfat", "Milk, nonfat"]),
+    (
+        "milk",
+        &[
+            "Milk, whole",
+            "Milk, reduced fat",
+            "Milk, lowfat",
+            "Milk, nonfat",
+        ],
+    ),
     ("egg", &["Egg, whole, raw", "Egg, whole, cooked"]),
     ("egg yolk", &["Egg, yolk, raw, fresh", "Egg yolk, raw"]),
     ("butter", &["Butter, salted", "Butter, without salt"]),
@@ -27,27 +35,72 @@ const CASES: &[(&str, &[&str])] = &[
     ("banana", &["Bananas, raw"]),
     ("apple", &["Apples, raw, with skin", "Apples, raw"]),
     ("oats", &["Oats"]),
-    ("brown rice", &["Rice, brown, long-grain", "Rice, brown, medium-grain"]),
-    ("white rice cooked", &["Rice, white, long-grain, regular, cooked", "Rice, white, medium-grain, cooked", "Rice, white, short-grain, cooked"]),
+    (
+        "brown rice",
+        &["Rice, brown, long-grain", "Rice, brown, medium-grain"],
+    ),
+    (
+        "white rice cooked",
+        &[
+            "Rice, white, long-grain, regular, cooked",
+            "Rice, white, medium-grain, cooked",
+            "Rice, white, short-grain, cooked",
+        ],
+    ),
     ("whole wheat bread", &["Bread, whole-wheat"]),
     ("black beans", &["Beans, black, mature seeds"]),
     ("lentils", &["Lentils, raw", "Lentils, mature seeds"]),
-    ("chickpeas", &["Chickpeas (garbanzo beans, bengal gram), mature seeds"]),
+    (
+        "chickpeas",
+        &["Chickpeas (garbanzo beans, bengal gram), mature seeds"],
+    ),
     ("avocado", &["Avocados, raw"]),
-    ("potato", &["Potatoes, flesh and skin, raw", "Potatoes, baked", "Potatoes, boiled"]),
+    (
+        "potato",
+        &[
+            "Potatoes, flesh and skin, raw",
+            "Potatoes, baked",
+            "Potatoes, boiled",
+        ],
+    ),
     ("tomato", &["Tomatoes, red, ripe, raw"]),
-    ("walnuts", &["Nuts, walnuts, english", "Nuts, walnuts, English"]),
+    (
+        "walnuts",
+        &["Nuts, walnuts, english", "Nuts, walnuts, English"],
+    ),
     ("chia seeds", &["Seeds, chia seeds"]),
     ("flaxseed", &["Seeds, flaxseed"]),
-    ("pumpkin seeds", &["Seeds, pumpkin and squash seed kernels", "Seeds, pumpkin seeds"]),
-    ("chicken breast", &["Chicken, broilers or fryers, breast, meat only", "Chicken, breast, boneless, skinless, raw", "Chicken, breast, without skin, raw"]),
+    (
+        "pumpkin seeds",
+        &[
+            "Seeds, pumpkin and squash seed kernels",
+            "Seeds, pumpkin seeds",
+        ],
+    ),
+    (
+        "chicken breast",
+        &[
+            "Chicken, broilers or fryers, breast, meat only",
+            "Chicken, breast, boneless, skinless, raw",
+            "Chicken, breast, without skin, raw",
+        ],
+    ),
     ("ground beef", &["Beef, ground,"]),
-    ("beef liver", &["Beef, variety meats and by-products, liver"]),
+    (
+        "beef liver",
+        &["Beef, variety meats and by-products, liver"],
+    ),
     ("chicken liver", &["Chicken, liver"]),
     ("tuna", &["Fish, tuna,"]),
-    ("canned tuna", &["Fish, tuna, light, canned", "Fish, tuna, white, canned"]),
+    (
+        "canned tuna",
+        &["Fish, tuna, light, canned", "Fish, tuna, white, canned"],
+    ),
     ("mackerel", &["Fish, mackerel,"]),
-    ("herring", &["Fish, herring, Atlantic", "Fish, herring, Pacific"]),
+    (
+        "herring",
+        &["Fish, herring, Atlantic", "Fish, herring, Pacific"],
+    ),
     ("cod", &["Fish, cod,"]),
     ("shrimp", &["Crustaceans, shrimp"]),
     ("tofu", &["Tofu, raw", "Tofu, firm"]),
@@ -66,8 +119,18 @@ const CASES: &[(&str, &[&str])] = &[
     ("blueberries", &["Blueberries, raw"]),
     ("strawberries", &["Strawberries, raw"]),
     ("carrot", &["Carrots, raw"]),
-    ("peanut butter", &["Peanut butter, smooth style", "Peanut butter, chunk style", "Peanut butter, creamy"]),
-    ("sweet potato", &["Sweet potato, raw", "Sweet potato, cooked"]),
+    (
+        "peanut butter",
+        &[
+            "Peanut butter, smooth style",
+            "Peanut butter, chunk style",
+            "Peanut butter, creamy",
+        ],
+    ),
+    (
+        "sweet potato",
+        &["Sweet potato, raw", "Sweet potato, cooked"],
+    ),
     ("quinoa", &["Quinoa"]),
     ("cashews", &["Nuts, cashew nuts"]),
     ("goose liver", &["Liver, goose, raw", "Goose, liver, raw"]),
@@ -77,7 +140,10 @@ const CASES: &[(&str, &[&str])] = &[
     ("samon", &["Fish, salmon,", "Salmon, raw"]),
     ("avocdo", &["Avocados, raw"]),
     ("parmesean", &["Cheese, parmesan"]),
-    ("yoghurt", &["Yogurt, plain", "Yogurt, Greek, plain", "Yoghurt, plain"]),
+    (
+        "yoghurt",
+        &["Yogurt, plain", "Yogurt, Greek, plain", "Yoghurt, plain"],
+    ),
 ];
 
 #[test]
@@ -86,14 +152,22 @@ fn everyday_queries_find_the_intended_food_in_the_top_3() {
     let mut failures = Vec::new();
     for (query, accepted) in CASES {
         let hits = t.search(query, 3);
-        let ok = hits.iter().any(|h| accepted.iter().any(|a| h.food.name.starts_with(a)));
+        let ok = hits
+            .iter()
+            .any(|h| accepted.iter().any(|a| h.food.name.starts_with(a)));
         if !ok {
             let got: Vec<&str> = hits.iter().map(|h| h.food.name).collect();
             failures.push(format!("{query:?}: got {got:?}"));
         }
     }
     assert!(CASES.len() >= 40);
-    assert!(failures.is_empty(), "{} of {} queries failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries failed:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -106,7 +180,15 @@ fn natto_comes_first_with_its_mk7() {
 #[test]
 fn empty_and_odd_queries_do_not_panic() {
     let t = FoodTable::shipped().unwrap();
-    for q in ["", " ", ",,,", "ééé", "a", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "1 2 3 4 5 6 7 8 9 10 11 12"] {
+    for q in [
+        "",
+        " ",
+        ",,,",
+        "ééé",
+        "a",
+        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+        "1 2 3 4 5 6 7 8 9 10 11 12",
+    ] {
         let _ = t.search(q, 5);
     }
     assert!(t.search("", 5).is_empty());
