@@ -11,6 +11,8 @@
 //!   where its default numbers come from.
 //! * [`truth`]: the truth file (each insert's position, volume and physical mass, the rods, the
 //!   calibration factor the model implies, the model's parameters).
+//! * [`expected`]: what a classic scorer must measure on the noise-free phantom, and the mass
+//!   tolerance against physical truth that the model implies (derived in its docs).
 //! * [`dicom`]: the DICOM writer (CT Image Storage, Explicit VR Little Endian, one file per slice).
 //!
 //! ```no_run
@@ -23,6 +25,7 @@
 //! ```
 
 pub mod dicom;
+pub mod expected;
 pub mod model;
 mod profile;
 mod rng;
@@ -31,4 +34,4 @@ pub mod truth;
 pub use model::{
     ForwardModel, Geometry, Insert, Layout, Material, PhantomSpec, Rod, SpecError, Volume, render,
 };
-pub use truth::{InsertTruth, SphereRoi, Truth};
+pub use truth::{InsertTruth, RodRegion, RodTruth, SphereRoi, Truth};

@@ -48,9 +48,25 @@ pub struct RodTruth {
     pub centre_xy_mm: [f64; 2],
     /// HU of the rod material before blur and noise.
     pub hu: f64,
-    /// A sphere well inside the rod (2 mm and ≥ 4σ of blur from its edge), at the grid's centre
-    /// slice, for measuring the rod's mean HU.
-    pub roi: SphereRoi,
+    /// A cylinder well inside the rod (2 mm and ≥ 4σ of blur from its edge) over every slice, for
+    /// measuring the rod's mean HU.
+    pub region: RodRegion,
+}
+
+/// A cylinder along z inside a rod, usable as `--ha-rod` / `--water-rod X,Y,Z,R,L`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RodRegion {
+    pub centre_mm: [f64; 3],
+    pub radius_mm: f64,
+    pub length_mm: f64,
+}
+
+impl RodRegion {
+    /// The `X,Y,Z,R,L` form used by `vascalc scan score --ha-rod/--water-rod`.
+    pub fn to_arg(&self) -> String {
+        let [x, y, z] = self.centre_mm;
+        format!("{x},{y},{z},{},{}", self.radius_mm, self.length_mm)
+    }
 }
 
 /// The mass calibration the phantom implies.
@@ -128,13 +144,14 @@ impl Truth {
                 diameter_mm: rod.diameter_mm,
                 centre_xy_mm: rod.centre_xy_mm,
                 hu: rod_hu(m, rod),
-                roi: SphereRoi {
+                region: RodRegion {
                     centre_mm: [
                         rod.centre_xy_mm[0],
                         rod.centre_xy_mm[1],
                         spec.geometry.centre_mm[2],
                     ],
                     radius_mm: (rod.diameter_mm / 2.0 - (2.0f64).max(4.0 * sigma)).max(0.5),
+                    length_mm: f64::from(spec.geometry.slices) * spec.geometry.slice_increment_mm,
                 },
             })
             .collect();
@@ -174,6 +191,23 @@ impl Truth {
 
     pub fn insert(&self, id: &str) -> Option<&InsertTruth> {
         self.inserts.iter().find(|i| i.id == id)
+    }
+
+    /// Arguments of `vascalc scan score` that score the inserts only (one named ROI each) with
+    /// the mass calibrated on the phantom's own rods.
+    pub fn score_args(&self) -> Vec<String> {
+        let mut args = vec!["--only-rois".to_string()];
+        for i in &self.inserts {
+            args.push(format!("--roi={}={}", i.id, i.roi.to_arg()));
+        }
+        for rod in &self.rods {
+            let flag = match rod.material {
+                Material::Water => "--water-rod",
+                Material::HydroxyapatiteInWater { .. } => "--ha-rod",
+            };
+            args.push(format!("{flag}={}", rod.region.to_arg()));
+        }
+        args
     }
 }
 

@@ -144,3 +144,84 @@ fn refuses_bad_geometry_naming_the_field() {
     );
     assert!(!dir.exists(), "nothing is created for a refused spec");
 }
+
+/// The README demo path: write a phantom, score it with the binary using the truth file's ROIs
+/// and rods, and compare each insert's calibrated mass with its physical mass within the
+/// tolerance the forward model implies (`vascalc_phantom::expected`).
+#[test]
+fn written_phantom_scored_by_the_binary_matches_physical_truth() {
+    let dir = fresh("scored");
+    let out = vascalc(&[
+        "scan",
+        "phantom",
+        "--out",
+        dir.to_str().expect("utf-8"),
+        "--size",
+        "small",
+        "--seed",
+        "5",
+    ]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("vascalc scan score"),
+        "{}",
+        text(&out.stdout)
+    );
+    let truth: vascalc_phantom::Truth =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).expect("truth"))
+            .expect("truth JSON");
+
+    let mut args = vec![
+        "scan".to_string(),
+        "score".into(),
+        dir.to_str().expect("utf-8").into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    args.extend(truth.score_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let scored = vascalc(&args);
+    assert!(scored.status.success(), "stderr: {}", text(&scored.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&scored.stdout).expect("score JSON");
+    let series = &json["series"][0];
+    let cal = &series["conventions"]["calibration"];
+    let factor = cal["mg_per_mm3_hu"].as_f64().expect("rod calibration");
+    let source = &cal["source"];
+    let n = |k: &str| source[k].as_f64().expect(k);
+    let sigma = truth.model.noise_sd_hu;
+    let cal_rel = 4.0 * sigma * (1.0 / n("ha_voxels") + 1.0 / n("water_voxels")).sqrt()
+        / (n("ha_mean_hu") - n("water_mean_hu"));
+
+    let mut spec = vascalc_phantom::PhantomSpec::small(truth.seed);
+    spec.geometry = truth.geometry.clone();
+    spec.model = truth.model.clone();
+    let predictions = vascalc_phantom::expected::predict(&spec, 130.0, 1.0).expect("prediction");
+    for id in [
+        "HA800-5mm",
+        "HA400-5mm",
+        "HA200-5mm",
+        "HA800-3mm",
+        "HA400-3mm",
+    ] {
+        let physical = truth.insert(id).expect("insert").mass_mg;
+        let measured = series["per_artery"][id]["mass_mg"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{id} scored: {}", series["per_artery"]));
+        let p = predictions
+            .iter()
+            .find(|p| p.insert == id)
+            .expect("prediction");
+        let tol = p.mass_tolerance_mg(factor, sigma, 130.0) + cal_rel * measured;
+        assert!(
+            (measured - physical).abs() <= tol,
+            "{id}: {measured:.2} mg vs physical {physical:.2} mg (tolerance {tol:.2})"
+        );
+    }
+    // Only the inserts were kept: the HA rod (a 10 mm cylinder of 277 HU) is not in the totals.
+    let lesions = series["lesions"].as_array().expect("lesions");
+    assert!(
+        lesions
+            .iter()
+            .all(|l| l["label"].as_str().is_some_and(|s| s.starts_with("HA")))
+    );
+}

@@ -184,6 +184,12 @@ fn print_human(w: &Written) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
+        "Score the inserts only, mass calibrated on the phantom's rods:\n  vascalc scan score {} {}",
+        w.out.display(),
+        w.truth.score_args().join(" ")
+    )?;
+    writeln!(
+        out,
         "Physical masses: density × π(d/2)² × length; QRM Cardiac Calcification Insert design."
     )?;
     out.flush()
