@@ -13,6 +13,7 @@
 //! - vascalc informs; it does not prescribe. Medical items say whether a therapy is relevant to
 //!   discuss, never to start or stop it.
 
+pub mod adherence;
 pub mod date;
 pub mod evidence;
 pub mod input;
@@ -29,5 +30,6 @@ pub mod targets;
 mod testutil;
 pub mod types;
 
+pub use adherence::{Adherence, AdherenceItem, adherence};
 pub use plan::plan;
 pub use types::*;
