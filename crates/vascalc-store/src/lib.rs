@@ -467,19 +467,20 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Grams of each food eaten on each day from `since` on: `(date, food_id, grams)` sorted by
-    /// date then food id. What nutrient totals need, without one row per log entry.
+    /// Grams of each food eaten on each day from `since` on, with the number of entries:
+    /// `(date, food_id, grams, entries)` sorted by date then food id. What nutrient totals need,
+    /// without one row per log entry.
     pub fn food_grams_by_day(
         &self,
         id: PersonId,
         since: Option<Date>,
-    ) -> Result<Vec<(Date, String, f64)>> {
+    ) -> Result<Vec<(Date, String, f64, u32)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT date, food_id, SUM(grams) FROM food_log
+            "SELECT date, food_id, SUM(grams), COUNT(*) FROM food_log
              WHERE person_id = ?1 AND date >= ?2 GROUP BY date, food_id ORDER BY date, food_id",
         )?;
         let rows = stmt.query_map(params![id.0, since_text(since)], |r| {
-            Ok((date_at(r, 0)?, r.get(1)?, r.get(2)?))
+            Ok((date_at(r, 0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -196,7 +196,8 @@ fn food_grams_are_summed_per_day_and_food() {
         vec![(
             date(2024, 1, 10),
             "sr28:11457".to_owned(),
-            85.0 + (0.1 + 0.2)
+            85.0 + (0.1 + 0.2),
+            2
         )]
     );
     assert!(

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use vascalc_store::{
-    Activity, Alcohol, Lab, Medication, PerArtery, Person, PersonRecord, Scan, ScanSource, Smoking,
-    Store, Vitals,
+    Activity, Alcohol, FoodEntry, Lab, Medication, PerArtery, Person, PersonRecord, Scan,
+    ScanSource, Smoking, Store, Vitals,
 };
 
 use super::{context, dates, invalid, labs, store_error, validate};
@@ -37,8 +37,8 @@ pub fn run(args: DemoArgs) -> CliResult {
     };
     let today = dates::today();
     let record = demo_record(today);
-    let known_food = |_: &str| false;
-    validate::record(&record, today, &known_food).map_err(|e| {
+    let foods = super::foods::Foods::new(&record.own_foods).map_err(invalid)?;
+    validate::record(&record, today, &|id| foods.known(id)).map_err(|e| {
         CliError::new(
             crate::exit::Exit::Failure,
             anyhow::anyhow!("demo data: {e}"),
@@ -255,6 +255,38 @@ pub fn demo_record(today: Date) -> PersonRecord {
         drinks_per_week: 4.0,
     });
 
+    // 90 days of food logs: a rotating menu from the shipped food table (USDA SR28 / FDC ids).
+    let daily: &[(&str, f64, f64)] = &[
+        // (food id, grams, probability of eating it on a given day)
+        ("ndb:01123", 50.0, 0.6),        // egg, whole
+        ("ndb:18075", 70.0, 0.8),        // whole-wheat bread
+        ("fdc:2647437", 150.0, 0.5),     // plain nonfat yogurt
+        ("ndb:09040", 120.0, 0.6),       // banana
+        ("ndb:11457", 60.0, 0.5),        // spinach, raw
+        ("ndb:11233", 50.0, 0.3),        // kale, raw
+        ("ndb:16015", 130.0, 0.4),       // black beans, boiled
+        ("ndb:20037", 150.0, 0.5),       // brown rice
+        ("ndb:01009", 30.0, 0.4),        // cheddar
+        ("ndb:01022", 30.0, 0.3),        // gouda
+        ("fdc:2262074", 20.0, 0.4),      // almond butter
+        ("ndb:15237", 140.0, 2.0 / 7.0), // salmon, farmed, cooked
+        ("ndb:15088", 90.0, 1.0 / 7.0),  // sardines in oil
+        ("ndb:16113", 40.0, 2.0 / 7.0),  // natto
+    ];
+    for back in (0..90).rev() {
+        let date = days_before(today, back);
+        for (id, grams, p) in daily {
+            if rng.next() < *p {
+                r.foods.push(FoodEntry {
+                    date,
+                    food_id: (*id).to_owned(),
+                    grams: (grams * rng.range(0.8, 1.2)).round(),
+                    portion: None,
+                });
+            }
+        }
+    }
+
     // 90 days of logs: endurance most days, strength twice a week, weekly home BP and weight.
     for back in (0..90).rev() {
         let date = days_before(today, back);
@@ -295,7 +327,9 @@ mod tests {
     fn the_demo_record_passes_every_check_and_spans_six_years() {
         let today = date(2026, 3, 1);
         let r = demo_record(today);
-        validate::record(&r, today, &|_| false).unwrap();
+        let foods = crate::cmd::record::foods::Foods::new(&r.own_foods).unwrap();
+        validate::record(&r, today, &|id| foods.known(id)).unwrap();
+        assert!(r.foods.len() > 90 * 4, "{}", r.foods.len());
         assert_eq!(r.scans.len(), 3);
         let span = r.scans[0].date.until(r.scans[2].date).unwrap().get_days();
         assert!(span > 6 * 365 - 30, "{span}");

@@ -67,15 +67,10 @@ pub fn import(args: ImportArgs) -> CliResult {
     read.map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
     let doc = parse(&text).map_err(|e| invalid(format!("{name}: {e}")))?;
     let today = dates::today();
-    let table = foods::Foods::load();
     for (i, record) in doc.people.iter().enumerate() {
-        if !record.own_foods.is_empty() {
-            return Err(invalid(format!(
-                "{name}: people[{i}]: own foods need the food table, which this build lacks"
-            )));
-        }
-        validate::record(record, today, &|id| table.known(id))
-            .map_err(|e| invalid(format!("{name}: people[{i}] ({}): {e}", record.person.name)))?;
+        let at = |e: String| invalid(format!("{name}: people[{i}] ({}): {e}", record.person.name));
+        let foods = foods::Foods::new(&record.own_foods).map_err(at)?;
+        validate::record(record, today, &|id| foods.known(id)).map_err(at)?;
     }
     let mut store = args.db.open()?;
     store

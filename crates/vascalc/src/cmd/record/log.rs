@@ -1,8 +1,11 @@
-//! `vascalc log activity|vitals|med`.
+//! `vascalc log food|define-food|activity|vitals|med`.
 
 use serde::Serialize;
-use vascalc_store::{Activity, Medication, Vitals};
+use std::path::PathBuf;
 
+use vascalc_store::{Activity, FoodEntry, Medication, OwnFood, Vitals};
+
+use super::foods::{Definition, Foods};
 use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
@@ -15,6 +18,12 @@ pub struct LogArgs {
 
 #[derive(Debug, clap::Subcommand)]
 enum LogCommand {
+    /// A food eaten: `vascalc log food ndb:11457 --portion "1 cup"` or `--grams 85`.
+    Food(FoodArgs),
+    /// Define a food of your own (`{"id","name","per_100g":{…}}`) or a recipe
+    /// (`{"id","name","ingredients":[{"food","grams"}]}`) from a JSON file; log it as
+    /// `user:<id>` / `recipe:<id>`.
+    DefineFood(DefineFoodArgs),
     /// Minutes of exercise: `vascalc log activity endurance 40`.
     Activity(ActivityArgs),
     /// Blood pressure, weight, waist: `vascalc log vitals --bp 128/82 --weight-kg 81`.
@@ -28,6 +37,32 @@ struct Common {
     /// The day [default: today].
     #[arg(long)]
     date: Option<String>,
+    #[command(flatten)]
+    person: PersonArg,
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+struct FoodArgs {
+    /// The food id (`vascalc food search WORDS` finds it), or `user:<id>` / `recipe:<id>`.
+    food: String,
+    /// Grams eaten.
+    #[arg(long, allow_negative_numbers = true, conflicts_with = "portion")]
+    grams: Option<f64>,
+    /// A household portion, as `vascalc food show ID` lists them: "1 cup", "2 slice", "3 oz".
+    #[arg(long, required_unless_present = "grams")]
+    portion: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, clap::Args)]
+struct DefineFoodArgs {
+    /// JSON file with a vascalc-nutrition `UserFood` or `Recipe`.
+    file: PathBuf,
     #[command(flatten)]
     person: PersonArg,
     #[command(flatten)]
@@ -98,6 +133,8 @@ struct MedArgs {
 
 pub fn run(args: LogArgs) -> CliResult {
     match args.command {
+        LogCommand::Food(args) => food(args),
+        LogCommand::DefineFood(args) => define_food(args),
         LogCommand::Activity(args) => activity(args),
         LogCommand::Vitals(args) => vitals(args),
         LogCommand::Med(args) => med(args),
@@ -121,6 +158,89 @@ fn save<T: Serialize>(
     match common.format {
         Format::Json => print_json(entry)?,
         _ => println!("logged for {}: {}", person.name, describe(entry)),
+    }
+    Ok(())
+}
+
+fn food(args: FoodArgs) -> CliResult {
+    let today = dates::today();
+    let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
+    let mut store = args.common.db.open()?;
+    let (id, person) = args.common.person.select(&store)?;
+    let foods = Foods::new(&store.own_foods(id).map_err(store_error)?).map_err(invalid)?;
+    let Some(food) = foods.get(&args.food) else {
+        let hints = foods.suggest(&args.food, 3);
+        return Err(invalid(format!(
+            "unknown food {:?}{}; `vascalc food search WORDS` finds food ids",
+            args.food,
+            if hints.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {}?)", hints.join(", "))
+            }
+        )));
+    };
+    let (grams, portion) = match (&args.portion, args.grams) {
+        (Some(p), _) => {
+            let m = food.portion(p).map_err(|e| invalid(e.to_string()))?;
+            (m.grams, Some(m.requested))
+        }
+        (None, Some(g)) => (g, None),
+        (None, None) => return Err(invalid("give --grams or --portion")),
+    };
+    let entry = FoodEntry {
+        date,
+        food_id: food.id.to_string(),
+        grams,
+        portion,
+    };
+    validate::food(&entry, today, &|id| foods.known(id)).map_err(invalid)?;
+    store
+        .add_foods(id, std::slice::from_ref(&entry))
+        .map_err(store_error)?;
+    match args.common.format {
+        Format::Json => print_json(&entry)?,
+        _ => println!(
+            "logged for {}: {} g {} ({}){} on {}",
+            person.name,
+            fmt_num(entry.grams),
+            food.name,
+            food.id,
+            entry
+                .portion
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default(),
+            entry.date
+        ),
+    }
+    Ok(())
+}
+
+fn define_food(args: DefineFoodArgs) -> CliResult {
+    let name = args.file.display();
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| invalid(format!("{name}: not JSON: {e}")))?;
+    let def = Definition::parse(&value).map_err(|e| invalid(format!("{name}: {e}")))?;
+    let mut store = args.db.open()?;
+    let (id, person) = args.person.select(&store)?;
+    let mut foods = Foods::new(&store.own_foods(id).map_err(store_error)?).map_err(invalid)?;
+    foods
+        .add(&def)
+        .map_err(|e| invalid(format!("{name}: {e}")))?;
+    let own = OwnFood {
+        food_id: def.food_id(),
+        definition: value,
+    };
+    store.put_own_food(id, &own).map_err(store_error)?;
+    match args.format {
+        Format::Json => print_json(&own)?,
+        _ => println!(
+            "defined for {}: {} — log it with `vascalc log food {} --grams G`",
+            person.name, own.food_id, own.food_id
+        ),
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ mod exchange;
 mod foods;
 mod labs;
 mod log;
+mod plan;
 mod profile;
 mod progress;
 mod scan;
@@ -35,6 +36,8 @@ pub enum RecordCommand {
     Lab(Box<lab_cmd::LabArgs>),
     /// Log food, activity, vital signs, medications and supplements.
     Log(Box<log::LogArgs>),
+    /// The personal plan: items per pillar with targets, current values, evidence; safety alerts.
+    Plan(Box<plan::PlanArgs>),
     /// Scan history, progression against the expected trajectory, next scan date.
     Progress(Box<progress::ProgressArgs>),
     /// Fill a demo database with a realistic made-up person and show the whole loop.
@@ -50,6 +53,7 @@ pub fn run(command: RecordCommand) -> CliResult {
         RecordCommand::Profile(args) => profile::run(*args),
         RecordCommand::Lab(args) => lab_cmd::run(*args),
         RecordCommand::Log(args) => log::run(*args),
+        RecordCommand::Plan(args) => plan::run(*args),
         RecordCommand::Progress(args) => progress::run(*args),
         RecordCommand::Demo(args) => demo::run(*args),
         RecordCommand::Export(args) => exchange::export(*args),

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
+use vascalc_ct::ScanResult;
 use vascalc_store::{PerArtery, Scan, ScanSource};
 
 use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
@@ -126,55 +126,44 @@ fn from_json(
 ) -> CliResult<Scan> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
-    let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| invalid(format!("{}: not JSON: {e}", path.display())))?;
-    let bad = |what: &str| {
+    let result: ScanResult = serde_json::from_str(&text).map_err(|e| {
         invalid(format!(
-            "{}: {what}; expected the output of `vascalc scan score --format json`",
+            "{}: not the output of `vascalc scan score --format json`: {e}",
             path.display()
         ))
-    };
-    let all = doc
-        .get("series")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("no \"series\" list"))?;
-    let one = match (series, all.len()) {
-        (Some(i), n) => all
+    })?;
+    let bad = |what: String| invalid(format!("{}: {what}", path.display()));
+    let n = result.series.len();
+    let one = match series {
+        Some(i) => result
+            .series
             .get(i)
-            .ok_or_else(|| bad(&format!("--series {i}, but the result holds {n} series")))?,
-        (None, 1) => &all[0],
-        (None, 0) => return Err(bad("the result holds no series")),
-        (None, n) => return Err(bad(&format!("{n} series; choose one with --series N"))),
+            .ok_or_else(|| bad(format!("--series {i}, but the result holds {n} series")))?,
+        None if n == 1 => &result.series[0],
+        None if n == 0 => return Err(bad("the result holds no series".into())),
+        None => return Err(bad(format!("{n} series; choose one with --series N"))),
     };
-    let totals = one.get("totals").ok_or_else(|| bad("no \"totals\""))?;
-    let num = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64);
-    let agatston = num(totals, "agatston").ok_or_else(|| bad("no totals.agatston"))?;
-    let artery = |key: &str| {
-        let v = one.get("per_artery")?.get(key)?;
-        v.as_f64().or_else(|| num(v, "agatston"))
-    };
-    let study_date = one
-        .get("acquisition")
-        .and_then(|a| a.get("study_date"))
-        .and_then(Value::as_str);
-    let date = match (date, study_date) {
+    let date = match (date, one.acquisition.study_date.as_deref()) {
         (Some(d), _) => dates::arg(d, "--date", today)?,
         (None, Some(d)) => dates::arg(&normalise_dicom_date(d), "acquisition.study_date", today)?,
-        (None, None) => return Err(bad("no acquisition.study_date; give --date")),
+        (None, None) => return Err(bad("no study date in the result; give --date".into())),
     };
+    let artery = |name: &str| one.per_artery.get(name).map(|t| t.agatston);
+    let score =
+        serde_json::to_value(one).map_err(|e| bad(format!("cannot keep the result: {e}")))?;
     Ok(Scan {
         date,
-        agatston,
+        agatston: one.totals.agatston,
         per_artery: PerArtery {
-            lm: artery("lm"),
-            lad: artery("lad"),
-            lcx: artery("lcx"),
-            rca: artery("rca"),
+            lm: artery("LM"),
+            lad: artery("LAD"),
+            lcx: artery("LCX"),
+            rca: artery("RCA"),
         },
-        volume_mm3: num(totals, "volume_mm3"),
-        mass_mg: num(totals, "mass_mg"),
+        volume_mm3: Some(one.totals.volume_mm3),
+        mass_mg: one.totals.mass_mg,
         source: ScanSource::Score,
-        score: Some(one.clone()),
+        score: Some(score),
     })
 }
 

@@ -1,0 +1,367 @@
+//! `vascalc plan`: the record as a vascalc-program `PlanInput` (daily nutrient intakes from the
+//! food log through vascalc-nutrition totals), and the plan it gives: alerts first, then the
+//! items grouped by pillar with status, target, current figures and evidence with citations.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use jiff::ToSpan;
+use vascalc_program::evidence::Pillar;
+use vascalc_program::{
+    Activity, ActivityKind, Alcohol, ClinicalFacts, DailyIntake, Dose, DoseUnit, LabResult,
+    MedKind, Medication, NutrientTotal, Person, Plan, PlanInput, Scan, Severity, Smoking,
+    SmokingStatus, Status, Vital,
+};
+use vascalc_store::{PersonId, PersonRecord, Store};
+
+use super::foods::{Foods, daily_totals};
+use super::{DbArg, PersonArg, context, dates, invalid, store_error};
+use crate::exit::CliResult;
+use crate::output::{Format, print_json};
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// Compute the plan as of this date [default: today].
+    #[arg(long)]
+    as_of: Option<String>,
+    #[command(flatten)]
+    person: PersonArg,
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: PlanArgs) -> CliResult {
+    let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
+    let store = args.db.open()?;
+    let (id, person) = args.person.select(&store)?;
+    let record = context::load(&store, id, person)?;
+    // The plan's windows are 7 and 30 days; the food log before that is not read.
+    let since = as_of.checked_sub(29.days()).unwrap_or(as_of);
+    let input = plan_input(&store, id, &record, Some(since), as_of)?;
+    let plan = vascalc_program::plan(&input);
+    match args.format {
+        Format::Json => print_json(&plan)?,
+        _ => print!("{}", human(&record.person.name, &plan)),
+    }
+    Ok(())
+}
+
+/// The record's date as vascalc-program's (which covers years 1–9999; the record holds
+/// 1900-01-01 to today).
+pub fn program_date(d: jiff::civil::Date) -> Option<vascalc_program::Date> {
+    vascalc_program::Date::from_ymd(i32::from(d.year()), d.month() as u32, d.day() as u32)
+}
+
+/// Everything `plan` and `adherence` read, from the record, with the food log from `since` on
+/// turned into daily nutrient totals.
+pub fn plan_input(
+    store: &Store,
+    id: PersonId,
+    r: &PersonRecord,
+    since: Option<jiff::civil::Date>,
+    as_of: jiff::civil::Date,
+) -> CliResult<PlanInput> {
+    let d = program_date;
+    let today = d(as_of).ok_or_else(|| invalid(format!("{as_of} is outside years 1–9999")))?;
+    let mut input = PlanInput::new(today);
+    input.person = Person {
+        birth_date: r.person.birth_date.and_then(d),
+        age: None,
+        sex: context::sex(r).map(|s| match s {
+            vascalc_clinical::Sex::Female => vascalc_program::Sex::Female,
+            vascalc_clinical::Sex::Male => vascalc_program::Sex::Male,
+        }),
+        race: context::race(r).map(|x| match x {
+            vascalc_clinical::Race::White => vascalc_program::Race::White,
+            vascalc_clinical::Race::Black => vascalc_program::Race::Black,
+            vascalc_clinical::Race::Chinese => vascalc_program::Race::Chinese,
+            vascalc_clinical::Race::Hispanic => vascalc_program::Race::Hispanic,
+            vascalc_clinical::Race::Other => vascalc_program::Race::Other,
+        }),
+        height_cm: r.person.height_cm,
+    };
+    input.clinical = ClinicalFacts {
+        diabetes: r.person.diabetes,
+        bp_treated: Some(
+            r.medications
+                .iter()
+                .any(|m| m.kind == "antihypertensive" && m.active_on(as_of)),
+        ),
+        ascvd: r.person.ascvd,
+        family_history_mi: r.person.family_history_mi,
+        dialysis: r.person.dialysis.unwrap_or(false),
+        calciphylaxis: r.person.calciphylaxis.unwrap_or(false),
+        specialist_care_calciphylaxis: r.person.calciphylaxis_specialist_care.unwrap_or(false),
+    };
+    input.scans = r
+        .scans
+        .iter()
+        .filter(|s| s.date <= as_of)
+        .filter_map(|s| {
+            let a = &s.per_artery;
+            Some(Scan {
+                date: d(s.date)?,
+                agatston: s.agatston,
+                volume_mm3: s.volume_mm3,
+                per_artery: [("lm", a.lm), ("lad", a.lad), ("lcx", a.lcx), ("rca", a.rca)]
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k.to_owned(), v?)))
+                    .collect(),
+            })
+        })
+        .collect();
+    input.labs = r
+        .labs
+        .iter()
+        .filter(|l| l.date <= as_of)
+        .filter_map(|l| {
+            Some(LabResult {
+                loinc: l.loinc.clone()?,
+                value: l.value,
+                unit: l.unit.clone(),
+                date: d(l.date)?,
+            })
+        })
+        .collect();
+    // vascalc-program judges kidney function by eGFR results; a creatinine without an eGFR on
+    // the same day gets one by CKD-EPI 2021 (vascalc-clinical), as laboratories report it.
+    if let (Some(birth), Some(sex)) = (r.person.birth_date, context::sex(r)) {
+        for l in r
+            .labs
+            .iter()
+            .filter(|l| l.analyte == "creatinine" && l.date <= as_of)
+        {
+            let reported = r
+                .labs
+                .iter()
+                .any(|e| e.analyte == "egfr" && e.date == l.date);
+            let age = f64::from(super::profile::age_on(birth, l.date));
+            if reported || age < 18.0 {
+                continue;
+            }
+            if let Some(date) = d(l.date) {
+                input.labs.push(LabResult {
+                    loinc: "98979-8".into(),
+                    value: vascalc_clinical::kidney::egfr_ckd_epi_2021_cr(l.value, age, sex),
+                    unit: "mL/min/1.73m2".into(),
+                    date,
+                });
+            }
+        }
+    }
+    input.vitals = r
+        .vitals
+        .iter()
+        .filter(|v| v.date <= as_of)
+        .filter_map(|v| {
+            Some(Vital {
+                date: d(v.date)?,
+                systolic_mm_hg: v.systolic_mm_hg,
+                diastolic_mm_hg: v.diastolic_mm_hg,
+                weight_kg: v.weight_kg,
+                waist_cm: v.waist_cm,
+            })
+        })
+        .collect();
+    input.activity = r
+        .activity
+        .iter()
+        .filter(|a| a.date <= as_of)
+        .filter_map(|a| {
+            Some(Activity {
+                date: d(a.date)?,
+                kind: if a.kind == "strength" {
+                    ActivityKind::Strength
+                } else {
+                    ActivityKind::Endurance
+                },
+                minutes: a.minutes,
+            })
+        })
+        .collect();
+    input.smoking = r
+        .smoking
+        .iter()
+        .filter(|s| s.date <= as_of)
+        .filter_map(|s| {
+            Some(Smoking {
+                date: d(s.date)?,
+                status: match s.status.as_str() {
+                    "current" => SmokingStatus::Current,
+                    "former" => SmokingStatus::Former,
+                    _ => SmokingStatus::Never,
+                },
+                pack_years: s.pack_years,
+                quit_date: s.quit_date.and_then(d),
+            })
+        })
+        .collect();
+    input.alcohol = r
+        .alcohol
+        .iter()
+        .filter(|a| a.date <= as_of)
+        .filter_map(|a| {
+            Some(Alcohol {
+                date: d(a.date)?,
+                drinks_per_week: a.drinks_per_week,
+            })
+        })
+        .collect();
+    input.medications = r
+        .medications
+        .iter()
+        .filter(|m| m.start <= as_of)
+        .map(|m| Medication {
+            kind: med_kind(&m.kind),
+            name: m.name.clone(),
+            dose: match (m.dose, m.unit.as_deref().and_then(DoseUnit::parse)) {
+                (Some(amount), Some(unit)) => Some(Dose { amount, unit }),
+                _ => None,
+            },
+            start: d(m.start),
+            end: m.end.and_then(d),
+        })
+        .collect();
+    let foods = Foods::new(&r.own_foods).map_err(invalid)?;
+    let rows = store
+        .food_grams_by_day(id, since)
+        .map_err(store_error)?
+        .into_iter()
+        .filter(|row| row.0 <= as_of)
+        .collect::<Vec<_>>();
+    input.intakes = daily_totals(&foods, &rows)
+        .map_err(invalid)?
+        .into_iter()
+        .filter_map(|day| {
+            Some(DailyIntake {
+                date: d(day.date)?,
+                foods: day.entries,
+                phosphate_additive_foods: day.phosphate_additive_entries,
+                nutrients: day
+                    .nutrients
+                    .into_iter()
+                    .map(|(k, (at_least, missing))| {
+                        (k.to_owned(), NutrientTotal { at_least, missing })
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            })
+        })
+        .collect();
+    Ok(input)
+}
+
+/// The record's medication kind in vascalc-program's closed list (`antihypertensive` and
+/// anything else it does not name are `other` there).
+fn med_kind(kind: &str) -> MedKind {
+    MedKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+        .unwrap_or(MedKind::Other)
+}
+
+fn status_mark(s: Status) -> &'static str {
+    match s {
+        Status::Met => "✓",
+        Status::NotMet => "✗",
+        Status::NoData => "?",
+        Status::NotApplicable => "–",
+    }
+}
+
+/// Citations shown per item in the readable plan (all are in `--format json`).
+const CITATIONS_SHOWN: usize = 3;
+
+/// The readable plan: alerts first, then each pillar's items.
+pub fn human(name: &str, plan: &Plan) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Plan for {name} (as of {})", plan.today);
+    let _ = writeln!(
+        s,
+        "vascalc informs; it does not prescribe. Discuss any change with a clinician.\n"
+    );
+    if !plan.alerts.is_empty() {
+        let _ = writeln!(s, "Alerts");
+        let mut alerts: Vec<_> = plan.alerts.iter().collect();
+        alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
+        for a in alerts {
+            let level = match a.severity {
+                Severity::Danger => "DANGER",
+                Severity::Warning => "WARNING",
+                Severity::Info => "note",
+            };
+            let _ = writeln!(s, "  [{level}] {} ({})", a.message, a.rule);
+            for c in a.citations.iter().take(CITATIONS_SHOWN) {
+                let _ = writeln!(s, "      {}", cite(c));
+            }
+        }
+        let _ = writeln!(s);
+    }
+    for pillar in [
+        Pillar::Diet,
+        Pillar::Lifestyle,
+        Pillar::Medical,
+        Pillar::Monitoring,
+    ] {
+        let items: Vec<_> = plan.items.iter().filter(|i| i.pillar == pillar).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let mut title = pillar.as_str().to_owned();
+        if let Some(first) = title.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        let _ = writeln!(s, "{title}");
+        for i in items {
+            let _ = writeln!(
+                s,
+                "  {} {} — {}",
+                status_mark(i.status),
+                i.title,
+                i.status.as_str()
+            );
+            let _ = writeln!(s, "      target:  {} [{}]", i.target.text, i.target.source);
+            let _ = writeln!(s, "      current: {}", i.current.text);
+            if let Some(m) = i.current_30d.as_ref().filter(|m| m.text != i.current.text) {
+                let _ = writeln!(s, "      30 days: {}", m.text);
+            }
+            let _ = writeln!(s, "      evidence: {}", i.evidence.summary);
+            for c in i.evidence.citations.iter().take(CITATIONS_SHOWN) {
+                let _ = writeln!(s, "        - {}", cite(c));
+            }
+            if let Some(more) = i
+                .evidence
+                .citations
+                .len()
+                .checked_sub(CITATIONS_SHOWN)
+                .filter(|n| *n > 0)
+            {
+                let _ = writeln!(
+                    s,
+                    "        (+{more} more sources: --format json lists them all)"
+                );
+            }
+            for n in &i.notes {
+                let _ = writeln!(s, "      note: {n}");
+            }
+        }
+        let _ = writeln!(s);
+    }
+    s
+}
+
+fn cite(c: &vascalc_program::Citation) -> String {
+    let id = match (&c.doi, &c.pmid) {
+        (Some(doi), _) => format!("doi:{doi}"),
+        (None, Some(pmid)) => format!("PMID {pmid}"),
+        (None, None) => c.url.clone().unwrap_or_else(|| "no identifier".into()),
+    };
+    let result = c
+        .result
+        .as_deref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    let unconfirmed = if c.unconfirmed { " [unconfirmed]" } else { "" };
+    format!("{}{result} ({id}){unconfirmed}", c.label)
+}
