@@ -597,3 +597,139 @@ fn the_demo_fills_its_own_database_and_never_a_real_one() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds a real record"));
     assert_eq!(export(&real), before);
 }
+
+#[test]
+fn food_logging_and_the_plan() {
+    let dir = TempDir::new("plan");
+    let db = dir.db();
+    fill(&db);
+    // Unknown foods and impossible amounts are refused; nothing is written.
+    let before = export(&db);
+    let err = fails(&db, &["log", "food", "natto", "--grams", "40"], 3);
+    assert!(
+        err.contains("unknown food") && err.contains("ndb:16113"),
+        "{err}"
+    );
+    fails(&db, &["log", "food", "ndb:16113", "--grams", "-40"], 3);
+    fails(
+        &db,
+        &["log", "food", "ndb:16113", "--portion", "3 wheelbarrows"],
+        3,
+    );
+    assert_eq!(export(&db), before);
+    // Natto (USDA SR28 ndb:16113) carries MK-7 from the literature table: 998 µg/100 g.
+    ok(&db, &["log", "food", "ndb:16113", "--grams", "50"]);
+    ok(&db, &["log", "food", "ndb:11457", "--portion", "1 cup"]);
+    let bread = dir.0.join("bread.json");
+    std::fs::write(
+        &bread,
+        r#"{"id":"rye","name":"My rye","per_100g":{"magnesium_mg":70}}"#,
+    )
+    .unwrap();
+    ok(&db, &["log", "define-food", bread.to_str().unwrap()]);
+    ok(&db, &["log", "food", "user:rye", "--grams", "100"]);
+    let plan: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["plan", "--format", "json"])).unwrap();
+    let items = plan["items"].as_array().unwrap();
+    for item in items {
+        for key in ["pillar", "topic", "target", "current", "status", "evidence"] {
+            assert!(item.get(key).is_some(), "{key} missing in {item}");
+        }
+        assert!(item["evidence"]["citations"].is_array());
+    }
+    for alert in plan["alerts"].as_array().unwrap() {
+        for key in ["rule", "severity", "message"] {
+            assert!(alert.get(key).is_some(), "{key} missing in {alert}");
+        }
+    }
+    let mk7 = items.iter().find(|i| i["topic"] == "vitamin_k2").unwrap();
+    // 50 g natto = 499 µg MK-7 today (998 µg/100 g, Schurgers & Vermeer 2000, via the food
+    // table), spread over the 7-day window, plus the 180 µg/day supplement course; spinach has
+    // no MK-7 value, so the figure is "at least".
+    let value = mk7["current"]["value"].as_f64().unwrap();
+    assert!((value - (499.0 / 7.0 + 180.0)).abs() < 1e-9, "{mk7}");
+    assert_eq!(mk7["current"]["at_least"], true);
+    let human = ok(&db, &["plan"]);
+    let alerts_at = human.find("Alerts").unwrap_or(0);
+    assert!(alerts_at < human.find("Diet").unwrap(), "{human}");
+    // The food log round-trips with the person's own food.
+    let file = dir.0.join("export.json");
+    std::fs::write(&file, export(&db)).unwrap();
+    let other = dir.0.join("other.db");
+    ok(&other, &["import", file.to_str().unwrap()]);
+    assert_eq!(export(&other), export(&db));
+    // An import naming a food nobody defined is refused whole.
+    let mut doc: serde_json::Value = serde_json::from_str(&export(&db)).unwrap();
+    doc["people"][0]["person"]["name"] = "Bea".into();
+    doc["people"][0]["foods"][1]["food_id"] = "ndb:99999".into();
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let err = fails(&other, &["import", file.to_str().unwrap()], 3);
+    assert!(
+        err.contains("foods[1]") && err.contains("unknown food"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_scan_from_a_score_result_keeps_the_result() {
+    let dir = TempDir::new("fromjson");
+    let db = dir.db();
+    ok(&db, &["profile", "create", "--name", "Ann"]);
+    let phantom = dir.0.join("phantom");
+    ok(
+        &db,
+        &[
+            "scan",
+            "phantom",
+            "--out",
+            phantom.to_str().unwrap(),
+            "--size",
+            "small",
+        ],
+    );
+    let score = ok(
+        &db,
+        &[
+            "scan",
+            "score",
+            phantom.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let file = dir.0.join("score.json");
+    std::fs::write(&file, &score).unwrap();
+    ok(
+        &db,
+        &[
+            "scan",
+            "add",
+            "--from-json",
+            file.to_str().unwrap(),
+            "--date",
+            "2024-05-01",
+        ],
+    );
+    let result: serde_json::Value = serde_json::from_str(&score).unwrap();
+    let all: serde_json::Value = serde_json::from_str(&export(&db)).unwrap();
+    let scan = &all["people"][0]["scans"][0];
+    assert_eq!(scan["source"], "score");
+    assert_eq!(scan["agatston"], result["series"][0]["totals"]["agatston"]);
+    assert_eq!(
+        scan["score"]["acquisition"],
+        result["series"][0]["acquisition"]
+    );
+    std::fs::write(&file, "{\"series\": 3}").unwrap();
+    fails(
+        &db,
+        &[
+            "scan",
+            "add",
+            "--from-json",
+            file.to_str().unwrap(),
+            "--date",
+            "2024-05-02",
+        ],
+        3,
+    );
+}

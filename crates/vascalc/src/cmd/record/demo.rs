@@ -66,6 +66,13 @@ pub fn run(args: DemoArgs) -> CliResult {
         }
         Err(why) => println!("No assessment: {why}\n"),
     }
+    let (id, _) = store.select_person(Some(DEMO_NAME)).map_err(store_error)?;
+    let since = today.checked_sub(29.days()).ok();
+    let input = super::plan::plan_input(&store, id, &record, since, today)?;
+    print!(
+        "{}",
+        super::plan::human(DEMO_NAME, &vascalc_program::plan(&input))
+    );
     let report = super::progress::report(&record, today)?;
     print!("{}", super::progress::human(&report));
     Ok(())
