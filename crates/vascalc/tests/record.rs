@@ -542,6 +542,21 @@ fn progress_and_the_clinical_profile_come_from_the_record() {
     let d = c["sqrt_difference"].as_f64().unwrap();
     assert!((d - (132.5f64.sqrt() - 87f64.sqrt())).abs() < 1e-9 && (d - 2.18).abs() < 0.01);
     assert_eq!(c["sqrt_rule_progression"], false);
+    // Adherence per interval: between the two scans, then from the last scan to --as-of.
+    let adherence = p["adherence"].as_array().unwrap();
+    assert_eq!(adherence.len(), 2);
+    assert_eq!(adherence[0]["from"], "2019-03-04");
+    assert_eq!(adherence[1]["to"], "2024-02-01");
+    // The MK-7 course started (2023-04-01) after the second scan: it shows in the second
+    // interval only.
+    let has = |i: usize, topic: &str| {
+        adherence[i]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["topic"] == topic)
+    };
+    assert!(!has(0, "mk7") && has(1, "mk7"), "{p}");
     // Before the first scan there is nothing to show.
     fails(&db, &["progress", "--as-of", "2019-01-01"], 4);
     let human = ok(&db, &["progress", "--as-of", "2024-02-01"]);

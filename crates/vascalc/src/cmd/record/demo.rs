@@ -73,7 +73,7 @@ pub fn run(args: DemoArgs) -> CliResult {
         "{}",
         super::plan::human(DEMO_NAME, &vascalc_program::plan(&input))
     );
-    let report = super::progress::report(&record, today)?;
+    let report = super::progress::report(&store, id, &record, today)?;
     print!("{}", super::progress::human(&report));
     Ok(())
 }

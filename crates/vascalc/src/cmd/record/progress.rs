@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 use vascalc_clinical::progression::{Progression, Subject, progression};
+use vascalc_program::Adherence;
+use vascalc_store::{PersonId, Store};
 
 use super::{DbArg, PersonArg, context, dates, fmt_num, invalid};
 use crate::exit::{CliError, CliResult};
@@ -31,6 +33,9 @@ pub struct Report {
     pub as_of: jiff::civil::Date,
     pub scans: Vec<vascalc_store::Scan>,
     pub progression: Progression,
+    /// What the person did between consecutive scans (vascalc-program's adherence), then from
+    /// the last scan to `as_of`.
+    pub adherence: Vec<Adherence>,
 }
 
 pub fn run(args: ProgressArgs) -> CliResult {
@@ -38,7 +43,7 @@ pub fn run(args: ProgressArgs) -> CliResult {
     let store = args.db.open()?;
     let (id, person) = args.person.select(&store)?;
     let record = context::load(&store, id, person)?;
-    let report = report(&record, as_of)?;
+    let report = report(&store, id, &record, as_of)?;
     match args.format {
         Format::Json => print_json(&report)?,
         _ => print!("{}", human(&report)),
@@ -46,7 +51,12 @@ pub fn run(args: ProgressArgs) -> CliResult {
     Ok(())
 }
 
-pub fn report(record: &vascalc_store::PersonRecord, as_of: jiff::civil::Date) -> CliResult<Report> {
+pub fn report(
+    store: &Store,
+    id: PersonId,
+    record: &vascalc_store::PersonRecord,
+    as_of: jiff::civil::Date,
+) -> CliResult<Report> {
     let name = &record.person.name;
     let scans: Vec<vascalc_store::Scan> = context::scans_until(record, as_of)
         .into_iter()
@@ -82,12 +92,40 @@ pub fn report(record: &vascalc_store::PersonRecord, as_of: jiff::civil::Date) ->
         .collect();
     let progression =
         progression(&clinical, &subject).map_err(|e| invalid(format!("{name}: {e}")))?;
+    let input = super::plan::plan_input(store, id, record, None, as_of)?;
+    let mut bounds: Vec<jiff::civil::Date> = scans.iter().map(|s| s.date).collect();
+    if bounds.last().is_some_and(|last| *last < as_of) {
+        bounds.push(as_of);
+    }
+    let adherence = bounds
+        .windows(2)
+        .filter_map(|w| {
+            let (from, to) = (
+                super::plan::program_date(w[0])?,
+                super::plan::program_date(w[1])?,
+            );
+            Some(vascalc_program::adherence(&input, from, to))
+        })
+        .collect();
     Ok(Report {
         person: name.clone(),
         as_of,
         scans,
         progression,
+        adherence,
     })
+}
+
+fn adherence_lines(s: &mut String, a: &Adherence) {
+    for item in &a.items {
+        let _ = writeln!(
+            s,
+            "      · {:<10} {:<18} {}",
+            item.pillar.as_str(),
+            item.topic,
+            item.text
+        );
+    }
 }
 
 pub fn human(r: &Report) -> String {
@@ -117,7 +155,7 @@ pub fn human(r: &Report) -> String {
         .chain(p.first_to_last.iter().filter(|_| p.consecutive.len() > 1))
         .collect();
     if !pairs.is_empty() {
-        let _ = writeln!(s, "\n  Change between scans");
+        let _ = writeln!(s, "\n  Change between scans, and what was done in between");
         for c in pairs {
             let _ = writeln!(
                 s,
@@ -145,7 +183,25 @@ pub fn human(r: &Report) -> String {
                 "      expected: {} — observed is {} expected",
                 c.expected.description, c.expected.comparison
             );
+            let between = r.adherence.iter().find(|a| {
+                a.from.to_string() == c.from.to_string() && a.to.to_string() == c.to.to_string()
+            });
+            if let Some(a) = between {
+                adherence_lines(&mut s, a);
+            }
         }
+    }
+    if let Some(a) = r.adherence.last().filter(|a| {
+        r.scans
+            .last()
+            .is_some_and(|last| a.from.to_string() == last.date.to_string())
+    }) {
+        let _ = writeln!(
+            s,
+            "\n  Since the last scan ({} → {}, {} days)",
+            a.from, a.to, a.days
+        );
+        adherence_lines(&mut s, a);
     }
     let ns = &p.next_scan;
     let _ = writeln!(s);
