@@ -25,6 +25,8 @@ pub use labs::{Analyte, LabError};
 pub mod facts;
 mod plan;
 pub mod rules;
+#[doc(hidden)]
+pub mod synthetic;
 pub mod targets;
 #[cfg(test)]
 mod testutil;
