@@ -1,1 +1,125 @@
-fn main() {}
+//! Benchmarks of the shipped food table: load at start-up and search.
+//!
+//! Run with `scripts/bench-food.sh`. Before divan's own report, `main` prints the search
+//! latency percentiles over a fixed list of everyday and misspelled queries, and the
+//! cold load + first-search (index build) time.
+
+use std::time::{Duration, Instant};
+
+use vascalc_nutrition::{FoodTable, SHIPPED_TABLE};
+
+const QUERIES: &[&str] = &[
+    "natto",
+    "salmon",
+    "chedar",
+    "spinach raw",
+    "milk",
+    "egg",
+    "egg yolk",
+    "butter",
+    "broccoli",
+    "almonds",
+    "kale",
+    "sardines",
+    "greek yogurt",
+    "olive oil",
+    "banana",
+    "apple",
+    "oats",
+    "brown rice",
+    "whole wheat bread",
+    "black beans",
+    "lentils",
+    "chickpeas",
+    "avocado",
+    "potato",
+    "tomato",
+    "walnuts",
+    "chia seeds",
+    "flaxseed",
+    "pumpkin seeds",
+    "chicken breast",
+    "ground beef",
+    "beef liver",
+    "tuna",
+    "mackerel",
+    "herring",
+    "cod",
+    "shrimp",
+    "tofu",
+    "swiss chard",
+    "sauerkraut",
+    "gouda",
+    "parmesan",
+    "brie",
+    "cottage cheese",
+    "dark chocolate",
+    "coffee",
+    "cola",
+    "blueberries",
+    "peanut butter",
+    "sweet potato",
+    "brocoli",
+    "spinnach",
+    "samon",
+    "avocdo",
+    "parmesean",
+    "yoghurt",
+    "chicken breast roasted skinless",
+    "fish salmon atlantic farmed raw",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report() {
+    let t0 = Instant::now();
+    let table = FoodTable::parse(SHIPPED_TABLE).expect("shipped table parses");
+    let load = t0.elapsed();
+    let t1 = Instant::now();
+    let _ = table.search("warm", 10);
+    let first = t1.elapsed();
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        for q in QUERIES {
+            let t = Instant::now();
+            let hits = table.search(q, 10);
+            times.push(t.elapsed());
+            std::hint::black_box(hits);
+        }
+    }
+    times.sort();
+    println!(
+        "food table: {} foods, {} bytes; cold load {:.2} ms; first search incl. index build {:.2} ms",
+        table.foods().len(),
+        SHIPPED_TABLE.len(),
+        load.as_secs_f64() * 1e3,
+        first.as_secs_f64() * 1e3
+    );
+    println!(
+        "search over {} queries x 20: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        QUERIES.len(),
+        percentile(&times, 0.50).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times.last().map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    );
+}
+
+fn main() {
+    report();
+    divan::main();
+}
+
+#[divan::bench(sample_count = 20)]
+fn load_table() -> FoodTable {
+    FoodTable::parse(SHIPPED_TABLE).expect("shipped table parses")
+}
+
+#[divan::bench(args = ["natto", "chedar", "spinach raw", "fish salmon atlantic farmed raw", "parmesean"])]
+fn search(bencher: divan::Bencher, query: &str) {
+    let table = FoodTable::parse(SHIPPED_TABLE).expect("shipped table parses");
+    table.warm_search();
+    bencher.bench_local(|| table.search(divan::black_box(query), 10));
+}

@@ -151,14 +151,19 @@ fn stem(word: &str) -> String {
 }
 
 /// Damerau–Levenshtein (optimal string alignment) distance, or `None` when above `max`.
+/// Words longer than 63 bytes are not compared (no food word is that long).
 fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max {
+    const CAP: usize = 64;
+    if a.len().abs_diff(b.len()) > max || a.len() >= CAP || b.len() >= CAP {
         return None;
     }
     let w = b.len() + 1;
-    let mut prev2 = vec![0usize; w];
-    let mut prev: Vec<usize> = (0..w).collect();
-    let mut cur = vec![0usize; w];
+    let mut prev2 = [0usize; CAP];
+    let mut prev = [0usize; CAP];
+    let mut cur = [0usize; CAP];
+    for (j, p) in prev.iter_mut().enumerate().take(w) {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -174,8 +179,8 @@ fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
         if row_min > max {
             return None;
         }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
+        prev2 = prev;
+        prev = cur;
     }
     let d = prev[b.len()];
     (d <= max).then_some(d)

@@ -252,9 +252,12 @@ impl FoodTable {
                         };
                         scratch.push((nutrient, NutrientValue { value, provenance }));
                     }
-                    scratch.sort_by_key(|(n, _)| *n);
-                    if scratch.windows(2).any(|w| w[0].0 == w[1].0) {
-                        return Err(err(n, "a nutrient appears twice".into()));
+                    if scratch.windows(2).any(|w| w[0].0 >= w[1].0) {
+                        return Err(err(
+                            n,
+                            "nutrients must be in the order of the nutrients line, each once"
+                                .into(),
+                        ));
                     }
                     let mut ps = Vec::new();
                     for tok in portions.split('|').filter(|t| !t.is_empty()) {
@@ -283,7 +286,10 @@ impl FoodTable {
                             .map(Cow::Borrowed)
                             .collect(),
                         group: (!group.is_empty()).then_some(Cow::Borrowed(group)),
-                        per_100g: NutrientValues::from_sorted(scratch.clone()),
+                        per_100g: NutrientValues::from_sorted(std::mem::replace(
+                            &mut scratch,
+                            Vec::with_capacity(20),
+                        )),
                         portions: ps,
                         ingredients: None,
                         phosphate_additives: vec![],
@@ -393,6 +399,7 @@ food\tndb:16113\tfdc:172446\tusda-sr28\tLegumes\tNatto\t0=115 1=998/0\t1;cup;175
             "vascalc-food-table\t1\nnutrients\tfat_g\nfood\ta\t\ts\t\tn\t0=1/3\t\n",
             "vascalc-food-table\t1\nnutrients\tfat_g\nfood\ta\t\ts\t\tn\t\t1;cup\n",
             "vascalc-food-table\t1\nnutrients\tfat_g\nfood\ta\t\ts\t\tn\t\t\nfood\ta\t\ts\t\tn\t\t\n",
+            "vascalc-food-table\t1\nnutrients\tfat_g\tcalcium_mg\nfood\ta\t\ts\t\tn\t1=1 0=2\t\n",
         ] {
             assert!(FoodTable::parse(bad).is_err(), "{bad:?}");
         }

@@ -83,5 +83,8 @@ fn shipped_table_records_its_releases() {
         );
     }
     let bytes = vascalc_nutrition::SHIPPED_TABLE.len();
-    assert!(bytes < 5 * 1024 * 1024, "the shipped table is {bytes} bytes");
+    assert!(
+        bytes < 5 * 1024 * 1024,
+        "the shipped table is {bytes} bytes"
+    );
 }
