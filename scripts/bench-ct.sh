@@ -39,11 +39,11 @@ fi
 PY="$VENV/bin/python"
 
 echo "== agreement (classic convention)"
-RUST_TOTAL=$("$BIN" scan score "$SERIES" --format json | "$PY" -c 'import json,sys; s=json.load(sys.stdin)["series"][0]["totals"]; print(f"{s[\"agatston\"]:.3f} {s[\"lesions\"]}")')
+RUST_TOTAL=$("$BIN" scan score "$SERIES" --format json | "$PY" -c 'import json,sys; s=json.load(sys.stdin)["series"][0]["totals"]; print("%.3f %d" % (s["agatston"], s["lesions"]))')
 PY_OUT=$("$PY" scripts/bench_ct_reference.py "$SERIES")
-PY_TOTAL=$(echo "$PY_OUT" | "$PY" -c 'import json,sys; s=json.load(sys.stdin); print(f"{s[\"agatston\"]:.3f} {s[\"lesions\"]}")')
+PY_TOTAL=$(echo "$PY_OUT" | "$PY" -c 'import json,sys; s=json.load(sys.stdin); print("%.3f %d" % (s["agatston"], s["lesions"]))')
 echo "vascalc: Agatston, lesions = $RUST_TOTAL"
-echo "python : Agatston, lesions = $PY_TOTAL   (in-process $(echo "$PY_OUT" | "$PY" -c 'import json,sys; s=json.load(sys.stdin); print(f"load {s[\"load_ms\"]:.0f} ms + score {s[\"score_ms\"]:.0f} ms")'))"
+echo "python : Agatston, lesions = $PY_TOTAL   (in-process $(echo "$PY_OUT" | "$PY" -c 'import json,sys; s=json.load(sys.stdin); print("load %.0f ms + score %.0f ms" % (s["load_ms"], s["score_ms"]))'))"
 
 echo "== end-to-end wall time, median of $RUNS warm runs"
 RUST_MS=$(median_ms "$BIN" scan score "$SERIES" --format json)
