@@ -31,6 +31,18 @@ median_ms() {
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}'
 }
 
+# Median CPU time (user + system, ms) of RUNS runs: robust to other load on a shared machine.
+median_cpu_ms() {
+  local times=() tmp
+  tmp=$(mktemp)
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%U %S" -o "$tmp" "$@" > /dev/null 2>&1
+    times+=($(awk '{printf "%d", ($1 + $2) * 1000}' "$tmp"))
+  done
+  rm -f "$tmp"
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f", m}'
+}
+
 VENV=target/bench-ct-venv
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
@@ -51,6 +63,14 @@ PY_MS=$(median_ms "$PY" scripts/bench_ct_reference.py "$SERIES")
 echo "vascalc scan score : $RUST_MS ms"
 echo "python reference   : $PY_MS ms"
 awk -v r="$RUST_MS" -v p="$PY_MS" 'BEGIN {printf "speed-up           : %.1fx\n", p / r}'
+if [ -x /usr/bin/time ]; then
+  echo "== CPU time (user + system), median of $RUNS runs"
+  RUST_CPU=$(median_cpu_ms "$BIN" scan score "$SERIES" --format json)
+  PY_CPU=$(median_cpu_ms "$PY" scripts/bench_ct_reference.py "$SERIES")
+  echo "vascalc scan score : $RUST_CPU ms"
+  echo "python reference   : $PY_CPU ms"
+  awk -v r="$RUST_CPU" -v p="$PY_CPU" 'BEGIN {printf "CPU ratio          : %.1fx\n", p / r}'
+fi
 
 if [ "${BENCH_KERNEL:-1}" = 1 ]; then
   echo "== scoring kernel, one core (divan; throughput in bytes of f32 voxels)"
