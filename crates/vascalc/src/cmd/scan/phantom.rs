@@ -108,6 +108,11 @@ fn prepare_out(dir: &Path) -> CliResult {
 }
 
 pub fn run(args: PhantomArgs) -> CliResult {
+    if args.format == Format::Csv {
+        return Err(CliError::invalid_input(anyhow::anyhow!(
+            "`scan phantom` has no table to print as CSV; use --format human or json"
+        )));
+    }
     let spec = spec_from(&args);
     spec.validate().map_err(CliError::invalid_input)?;
     prepare_out(&args.out)?;
@@ -125,7 +130,7 @@ pub fn run(args: PhantomArgs) -> CliResult {
     };
     match args.format {
         Format::Json => print_json(&summary)?,
-        Format::Human | Format::Csv => print_human(&summary)?,
+        _ => print_human(&summary)?,
     }
     Ok(())
 }

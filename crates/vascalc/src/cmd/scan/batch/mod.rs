@@ -173,6 +173,11 @@ fn score_item_guarded(item: &Item, options: &ScoreOptions) -> Vec<Row> {
 
 pub fn run(args: BatchArgs) -> CliResult {
     let started = Instant::now();
+    if args.format == Format::Csv {
+        return Err(CliError::invalid_input(anyhow!(
+            "the batch summary has no CSV form (the rows go to --out); use --format human or json"
+        )));
+    }
     let (shard, shard_from) = Shard::resolve(args.shard.as_deref(), args.shard_count, |k| {
         std::env::var(k).ok()
     })
@@ -306,7 +311,7 @@ pub fn run(args: BatchArgs) -> CliResult {
     };
     match args.format {
         Format::Json => print_json(&summary)?,
-        Format::Human | Format::Csv => print_summary(&summary)?,
+        _ => print_summary(&summary)?,
     }
     Ok(())
 }
