@@ -190,6 +190,27 @@ mod tests {
         assert!((e - 73.7).abs() < 0.05, "{e}");
     }
 
+    /// martingmayer/preventr tests/testthat/test-helpers.R ("CKD-EPI function works"), an
+    /// independent implementation of CKD-EPI 2021 rounding to whole numbers: creatinine 1.5 mg/dL
+    /// at 55 F → 41, 55 M → 55, 43 M → 59, 43 F → 44; 102 µmol/L at 43 F → 60; 111 µmol/L at
+    /// 77 M → 59; 155 µmol/L at 43 F → 37.
+    #[test]
+    fn preventr_calc_egfr_vectors() {
+        let umol = |u: f64| u / crate::profile::CREATININE_UMOL_L_PER_MG_DL;
+        for (scr, age, sex, want) in [
+            (1.5, 55.0, Sex::Female, 41.0),
+            (1.5, 55.0, Sex::Male, 55.0),
+            (1.5, 43.0, Sex::Male, 59.0),
+            (1.5, 43.0, Sex::Female, 44.0),
+            (umol(102.0), 43.0, Sex::Female, 60.0),
+            (umol(111.0), 77.0, Sex::Male, 59.0),
+            (umol(155.0), 43.0, Sex::Female, 37.0),
+        ] {
+            let got = egfr_ckd_epi_2021_cr(scr, age, sex);
+            assert_eq!(got.round(), want, "{scr} {age} {sex:?}: {got}");
+        }
+    }
+
     #[test]
     fn combined_equation_at_the_knots() {
         let m = egfr_ckd_epi_2021_cr_cys(0.9, 0.8, 60.0, Sex::Male);

@@ -182,9 +182,8 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
     let statin = need.get(p.statin, "statin");
     let smoker = need.get(p.smoker, "smoker");
     let diabetes = need.get(p.diabetes, "diabetes");
-    let bmi = need.get(p.bmi, "bmi");
     let e = need.get(egfr, "egfr_ml_min_1_73m2 (or creatinine_mg_dl)");
-    match (tc, hdl, sbp, bp_treated, statin, smoker, diabetes, bmi, e) {
+    match (tc, hdl, sbp, bp_treated, statin, smoker, diabetes, e) {
         (
             Some(tc),
             Some(hdl),
@@ -193,9 +192,23 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
             Some(statin),
             Some(smoker),
             Some(diabetes),
-            Some(bmi),
             Some(egfr),
         ) => {
+            // BMI enters only the heart-failure equations (its weight is exactly 0 in the CVD
+            // and ASCVD ones), so without a usable BMI the CVD/ASCVD risks are still exact and
+            // only HF is refused.
+            let hf_refusal: Option<Cow<'static, str>> = match p.bmi {
+                None => Some("heart failure: missing input: bmi".into()),
+                Some(b) if !(prevent::PREVENT_BMI.0..=prevent::PREVENT_BMI.1).contains(&b) => Some(
+                    format!(
+                        "heart failure: BMI {b} kg/m² is outside 18.5–39.9, the range the \
+                             HF equations are valid for"
+                    )
+                    .into(),
+                ),
+                Some(_) => None,
+            };
+            let bmi = p.bmi.filter(|_| hf_refusal.is_none()).unwrap_or(25.0);
             let x = prevent::PreventInput {
                 age: p.age,
                 sex: p.sex,
@@ -225,14 +238,19 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
                         source: prevent::PREVENT_SOURCE,
                     })
                 };
+                let hf = hf_refusal.is_none();
                 push("cvd_10y", r.cvd_10y);
                 push("ascvd_10y", r.ascvd_10y);
-                push("hf_10y", r.hf_10y);
+                if hf {
+                    push("hf_10y", r.hf_10y);
+                }
                 match r.thirty {
                     Some([c, a, h]) => {
                         push("cvd_30y", c);
                         push("ascvd_30y", a);
-                        push("hf_30y", h);
+                        if hf {
+                            push("hf_30y", h);
+                        }
                     }
                     None => na.push(NotApplicable {
                         model: "prevent_2023",
@@ -240,6 +258,12 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
                                  equations are valid for"
                             .into(),
                     }),
+                }
+                if let Some(reason) = hf_refusal {
+                    na.push(NotApplicable {
+                        model: "prevent_2023",
+                        reason,
+                    });
                 }
             }
         }
@@ -453,7 +477,7 @@ mod tests {
             .iter()
             .find(|n| n.model == "prevent_2023")
             .unwrap();
-        assert!(prevent.reason.contains("bmi"), "{}", prevent.reason);
+        assert!(prevent.reason.contains("statin"), "{}", prevent.reason);
         assert!(a.cac.is_none() && a.kidney.is_none() && a.progression.is_none());
     }
 
@@ -475,6 +499,34 @@ mod tests {
             .find(|n| n.model == "prevent_2023")
             .unwrap();
         assert!(prevent.reason.contains("30–79"));
+    }
+
+    /// BMI weighs 0 in PREVENT's CVD and ASCVD equations: without it they are still given, and
+    /// only heart failure is refused.
+    #[test]
+    fn prevent_without_bmi_refuses_only_heart_failure() {
+        let mut p = full();
+        let with = assess(&p, &Options::default());
+        p.bmi = None;
+        let without = assess(&p, &Options::default());
+        let get = |a: &Assessment, o: &str| {
+            a.risks
+                .iter()
+                .find(|r| r.model == "prevent_2023" && r.outcome == o)
+                .map(|r| r.percent)
+        };
+        assert_eq!(get(&with, "cvd_10y"), get(&without, "cvd_10y"));
+        assert_eq!(get(&with, "ascvd_30y"), get(&without, "ascvd_30y"));
+        assert!(get(&without, "hf_10y").is_none() && get(&without, "hf_30y").is_none());
+        assert!(
+            without
+                .not_applicable
+                .iter()
+                .any(|n| n.reason.contains("heart failure"))
+        );
+        p.bmi = Some(45.0);
+        let out = assess(&p, &Options::default());
+        assert!(get(&out, "hf_10y").is_none() && get(&out, "cvd_10y").is_some());
     }
 
     #[test]

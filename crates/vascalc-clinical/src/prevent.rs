@@ -153,7 +153,8 @@ pub fn prevent_all(x: &PreventInput) -> PreventRisks {
     }
 }
 
-/// Why PREVENT (10-year) does not apply to these inputs, or `None` when it does.
+/// Why PREVENT (10-year) does not apply to these inputs, or `None` when it does. BMI is not
+/// checked here: it only enters the heart-failure equations (check [`PREVENT_BMI`] for those).
 pub fn prevent_out_of_range(x: &PreventInput) -> Option<String> {
     let mut out = Vec::new();
     let mut check = |name: &str, v: f64, (lo, hi): (f64, f64), unit: &str| {
@@ -170,14 +171,13 @@ pub fn prevent_out_of_range(x: &PreventInput) -> Option<String> {
     );
     check("HDL cholesterol", x.hdl, PREVENT_HDL, "mg/dL");
     check("systolic BP", x.systolic_bp, PREVENT_SBP, "mm Hg");
-    check("BMI", x.bmi, PREVENT_BMI, "kg/m²");
     check("eGFR", x.egfr, PREVENT_EGFR, "mL/min/1.73 m²");
     if out.is_empty() {
         None
     } else {
         Some(format!(
             "{}; PREVENT is valid for ages 30–79 (30-year risk 30–59), TC 130–320 mg/dL, \
-             HDL 20–100 mg/dL, SBP 90–180 mm Hg, BMI 18.5–39.9 kg/m², eGFR 15–140",
+             HDL 20–100 mg/dL, SBP 90–180 mm Hg, eGFR 15–140 (BMI 18.5–39.9 for heart failure)",
             out.join(", ")
         ))
     }
