@@ -16,10 +16,10 @@ pub enum Format {
     Csv,
 }
 
-/// Writes `value` as pretty JSON followed by a newline to stdout.
+/// Writes `value` as pretty JSON followed by a newline to stdout, through one buffer (stdout
+/// itself is line-buffered, which costs a write call per line on large documents).
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
     out.flush()

@@ -599,6 +599,29 @@ fn the_demo_fills_its_own_database_and_never_a_real_one() {
         "{text}"
     );
     assert!(!real.exists());
+    // Step 1 scores the synthetic phantom: the 800 mg HA/cm³, 5 mm insert (physical 78.5 mg)
+    // must come out within the band the forward model implies for it (+4.6 % ± 7.5 %, derived
+    // in docs/ct-phantom-batch.md), and the phantom's temporary folder must be gone.
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("HA800-5mm"))
+        .unwrap_or_else(|| panic!("no phantom insert line in the demo:\n{text}"));
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    let (physical, measured): (f64, f64) = (cols[1].parse().unwrap(), cols[2].parse().unwrap());
+    assert!((physical - 78.5).abs() < 0.05, "{line}");
+    assert!(
+        (78.5 * (1.046 - 0.075)..=78.5 * (1.046 + 0.075)).contains(&measured),
+        "{line}"
+    );
+    let phantom_dir = text
+        .lines()
+        .find_map(|l| l.split(" DICOM slices to ").nth(1))
+        .and_then(|rest| rest.split(", read back").next())
+        .unwrap_or_else(|| panic!("no phantom folder named in the demo:\n{text}"));
+    assert!(
+        !Path::new(phantom_dir).exists(),
+        "{phantom_dir} left behind"
+    );
     // Run again: recreated, not doubled.
     assert!(run_demo(&demo_db).status.success());
     let all: serde_json::Value = serde_json::from_str(&export(&demo_db)).unwrap();

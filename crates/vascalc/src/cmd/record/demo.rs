@@ -53,6 +53,13 @@ pub fn run(args: DemoArgs) -> CliResult {
     println!(
         "vascalc demo — a made-up person, to show the whole loop. vascalc informs; it does not prescribe."
     );
+    let phantom_dir =
+        std::env::temp_dir().join(format!("vascalc-demo-phantom-{}", std::process::id()));
+    let phantom = super::demo_phantom::score_in(&phantom_dir);
+    // The phantom is shown, not kept: remove it whatever happened.
+    let _ = std::fs::remove_dir_all(&phantom_dir);
+    print!("{}", phantom?);
+    println!("Step 2 — a made-up person's record, assessment, plan and progress");
     println!("Demo database: {}", path.display());
     println!("  (try: vascalc profile show --db {})\n", path.display());
 

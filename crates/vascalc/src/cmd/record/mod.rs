@@ -8,6 +8,7 @@
 mod context;
 mod dates;
 mod demo;
+mod demo_phantom;
 mod exchange;
 mod foods;
 mod labs;
