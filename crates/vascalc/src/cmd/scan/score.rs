@@ -68,7 +68,8 @@ struct Args {
     format: Format,
 }
 
-fn parse_convention(s: &str) -> Result<ConventionName, String> {
+/// Parses `--convention` for `scan score` and `scan batch`.
+pub(super) fn parse_convention(s: &str) -> Result<ConventionName, String> {
     ConventionName::parse(s).ok_or_else(|| {
         let names: Vec<&str> = ConventionName::ALL.iter().map(|c| c.as_str()).collect();
         format!(

@@ -52,7 +52,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Scoring rules, as for `scan score`: classic (default), qurai, deepcac, ai-cac.
-    #[arg(long, default_value = "classic", value_parser = parse_convention)]
+    #[arg(long, default_value = "classic", value_parser = super::score::parse_convention)]
     convention: ConventionName,
     /// Mass calibration factor in mg per (mm³·HU), applied to every series; without it mass is
     /// absent.
@@ -64,16 +64,6 @@ pub struct BatchArgs {
     /// Format of the end-of-batch summary on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-}
-
-fn parse_convention(s: &str) -> Result<ConventionName, String> {
-    ConventionName::parse(s).ok_or_else(|| {
-        let names: Vec<&str> = ConventionName::ALL.iter().map(|c| c.as_str()).collect();
-        format!(
-            "unknown convention {s:?}; choose one of {}",
-            names.join(", ")
-        )
-    })
 }
 
 /// What the batch did, printed at the end.
