@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::arterial_age::{ArterialAge, arterial_age};
 use crate::percentile::{Percentile, percentile};
 use crate::profile::{ArteryScores, Race, Sex};
 
@@ -31,6 +32,10 @@ pub struct CacInterpretation {
     pub percentile_unavailable: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub density: Option<Density>,
+    /// MESA arterial age; absent (and listed in `not_applicable` by [`crate::assess`]) for a
+    /// person with diabetes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arterial_age: Option<ArterialAge>,
     pub statin_context: StatinContext,
 }
 
@@ -290,6 +295,7 @@ pub(crate) fn interpret_reusing(
         percentile: pct,
         percentile_unavailable: unavailable,
         density: density(agatston, volume_mm3),
+        arterial_age: arterial_age(agatston, age, statin_inputs.diabetes).ok(),
         statin_context: statin_context_reusing(agatston, above75, statin_inputs, caveats),
     }
 }

@@ -18,10 +18,11 @@
 //!   [`Profile::egfr`]): eGFR by CKD-EPI 2021.
 //! - The equations one by one: [`pce::pce_2013`], [`pce::pce_2018`], [`prevent::prevent_all`],
 //!   [`mesa::mesa_chd`], [`mesa::mesa_chd_with_cac`], [`percentile::percentile`],
-//!   [`cac::interpret`].
+//!   [`arterial_age::arterial_age`], [`cac::interpret`].
 //! - [`BatchLine`] (one line of `assess --batch`, with its optional `id`) and [`table`] (the
 //!   research-cohort table: CSV or compact JSON Lines rows and their codebook).
 
+pub mod arterial_age;
 pub mod cac;
 pub mod date;
 pub mod kidney;
@@ -467,13 +468,10 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
             caveats,
         )
     });
-    if cac.is_some() {
+    if cac.is_some() && p.diabetes == Some(true) {
         na.push(NotApplicable {
-            model: "mesa_arterial_age_2009",
-            reason: "not computed: the arterial-age equation of McClelland 2009 (Am J Cardiol \
-                     103:59-63) could not be verified against the paper; only secondary copies \
-                     of it were found"
-                .into(),
+            model: arterial_age::MODEL,
+            reason: arterial_age::DIABETES_REFUSAL.into(),
         });
     }
 

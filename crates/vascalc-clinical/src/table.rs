@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::profile::BatchId;
-use crate::{Assessment, cac, kidney, mesa, pce, percentile, prevent, progression};
+use crate::{Assessment, arterial_age, cac, kidney, mesa, pce, percentile, prevent, progression};
 
 /// Decimals of every real-valued cell.
 pub const DECIMALS: u32 = 4;
@@ -176,6 +176,24 @@ pub const COLUMNS: &[Column] = &[
         Kind::Real,
         "Agatston score / volume (mm3)",
         cac::CRIQUI_SOURCE,
+    ),
+    col(
+        "arterial_age_years",
+        Kind::Real,
+        "MESA arterial age, years: 39.1 + 7.25 ln(CAC + 1) (empty with diabetes)",
+        arterial_age::SOURCE,
+    ),
+    col(
+        "arterial_age_ci95_low",
+        Kind::Real,
+        "lower end of its 95% confidence interval, years",
+        arterial_age::SOURCE,
+    ),
+    col(
+        "arterial_age_ci95_high",
+        Kind::Real,
+        "upper end of its 95% confidence interval, years",
+        arterial_age::SOURCE,
     ),
     col(
         "egfr_ml_min_1_73m2",
@@ -384,6 +402,11 @@ fn cells<'a>(line: u64, id: Option<&'a BatchId<'a>>, a: &'a Assessment) -> [Cell
         }
         if let Some(d) = &x.density {
             c[ix!("cac_mean_density")] = Cell::Real(d.mean_density);
+        }
+        if let Some(g) = &x.arterial_age {
+            c[ix!("arterial_age_years")] = Cell::Real(g.years);
+            c[ix!("arterial_age_ci95_low")] = Cell::Real(g.ci95_years[0]);
+            c[ix!("arterial_age_ci95_high")] = Cell::Real(g.ci95_years[1]);
         }
     }
     if let Some(k) = &a.kidney {

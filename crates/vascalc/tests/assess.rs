@@ -406,3 +406,70 @@ fn cystatin_c_alone_and_with_creatinine() {
     assert!((v["kidney"]["egfr_cystatin_only"].as_f64().unwrap() - 61.03).abs() < 0.01);
     assert!(v["kidney"]["egfr_creatinine_only"].is_number());
 }
+
+/// MESA arterial age (McClelland 2009) in every output: JSON, the human summary and the batch
+/// table; refused with diabetes. CAC 100 gives 73 years (95 % CI 71-74), as a public calculator
+/// that prints the MESA standard error shows (best-calculators.com, "Arterial Age Calculator").
+#[test]
+fn arterial_age_in_json_summary_and_table_and_refused_with_diabetes() {
+    let profile = GOFF.replace(r#""cac_agatston":0"#, r#""cac_agatston":100"#);
+    let v = json(&vascalc(
+        &["assess", "--profile", "-", "--format", "json"],
+        Some(&profile),
+    ));
+    let g = &v["cac"]["arterial_age"];
+    assert_eq!(g["model"], "mesa_arterial_age_2009");
+    assert!((g["years"].as_f64().unwrap() - 72.56).abs() < 0.01, "{g}");
+    assert!((g["difference_years"].as_f64().unwrap() - 17.56).abs() < 0.01);
+    let ci: Vec<f64> = g["ci95_years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap().round())
+        .collect();
+    assert_eq!(ci, [71.0, 74.0]);
+    assert!(g["source"].as_str().unwrap().contains("McClelland"));
+    assert!(g["provenance"].as_str().unwrap().contains("not available"));
+    assert!(
+        !v["not_applicable"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["model"] == "mesa_arterial_age_2009"),
+        "{v}"
+    );
+
+    let out = vascalc(&["assess", "--profile", "-"], Some(&profile));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("Arterial age (MESA): 73 years (95% CI 71–74), 18 years above your age"),
+        "{s}"
+    );
+
+    let csv = vascalc(
+        &["assess", "--batch", "-", "--format", "csv"],
+        Some(&format!("{}\n", profile.replace('\n', " "))),
+    );
+    assert!(csv.status.success());
+    let stdout = String::from_utf8(csv.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = stdout.lines().map(|l| l.split(',').collect()).collect();
+    let col = |name: &str| rows[0].iter().position(|h| *h == name).unwrap();
+    let years: f64 = rows[1][col("arterial_age_years")].parse().unwrap();
+    assert!((years - 72.56).abs() < 0.01);
+    let low: f64 = rows[1][col("arterial_age_ci95_low")].parse().unwrap();
+    assert_eq!(low.round(), 71.0);
+
+    let diabetic = profile.replace(r#""diabetes":false"#, r#""diabetes":true"#);
+    let v = json(&vascalc(
+        &["assess", "--profile", "-", "--format", "json"],
+        Some(&diabetic),
+    ));
+    assert!(v["cac"].get("arterial_age").is_none(), "{v}");
+    let na = v["not_applicable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["model"] == "mesa_arterial_age_2009")
+        .expect("refusal listed");
+    assert!(na["reason"].as_str().unwrap().contains("diabet"));
+}

@@ -409,6 +409,28 @@ pub fn human(p: &Profile, a: &Assessment) -> String {
             );
             let _ = writeln!(s, "    source: {}", d.source);
         }
+        if let Some(g) = &c.arterial_age {
+            let _ = writeln!(
+                s,
+                "  Arterial age (MESA): {:.0} years (95% CI {:.0}–{:.0}), {} your age",
+                g.years,
+                g.ci95_years[0],
+                g.ci95_years[1],
+                match g.difference_years {
+                    d if d.abs() < 0.5 => "about".to_string(),
+                    d if d > 0.0 => format!("{:.0} years above", d),
+                    d => format!("{:.0} years below", -d),
+                }
+            );
+            for n in &g.notes {
+                let _ = writeln!(s, "    note: {n}");
+            }
+            let _ = writeln!(
+                s,
+                "    source: {}\n    provenance: {}",
+                g.source, g.provenance
+            );
+        }
         let _ = writeln!(s, "  Guideline context: {}", c.statin_context.statement);
         for cav in &c.statin_context.caveats {
             let _ = writeln!(s, "    - {cav}");
