@@ -32,6 +32,25 @@ pub enum CalibrationSource {
     },
 }
 
+impl std::fmt::Display for CalibrationSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Given => f.write_str("given"),
+            Self::Rods {
+                ha_density_mg_cm3,
+                ha_mean_hu,
+                water_mean_hu,
+                ha_voxels,
+                water_voxels,
+            } => write!(
+                f,
+                "from rods: HA {ha_density_mg_cm3} mg/cm³ at {ha_mean_hu:.1} HU ({ha_voxels} voxels), \
+                 water {water_mean_hu:.1} HU ({water_voxels} voxels)"
+            ),
+        }
+    }
+}
+
 /// Why a calibration cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CalibrationError {

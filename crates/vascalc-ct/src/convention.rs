@@ -38,6 +38,17 @@ impl Connectivity {
     }
 }
 
+impl std::fmt::Display for Connectivity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Slice8 => "8-connected per slice",
+            Self::Slice4 => "4-connected per slice",
+            Self::Volume26 => "26-connected in 3D",
+            Self::Volume6 => "6-connected in 3D",
+        })
+    }
+}
+
 /// The smallest lesion that counts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
@@ -50,6 +61,17 @@ pub enum MinSize {
     Voxels(u32),
     /// No minimum.
     None,
+}
+
+impl std::fmt::Display for MinSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AreaMm2(a) => write!(f, "{a} mm²"),
+            Self::VolumeMm3(v) => write!(f, "{v} mm³"),
+            Self::Voxels(n) => write!(f, "{n} voxels"),
+            Self::None => f.write_str("none"),
+        }
+    }
 }
 
 /// Where the density weight's peak HU comes from.

@@ -394,7 +394,7 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "  convention {}: ≥{} HU, {:?}, min size {:?}, depth {:.3} mm/3 mm — {}",
+        "  convention {}: ≥{} HU, {}, min size {}, depth {:.3} mm/3 mm — {}",
         c.convention.name.as_str(),
         c.convention.threshold_hu,
         c.convention.connectivity,
@@ -405,7 +405,7 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
     if let Some(cal) = &c.calibration {
         writeln!(
             out,
-            "  mass calibration {:.4e} mg/(mm³·HU) ({:?})",
+            "  mass calibration {:.4e} mg/(mm³·HU) ({})",
             cal.mg_per_mm3_hu, cal.source
         )?;
     }
