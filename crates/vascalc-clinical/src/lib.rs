@@ -66,7 +66,8 @@ pub struct Risk {
     pub outcome: &'static str,
     /// Risk in percent (0–100), unrounded.
     pub percent: f64,
-    /// The coefficient set used, e.g. `guideline`, `calculator`, `base`.
+    /// The coefficient set used, e.g. `guideline`, `calculator`; for `prevent_2023` the model:
+    /// `base`, `uacr` (base + ln UACR) or `hba1c` (base + HbA1c).
     pub coefficients: &'static str,
     pub source: &'static str,
 }
@@ -165,6 +166,38 @@ impl<'a> Need<'a> {
     }
 }
 
+/// Appends the risks of one PREVENT model (heart failure only when `hf`; 30-year risks when
+/// computed).
+fn push_prevent(
+    risks: &mut Vec<Risk>,
+    r: &prevent::PreventRisks,
+    hf: bool,
+    coefficients: &'static str,
+    source: &'static str,
+) {
+    let mut push = |outcome, v: f64| {
+        risks.push(Risk {
+            model: "prevent_2023",
+            outcome,
+            percent: v * 100.0,
+            coefficients,
+            source,
+        })
+    };
+    push("cvd_10y", r.cvd_10y);
+    push("ascvd_10y", r.ascvd_10y);
+    if hf {
+        push("hf_10y", r.hf_10y);
+    }
+    if let Some([c, a, h]) = r.thirty {
+        push("cvd_30y", c);
+        push("ascvd_30y", a);
+        if hf {
+            push("hf_30y", h);
+        }
+    }
+}
+
 /// Assesses a profile: every model that applies, the CAC interpretation, kidney function and
 /// progression. The profile is assumed valid ([`Profile::validate`]; deserialising checks it).
 pub fn assess(p: &Profile, options: &Options) -> Assessment {
@@ -178,7 +211,7 @@ pub fn assess(p: &Profile, options: &Options) -> Assessment {
 pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
     let mut risks = std::mem::take(&mut out.risks);
     risks.clear();
-    risks.reserve(12);
+    risks.reserve(24);
     let mut na = std::mem::take(&mut out.not_applicable);
     na.clear();
     // The kidney block holds the eGFR as given or computed (the same value as `Profile::egfr`),
@@ -313,42 +346,44 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
                     reason: why.into(),
                 });
             } else {
-                let r = prevent::prevent_all(&x);
-                let mut push = |outcome, v: f64| {
-                    risks.push(Risk {
-                        model: "prevent_2023",
-                        outcome,
-                        percent: v * 100.0,
-                        coefficients: "base",
-                        source: prevent::PREVENT_SOURCE,
-                    })
-                };
                 let hf = hf_refusal.is_none();
-                push("cvd_10y", r.cvd_10y);
-                push("ascvd_10y", r.ascvd_10y);
-                if hf {
-                    push("hf_10y", r.hf_10y);
-                }
-                match r.thirty {
-                    Some([c, a, h]) => {
-                        push("cvd_30y", c);
-                        push("ascvd_30y", a);
-                        if hf {
-                            push("hf_30y", h);
-                        }
-                    }
-                    None => na.push(NotApplicable {
+                let r = prevent::prevent_all(&x);
+                push_prevent(&mut risks, &r, hf, "base", prevent::PREVENT_SOURCE);
+                if r.thirty.is_none() {
+                    na.push(NotApplicable {
                         model: "prevent_2023",
                         reason: "30-year risks: only for ages 30–59, the ages the 30-year \
                                  equations are valid for"
                             .into(),
-                    }),
+                    });
                 }
                 if let Some(reason) = hf_refusal {
                     na.push(NotApplicable {
                         model: "prevent_2023",
                         reason: reason.into(),
                     });
+                }
+                // The optional models, each when its predictor is given (a profile without
+                // UACR or HbA1c gets the base model only, and no line about it); the same
+                // outcomes, ages and heart-failure rule as the base model.
+                let added = [
+                    p.uacr_mg_g.map(prevent::Added::Uacr),
+                    p.hba1c_pct.map(prevent::Added::Hba1c),
+                ];
+                for added in added.into_iter().flatten() {
+                    match added.out_of_range() {
+                        Some(why) => na.push(NotApplicable {
+                            model: "prevent_2023",
+                            reason: why.into(),
+                        }),
+                        None => push_prevent(
+                            &mut risks,
+                            &prevent::prevent_all_with(&x, added),
+                            hf,
+                            added.coefficients(),
+                            added.source(),
+                        ),
+                    }
                 }
             }
         }
@@ -603,6 +638,115 @@ mod tests {
             .find(|n| n.model == "prevent_2023")
             .unwrap();
         assert!(prevent.reason.to_string().contains("30–79"));
+    }
+
+    /// The optional PREVENT models run when their predictor is given and in range: the same
+    /// outcomes as the base model, tagged `uacr` / `hba1c`, each with its own source; outside
+    /// the range one line says why; absent, nothing is added.
+    #[test]
+    fn prevent_optional_models() {
+        let prevent_sets = |a: &Assessment| -> Vec<(&str, &str)> {
+            a.risks
+                .iter()
+                .filter(|r| r.model == "prevent_2023")
+                .map(|r| (r.coefficients, r.outcome))
+                .collect()
+        };
+        let base = assess(&full(), &Options::default());
+        assert_eq!(prevent_sets(&base).len(), 6);
+        assert!(prevent_sets(&base).iter().all(|(c, _)| *c == "base"));
+        assert!(
+            base.not_applicable
+                .iter()
+                .all(|n| n.model != "prevent_2023")
+        );
+
+        let mut p = full();
+        p.uacr_mg_g = Some(45.0);
+        p.hba1c_pct = Some(6.1);
+        let a = assess(&p, &Options::default());
+        let sets = prevent_sets(&a);
+        assert_eq!(sets.len(), 18);
+        for c in ["base", "uacr", "hba1c"] {
+            let outcomes: Vec<&str> = sets.iter().filter(|s| s.0 == c).map(|s| s.1).collect();
+            assert_eq!(
+                outcomes,
+                [
+                    "cvd_10y",
+                    "ascvd_10y",
+                    "hf_10y",
+                    "cvd_30y",
+                    "ascvd_30y",
+                    "hf_30y"
+                ]
+            );
+        }
+        let src = |c: &str| {
+            a.risks
+                .iter()
+                .find(|r| r.coefficients == c)
+                .map(|r| r.source)
+                .unwrap()
+        };
+        assert!(src("uacr").contains("S12B") && src("hba1c").contains("S12C"));
+        // Albuminuria raises the estimate above the base model's for the same person.
+        let pick = |c: &str| {
+            a.risks
+                .iter()
+                .find(|r| r.coefficients == c && r.outcome == "cvd_10y")
+                .unwrap()
+                .percent
+        };
+        assert!(
+            pick("uacr") > pick("base"),
+            "{} vs {}",
+            pick("uacr"),
+            pick("base")
+        );
+
+        p.hba1c_pct = Some(4.2);
+        p.uacr_mg_g = Some(0.0);
+        let a = assess(&p, &Options::default());
+        assert_eq!(prevent_sets(&a).len(), 6);
+        let why: Vec<String> = a
+            .not_applicable
+            .iter()
+            .filter(|n| n.model == "prevent_2023")
+            .map(|n| n.reason.to_string())
+            .collect();
+        assert_eq!(why.len(), 2, "{why:?}");
+        assert!(
+            why[0].contains("UACR 0 mg/g is outside 0.1–25000"),
+            "{why:?}"
+        );
+        assert!(why[1].contains("HbA1c 4.2 % is outside 4.5–15"), "{why:?}");
+
+        // Over 59 and without BMI: the optional models give 10-year CVD and ASCVD only, and the
+        // base model's lines (30-year ages, HF input) are not repeated.
+        let mut old = full();
+        old.age = 65.0;
+        old.bmi = None;
+        old.hba1c_pct = Some(7.0);
+        let a = assess(&old, &Options::default());
+        assert_eq!(
+            prevent_sets(&a),
+            [
+                ("base", "cvd_10y"),
+                ("base", "ascvd_10y"),
+                ("hba1c", "cvd_10y"),
+                ("hba1c", "ascvd_10y")
+            ]
+        );
+        assert_eq!(
+            a.not_applicable
+                .iter()
+                .filter(|n| n.model == "prevent_2023")
+                .count(),
+            2
+        );
+        let mut scratch = assess(&p, &Options::default());
+        assess_into(&old, &Options::default(), &mut scratch);
+        assert_eq!(scratch, a);
     }
 
     /// BMI weighs 0 in PREVENT's CVD and ASCVD equations: without it they are still given, and

@@ -2,7 +2,7 @@
 //!
 //! Canonical units are US conventional (mg/dL, mm Hg), as in the equations. SI inputs are
 //! accepted under explicit names (`total_cholesterol_mmol_l`, `hdl_mmol_l`, `ldl_mmol_l`,
-//! `creatinine_umol_l`, `uacr_mg_mmol`) and converted on input; a profile serialises in the
+//! `creatinine_umol_l`, `uacr_mg_mmol`, `hba1c_mmol_mol`) and converted on input; a profile serialises in the
 //! canonical units only. Values implausible for their unit are rejected with a hint (a
 //! cholesterol of 5.2 "mg/dL" is almost certainly mmol/L).
 
@@ -20,6 +20,16 @@ pub const CHOLESTEROL_MG_DL_PER_MMOL_L: f64 = 38.67;
 pub const CREATININE_UMOL_L_PER_MG_DL: f64 = 88.4;
 /// mg/g of albumin-to-creatinine ratio per mg/mmol (KDIGO: 3 mg/mmol ≈ 30 mg/g).
 pub const UACR_MG_G_PER_MG_MMOL: f64 = 8.84;
+/// HbA1c, IFCC mmol/mol to NGSP %: the IFCC–NGSP master equation as the NGSP states it,
+/// NGSP = 0.09148 × IFCC + 2.152 (ngsp.org/ifcc.asp; Hoelzel W et al., Clin Chem
+/// 2004;50:166-174). 48 mmol/mol is 6.54 %.
+pub const HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL: f64 = 0.09148;
+pub const HBA1C_NGSP_PCT_AT_IFCC_ZERO: f64 = 2.152;
+
+/// NGSP % from IFCC mmol/mol ([`HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL`]).
+pub fn hba1c_pct_from_mmol_mol(mmol_mol: f64) -> f64 {
+    HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL * mmol_mol + HBA1C_NGSP_PCT_AT_IFCC_ZERO
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -150,6 +160,9 @@ pub struct Profile {
     /// Urine albumin-to-creatinine ratio, mg/g.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uacr_mg_g: Option<f64>,
+    /// HbA1c, NGSP % (DCCT-aligned); `hba1c_mmol_mol` (IFCC) is converted on input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hba1c_pct: Option<f64>,
     /// On a statin (lipid-lowering medication).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statin: Option<bool>,
@@ -337,6 +350,20 @@ const UACR_MG_MMOL: Plausible = Plausible {
     max: 5_000.0,
     other: None,
 };
+const HBA1C_PCT: Plausible = Plausible {
+    field: "hba1c_pct",
+    unit: "% (NGSP)",
+    min: 3.0,
+    max: 20.0,
+    other: Some((20.0, 200.0, "hba1c_mmol_mol")),
+};
+const HBA1C_MMOL: Plausible = Plausible {
+    field: "hba1c_mmol_mol",
+    unit: "mmol/mol (IFCC)",
+    min: 15.0,
+    max: 200.0,
+    other: Some((3.0, 15.0, "hba1c_pct")),
+};
 const AGATSTON: Plausible = Plausible {
     field: "cac_agatston",
     unit: "Agatston units",
@@ -371,6 +398,7 @@ impl Profile {
             creatinine_mg_dl: None,
             cystatin_c_mg_l: None,
             uacr_mg_g: None,
+            hba1c_pct: None,
             statin: None,
             family_history_mi: None,
             cac_agatston: None,
@@ -393,6 +421,7 @@ impl Profile {
         CREAT_MG.opt(self.creatinine_mg_dl)?;
         CYSTATIN.opt(self.cystatin_c_mg_l)?;
         UACR_MG_G.opt(self.uacr_mg_g)?;
+        HBA1C_PCT.opt(self.hba1c_pct)?;
         AGATSTON.opt(self.cac_agatston)?;
         VOLUME.opt(self.cac_volume_mm3)?;
         if let Some(a) = &self.cac_arteries {
@@ -501,6 +530,10 @@ struct ProfileInput<'a> {
     #[serde(default)]
     uacr_mg_mmol: Option<f64>,
     #[serde(default)]
+    hba1c_pct: Option<f64>,
+    #[serde(default)]
+    hba1c_mmol_mol: Option<f64>,
+    #[serde(default)]
     statin: Option<bool>,
     #[serde(default)]
     family_history_mi: Option<bool>,
@@ -539,6 +572,8 @@ impl ProfileInput<'_> {
             cystatin_c_mg_l: None,
             uacr_mg_g: None,
             uacr_mg_mmol: None,
+            hba1c_pct: None,
+            hba1c_mmol_mol: None,
             statin: None,
             family_history_mi: None,
             cac_agatston: None,
@@ -685,6 +720,13 @@ impl TryFrom<ProfileInput<'_>> for Profile {
                 &UACR_MG_MMOL,
                 |v| v * UACR_MG_G_PER_MG_MMOL,
             )?,
+            hba1c_pct: one_of(
+                i.hba1c_pct,
+                &HBA1C_PCT,
+                i.hba1c_mmol_mol,
+                &HBA1C_MMOL,
+                hba1c_pct_from_mmol_mol,
+            )?,
             statin: i.statin,
             family_history_mi: i.family_history_mi,
             cac_agatston: i.cac_agatston,
@@ -729,6 +771,24 @@ mod tests {
         assert!((p.hdl_mg_dl.unwrap() - 50.271).abs() < 1e-9);
         assert!((p.creatinine_mg_dl.unwrap() - 1.0).abs() < 1e-12);
         assert!((p.uacr_mg_g.unwrap() - 26.52).abs() < 1e-9);
+    }
+
+    /// NGSP master equation: 48 mmol/mol (the diabetes threshold in IFCC units) is 6.5 % and
+    /// 53 mmol/mol is 7.0 % (to the 0.05 % the NGSP conversion table prints).
+    #[test]
+    fn hba1c_in_mmol_mol_is_converted() {
+        let p = parse(r#"{"age":60,"sex":"female","hba1c_mmol_mol":48}"#).unwrap();
+        let v = p.hba1c_pct.unwrap();
+        assert!((v - (0.09148 * 48.0 + 2.152)).abs() < 1e-12 && (v - 6.5).abs() < 0.05);
+        let p = parse(r#"{"age":60,"sex":"female","hba1c_mmol_mol":53}"#).unwrap();
+        assert!((p.hba1c_pct.unwrap() - 7.0).abs() < 0.05);
+        let e = parse(r#"{"age":60,"sex":"female","hba1c_pct":48}"#).unwrap_err();
+        assert!(e.contains("hba1c_mmol_mol"), "{e}");
+        let e = parse(r#"{"age":60,"sex":"female","hba1c_mmol_mol":6.5}"#).unwrap_err();
+        assert!(e.contains("hba1c_pct"), "{e}");
+        let e =
+            parse(r#"{"age":60,"sex":"female","hba1c_pct":6.5,"hba1c_mmol_mol":48}"#).unwrap_err();
+        assert!(e.contains("not both"), "{e}");
     }
 
     #[test]

@@ -57,6 +57,10 @@ const fn col(
 }
 
 const RISK: &str = "10-year or 30-year risk, percent (0-100)";
+const RISK_UACR: &str = "10-year or 30-year risk, percent (0-100), PREVENT model adding ln(UACR) \
+                         (only with uacr_mg_g, 0.1-25000)";
+const RISK_HBA1C: &str = "10-year or 30-year risk, percent (0-100), PREVENT model adding HbA1c \
+                          (only with hba1c_pct, 4.5-15)";
 
 /// The columns, in order.
 pub const COLUMNS: &[Column] = &[
@@ -115,6 +119,78 @@ pub const COLUMNS: &[Column] = &[
         Kind::Real,
         RISK,
         prevent::PREVENT_SOURCE,
+    ),
+    col(
+        "prevent_2023_uacr_cvd_10y",
+        Kind::Real,
+        RISK_UACR,
+        prevent::PREVENT_UACR_SOURCE,
+    ),
+    col(
+        "prevent_2023_uacr_ascvd_10y",
+        Kind::Real,
+        RISK_UACR,
+        prevent::PREVENT_UACR_SOURCE,
+    ),
+    col(
+        "prevent_2023_uacr_hf_10y",
+        Kind::Real,
+        RISK_UACR,
+        prevent::PREVENT_UACR_SOURCE,
+    ),
+    col(
+        "prevent_2023_uacr_cvd_30y",
+        Kind::Real,
+        RISK_UACR,
+        prevent::PREVENT_UACR_SOURCE,
+    ),
+    col(
+        "prevent_2023_uacr_ascvd_30y",
+        Kind::Real,
+        RISK_UACR,
+        prevent::PREVENT_UACR_SOURCE,
+    ),
+    col(
+        "prevent_2023_uacr_hf_30y",
+        Kind::Real,
+        RISK_UACR,
+        prevent::PREVENT_UACR_SOURCE,
+    ),
+    col(
+        "prevent_2023_hba1c_cvd_10y",
+        Kind::Real,
+        RISK_HBA1C,
+        prevent::PREVENT_HBA1C_SOURCE,
+    ),
+    col(
+        "prevent_2023_hba1c_ascvd_10y",
+        Kind::Real,
+        RISK_HBA1C,
+        prevent::PREVENT_HBA1C_SOURCE,
+    ),
+    col(
+        "prevent_2023_hba1c_hf_10y",
+        Kind::Real,
+        RISK_HBA1C,
+        prevent::PREVENT_HBA1C_SOURCE,
+    ),
+    col(
+        "prevent_2023_hba1c_cvd_30y",
+        Kind::Real,
+        RISK_HBA1C,
+        prevent::PREVENT_HBA1C_SOURCE,
+    ),
+    col(
+        "prevent_2023_hba1c_ascvd_30y",
+        Kind::Real,
+        RISK_HBA1C,
+        prevent::PREVENT_HBA1C_SOURCE,
+    ),
+    col(
+        "prevent_2023_hba1c_hf_30y",
+        Kind::Real,
+        RISK_HBA1C,
+        prevent::PREVENT_HBA1C_SOURCE,
     ),
     col(
         "mesa_chd_2015_chd_10y",
@@ -311,6 +387,45 @@ macro_rules! ix {
     };
 }
 
+// The PREVENT columns of each model are consecutive, in the order `cells` relies on.
+const _: () = {
+    let sets = [
+        [
+            "prevent_2023_cvd_10y",
+            "prevent_2023_ascvd_10y",
+            "prevent_2023_hf_10y",
+            "prevent_2023_cvd_30y",
+            "prevent_2023_ascvd_30y",
+            "prevent_2023_hf_30y",
+        ],
+        [
+            "prevent_2023_uacr_cvd_10y",
+            "prevent_2023_uacr_ascvd_10y",
+            "prevent_2023_uacr_hf_10y",
+            "prevent_2023_uacr_cvd_30y",
+            "prevent_2023_uacr_ascvd_30y",
+            "prevent_2023_uacr_hf_30y",
+        ],
+        [
+            "prevent_2023_hba1c_cvd_10y",
+            "prevent_2023_hba1c_ascvd_10y",
+            "prevent_2023_hba1c_hf_10y",
+            "prevent_2023_hba1c_cvd_30y",
+            "prevent_2023_hba1c_ascvd_30y",
+            "prevent_2023_hba1c_hf_30y",
+        ],
+    ];
+    let mut s = 0;
+    while s < sets.len() {
+        let mut i = 1;
+        while i < 6 {
+            assert!(at(sets[s][i]) == at(sets[s][0]) + i);
+            i += 1;
+        }
+        s += 1;
+    }
+};
+
 /// Index of a column by name.
 const fn at(name: &str) -> usize {
     let mut i = 0;
@@ -374,12 +489,25 @@ fn cells<'a>(line: u64, id: Option<&'a BatchId<'a>>, a: &'a Assessment) -> [Cell
                 ix!("pce_2013_ascvd_10y")
             }
             ("pce_2018", _) => ix!("pce_2018_ascvd_10y"),
-            ("prevent_2023", "cvd_10y") => ix!("prevent_2023_cvd_10y"),
-            ("prevent_2023", "ascvd_10y") => ix!("prevent_2023_ascvd_10y"),
-            ("prevent_2023", "hf_10y") => ix!("prevent_2023_hf_10y"),
-            ("prevent_2023", "cvd_30y") => ix!("prevent_2023_cvd_30y"),
-            ("prevent_2023", "ascvd_30y") => ix!("prevent_2023_ascvd_30y"),
-            ("prevent_2023", "hf_30y") => ix!("prevent_2023_hf_30y"),
+            ("prevent_2023", outcome) => {
+                // The six outcomes of a model are consecutive columns, in this order.
+                let first = match r.coefficients {
+                    "base" => ix!("prevent_2023_cvd_10y"),
+                    "uacr" => ix!("prevent_2023_uacr_cvd_10y"),
+                    "hba1c" => ix!("prevent_2023_hba1c_cvd_10y"),
+                    _ => continue,
+                };
+                let offset = match outcome {
+                    "cvd_10y" => 0,
+                    "ascvd_10y" => 1,
+                    "hf_10y" => 2,
+                    "cvd_30y" => 3,
+                    "ascvd_30y" => 4,
+                    "hf_30y" => 5,
+                    _ => continue,
+                };
+                first + offset
+            }
             ("mesa_chd_2015", "chd_10y") => ix!("mesa_chd_2015_chd_10y"),
             ("mesa_chd_2015", "chd_10y_with_cac") => ix!("mesa_chd_2015_chd_10y_with_cac"),
             _ => continue,
@@ -876,6 +1004,30 @@ mod tests {
         assert_eq!(o["cac_drs"], "A0");
         assert!(!o.contains_key("next_scan_latest"), "no scans: no window");
         assert!(!o.contains_key("error"));
+    }
+
+    /// The optional PREVENT models land in their own columns; without their predictor the
+    /// columns are empty.
+    #[test]
+    fn prevent_optional_columns() {
+        let line = r#"{"age":50,"sex":"female","total_cholesterol_mg_dl":200,"hdl_mg_dl":45,
+            "systolic_bp_mm_hg":160,"bp_treated":true,"statin":false,"diabetes":true,
+            "smoker":false,"egfr_ml_min_1_73m2":90,"bmi":35,"uacr_mg_g":92,"hba1c_pct":9.2}"#;
+        let r = row(Layout::Jsonl, line);
+        let v: serde_json::Value = serde_json::from_str(&r).unwrap();
+        // preventr tests/testthat/test-estimate_risk.R (woman 50, UACR 92 / HbA1c 9.2):
+        // 10-year CVD 0.181 and 0.165, 30-year HF 0.437 and 0.449.
+        let near = |k: &str, want: f64| {
+            let got = v[k].as_f64().unwrap();
+            assert!((got - want).abs() < 0.05, "{k}: {got} vs {want}");
+        };
+        near("prevent_2023_uacr_cvd_10y", 18.1);
+        near("prevent_2023_hba1c_cvd_10y", 16.5);
+        near("prevent_2023_uacr_hf_30y", 43.7);
+        near("prevent_2023_hba1c_hf_30y", 44.9);
+        near("prevent_2023_cvd_10y", 14.7);
+        let r = row(Layout::Jsonl, GOFF);
+        assert!(!r.contains("uacr") && !r.contains("hba1c"), "{r}");
     }
 
     #[test]

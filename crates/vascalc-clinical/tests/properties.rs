@@ -17,7 +17,9 @@
 use proptest::prelude::*;
 use vascalc_clinical::mesa::{MesaInput, mesa_chd, mesa_chd_with_cac};
 use vascalc_clinical::pce::{PceCoefficients, PceInput, pce_2013, pce_2018};
-use vascalc_clinical::prevent::{Horizon, PreventInput, PreventOutcome, prevent};
+use vascalc_clinical::prevent::{
+    Added, Horizon, PreventInput, PreventOutcome, prevent, prevent_with,
+};
 use vascalc_clinical::profile::{Race, Sex};
 
 const EPS: f64 = 1e-12;
@@ -156,6 +158,33 @@ const ALL: [PreventOutcome; 3] = [
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The optional models: risk rises with HbA1c (with and without diabetes) and with UACR
+    /// across their whole ranges, for every outcome and both horizons (30-year up to 59).
+    #[test]
+    fn prevent_optional_models_rise_with_hba1c_and_uacr(
+        x in prevent_input(79.0),
+        a1c in 4.5..=14.9f64,
+        d_a1c in 0.01..=5.0f64,
+        ln_uacr in 0.1f64.ln()..=24_000.0f64.ln(),
+        ratio in 1.01..=10.0f64,
+    ) {
+        let horizons: &[Horizon] = if x.age <= 59.0 {
+            &[Horizon::TenYears, Horizon::ThirtyYears]
+        } else {
+            &[Horizon::TenYears]
+        };
+        let (u, a2) = (ln_uacr.exp(), (a1c + d_a1c).min(15.0));
+        let u2 = (u * ratio).min(25_000.0);
+        for &h in horizons {
+            for o in ALL {
+                let ok = prevent_with(&x, Added::Hba1c(a2), h, o) > prevent_with(&x, Added::Hba1c(a1c), h, o);
+                prop_assert!(ok, "{x:?} {h:?} {o:?} HbA1c {a1c} -> {a2}");
+                let ok = prevent_with(&x, Added::Uacr(u2), h, o) > prevent_with(&x, Added::Uacr(u), h, o);
+                prop_assert!(ok, "{x:?} {h:?} {o:?} UACR {u} -> {u2}");
+            }
+        }
+    }
 
     #[test]
     fn prevent_rises_with_smoking_and_diabetes(x in prevent_input(79.0)) {

@@ -74,6 +74,89 @@ fn json_output_has_the_shared_shape_and_the_guideline_example() {
     assert_eq!(v["cac"]["category"]["scheme"], "cac_drs_agatston");
 }
 
+/// The optional PREVENT models end to end: preventr's woman-50 example (TC 200, HDL 45, SBP 160
+/// treated, diabetes, BMI 35, eGFR 90) with UACR 92 mg/g and HbA1c given in IFCC units
+/// (77 mmol/mol = 9.2 % by the NGSP master equation, 0.09148 × 77 + 2.152 = 9.196).
+/// martingmayer/preventr tests/testthat/test-estimate_risk.R: 10-year CVD 0.181 (UACR model) and
+/// 0.165 (HbA1c model, at 9.2 %).
+#[test]
+fn prevent_optional_models_end_to_end() {
+    let profile = r#"{"age":50,"sex":"female","total_cholesterol_mg_dl":200,"hdl_mg_dl":45,
+        "systolic_bp_mm_hg":160,"bp_treated":true,"statin":false,"diabetes":true,"smoker":false,
+        "egfr_ml_min_1_73m2":90,"bmi":35,"uacr_mg_g":92,"hba1c_mmol_mol":77}"#;
+    let v = json(&vascalc(
+        &["assess", "--profile", "-", "--format", "json"],
+        Some(profile),
+    ));
+    let risks = v["risks"].as_array().unwrap();
+    let find = |c: &str, o: &str| {
+        risks
+            .iter()
+            .find(|r| r["model"] == "prevent_2023" && r["coefficients"] == c && r["outcome"] == o)
+            .unwrap_or_else(|| panic!("no prevent_2023 {c} {o}"))
+    };
+    assert!((find("uacr", "cvd_10y")["percent"].as_f64().unwrap() - 18.1).abs() < 0.05);
+    assert!((find("hba1c", "cvd_10y")["percent"].as_f64().unwrap() - 16.5).abs() < 0.05);
+    assert!(
+        find("uacr", "hf_30y")["source"]
+            .as_str()
+            .unwrap()
+            .contains("S12B")
+    );
+    assert!(
+        find("hba1c", "hf_30y")["source"]
+            .as_str()
+            .unwrap()
+            .contains("S12C")
+    );
+    assert!((find("base", "cvd_10y")["percent"].as_f64().unwrap() - 14.7).abs() < 0.05);
+
+    let human = vascalc(&["assess", "--profile", "-"], Some(profile));
+    assert!(human.status.success());
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.contains("(hba1c coefficients)"), "{text}");
+    assert!(text.contains("[prevent_2023, uacr]"), "{text}");
+
+    // Out of range (HbA1c 3.9 %): the model says so and adds no risks.
+    let low = profile.replace(r#""hba1c_mmol_mol":77"#, r#""hba1c_pct":3.9"#);
+    let v = json(&vascalc(
+        &["assess", "--profile", "-", "--format", "json"],
+        Some(&low),
+    ));
+    assert!(
+        !v["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["coefficients"] == "hba1c")
+    );
+    assert!(v["not_applicable"].as_array().unwrap().iter().any(|n| {
+        n["model"] == "prevent_2023"
+            && n["reason"]
+                .as_str()
+                .unwrap()
+                .contains("HbA1c 3.9 % is outside 4.5–15")
+    }));
+
+    // The batch table carries the new columns (CSV header and the row's cells).
+    let line = profile.replace('\n', " ");
+    let out = vascalc(&["assess", "--batch", "-", "--format", "csv"], Some(&line));
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let cells: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let cell = |name: &str| cells[at(name)].parse::<f64>().unwrap();
+    assert!((cell("prevent_2023_uacr_cvd_10y") - 18.1).abs() < 0.05);
+    assert!((cell("prevent_2023_hba1c_ascvd_10y") - 10.3).abs() < 0.06);
+    // A hba1c_pct of 48 is almost certainly mmol/mol: rejected with the hint.
+    let wrong = profile.replace(r#""hba1c_mmol_mol":77"#, r#""hba1c_pct":48"#);
+    let out = vascalc(&["assess", "--profile", "-"], Some(&wrong));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hba1c_mmol_mol"));
+}
+
 #[test]
 fn calculator_coefficients_are_named_in_the_output() {
     let out = vascalc(

@@ -366,10 +366,21 @@ pub fn human(p: &Profile, a: &Assessment) -> String {
                 r.coefficients
             );
         }
-        let mut sources: Vec<(&str, &str)> = a.risks.iter().map(|r| (r.model, r.source)).collect();
-        sources.dedup();
-        for (m, src) in sources {
-            let _ = writeln!(s, "  [{m}] {src}");
+        // One line per source; a model with several coefficient sets (PREVENT's base, uacr and
+        // hba1c models) names the set on each of its lines.
+        let mut sources: Vec<(&str, &str, &str)> = a
+            .risks
+            .iter()
+            .map(|r| (r.model, r.coefficients, r.source))
+            .collect();
+        sources.dedup_by(|b, a| a.2 == b.2);
+        for (i, &(m, c, src)) in sources.iter().enumerate() {
+            let several = sources.iter().enumerate().any(|(j, o)| j != i && o.0 == m);
+            if several {
+                let _ = writeln!(s, "  [{m}, {c}] {src}");
+            } else {
+                let _ = writeln!(s, "  [{m}] {src}");
+            }
         }
         let _ = writeln!(s);
     }
