@@ -70,6 +70,22 @@ pub struct Risk {
     /// `base`, `uacr` (base + ln UACR) or `hba1c` (base + HbA1c).
     pub coefficients: &'static str,
     pub source: &'static str,
+    /// The same identity as numbers, for the batch table (placing every risk of every row by
+    /// comparing the string ids was a measurable part of its cost).
+    #[serde(skip)]
+    pub(crate) slot: Slot,
+}
+
+/// Which output a [`Risk`] is, as numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    Pce2013,
+    Pce2018,
+    /// PREVENT: the coefficient set (0 `base`, 1 `uacr`, 2 `hba1c`) and the outcome (0–5:
+    /// `cvd_10y`, `ascvd_10y`, `hf_10y`, `cvd_30y`, `ascvd_30y`, `hf_30y`).
+    Prevent(u8, u8),
+    MesaChd,
+    MesaChdWithCac,
 }
 
 /// A model that was not applied, and why.
@@ -166,34 +182,44 @@ impl<'a> Need<'a> {
     }
 }
 
+/// The PREVENT outcome ids, in the order of [`Slot::Prevent`].
+const PREVENT_OUTCOMES: [&str; 6] = [
+    "cvd_10y",
+    "ascvd_10y",
+    "hf_10y",
+    "cvd_30y",
+    "ascvd_30y",
+    "hf_30y",
+];
+
 /// Appends the risks of one PREVENT model (heart failure only when `hf`; 30-year risks when
-/// computed).
+/// computed). `set`: 0 base, 1 uacr, 2 hba1c (see [`Slot::Prevent`]).
 fn push_prevent(
     risks: &mut Vec<Risk>,
     r: &prevent::PreventRisks,
     hf: bool,
-    coefficients: &'static str,
-    source: &'static str,
+    (set, coefficients, source): (u8, &'static str, &'static str),
 ) {
-    let mut push = |outcome, v: f64| {
+    let mut push = |k: u8, v: f64| {
         risks.push(Risk {
             model: "prevent_2023",
-            outcome,
+            outcome: PREVENT_OUTCOMES[usize::from(k)],
             percent: v * 100.0,
             coefficients,
             source,
+            slot: Slot::Prevent(set, k),
         })
     };
-    push("cvd_10y", r.cvd_10y);
-    push("ascvd_10y", r.ascvd_10y);
+    push(0, r.cvd_10y);
+    push(1, r.ascvd_10y);
     if hf {
-        push("hf_10y", r.hf_10y);
+        push(2, r.hf_10y);
     }
     if let Some([c, a, h]) = r.thirty {
-        push("cvd_30y", c);
-        push("ascvd_30y", a);
+        push(3, c);
+        push(4, a);
         if hf {
-            push("hf_30y", h);
+            push(5, h);
         }
     }
 }
@@ -271,6 +297,7 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
                     percent: r,
                     coefficients: c.as_str(),
                     source: pce::PCE_2013_SOURCE,
+                    slot: Slot::Pce2013,
                 });
                 risks.push(Risk {
                     model: "pce_2018",
@@ -278,6 +305,7 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
                     percent: pce::pce_2018(&x) * 100.0,
                     coefficients: "yadlowsky_2018",
                     source: pce::PCE_2018_SOURCE,
+                    slot: Slot::Pce2018,
                 });
             }
         }
@@ -348,7 +376,7 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
             } else {
                 let hf = hf_refusal.is_none();
                 let r = prevent::prevent_all(&x);
-                push_prevent(&mut risks, &r, hf, "base", prevent::PREVENT_SOURCE);
+                push_prevent(&mut risks, &r, hf, (0, "base", prevent::PREVENT_SOURCE));
                 if r.thirty.is_none() {
                     na.push(NotApplicable {
                         model: "prevent_2023",
@@ -376,13 +404,15 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
                             model: "prevent_2023",
                             reason: why.into(),
                         }),
-                        None => push_prevent(
-                            &mut risks,
-                            &prevent::prevent_all_with(&x, added),
-                            hf,
-                            added.coefficients(),
-                            added.source(),
-                        ),
+                        None => {
+                            let set = match added {
+                                prevent::Added::Uacr(_) => 1,
+                                prevent::Added::Hba1c(_) => 2,
+                            };
+                            let r = prevent::prevent_all_with(&x, added);
+                            let id = (set, added.coefficients(), added.source());
+                            push_prevent(&mut risks, &r, hf, id);
+                        }
                     }
                 }
             }
@@ -452,6 +482,7 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
                 percent: mesa::mesa_chd(&x) * 100.0,
                 coefficients: "without_cac",
                 source: mesa::MESA_CHD_SOURCE,
+                slot: Slot::MesaChd,
             });
             match cac_score {
                 Some(cac) => risks.push(Risk {
@@ -460,6 +491,7 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
                     percent: mesa::mesa_chd_with_cac(&x, cac) * 100.0,
                     coefficients: "with_cac",
                     source: mesa::MESA_CHD_SOURCE,
+                    slot: Slot::MesaChdWithCac,
                 }),
                 None => na.push(NotApplicable {
                     model: "mesa_chd_2015",

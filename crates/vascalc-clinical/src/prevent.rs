@@ -82,7 +82,7 @@ impl Added {
         }
     }
 
-    /// The two added terms, in the order of [`Optional::extra`].
+    /// The two added terms, after the base model's in the optional models' coefficient arrays.
     fn terms(self, diabetes: bool) -> [f64; 2] {
         match self {
             Added::Uacr(u) => [u.ln(), 0.0],
@@ -208,69 +208,83 @@ pub fn prevent(x: &PreventInput, horizon: Horizon, outcome: PreventOutcome) -> f
 
 /// All base-model risks at once (the terms are computed once); 30-year risks only for ages 30–59.
 pub fn prevent_all(x: &PreventInput) -> PreventRisks {
-    use PreventOutcome::*;
     let t = terms(x);
-    let ten = |o| logistic(&t, coefficients(x.sex, Horizon::TenYears, o));
-    let thirty = (x.age <= PREVENT_AGE_30Y.1).then(|| {
-        [Cvd, Ascvd, HeartFailure]
-            .map(|o| logistic(&t, coefficients(x.sex, Horizon::ThirtyYears, o)))
-    });
+    let by_term = |h| match (x.sex, h) {
+        (Sex::Female, Horizon::TenYears) => &BASE_WOMEN_10Y,
+        (Sex::Male, Horizon::TenYears) => &BASE_MEN_10Y,
+        (Sex::Female, Horizon::ThirtyYears) => &BASE_WOMEN_30Y,
+        (Sex::Male, Horizon::ThirtyYears) => &BASE_MEN_30Y,
+    };
+    risks3(x, |h| logistic3(&t, by_term(h)))
+}
+
+/// The three outcomes (CVD, ASCVD, HF) of one sex and horizon, term by term: `[term][outcome]`,
+/// padded to four lanes. Summing the logits side by side lets the compiler use vector
+/// instructions; each logit is still summed term by term in order, so the result equals
+/// [`logistic`]'s to the bit.
+type ByTerm<const K: usize> = [[f64; 4]; K];
+
+const fn by_term<const K: usize>(cvd: &[f64; K], ascvd: &[f64; K], hf: &[f64; K]) -> ByTerm<K> {
+    let mut out = [[0.0; 4]; K];
+    let mut i = 0;
+    while i < K {
+        out[i] = [cvd[i], ascvd[i], hf[i], 0.0];
+        i += 1;
+    }
+    out
+}
+
+fn logistic3<const K: usize>(t: &[f64; K], beta: &ByTerm<K>) -> [f64; 3] {
+    let mut x = [0.0f64; 4];
+    for (ti, bi) in t.iter().zip(beta) {
+        for (xk, bk) in x.iter_mut().zip(bi) {
+            *xk += ti * bk;
+        }
+    }
+    [x[0], x[1], x[2]].map(|x| 1.0 / (1.0 + (-x).exp()))
+}
+
+/// The six risks from the three-outcome risks of each horizon; 30-year only for ages 30–59.
+fn risks3(x: &PreventInput, risks: impl Fn(Horizon) -> [f64; 3]) -> PreventRisks {
+    let [cvd_10y, ascvd_10y, hf_10y] = risks(Horizon::TenYears);
     PreventRisks {
-        cvd_10y: ten(Cvd),
-        ascvd_10y: ten(Ascvd),
-        hf_10y: ten(HeartFailure),
-        thirty,
+        cvd_10y,
+        ascvd_10y,
+        hf_10y,
+        thirty: (x.age <= PREVENT_AGE_30Y.1).then(|| risks(Horizon::ThirtyYears)),
     }
 }
 
-/// The coefficients of an optional model: the base model's terms (refitted) and the two added
-/// terms ([`Added::terms`]).
-struct Optional {
-    base: [f64; N],
-    extra: [f64; 2],
-}
+const BASE_WOMEN_10Y: ByTerm<N> = by_term(&CVD_WOMEN_10Y, &ASCVD_WOMEN_10Y, &HF_WOMEN_10Y);
+const BASE_MEN_10Y: ByTerm<N> = by_term(&CVD_MEN_10Y, &ASCVD_MEN_10Y, &HF_MEN_10Y);
+const BASE_WOMEN_30Y: ByTerm<N> = by_term(&CVD_WOMEN_30Y, &ASCVD_WOMEN_30Y, &HF_WOMEN_30Y);
+const BASE_MEN_30Y: ByTerm<N> = by_term(&CVD_MEN_30Y, &ASCVD_MEN_30Y, &HF_MEN_30Y);
 
-fn optional_coefficients(
-    added: Added,
-    sex: Sex,
-    horizon: Horizon,
-    outcome: PreventOutcome,
-) -> &'static Optional {
+/// Terms of the optional models: the base model's, then the two added ones ([`Added::terms`]).
+const M: usize = N + 2;
+
+/// The optional models' coefficients (the base model's terms refitted, and the added ones).
+fn optional_by_term(added: Added, sex: Sex, horizon: Horizon) -> &'static ByTerm<M> {
     use Horizon::*;
-    use PreventOutcome::*;
-    match (added, sex, horizon, outcome) {
-        (Added::Uacr(_), Sex::Female, TenYears, Cvd) => &UACR_CVD_WOMEN_10Y,
-        (Added::Uacr(_), Sex::Female, TenYears, Ascvd) => &UACR_ASCVD_WOMEN_10Y,
-        (Added::Uacr(_), Sex::Female, TenYears, HeartFailure) => &UACR_HF_WOMEN_10Y,
-        (Added::Uacr(_), Sex::Male, TenYears, Cvd) => &UACR_CVD_MEN_10Y,
-        (Added::Uacr(_), Sex::Male, TenYears, Ascvd) => &UACR_ASCVD_MEN_10Y,
-        (Added::Uacr(_), Sex::Male, TenYears, HeartFailure) => &UACR_HF_MEN_10Y,
-        (Added::Uacr(_), Sex::Female, ThirtyYears, Cvd) => &UACR_CVD_WOMEN_30Y,
-        (Added::Uacr(_), Sex::Female, ThirtyYears, Ascvd) => &UACR_ASCVD_WOMEN_30Y,
-        (Added::Uacr(_), Sex::Female, ThirtyYears, HeartFailure) => &UACR_HF_WOMEN_30Y,
-        (Added::Uacr(_), Sex::Male, ThirtyYears, Cvd) => &UACR_CVD_MEN_30Y,
-        (Added::Uacr(_), Sex::Male, ThirtyYears, Ascvd) => &UACR_ASCVD_MEN_30Y,
-        (Added::Uacr(_), Sex::Male, ThirtyYears, HeartFailure) => &UACR_HF_MEN_30Y,
-        (Added::Hba1c(_), Sex::Female, TenYears, Cvd) => &HBA1C_CVD_WOMEN_10Y,
-        (Added::Hba1c(_), Sex::Female, TenYears, Ascvd) => &HBA1C_ASCVD_WOMEN_10Y,
-        (Added::Hba1c(_), Sex::Female, TenYears, HeartFailure) => &HBA1C_HF_WOMEN_10Y,
-        (Added::Hba1c(_), Sex::Male, TenYears, Cvd) => &HBA1C_CVD_MEN_10Y,
-        (Added::Hba1c(_), Sex::Male, TenYears, Ascvd) => &HBA1C_ASCVD_MEN_10Y,
-        (Added::Hba1c(_), Sex::Male, TenYears, HeartFailure) => &HBA1C_HF_MEN_10Y,
-        (Added::Hba1c(_), Sex::Female, ThirtyYears, Cvd) => &HBA1C_CVD_WOMEN_30Y,
-        (Added::Hba1c(_), Sex::Female, ThirtyYears, Ascvd) => &HBA1C_ASCVD_WOMEN_30Y,
-        (Added::Hba1c(_), Sex::Female, ThirtyYears, HeartFailure) => &HBA1C_HF_WOMEN_30Y,
-        (Added::Hba1c(_), Sex::Male, ThirtyYears, Cvd) => &HBA1C_CVD_MEN_30Y,
-        (Added::Hba1c(_), Sex::Male, ThirtyYears, Ascvd) => &HBA1C_ASCVD_MEN_30Y,
-        (Added::Hba1c(_), Sex::Male, ThirtyYears, HeartFailure) => &HBA1C_HF_MEN_30Y,
+    match (added, sex, horizon) {
+        (Added::Uacr(_), Sex::Female, TenYears) => &UACR_WOMEN_10Y,
+        (Added::Uacr(_), Sex::Male, TenYears) => &UACR_MEN_10Y,
+        (Added::Uacr(_), Sex::Female, ThirtyYears) => &UACR_WOMEN_30Y,
+        (Added::Uacr(_), Sex::Male, ThirtyYears) => &UACR_MEN_30Y,
+        (Added::Hba1c(_), Sex::Female, TenYears) => &HBA1C_WOMEN_10Y,
+        (Added::Hba1c(_), Sex::Male, TenYears) => &HBA1C_MEN_10Y,
+        (Added::Hba1c(_), Sex::Female, ThirtyYears) => &HBA1C_WOMEN_30Y,
+        (Added::Hba1c(_), Sex::Male, ThirtyYears) => &HBA1C_MEN_30Y,
     }
 }
 
-fn logistic_optional(t: &[f64; N], e: &[f64; 2], beta: &Optional) -> f64 {
-    let x: f64 = t.iter().zip(&beta.base).map(|(a, b)| a * b).sum::<f64>()
-        + e[0] * beta.extra[0]
-        + e[1] * beta.extra[1];
-    1.0 / (1.0 + (-x).exp())
+/// The base model's terms followed by the added ones.
+fn optional_terms(x: &PreventInput, added: Added) -> [f64; M] {
+    let mut t = [0.0; M];
+    let (base, extra) = t.split_at_mut(N);
+    base.copy_from_slice(&terms(x));
+    extra.copy_from_slice(&added.terms(x.diabetes));
+    t
 }
 
 /// One risk of an optional model (fraction 0–1). No range checks: callers check
@@ -281,27 +295,21 @@ pub fn prevent_with(
     horizon: Horizon,
     outcome: PreventOutcome,
 ) -> f64 {
-    logistic_optional(
-        &terms(x),
-        &added.terms(x.diabetes),
-        optional_coefficients(added, x.sex, horizon, outcome),
-    )
+    let [cvd, ascvd, hf] = logistic3(
+        &optional_terms(x, added),
+        optional_by_term(added, x.sex, horizon),
+    );
+    match outcome {
+        PreventOutcome::Cvd => cvd,
+        PreventOutcome::Ascvd => ascvd,
+        PreventOutcome::HeartFailure => hf,
+    }
 }
 
 /// All risks of an optional model at once; 30-year risks only for ages 30–59.
 pub fn prevent_all_with(x: &PreventInput, added: Added) -> PreventRisks {
-    use PreventOutcome::*;
-    let t = terms(x);
-    let e = added.terms(x.diabetes);
-    let risk = |h, o| logistic_optional(&t, &e, optional_coefficients(added, x.sex, h, o));
-    let thirty = (x.age <= PREVENT_AGE_30Y.1)
-        .then(|| [Cvd, Ascvd, HeartFailure].map(|o| risk(Horizon::ThirtyYears, o)));
-    PreventRisks {
-        cvd_10y: risk(Horizon::TenYears, Cvd),
-        ascvd_10y: risk(Horizon::TenYears, Ascvd),
-        hf_10y: risk(Horizon::TenYears, HeartFailure),
-        thirty,
-    }
+    let t = optional_terms(x, added);
+    risks3(x, |h| logistic3(&t, optional_by_term(added, x.sex, h)))
 }
 
 /// Why PREVENT (10-year) does not apply to these inputs, or `None` when it does. BMI is not
@@ -356,60 +364,87 @@ const ASCVD_MEN_30Y: [f64; N] = [0.3994099, -0.0937484, 0.1744643, -0.120203, -0
 #[rustfmt::skip]
 const HF_MEN_30Y: [f64; N] = [0.5681541, -0.1048388, 0.0, 0.0, -0.4761564, 0.30324, 0.6840338, 0.2656273, 0.0833107, 0.26999, 0.2541805, 0.0638923, 0.2583631, 0.0, -0.0391938, 0.0, 0.0, 0.0, -0.1269124, -0.3273572, -0.2043019, -0.0182831, -0.1342618, -1.95751];
 
-// The optional models, same term order; `extra` is [ln UACR, 0] or [HbA1c in diabetes,
-// HbA1c without diabetes]. Generated from the tables `uacr_10yr`, `uacr_30yr`, `hba1c_10yr`,
+// The optional models, same term order, then the two added terms: [ln UACR, 0] or [HbA1c in
+// diabetes, HbA1c without diabetes]. Generated from the tables `uacr_10yr`, `uacr_30yr`, `hba1c_10yr`,
 // `hba1c_30yr` of preventr 0.12.0 `R/sysdata.rda` (as parsed with pyreadr in the code index, file
 // id 68528298926), checked equal to AHAprevent's `pred_risk_uacr` / `pred_risk_hba1c` (Python
 // parity port, file ids 63321052219 / 63289179534) over 20 000 profiles (do not edit by hand;
 // docs/assess.md, "PREVENT optional models").
 #[rustfmt::skip]
-const UACR_CVD_WOMEN_10Y: Optional = Optional { base: [0.7969249, 0.0, 0.0256635, -0.1588107, -0.2255701, 0.3396649, 0.8047515, 0.5285338, 0.0, 0.0, 0.4803511, 0.0434472, 0.2985207, -0.1497787, -0.0742889, 0.106756, -0.0778126, 0.0306768, -0.0907168, -0.2705122, -0.0830564, 0.0, -0.1389249, -3.738341], extra: [0.1793037, 0.0] };
+const UACR_CVD_WOMEN_10Y: [f64; M] = [0.7969249, 0.0, 0.0256635, -0.1588107, -0.2255701, 0.3396649, 0.8047515, 0.5285338, 0.0, 0.0, 0.4803511, 0.0434472, 0.2985207, -0.1497787, -0.0742889, 0.106756, -0.0778126, 0.0306768, -0.0907168, -0.2705122, -0.0830564, 0.0, -0.1389249, -3.738341, 0.1793037, 0.0];
 #[rustfmt::skip]
-const UACR_ASCVD_WOMEN_10Y: Optional = Optional { base: [0.7201999, 0.0, 0.1135771, -0.1493506, -0.0726677, 0.3436259, 0.7773094, 0.4746662, 0.0, 0.0, 0.3824646, 0.0394178, 0.2125182, -0.0603046, -0.0466053, 0.0733118, -0.0534262, 0.0325689, -0.0999887, -0.2411762, -0.0826941, 0.0, -0.1444737, -4.174614], extra: [0.1501217, 0.0] };
+const UACR_ASCVD_WOMEN_10Y: [f64; M] = [0.7201999, 0.0, 0.1135771, -0.1493506, -0.0726677, 0.3436259, 0.7773094, 0.4746662, 0.0, 0.0, 0.3824646, 0.0394178, 0.2125182, -0.0603046, -0.0466053, 0.0733118, -0.0534262, 0.0325689, -0.0999887, -0.2411762, -0.0826941, 0.0, -0.1444737, -4.174614, 0.1501217, 0.0];
 #[rustfmt::skip]
-const UACR_HF_WOMEN_10Y: Optional = Optional { base: [0.9145975, 0.0, 0.0, 0.0, -0.4441346, 0.3260323, 0.9611365, 0.5755787, 0.0008831, 0.2988964, 0.5915291, 0.0556823, 0.3314097, 0.0, -0.1078596, 0.0, 0.0, 0.0, -0.0875231, -0.356859, -0.1220248, -0.0053637, -0.1610389, -4.841506], extra: [0.2197281, 0.0] };
+const UACR_HF_WOMEN_10Y: [f64; M] = [0.9145975, 0.0, 0.0, 0.0, -0.4441346, 0.3260323, 0.9611365, 0.5755787, 0.0008831, 0.2988964, 0.5915291, 0.0556823, 0.3314097, 0.0, -0.1078596, 0.0, 0.0, 0.0, -0.0875231, -0.356859, -0.1220248, -0.0053637, -0.1610389, -4.841506, 0.2197281, 0.0];
 #[rustfmt::skip]
-const UACR_CVD_MEN_10Y: Optional = Optional { base: [0.7768655, 0.0, 0.0659949, -0.0951111, -0.420667, 0.3120151, 0.698521, 0.4314669, 0.0, 0.0, 0.3841364, 0.009384, 0.2676494, -0.1390966, -0.0579315, 0.1383719, -0.0488332, 0.0200406, -0.102454, -0.2236355, -0.089485, 0.0, -0.1321848, -3.510705], extra: [0.1887974, 0.0] };
+const UACR_CVD_MEN_10Y: [f64; M] = [0.7768655, 0.0, 0.0659949, -0.0951111, -0.420667, 0.3120151, 0.698521, 0.4314669, 0.0, 0.0, 0.3841364, 0.009384, 0.2676494, -0.1390966, -0.0579315, 0.1383719, -0.0488332, 0.0200406, -0.102454, -0.2236355, -0.089485, 0.0, -0.1321848, -3.510705, 0.1887974, 0.0];
 #[rustfmt::skip]
-const UACR_ASCVD_MEN_10Y: Optional = Optional { base: [0.7141718, 0.0, 0.1602194, -0.1139086, -0.2719456, 0.3058719, 0.6600631, 0.3884022, 0.0, 0.0, 0.2466316, 0.0151852, 0.186167, -0.0894395, -0.0411884, 0.1058212, -0.028089, 0.0240427, -0.0912325, -0.2004894, -0.096936, 0.0, -0.1022867, -3.85146], extra: [0.1510073, 0.0] };
+const UACR_ASCVD_MEN_10Y: [f64; M] = [0.7141718, 0.0, 0.1602194, -0.1139086, -0.2719456, 0.3058719, 0.6600631, 0.3884022, 0.0, 0.0, 0.2466316, 0.0151852, 0.186167, -0.0894395, -0.0411884, 0.1058212, -0.028089, 0.0240427, -0.0912325, -0.2004894, -0.096936, 0.0, -0.1022867, -3.85146, 0.1510073, 0.0];
 #[rustfmt::skip]
-const UACR_HF_MEN_10Y: Optional = Optional { base: [0.9111795, 0.0, 0.0, 0.0, -0.6693649, 0.3290082, 0.8377655, 0.4978917, -0.042749, 0.3624165, 0.5075796, 0.0137716, 0.2739963, 0.0, -0.0645712, 0.0, 0.0, 0.0, -0.1230039, -0.3013297, -0.1410318, 0.0021531, -0.1548018, -4.556907], extra: [0.2306299, 0.0] };
+const UACR_HF_MEN_10Y: [f64; M] = [0.9111795, 0.0, 0.0, 0.0, -0.6693649, 0.3290082, 0.8377655, 0.4978917, -0.042749, 0.3624165, 0.5075796, 0.0137716, 0.2739963, 0.0, -0.0645712, 0.0, 0.0, 0.0, -0.1230039, -0.3013297, -0.1410318, 0.0021531, -0.1548018, -4.556907, 0.2306299, 0.0];
 #[rustfmt::skip]
-const UACR_CVD_WOMEN_30Y: Optional = Optional { base: [0.5491768, -0.0937311, 0.0359847, -0.1642965, -0.1483404, 0.313353, 0.6253766, 0.3147172, 0.0, 0.0, 0.1094663, 0.0550705, 0.2782433, -0.0786239, -0.0628947, 0.093204, -0.0710685, 0.0306363, -0.0951455, -0.3168231, -0.1636391, 0.0, -0.1265483, -1.583738], extra: [0.1142251, 0.0] };
+const UACR_CVD_WOMEN_30Y: [f64; M] = [0.5491768, -0.0937311, 0.0359847, -0.1642965, -0.1483404, 0.313353, 0.6253766, 0.3147172, 0.0, 0.0, 0.1094663, 0.0550705, 0.2782433, -0.0786239, -0.0628947, 0.093204, -0.0710685, 0.0306363, -0.0951455, -0.3168231, -0.1636391, 0.0, -0.1265483, -1.583738, 0.1142251, 0.0];
 #[rustfmt::skip]
-const UACR_ASCVD_WOMEN_30Y: Optional = Optional { base: [0.4629669, -0.0902777, 0.1215214, -0.1522069, 0.0092679, 0.3113609, 0.581256, 0.263167, 0.0, 0.0, 0.0391726, 0.0492959, 0.1786178, 0.0131058, -0.0325135, 0.0617093, -0.0489189, 0.0321079, -0.1003185, -0.2684574, -0.1547301, 0.0, -0.1130703, -2.178888], extra: [0.0903471, 0.0] };
+const UACR_ASCVD_WOMEN_30Y: [f64; M] = [0.4629669, -0.0902777, 0.1215214, -0.1522069, 0.0092679, 0.3113609, 0.581256, 0.263167, 0.0, 0.0, 0.0391726, 0.0492959, 0.1786178, 0.0131058, -0.0325135, 0.0617093, -0.0489189, 0.0321079, -0.1003185, -0.2684574, -0.1547301, 0.0, -0.1130703, -2.178888, 0.0903471, 0.0];
 #[rustfmt::skip]
-const UACR_HF_WOMEN_30Y: Optional = Optional { base: [0.6319513, -0.1009284, 0.0, 0.0, -0.3787175, 0.2863393, 0.7631221, 0.3355843, 0.0677084, 0.2517238, 0.1940067, 0.0664006, 0.3171436, 0.0, -0.0970661, 0.0, 0.0, 0.0, -0.0896239, -0.400743, -0.2042041, -0.0054699, -0.13602, -2.538952], extra: [0.1486028, 0.0] };
+const UACR_HF_WOMEN_30Y: [f64; M] = [0.6319513, -0.1009284, 0.0, 0.0, -0.3787175, 0.2863393, 0.7631221, 0.3355843, 0.0677084, 0.2517238, 0.1940067, 0.0664006, 0.3171436, 0.0, -0.0970661, 0.0, 0.0, 0.0, -0.0896239, -0.400743, -0.2042041, -0.0054699, -0.13602, -2.538952, 0.1486028, 0.0];
 #[rustfmt::skip]
-const UACR_CVD_MEN_30Y: Optional = Optional { base: [0.464491, -0.0998895, 0.0757606, -0.1031778, -0.1990714, 0.2715816, 0.4754637, 0.2069672, 0.0, 0.0, 0.0331103, 0.0540474, 0.2189911, -0.0331044, -0.04534, 0.1214535, -0.0483995, 0.0178997, -0.1059324, -0.2492861, -0.1561543, 0.0, -0.1012429, -1.398727], extra: [0.1007571, 0.0] };
+const UACR_CVD_MEN_30Y: [f64; M] = [0.464491, -0.0998895, 0.0757606, -0.1031778, -0.1990714, 0.2715816, 0.4754637, 0.2069672, 0.0, 0.0, 0.0331103, 0.0540474, 0.2189911, -0.0331044, -0.04534, 0.1214535, -0.0483995, 0.0178997, -0.1059324, -0.2492861, -0.1561543, 0.0, -0.1012429, -1.398727, 0.1007571, 0.0];
 #[rustfmt::skip]
-const UACR_ASCVD_MEN_30Y: Optional = Optional { base: [0.3995607, -0.094557, 0.1686692, -0.1202145, -0.0555561, 0.2633566, 0.4362036, 0.1716233, 0.0, 0.0, -0.0775282, 0.0561236, 0.1319331, 0.0102428, -0.0269294, 0.0920557, -0.0297021, 0.0217935, -0.0893347, -0.2081467, -0.1542716, 0.0, -0.0597254, -1.873449], extra: [0.0684872, 0.0] };
+const UACR_ASCVD_MEN_30Y: [f64; M] = [0.3995607, -0.094557, 0.1686692, -0.1202145, -0.0555561, 0.2633566, 0.4362036, 0.1716233, 0.0, 0.0, -0.0775282, 0.0561236, 0.1319331, 0.0102428, -0.0269294, 0.0920557, -0.0297021, 0.0217935, -0.0893347, -0.2081467, -0.1542716, 0.0, -0.0597254, -1.873449, 0.0684872, 0.0];
 #[rustfmt::skip]
-const UACR_HF_MEN_30Y: Optional = Optional { base: [0.5750236, -0.1062268, 0.0, 0.0, -0.4633994, 0.2742874, 0.612208, 0.2614987, 0.0895459, 0.2632424, 0.1430472, 0.0535184, 0.2417468, 0.0, -0.0498574, 0.0, 0.0, 0.0, -0.1193827, -0.316651, -0.2046122, -0.0216878, -0.1165637, -2.314872], extra: [0.1366452, 0.0] };
+const UACR_HF_MEN_30Y: [f64; M] = [0.5750236, -0.1062268, 0.0, 0.0, -0.4633994, 0.2742874, 0.612208, 0.2614987, 0.0895459, 0.2632424, 0.1430472, 0.0535184, 0.2417468, 0.0, -0.0498574, 0.0, 0.0, 0.0, -0.1193827, -0.316651, -0.2046122, -0.0216878, -0.1165637, -2.314872, 0.1366452, 0.0];
 #[rustfmt::skip]
-const HBA1C_CVD_WOMEN_10Y: Optional = Optional { base: [0.7858178, 0.0, 0.0194438, -0.1521964, -0.2296681, 0.3465777, 0.5366241, 0.5411682, 0.0, 0.0, 0.5931898, 0.0472458, 0.3158567, -0.1535174, -0.0687752, 0.1054746, -0.0761119, 0.0307469, -0.0905966, -0.2241857, -0.080186, 0.0, -0.1667286, -3.306162], extra: [0.1338348, 0.1622409] };
+const HBA1C_CVD_WOMEN_10Y: [f64; M] = [0.7858178, 0.0, 0.0194438, -0.1521964, -0.2296681, 0.3465777, 0.5366241, 0.5411682, 0.0, 0.0, 0.5931898, 0.0472458, 0.3158567, -0.1535174, -0.0687752, 0.1054746, -0.0761119, 0.0307469, -0.0905966, -0.2241857, -0.080186, 0.0, -0.1667286, -3.306162, 0.1338348, 0.1622409];
 #[rustfmt::skip]
-const HBA1C_ASCVD_WOMEN_10Y: Optional = Optional { base: [0.7111831, 0.0, 0.106797, -0.1425745, -0.0736824, 0.3480844, 0.5112951, 0.4880292, 0.0, 0.0, 0.4754997, 0.0438132, 0.2259093, -0.0648872, -0.0437645, 0.0697082, -0.0506382, 0.0327475, -0.0996442, -0.1924338, -0.0803539, 0.0, -0.1682586, -3.838746], extra: [0.1339055, 0.1596461] };
+const HBA1C_ASCVD_WOMEN_10Y: [f64; M] = [0.7111831, 0.0, 0.106797, -0.1425745, -0.0736824, 0.3480844, 0.5112951, 0.4880292, 0.0, 0.0, 0.4754997, 0.0438132, 0.2259093, -0.0648872, -0.0437645, 0.0697082, -0.0506382, 0.0327475, -0.0996442, -0.1924338, -0.0803539, 0.0, -0.1682586, -3.838746, 0.1339055, 0.1596461];
 #[rustfmt::skip]
-const HBA1C_HF_WOMEN_10Y: Optional = Optional { base: [0.8997391, 0.0, 0.0, 0.0, -0.4422749, 0.3378691, 0.681284, 0.5886005, -0.0148657, 0.2958374, 0.73447, 0.05926, 0.3543475, 0.0, -0.1002139, 0.0, 0.0, 0.0, -0.0878765, -0.303684, -0.1178943, -0.008345, -0.1912183, -4.288225], extra: [0.1856442, 0.1833083] };
+const HBA1C_HF_WOMEN_10Y: [f64; M] = [0.8997391, 0.0, 0.0, 0.0, -0.4422749, 0.3378691, 0.681284, 0.5886005, -0.0148657, 0.2958374, 0.73447, 0.05926, 0.3543475, 0.0, -0.1002139, 0.0, 0.0, 0.0, -0.0878765, -0.303684, -0.1178943, -0.008345, -0.1912183, -4.288225, 0.1856442, 0.1833083];
 #[rustfmt::skip]
-const HBA1C_CVD_MEN_10Y: Optional = Optional { base: [0.7699177, 0.0, 0.0605093, -0.0888525, -0.417713, 0.3288657, 0.4759471, 0.4385663, 0.0, 0.0, 0.5334616, 0.0206431, 0.2917524, -0.1383313, -0.0482622, 0.1393796, -0.0463501, 0.0205926, -0.1037717, -0.1737697, -0.0915839, 0.0, -0.1637039, -3.040901], extra: [0.13159, 0.1295185] };
+const HBA1C_CVD_MEN_10Y: [f64; M] = [0.7699177, 0.0, 0.0605093, -0.0888525, -0.417713, 0.3288657, 0.4759471, 0.4385663, 0.0, 0.0, 0.5334616, 0.0206431, 0.2917524, -0.1383313, -0.0482622, 0.1393796, -0.0463501, 0.0205926, -0.1037717, -0.1737697, -0.0915839, 0.0, -0.1637039, -3.040901, 0.13159, 0.1295185];
 #[rustfmt::skip]
-const HBA1C_ASCVD_MEN_10Y: Optional = Optional { base: [0.7064146, 0.0, 0.1532267, -0.1082166, -0.2675288, 0.3173809, 0.432604, 0.3958842, 0.0, 0.0, 0.3665014, 0.0250243, 0.2061158, -0.0899988, -0.0334959, 0.1034168, -0.0255406, 0.0247538, -0.0917441, -0.1499195, -0.098089, 0.0, -0.1305231, -3.51835], extra: [0.1157161, 0.1288303] };
+const HBA1C_ASCVD_MEN_10Y: [f64; M] = [0.7064146, 0.0, 0.1532267, -0.1082166, -0.2675288, 0.3173809, 0.432604, 0.3958842, 0.0, 0.0, 0.3665014, 0.0250243, 0.2061158, -0.0899988, -0.0334959, 0.1034168, -0.0255406, 0.0247538, -0.0917441, -0.1499195, -0.098089, 0.0, -0.1305231, -3.51835, 0.1157161, 0.1288303];
 #[rustfmt::skip]
-const HBA1C_HF_MEN_10Y: Optional = Optional { base: [0.911787, 0.0, 0.0, 0.0, -0.6568071, 0.3524645, 0.5849752, 0.5014014, -0.0512352, 0.365294, 0.6892219, 0.0292377, 0.3038296, 0.0, -0.0515032, 0.0, 0.0, 0.0, -0.1262343, -0.2449514, -0.1392217, 0.0009592, -0.1917105, -3.961954], extra: [0.1652857, 0.1505859] };
+const HBA1C_HF_MEN_10Y: [f64; M] = [0.911787, 0.0, 0.0, 0.0, -0.6568071, 0.3524645, 0.5849752, 0.5014014, -0.0512352, 0.365294, 0.6892219, 0.0292377, 0.3038296, 0.0, -0.0515032, 0.0, 0.0, 0.0, -0.1262343, -0.2449514, -0.1392217, 0.0009592, -0.1917105, -3.961954, 0.1652857, 0.1505859];
 #[rustfmt::skip]
-const HBA1C_CVD_WOMEN_30Y: Optional = Optional { base: [0.5343493, -0.0952314, 0.0298124, -0.1578451, -0.1504488, 0.3173368, 0.4314738, 0.3209399, 0.0, 0.0, 0.1771435, 0.0582828, 0.2888947, -0.0795886, -0.0600438, 0.0920598, -0.0696108, 0.0308807, -0.0954051, -0.2763408, -0.1623944, 0.0, -0.1430514, -1.341059], extra: [0.0940543, 0.1116486] };
+const HBA1C_CVD_WOMEN_30Y: [f64; M] = [0.5343493, -0.0952314, 0.0298124, -0.1578451, -0.1504488, 0.3173368, 0.4314738, 0.3209399, 0.0, 0.0, 0.1771435, 0.0582828, 0.2888947, -0.0795886, -0.0600438, 0.0920598, -0.0696108, 0.0308807, -0.0954051, -0.2763408, -0.1623944, 0.0, -0.1430514, -1.341059, 0.0940543, 0.1116486];
 #[rustfmt::skip]
-const HBA1C_ASCVD_WOMEN_30Y: Optional = Optional { base: [0.4555574, -0.0903501, 0.1148321, -0.1458754, 0.0089323, 0.3139029, 0.386281, 0.2714309, 0.0, 0.0, 0.0930987, 0.0532216, 0.1862181, 0.0106964, -0.0329713, 0.0583609, -0.0463273, 0.0324717, -0.1004777, -0.2266944, -0.1541859, 0.0, -0.1286005, -2.011533], extra: [0.0875827, 0.1126417] };
+const HBA1C_ASCVD_WOMEN_30Y: [f64; M] = [0.4555574, -0.0903501, 0.1148321, -0.1458754, 0.0089323, 0.3139029, 0.386281, 0.2714309, 0.0, 0.0, 0.0930987, 0.0532216, 0.1862181, 0.0106964, -0.0329713, 0.0583609, -0.0463273, 0.0324717, -0.1004777, -0.2266944, -0.1541859, 0.0, -0.1286005, -2.011533, 0.0875827, 0.1126417];
 #[rustfmt::skip]
-const HBA1C_HF_WOMEN_30Y: Optional = Optional { base: [0.6210856, -0.1000972, 0.0, 0.0, -0.3773697, 0.295316, 0.5681692, 0.3449139, 0.0540094, 0.249767, 0.2875781, 0.0692013, 0.3334936, 0.0, -0.0922339, 0.0, 0.0, 0.0, -0.0907885, -0.3554646, -0.2008846, -0.0079611, -0.156803, -2.193553], extra: [0.1448336, 0.1277838] };
+const HBA1C_HF_WOMEN_30Y: [f64; M] = [0.6210856, -0.1000972, 0.0, 0.0, -0.3773697, 0.295316, 0.5681692, 0.3449139, 0.0540094, 0.249767, 0.2875781, 0.0692013, 0.3334936, 0.0, -0.0922339, 0.0, 0.0, 0.0, -0.0907885, -0.3554646, -0.2008846, -0.0079611, -0.156803, -2.193553, 0.1448336, 0.1277838];
 #[rustfmt::skip]
-const HBA1C_CVD_MEN_30Y: Optional = Optional { base: [0.4519873, -0.101624, 0.0700456, -0.0968005, -0.1923527, 0.2827043, 0.3417152, 0.2105272, 0.0, 0.0, 0.1113291, 0.0640135, 0.2334248, -0.0299421, -0.0393204, 0.1228854, -0.0463737, 0.0184599, -0.1085744, -0.2208049, -0.1577978, 0.0, -0.1179375, -1.180767], extra: [0.0768169, 0.0777295] };
+const HBA1C_CVD_MEN_30Y: [f64; M] = [0.4519873, -0.101624, 0.0700456, -0.0968005, -0.1923527, 0.2827043, 0.3417152, 0.2105272, 0.0, 0.0, 0.1113291, 0.0640135, 0.2334248, -0.0299421, -0.0393204, 0.1228854, -0.0463737, 0.0184599, -0.1085744, -0.2208049, -0.1577978, 0.0, -0.1179375, -1.180767, 0.0768169, 0.0777295];
 #[rustfmt::skip]
-const HBA1C_ASCVD_MEN_30Y: Optional = Optional { base: [0.3883267, -0.0958114, 0.1613374, -0.1144418, -0.0474338, 0.2691281, 0.2859773, 0.1759553, 0.0, 0.0, -0.0242898, 0.0644523, 0.142874, 0.0115062, -0.02333, 0.0899664, -0.0275478, 0.022573, -0.090802, -0.1771894, -0.1548847, 0.0, -0.0732754, -1.777708], extra: [0.0591089, 0.0821158] };
+const HBA1C_ASCVD_MEN_30Y: [f64; M] = [0.3883267, -0.0958114, 0.1613374, -0.1144418, -0.0474338, 0.2691281, 0.2859773, 0.1759553, 0.0, 0.0, -0.0242898, 0.0644523, 0.142874, 0.0115062, -0.02333, 0.0899664, -0.0275478, 0.022573, -0.090802, -0.1771894, -0.1548847, 0.0, -0.0732754, -1.777708, 0.0591089, 0.0821158];
 #[rustfmt::skip]
-const HBA1C_HF_MEN_30Y: Optional = Optional { base: [0.5703729, -0.1084544, 0.0, 0.0, -0.4471767, 0.2910152, 0.4507242, 0.259585, 0.0850676, 0.2637222, 0.2454706, 0.0675649, 0.2611991, 0.0, -0.0408908, 0.0, 0.0, 0.0, -0.1241051, -0.2849461, -0.2032308, -0.0239714, -0.138301, -1.974999], extra: [0.1101184, 0.0949198] };
+const HBA1C_HF_MEN_30Y: [f64; M] = [0.5703729, -0.1084544, 0.0, 0.0, -0.4471767, 0.2910152, 0.4507242, 0.259585, 0.0850676, 0.2637222, 0.2454706, 0.0675649, 0.2611991, 0.0, -0.0408908, 0.0, 0.0, 0.0, -0.1241051, -0.2849461, -0.2032308, -0.0239714, -0.138301, -1.974999, 0.1101184, 0.0949198];
+
+const UACR_WOMEN_10Y: ByTerm<M> = by_term(
+    &UACR_CVD_WOMEN_10Y,
+    &UACR_ASCVD_WOMEN_10Y,
+    &UACR_HF_WOMEN_10Y,
+);
+const UACR_WOMEN_30Y: ByTerm<M> = by_term(
+    &UACR_CVD_WOMEN_30Y,
+    &UACR_ASCVD_WOMEN_30Y,
+    &UACR_HF_WOMEN_30Y,
+);
+const UACR_MEN_10Y: ByTerm<M> = by_term(&UACR_CVD_MEN_10Y, &UACR_ASCVD_MEN_10Y, &UACR_HF_MEN_10Y);
+const UACR_MEN_30Y: ByTerm<M> = by_term(&UACR_CVD_MEN_30Y, &UACR_ASCVD_MEN_30Y, &UACR_HF_MEN_30Y);
+const HBA1C_WOMEN_10Y: ByTerm<M> = by_term(
+    &HBA1C_CVD_WOMEN_10Y,
+    &HBA1C_ASCVD_WOMEN_10Y,
+    &HBA1C_HF_WOMEN_10Y,
+);
+const HBA1C_WOMEN_30Y: ByTerm<M> = by_term(
+    &HBA1C_CVD_WOMEN_30Y,
+    &HBA1C_ASCVD_WOMEN_30Y,
+    &HBA1C_HF_WOMEN_30Y,
+);
+const HBA1C_MEN_10Y: ByTerm<M> =
+    by_term(&HBA1C_CVD_MEN_10Y, &HBA1C_ASCVD_MEN_10Y, &HBA1C_HF_MEN_10Y);
+const HBA1C_MEN_30Y: ByTerm<M> =
+    by_term(&HBA1C_CVD_MEN_30Y, &HBA1C_ASCVD_MEN_30Y, &HBA1C_HF_MEN_30Y);
 
 #[cfg(test)]
 mod tests {
@@ -585,6 +620,29 @@ mod tests {
                 prevent_with(&x, added, Horizon::ThirtyYears, PreventOutcome::Ascvd),
                 all.thirty.unwrap()[1]
             );
+        }
+        // The base model's all-at-once path sums the same terms in the same order.
+        for x in [
+            woman50(),
+            PreventInput {
+                sex: Sex::Male,
+                age: 38.5,
+                smoker: true,
+                ..woman50()
+            },
+        ] {
+            let all = prevent_all(&x);
+            let [c, a, h] = all.thirty.unwrap();
+            let one = |hz, o| prevent(&x, hz, o);
+            assert_eq!(all.cvd_10y, one(Horizon::TenYears, PreventOutcome::Cvd));
+            assert_eq!(all.ascvd_10y, one(Horizon::TenYears, PreventOutcome::Ascvd));
+            assert_eq!(
+                all.hf_10y,
+                one(Horizon::TenYears, PreventOutcome::HeartFailure)
+            );
+            assert_eq!(c, one(Horizon::ThirtyYears, PreventOutcome::Cvd));
+            assert_eq!(a, one(Horizon::ThirtyYears, PreventOutcome::Ascvd));
+            assert_eq!(h, one(Horizon::ThirtyYears, PreventOutcome::HeartFailure));
         }
         // At the centring value 5.3 % both HbA1c terms are 0: the hba1c model's own constant
         // and refitted terms alone, whatever the diabetes status.

@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::profile::BatchId;
-use crate::{Assessment, arterial_age, cac, kidney, mesa, pce, percentile, prevent, progression};
+use crate::{
+    Assessment, Slot, arterial_age, cac, kidney, mesa, pce, percentile, prevent, progression,
+};
 
 /// Decimals of every real-valued cell.
 pub const DECIMALS: u32 = 4;
@@ -426,6 +428,13 @@ const _: () = {
     }
 };
 
+/// The first column of each PREVENT coefficient set (base, uacr, hba1c; see `Slot::Prevent`).
+const PREVENT_FIRST: [usize; 3] = [
+    at("prevent_2023_cvd_10y"),
+    at("prevent_2023_uacr_cvd_10y"),
+    at("prevent_2023_hba1c_cvd_10y"),
+];
+
 /// Index of a column by name.
 const fn at(name: &str) -> usize {
     let mut i = 0;
@@ -483,34 +492,19 @@ fn cells<'a>(line: u64, id: Option<&'a BatchId<'a>>, a: &'a Assessment) -> [Cell
     c[ix!("line")] = Cell::Int(line_number(line));
     c[ix!("id")] = id_cell(id);
     for r in &a.risks {
-        let k = match (r.model, r.outcome) {
-            ("pce_2013", _) => {
+        let k = match r.slot {
+            Slot::Pce2013 => {
                 c[ix!("pce_coefficients")] = Cell::Code(r.coefficients);
                 ix!("pce_2013_ascvd_10y")
             }
-            ("pce_2018", _) => ix!("pce_2018_ascvd_10y"),
-            ("prevent_2023", outcome) => {
-                // The six outcomes of a model are consecutive columns, in this order.
-                let first = match r.coefficients {
-                    "base" => ix!("prevent_2023_cvd_10y"),
-                    "uacr" => ix!("prevent_2023_uacr_cvd_10y"),
-                    "hba1c" => ix!("prevent_2023_hba1c_cvd_10y"),
-                    _ => continue,
-                };
-                let offset = match outcome {
-                    "cvd_10y" => 0,
-                    "ascvd_10y" => 1,
-                    "hf_10y" => 2,
-                    "cvd_30y" => 3,
-                    "ascvd_30y" => 4,
-                    "hf_30y" => 5,
-                    _ => continue,
-                };
-                first + offset
-            }
-            ("mesa_chd_2015", "chd_10y") => ix!("mesa_chd_2015_chd_10y"),
-            ("mesa_chd_2015", "chd_10y_with_cac") => ix!("mesa_chd_2015_chd_10y_with_cac"),
-            _ => continue,
+            Slot::Pce2018 => ix!("pce_2018_ascvd_10y"),
+            // The six outcomes of a model are consecutive columns, in the slot's order.
+            Slot::Prevent(set, outcome) => match PREVENT_FIRST.get(usize::from(set)) {
+                Some(first) if outcome < 6 => first + usize::from(outcome),
+                _ => continue,
+            },
+            Slot::MesaChd => ix!("mesa_chd_2015_chd_10y"),
+            Slot::MesaChdWithCac => ix!("mesa_chd_2015_chd_10y_with_cac"),
         };
         c[k] = Cell::Real(r.percent);
     }
@@ -1028,6 +1022,32 @@ mod tests {
         near("prevent_2023_cvd_10y", 14.7);
         let r = row(Layout::Jsonl, GOFF);
         assert!(!r.contains("uacr") && !r.contains("hba1c"), "{r}");
+    }
+
+    /// Every risk lands in the column its string ids name: `{model}_{outcome}`, with the
+    /// coefficient set for PREVENT's optional models (the table places risks by `Slot`).
+    #[test]
+    fn every_risk_lands_in_the_column_its_ids_name() {
+        let line = r#"{"age":55,"sex":"female","race":"black","total_cholesterol_mg_dl":200,
+            "hdl_mg_dl":45,"systolic_bp_mm_hg":140,"bp_treated":true,"statin":false,
+            "diabetes":true,"smoker":false,"egfr_ml_min_1_73m2":70,"bmi":31,
+            "family_history_mi":true,"cac_agatston":120,"uacr_mg_g":40,"hba1c_pct":7.5}"#;
+        let l: crate::BatchLine = serde_json::from_str(line).unwrap();
+        let a = assess(l.profile.as_ref().unwrap(), &Options::default());
+        assert_eq!(a.risks.len(), 2 + 18 + 2);
+        let mut out = Vec::new();
+        push_row(&mut out, Layout::Jsonl, 1, None, &a);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        for r in &a.risks {
+            let name = match (r.model, r.coefficients) {
+                ("prevent_2023", set @ ("uacr" | "hba1c")) => {
+                    format!("{}_{set}_{}", r.model, r.outcome)
+                }
+                _ => format!("{}_{}", r.model, r.outcome),
+            };
+            let cell = v[&name].as_f64().unwrap_or_else(|| panic!("no {name}"));
+            assert!((cell - r.percent).abs() <= 0.5e-4 + 1e-9, "{name}");
+        }
     }
 
     #[test]
