@@ -563,13 +563,12 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
         }
     };
 
-    *out = Assessment {
-        risks,
-        cac,
-        kidney,
-        progression,
-        not_applicable: na,
-    };
+    // Field by field: building the whole struct first costs a copy of it.
+    out.risks = risks;
+    out.cac = cac;
+    out.kidney = kidney;
+    out.progression = progression;
+    out.not_applicable = na;
 }
 
 #[cfg(test)]

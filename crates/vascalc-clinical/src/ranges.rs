@@ -142,10 +142,15 @@ impl Ranges {
 
     /// `None` when every value was in range, else the reasons followed by `; {tail}`.
     pub(crate) fn finish(self, tail: &'static str) -> Option<OutOfRange> {
-        (self.len > 0).then_some(OutOfRange {
-            parts: self.parts,
-            tail,
-        })
+        // Not `then_some`: it would build (copy) the reasons for every model that applies.
+        if self.len > 0 {
+            Some(OutOfRange {
+                parts: self.parts,
+                tail,
+            })
+        } else {
+            None
+        }
     }
 }
 
