@@ -365,11 +365,11 @@ const ASCVD_MEN_30Y: [f64; N] = [0.3994099, -0.0937484, 0.1744643, -0.120203, -0
 const HF_MEN_30Y: [f64; N] = [0.5681541, -0.1048388, 0.0, 0.0, -0.4761564, 0.30324, 0.6840338, 0.2656273, 0.0833107, 0.26999, 0.2541805, 0.0638923, 0.2583631, 0.0, -0.0391938, 0.0, 0.0, 0.0, -0.1269124, -0.3273572, -0.2043019, -0.0182831, -0.1342618, -1.95751];
 
 // The optional models, same term order, then the two added terms: [ln UACR, 0] or [HbA1c in
-// diabetes, HbA1c without diabetes]. Generated from the tables `uacr_10yr`, `uacr_30yr`, `hba1c_10yr`,
-// `hba1c_30yr` of preventr 0.12.0 `R/sysdata.rda` (as parsed with pyreadr in the code index, file
-// id 68528298926), checked equal to AHAprevent's `pred_risk_uacr` / `pred_risk_hba1c` (Python
-// parity port, file ids 63321052219 / 63289179534) over 20 000 profiles (do not edit by hand;
-// docs/assess.md, "PREVENT optional models").
+// diabetes, HbA1c without diabetes]. Written out by a script from the tables `uacr_10yr`,
+// `uacr_30yr`, `hba1c_10yr`, `hba1c_30yr` of preventr 0.12.0 `R/sysdata.rda` (as parsed with
+// pyreadr in the code index, file id 68528298926); every coefficient is checked against
+// AHAprevent's `pred_risk_uacr` / `pred_risk_hba1c` by tests/differential.rs (docs/assess.md,
+// "PREVENT optional models"). Do not edit by hand.
 #[rustfmt::skip]
 const UACR_CVD_WOMEN_10Y: [f64; M] = [0.7969249, 0.0, 0.0256635, -0.1588107, -0.2255701, 0.3396649, 0.8047515, 0.5285338, 0.0, 0.0, 0.4803511, 0.0434472, 0.2985207, -0.1497787, -0.0742889, 0.106756, -0.0778126, 0.0306768, -0.0907168, -0.2705122, -0.0830564, 0.0, -0.1389249, -3.738341, 0.1793037, 0.0];
 #[rustfmt::skip]

@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn common_shape_takes_the_fast_path() {
-        let line = r#"{"id":"P1","age":55,"sex":"male","race":"white","total_cholesterol_mg_dl":213,"hdl_mg_dl":50.5,"systolic_bp_mm_hg":120,"bp_treated":false,"smoker":null,"cac_arteries":{"lad":10,"rca":0},"scans":[{"date":"2019-05-15","agatston":0},{"date":"2023-05-15","agatston":12.25,"volume_mm3":8}]}"#;
+        let line = r#"{"id":"P1","age":55,"sex":"male","race":"white","total_cholesterol_mg_dl":213,"hdl_mg_dl":50.5,"systolic_bp_mm_hg":120,"bp_treated":false,"smoker":null,"uacr_mg_g":31.5,"hba1c_pct":6.1,"cac_arteries":{"lad":10,"rca":0},"scans":[{"date":"2019-05-15","agatston":0},{"date":"2023-05-15","agatston":12.25,"volume_mm3":8}]}"#;
         let f = fast(line).expect("fast path");
         assert_eq!(Some(f), serde(line));
     }
