@@ -619,6 +619,8 @@ fn push_small_uint(out: &mut Vec<u8>, n: u64) {
 
 /// Appends a real number with exactly [`DECIMALS`] decimals (rounded half away from zero);
 /// nothing for a non-finite one.
+// Inlined into the row writers: the call's prologue and epilogue were a fifth of its cost.
+#[inline(always)]
 pub fn push_fixed(out: &mut Vec<u8>, x: f64) {
     if !x.is_finite() {
         return;
