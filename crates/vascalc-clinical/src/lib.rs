@@ -16,7 +16,8 @@
 //!   scans plus age, sex and race.
 //! - [`kidney::egfr_ckd_epi_2021_cr`] / [`kidney::egfr_ckd_epi_2021_cr_cys`] (also
 //!   [`Profile::egfr`]): eGFR by CKD-EPI 2021.
-//! - The equations one by one: [`pce::pce_2013`], [`pce::pce_2018`], [`prevent::prevent_all`],
+//! - The equations one by one: [`pce::pce_2013`], [`pce::pce_2018`], [`prevent::prevent_all`]
+//!   (and the optional models, [`prevent::prevent_all_with`]),
 //!   [`mesa::mesa_chd`], [`mesa::mesa_chd_with_cac`], [`percentile::percentile`],
 //!   [`arterial_age::arterial_age`], [`cac::interpret`].
 //! - [`BatchLine`] (one line of `assess --batch`, with its optional `id`) and [`table`] (the
