@@ -181,7 +181,7 @@ const AA_MEN_CALC: Set = Set {
 };
 
 /// 10-year hard ASCVD risk (fraction 0–1) by the 2013 PCE. No range checks: callers check
-/// [`pce_2013_out_of_range`] first.
+/// [`pce_out_of_range`] first.
 pub fn pce_2013(x: &PceInput, coefficients: PceCoefficients) -> f64 {
     use PceCoefficients::*;
     let c = match (x.sex, x.black, coefficients) {
