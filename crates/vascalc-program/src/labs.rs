@@ -226,7 +226,8 @@ pub mod factor {
 pub enum Conversion {
     /// canonical = value × factor.
     Factor(f64),
-    /// IFCC mmol/mol → NGSP %: 0.09148 × IFCC + 2.152 (Hoelzel 2004).
+    /// IFCC mmol/mol → NGSP % by the NGSP master equation (vascalc-clinical's
+    /// `hba1c_pct_from_mmol_mol`, the one conversion the profile uses too).
     IfccToNgsp,
 }
 
@@ -234,7 +235,7 @@ impl Conversion {
     pub fn apply(self, value: f64) -> f64 {
         match self {
             Conversion::Factor(f) => value * f,
-            Conversion::IfccToNgsp => 0.09148 * value + 2.152,
+            Conversion::IfccToNgsp => vascalc_clinical::profile::hba1c_pct_from_mmol_mol(value),
         }
     }
 }

@@ -124,6 +124,7 @@ pub fn clinical_profile(r: &PersonRecord, on: Date) -> Result<Profile, String> {
         p.egfr_ml_min_1_73m2 = latest_lab(r, "egfr", on);
     }
     p.uacr_mg_g = latest_lab(r, "uacr", on);
+    p.hba1c_pct = latest_lab(r, "hba1c", on);
     let scans = scans_until(r, on);
     if let Some(last) = scans.last() {
         p.cac_agatston = Some(last.agatston);

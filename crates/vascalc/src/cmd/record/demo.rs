@@ -384,6 +384,23 @@ mod tests {
             let n = r.doses.iter().filter(|d| d.name == name).count();
             assert!((55..90).contains(&n), "{name}: {n} doses");
         }
-        assert!(context::clinical_profile(&r, today).is_ok());
+        let p = context::clinical_profile(&r, today).unwrap();
+        // The latest stored HbA1c and UACR reach the profile, so the optional PREVENT models run.
+        assert_eq!(
+            p.hba1c_pct,
+            context::latest_lab(&r, "hba1c", today),
+            "latest HbA1c"
+        );
+        assert!(p.hba1c_pct.is_some() && p.uacr_mg_g.is_some());
+        let a = vascalc_clinical::assess(&p, &vascalc_clinical::Options::default());
+        for set in ["uacr", "hba1c"] {
+            assert!(
+                a.risks
+                    .iter()
+                    .any(|x| x.model == "prevent_2023" && x.coefficients == set),
+                "{set}: {:?}",
+                a.risks
+            );
+        }
     }
 }
