@@ -177,51 +177,39 @@ fn terms(x: &PreventInput) -> [f64; N] {
     ]
 }
 
-fn logistic(t: &[f64; N], beta: &[f64; N]) -> f64 {
-    let x: f64 = t.iter().zip(beta).map(|(a, b)| a * b).sum();
-    1.0 / (1.0 + (-x).exp())
+/// The base model's coefficients of one sex and horizon ([`ByTerm`]).
+fn base_by_term(sex: Sex, horizon: Horizon) -> &'static ByTerm<N> {
+    match (sex, horizon) {
+        (Sex::Female, Horizon::TenYears) => &BASE_WOMEN_10Y,
+        (Sex::Male, Horizon::TenYears) => &BASE_MEN_10Y,
+        (Sex::Female, Horizon::ThirtyYears) => &BASE_WOMEN_30Y,
+        (Sex::Male, Horizon::ThirtyYears) => &BASE_MEN_30Y,
+    }
 }
 
-fn coefficients(sex: Sex, horizon: Horizon, outcome: PreventOutcome) -> &'static [f64; N] {
-    use Horizon::*;
-    use PreventOutcome::*;
-    match (sex, horizon, outcome) {
-        (Sex::Female, TenYears, Cvd) => &CVD_WOMEN_10Y,
-        (Sex::Female, TenYears, Ascvd) => &ASCVD_WOMEN_10Y,
-        (Sex::Female, TenYears, HeartFailure) => &HF_WOMEN_10Y,
-        (Sex::Male, TenYears, Cvd) => &CVD_MEN_10Y,
-        (Sex::Male, TenYears, Ascvd) => &ASCVD_MEN_10Y,
-        (Sex::Male, TenYears, HeartFailure) => &HF_MEN_10Y,
-        (Sex::Female, ThirtyYears, Cvd) => &CVD_WOMEN_30Y,
-        (Sex::Female, ThirtyYears, Ascvd) => &ASCVD_WOMEN_30Y,
-        (Sex::Female, ThirtyYears, HeartFailure) => &HF_WOMEN_30Y,
-        (Sex::Male, ThirtyYears, Cvd) => &CVD_MEN_30Y,
-        (Sex::Male, ThirtyYears, Ascvd) => &ASCVD_MEN_30Y,
-        (Sex::Male, ThirtyYears, HeartFailure) => &HF_MEN_30Y,
+/// One outcome of the three [`logistic3`] gives.
+fn pick([cvd, ascvd, hf]: [f64; 3], outcome: PreventOutcome) -> f64 {
+    match outcome {
+        PreventOutcome::Cvd => cvd,
+        PreventOutcome::Ascvd => ascvd,
+        PreventOutcome::HeartFailure => hf,
     }
 }
 
 /// One PREVENT risk (fraction 0–1). No range checks: callers check [`prevent_out_of_range`].
 pub fn prevent(x: &PreventInput, horizon: Horizon, outcome: PreventOutcome) -> f64 {
-    logistic(&terms(x), coefficients(x.sex, horizon, outcome))
+    pick(logistic3(&terms(x), base_by_term(x.sex, horizon)), outcome)
 }
 
 /// All base-model risks at once (the terms are computed once); 30-year risks only for ages 30–59.
 pub fn prevent_all(x: &PreventInput) -> PreventRisks {
     let t = terms(x);
-    let by_term = |h| match (x.sex, h) {
-        (Sex::Female, Horizon::TenYears) => &BASE_WOMEN_10Y,
-        (Sex::Male, Horizon::TenYears) => &BASE_MEN_10Y,
-        (Sex::Female, Horizon::ThirtyYears) => &BASE_WOMEN_30Y,
-        (Sex::Male, Horizon::ThirtyYears) => &BASE_MEN_30Y,
-    };
-    risks3(x, |h| logistic3(&t, by_term(h)))
+    risks3(x, |h| logistic3(&t, base_by_term(x.sex, h)))
 }
 
 /// The three outcomes (CVD, ASCVD, HF) of one sex and horizon, term by term: `[term][outcome]`,
 /// padded to four lanes. Summing the logits side by side lets the compiler use vector
-/// instructions; each logit is still summed term by term in order, so the result equals
-/// [`logistic`]'s to the bit.
+/// instructions; each logit is still summed term by term in order.
 type ByTerm<const K: usize> = [[f64; 4]; K];
 
 const fn by_term<const K: usize>(cvd: &[f64; K], ascvd: &[f64; K], hf: &[f64; K]) -> ByTerm<K> {
@@ -295,15 +283,13 @@ pub fn prevent_with(
     horizon: Horizon,
     outcome: PreventOutcome,
 ) -> f64 {
-    let [cvd, ascvd, hf] = logistic3(
-        &optional_terms(x, added),
-        optional_by_term(added, x.sex, horizon),
-    );
-    match outcome {
-        PreventOutcome::Cvd => cvd,
-        PreventOutcome::Ascvd => ascvd,
-        PreventOutcome::HeartFailure => hf,
-    }
+    pick(
+        logistic3(
+            &optional_terms(x, added),
+            optional_by_term(added, x.sex, horizon),
+        ),
+        outcome,
+    )
 }
 
 /// All risks of an optional model at once; 30-year risks only for ages 30–59.
