@@ -72,6 +72,11 @@ pub fn estimate(agatston: f64) -> (f64, f64) {
     (INTERCEPT + SLOPE_PER_LN * l, var.sqrt())
 }
 
+/// Why arterial age is refused for a person whose diabetes status is `diabetes`, or `None`.
+pub fn refusal(diabetes: Option<bool>) -> Option<&'static str> {
+    (diabetes == Some(true)).then_some(DIABETES_REFUSAL)
+}
+
 /// Arterial age for a person of `age` with this Agatston score, or the reason it is refused.
 /// `diabetes` is the profile's answer (`None` when not given).
 pub fn arterial_age(
@@ -79,8 +84,8 @@ pub fn arterial_age(
     age: f64,
     diabetes: Option<bool>,
 ) -> Result<ArterialAge, &'static str> {
-    if diabetes == Some(true) {
-        return Err(DIABETES_REFUSAL);
+    if let Some(why) = refusal(diabetes) {
+        return Err(why);
     }
     let (years, se) = estimate(agatston);
     let mut notes = Vec::new();

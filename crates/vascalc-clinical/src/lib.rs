@@ -536,10 +536,13 @@ pub fn assess_into(p: &Profile, options: &Options, out: &mut Assessment) {
             caveats,
         )
     });
-    if cac.is_some() && p.diabetes == Some(true) {
+    // The refusal behind `cac.arterial_age` being absent (see `cac::interpret`).
+    if cac.is_some()
+        && let Some(why) = arterial_age::refusal(p.diabetes)
+    {
         na.push(NotApplicable {
             model: arterial_age::MODEL,
-            reason: arterial_age::DIABETES_REFUSAL.into(),
+            reason: why.into(),
         });
     }
 
