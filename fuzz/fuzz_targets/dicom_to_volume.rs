@@ -1,6 +1,6 @@
 //! Fuzzes the DICOM-to-volume-to-score path: any bytes, written as two files of one folder
 //! (the input and a copy with the last byte flipped), must give a result or an error, never a
-//! panic. Run: `cargo +nightly fuzz run dicom_to_volume` (seed with ../shared/data/ct/wg04).
+//! panic. Run through `scripts/fuzz.sh` (corpus from ../shared/data, limits, durations).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -27,19 +27,26 @@
 //! * HU from RescaleSlope/Intercept of each slice (each frame for enhanced CT); pixel padding
 //!   (PixelPaddingValue, with PixelPaddingRangeLimit) becomes NaN;
 //! * pixel data in any transfer syntax the build decodes: uncompressed (implicit/explicit VR),
-//!   deflate, RLE, JPEG lossless/baseline (pure Rust), JPEG 2000 (feature `codec-j2k`, default,
-//!   OpenJPEG built with the C compiler) and JPEG-LS (feature `codec-jpegls`, CharLS, needs
-//!   cmake); uncompressed little-endian single-frame files are read without building a DICOM
-//!   object (a walk over element headers to PixelData, then a direct conversion into the volume),
-//!   everything else through dicom-rs;
+//!   deflate, RLE (our decoder), JPEG lossless/baseline (pure Rust), JPEG-LS lossless and
+//!   near-lossless (`pure_jpegls`, pure Rust) and JPEG 2000 (feature `codec-j2k`, default,
+//!   OpenJPEG built with the C compiler); uncompressed little-endian, RLE and JPEG-LS files are
+//!   decoded without building a DICOM object, everything else through dicom-rs;
+//! * files from the world taken as hostile: every element length is checked against the file's
+//!   size before anything is allocated ((`walk.rs`)), images and series against a
+//!   [`MemoryBudget`], folders searched once each (symbolic link loops), geometry and rescale
+//!   validated (each rejection names the tag and the value), elements of VR UN read through the
+//!   dictionary, and a panic inside a third-party parser or decoder contained as an error of
+//!   its file; [`load_series_each`] keeps the series that load when others fail;
 //! * Enhanced CT Image Storage (multi-frame) with positions from the per-frame functional groups;
 //! * NIfTI-1 label volumes for artery assignment ([`read_labels`]).
 //!
 //! Every error names the file and the problem ([`Error`]).
 
+mod budget;
 mod header;
 mod nifti;
 mod pixels;
+mod walk;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -48,10 +55,16 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use vascalc_ct::{Acquisition, Geometry, Volume};
 
-pub use header::{CT_IMAGE_STORAGE, ENHANCED_CT_IMAGE_STORAGE, FrameInfo, Header, read_header};
+pub use budget::MemoryBudget;
+use budget::mb;
+pub use header::{
+    CT_IMAGE_STORAGE, ENHANCED_CT_IMAGE_STORAGE, FrameInfo, Header, MAX_DIMENSION, MAX_FRAMES,
+    MAX_SPACING_MM, read_header, read_header_bytes,
+};
+use header::{expected_len, read_header_within};
 pub use nifti::{read_labels, write_labels_nii};
 use pixels::decode_slice_into;
-pub use pixels::{DecodedImage, decode_file};
+pub use pixels::{DecodedImage, decode_encapsulated, decode_file, decode_file_bytes};
 
 /// Errors, each naming the file (or series) and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +110,25 @@ pub enum Error {
     },
     #[error("series {uid} not found; series present: {}", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
     SeriesNotFound { uid: String, available: Vec<String> },
+    #[error(
+        "{}: {what} needs about {needed_mb} MB, more than the memory budget of {limit_mb} MB; if the machine has the memory, raise the budget (`--max-memory MB`)",
+        path.display()
+    )]
+    Budget {
+        path: PathBuf,
+        what: String,
+        needed_mb: usize,
+        limit_mb: usize,
+    },
+    #[error(
+        "{}: the decoder failed while {step} ({message}); the file is damaged or uses a feature the decoder does not handle",
+        path.display()
+    )]
+    Contained {
+        path: PathBuf,
+        step: String,
+        message: String,
+    },
     #[error("series {uid}: {problem} (first file: {})", path.display())]
     Series {
         uid: String,
@@ -128,18 +160,6 @@ fn summary(skipped: &[Skipped]) -> String {
 }
 
 impl Error {
-    pub(crate) fn read(path: &Path, e: dicom_object::ReadError) -> Self {
-        if let Ok(false) = has_dicm_magic(path) {
-            return Error::NotDicom {
-                path: path.to_path_buf(),
-            };
-        }
-        Error::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        }
-    }
-
     /// Whether the error is about the input data (exit code "invalid input") rather than
     /// about finding something to work on.
     pub fn is_nothing_found(&self) -> bool {
@@ -153,11 +173,25 @@ impl Error {
 /// A file left out, with the reason.
 pub type Skipped = (PathBuf, String);
 
-/// Which series to load.
+/// Which series to load, and within what memory.
 #[derive(Debug, Clone, Default)]
 pub struct SeriesFilter {
     /// Only this SeriesInstanceUID.
     pub series_uid: Option<String>,
+    /// The memory the load may use (headers being parsed, volumes, decoding buffers); shared by
+    /// clones, so that loads running in parallel share one budget.
+    pub budget: MemoryBudget,
+}
+
+/// What [`load_series_each`] found: the series that loaded, and each failure (a file that could
+/// not be read, a series that could not be assembled) on its own, so that one bad series never
+/// takes down the others.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub series: Vec<LoadedSeries>,
+    pub failures: Vec<Error>,
+    /// Files left out on purpose (not DICOM, not a CT image), with the reason.
+    pub skipped: Vec<Skipped>,
 }
 
 /// A series ready to score.
@@ -170,7 +204,8 @@ pub struct LoadedSeries {
     pub files: Vec<PathBuf>,
 }
 
-fn has_dicm_magic(path: &Path) -> std::io::Result<bool> {
+/// Whether the file at `path` starts like DICOM Part 10 (`DICM` after a 128-byte preamble).
+pub fn looks_like_dicom(path: &Path) -> std::io::Result<bool> {
     let mut buf = [0u8; 132];
     let mut f = std::fs::File::open(path)?;
     let mut read = 0;
@@ -190,15 +225,16 @@ fn has_dicm_magic(path: &Path) -> std::io::Result<bool> {
 pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skipped>), Error> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
+    let mut visited = Visited::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| Error::Io {
             path: path.clone(),
             source,
         })?;
         if meta.is_dir() {
-            walk(path, &mut files, &mut skipped)?;
+            walk_dir(path, &meta, &mut visited, &mut files, &mut skipped)?;
         } else {
-            match has_dicm_magic(path) {
+            match looks_like_dicom(path) {
                 Ok(true) => files.push(path.clone()),
                 Ok(false) => return Err(Error::NotDicom { path: path.clone() }),
                 Err(source) => {
@@ -218,7 +254,42 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skipped>), Error
     Ok((files, skipped))
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Result<(), Error> {
+/// Folders already searched, by device and inode (a symlink loop, or two links to one folder,
+/// is searched once).
+#[derive(Default)]
+struct Visited(std::collections::HashSet<(u64, u64)>);
+
+impl Visited {
+    /// Whether `meta`'s folder is new (and now marked). Without device and inode numbers
+    /// (not Unix) every folder counts as new.
+    fn first_visit(&mut self, meta: &std::fs::Metadata) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            self.0.insert((meta.dev(), meta.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            true
+        }
+    }
+}
+
+fn walk_dir(
+    dir: &Path,
+    meta: &std::fs::Metadata,
+    visited: &mut Visited,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(), Error> {
+    if !visited.first_visit(meta) {
+        skipped.push((
+            dir.to_path_buf(),
+            "a folder already searched (a symbolic link loop or a second link to it)".into(),
+        ));
+        return Ok(());
+    }
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -234,10 +305,15 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Res
         .collect();
     entries.sort();
     for p in entries {
-        if p.is_dir() {
-            walk(&p, files, skipped)?;
-        } else if p.is_file() {
-            match has_dicm_magic(&p) {
+        // Follows symbolic links (a link to a folder of slices is common); loops end above.
+        let Ok(meta) = std::fs::metadata(&p) else {
+            skipped.push((p, "unreadable or a broken link".into()));
+            continue;
+        };
+        if meta.is_dir() {
+            walk_dir(&p, &meta, visited, files, skipped)?;
+        } else if meta.is_file() {
+            match looks_like_dicom(&p) {
                 Ok(true) => files.push(p),
                 Ok(false) => skipped.push((p, "not DICOM".into())),
                 Err(e) => skipped.push((p, format!("unreadable: {e}"))),
@@ -291,27 +367,57 @@ fn advise_huge_pages(buffer: &[f32]) {
 }
 
 /// Finds, groups, decodes and stacks every axial CT series under `paths` (or only the one
-/// `filter` names). Series come back ordered by SeriesInstanceUID.
+/// `filter` names). Series come back ordered by SeriesInstanceUID. The first failure of any file
+/// or series is the error; [`load_series_each`] keeps the series that load.
 pub fn load_series(paths: &[PathBuf], filter: &SeriesFilter) -> Result<Vec<LoadedSeries>, Error> {
+    let loaded = load_series_each(paths, filter)?;
+    match loaded.failures.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(loaded.series),
+    }
+}
+
+/// Like [`load_series`], but a file or series that fails is reported in [`Loaded::failures`]
+/// while the others load. Errors that leave nothing to work on (no files, no CT series, the
+/// series asked for absent, a named path unreadable or not DICOM) are still the error.
+pub fn load_series_each(paths: &[PathBuf], filter: &SeriesFilter) -> Result<Loaded, Error> {
     let (files, mut skipped) = discover(paths)?;
-    let headers: Vec<Header> = files
+    let budget = &filter.budget;
+    let headers: Vec<Result<Header, Error>> = files
         .par_iter()
-        .map(|p| read_header(p))
-        .collect::<Result<_, _>>()?;
+        .map(|p| read_header_within(p, budget))
+        .collect();
+    let mut failures = Vec::new();
     let mut groups: BTreeMap<(String, u32, u32, [i64; 6]), Vec<Header>> = BTreeMap::new();
     for h in headers {
+        let h = match h {
+            Ok(h) => h,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
+        };
         if let Some(why) = h.skip_reason() {
             skipped.push((h.path.clone(), why));
             continue;
         }
+        if let Some(problem) = h.invalid {
+            failures.push(Error::Invalid {
+                path: h.path,
+                problem,
+            });
+            continue;
+        }
         if let Some(tag) = h.missing {
-            return Err(Error::MissingTag { path: h.path, tag });
+            failures.push(Error::MissingTag { path: h.path, tag });
+            continue;
         }
         let Some(uid) = h.series_uid.clone() else {
-            return Err(Error::MissingTag {
+            failures.push(Error::MissingTag {
                 path: h.path,
                 tag: "SeriesInstanceUID (0020,000E)",
             });
+            continue;
         };
         let iop = h
             .orientation
@@ -330,25 +436,50 @@ pub fn load_series(paths: &[PathBuf], filter: &SeriesFilter) -> Result<Vec<Loade
             });
         }
     }
-    if groups.is_empty() {
+    if groups.is_empty() && failures.is_empty() {
         return Err(Error::NoSeries {
             paths: paths.to_vec(),
             skipped,
         });
     }
-    groups
-        .into_iter()
-        .map(|((uid, ..), headers)| assemble(uid, headers))
-        .collect()
+    let mut series = Vec::new();
+    for ((uid, ..), headers) in groups {
+        match assemble_within(uid, headers, budget) {
+            Ok(s) => series.push(s),
+            Err(e) => failures.push(e),
+        }
+    }
+    Ok(Loaded {
+        series,
+        failures,
+        skipped,
+    })
 }
 
 /// Stacks the images of one series (headers from [`read_header`], already grouped) into a
-/// volume. Single-frame images are decoded in parallel straight into their slice of the volume.
-pub fn assemble(uid: String, mut headers: Vec<Header>) -> Result<LoadedSeries, Error> {
+/// volume, within the default memory budget. Single-frame images are decoded in parallel
+/// straight into their slice of the volume.
+pub fn assemble(uid: String, headers: Vec<Header>) -> Result<LoadedSeries, Error> {
+    assemble_within(uid, headers, &MemoryBudget::default())
+}
+
+fn assemble_within(
+    uid: String,
+    mut headers: Vec<Header>,
+    budget: &MemoryBudget,
+) -> Result<LoadedSeries, Error> {
     // Identical copies of the same instance are read once.
     headers.sort_by(|a, b| a.sop_instance_uid.cmp(&b.sop_instance_uid));
     headers
         .dedup_by(|a, b| a.sop_instance_uid.is_some() && a.sop_instance_uid == b.sop_instance_uid);
+    // A slice whose pixel data cannot hold its image fails the series: a series scored without
+    // one of its slices would look complete.
+    if let Some(h) = headers.iter().find(|h| h.pixel_problem.is_some()) {
+        return Err(Error::Invalid {
+            path: h.path.clone(),
+            problem: h.pixel_problem.clone().unwrap_or_default(),
+        });
+    }
     let first = headers.first().ok_or_else(|| Error::Series {
         uid: uid.clone(),
         path: PathBuf::new(),
@@ -395,7 +526,7 @@ pub fn assemble(uid: String, mut headers: Vec<Header>) -> Result<LoadedSeries, E
             uid,
             path: a.clone(),
             problem: format!(
-                "two different slices at the same position {:.3} mm along the normal ({} and {}); the folder may mix acquisitions: pick one with --series or separate the files",
+                "two different images (SOPInstanceUIDs differ) at the same position {:.3} mm along the normal: {} and {}; they share this SeriesInstanceUID, so --series cannot tell them apart: put each acquisition (or each copy, e.g. each compression) in its own folder and score the folders separately",
                 w[0].0,
                 a.display(),
                 b.display()
@@ -403,6 +534,40 @@ pub fn assemble(uid: String, mut headers: Vec<Header>) -> Result<LoadedSeries, E
         });
     }
     let n = rows as usize * cols as usize;
+    // The volume, and what the decoding threads hold at once: each a whole file and its decoded
+    // pixels (twice, for a decoder's own buffer), or every decoded multi-frame image.
+    let volume_bytes = n
+        .saturating_mul(frames.len())
+        .saturating_mul(std::mem::size_of::<f32>());
+    let largest_file = headers.iter().map(|h| h.file_len).max().unwrap_or(0) as usize;
+    let largest_image = headers
+        .iter()
+        .map(|h| expected_len(h).unwrap_or(0))
+        .max()
+        .unwrap_or(0);
+    let working = if headers.iter().all(|h| h.frames == 1) {
+        let threads = rayon::current_num_threads().min(headers.len()).max(1);
+        threads.saturating_mul(largest_file.saturating_add(largest_image.saturating_mul(2)))
+    } else {
+        headers
+            .iter()
+            .map(|h| {
+                (h.file_len as usize).saturating_add(expected_len(h).unwrap_or(0).saturating_mul(2))
+            })
+            .fold(0usize, usize::saturating_add)
+    };
+    let needed = volume_bytes.saturating_add(working);
+    let _reserved = budget.reserve(needed).map_err(|limit| Error::Budget {
+        path: first.path.clone(),
+        what: format!(
+            "series {uid} ({} × {} pixels × {} slices, with its decoding buffers)",
+            cols,
+            rows,
+            frames.len()
+        ),
+        needed_mb: mb(needed),
+        limit_mb: mb(limit),
+    })?;
     let mut hu = volume_buffer(n * frames.len());
     let lossy = if headers.iter().all(|h| h.frames == 1) {
         hu.par_chunks_mut(n)

@@ -3,10 +3,13 @@
 use std::path::Path;
 
 use dicom_object::OpenFileOptions;
+use dicom_object::file::ReadPreamble;
 use dicom_pixeldata::PixelDecoder;
 
 use crate::Error;
-use crate::header::{Header, header_of};
+use crate::budget::MemoryBudget;
+use crate::header::{Header, contained, damaged, expected_len, header_from_bytes, header_of};
+use crate::walk::{EXPLICIT_VR_LE, IMPLICIT_VR_LE, PixelValue, walk};
 
 /// One decoded image file: its header and the decoded pixel bytes (little endian, frame after
 /// frame, BitsAllocated per sample).
@@ -158,42 +161,132 @@ impl DecodedImage {
 
 /// Opens `path` fully and decodes its pixel data (any transfer syntax this build supports).
 pub fn decode_file(path: &Path) -> Result<DecodedImage, Error> {
-    with_pixels(path, |header, data| DecodedImage {
+    let bytes = read_file(path)?;
+    decode_bytes(path, &bytes, None, |header, data| DecodedImage {
         header,
         data: data.to_vec(),
     })
 }
 
-/// Decodes the single-frame image at `path` straight into `out` as HU, using `header` (from the
-/// header pass) for rescale and padding.
-pub(crate) fn decode_into(path: &Path, out: &mut [f32]) -> Result<Header, Error> {
-    with_pixels(path, |header, data| {
-        frame_to_hu(&header, 0, data, out);
-        header
+/// Decodes a whole file held in memory (for the fuzzer and tests: no file is read).
+pub fn decode_file_bytes(bytes: &[u8]) -> Result<DecodedImage, Error> {
+    decode_bytes(Path::new("<memory>"), bytes, None, |header, data| {
+        DecodedImage {
+            header,
+            data: data.to_vec(),
+        }
     })
 }
 
-/// Transfer syntaxes whose pixel data are stored uncompressed, little endian.
-const IMPLICIT_VR_LE: &str = "1.2.840.10008.1.2";
-const EXPLICIT_VR_LE: &str = "1.2.840.10008.1.2.1";
+/// Decodes one encapsulated frame in transfer syntax `ts` (Rows × Columns, BitsAllocated =
+/// BitsStored = `bits`, signed, one sample) through the same path as a file: a minimal file is
+/// made in memory around the fragment. For the fuzzer (one target per pixel decoder) and tests.
+pub fn decode_encapsulated(
+    ts: &str,
+    rows: u16,
+    cols: u16,
+    bits: u16,
+    fragment: &[u8],
+) -> Result<DecodedImage, Error> {
+    decode_file_bytes(&encapsulated_file(ts, rows, cols, bits, fragment))
+}
+
+/// A minimal explicit-VR CT file around one pixel-data fragment.
+fn encapsulated_file(ts: &str, rows: u16, cols: u16, bits: u16, fragment: &[u8]) -> Vec<u8> {
+    fn element(out: &mut Vec<u8>, group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) {
+        let mut value = value.to_vec();
+        if value.len() % 2 == 1 {
+            value.push(if vr == b"UI" { 0 } else { b' ' });
+        }
+        out.extend_from_slice(&group.to_le_bytes());
+        out.extend_from_slice(&elem.to_le_bytes());
+        out.extend_from_slice(vr);
+        out.extend_from_slice(&(value.len() as u16).to_le_bytes());
+        out.extend_from_slice(&value);
+    }
+    let mut meta = Vec::new();
+    element(&mut meta, 0x0002, 0x0010, b"UI", ts.as_bytes());
+    let mut out = vec![0u8; 128];
+    out.extend_from_slice(b"DICM");
+    element(
+        &mut out,
+        0x0002,
+        0x0000,
+        b"UL",
+        &(meta.len() as u32).to_le_bytes(),
+    );
+    out.extend(meta);
+    element(
+        &mut out,
+        0x0008,
+        0x0016,
+        b"UI",
+        crate::CT_IMAGE_STORAGE.as_bytes(),
+    );
+    element(&mut out, 0x0008, 0x0060, b"CS", b"CT");
+    element(&mut out, 0x0020, 0x0032, b"DS", b"0\\0\\0");
+    element(&mut out, 0x0020, 0x0037, b"DS", b"1\\0\\0\\0\\1\\0");
+    element(&mut out, 0x0028, 0x0002, b"US", &1u16.to_le_bytes());
+    element(&mut out, 0x0028, 0x0004, b"CS", b"MONOCHROME2");
+    element(&mut out, 0x0028, 0x0010, b"US", &rows.to_le_bytes());
+    element(&mut out, 0x0028, 0x0011, b"US", &cols.to_le_bytes());
+    element(&mut out, 0x0028, 0x0030, b"DS", b"1\\1");
+    element(&mut out, 0x0028, 0x0100, b"US", &bits.to_le_bytes());
+    element(&mut out, 0x0028, 0x0101, b"US", &bits.to_le_bytes());
+    element(&mut out, 0x0028, 0x0103, b"US", &1u16.to_le_bytes());
+    element(&mut out, 0x0028, 0x1052, b"DS", b"0");
+    element(&mut out, 0x0028, 0x1053, b"DS", b"1");
+    out.extend_from_slice(&[
+        0xE0, 0x7F, 0x10, 0x00, b'O', b'B', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF,
+    ]);
+    out.extend_from_slice(&[0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0]);
+    let padded = fragment.len() + fragment.len() % 2;
+    out.extend_from_slice(&[0xFE, 0xFF, 0x00, 0xE0]);
+    out.extend_from_slice(&(padded as u32).to_le_bytes());
+    out.extend_from_slice(fragment);
+    out.resize(out.len() + padded - fragment.len(), 0);
+    out.extend_from_slice(&[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
+    out
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
 
 /// Decodes the single-frame image described by `header` (from the header pass) into `out` as
-/// HU. Uncompressed little-endian files are read whole into a buffer (one per thread) and
-/// their PixelData value is converted in place, without building a DICOM object; any other
-/// file, or one whose layout the short walk in [`native_pixel_data`] does not follow, goes
-/// through dicom-rs ([`decode_into`]), which then also checks the image size.
+/// HU. The file is read whole into a buffer (one per thread, reused) and walked; uncompressed
+/// little-endian pixel data are converted in place and JPEG-LS fragments decoded without a DICOM
+/// object; everything else goes through dicom-rs, which then also checks the image size.
 pub(crate) fn decode_slice_into(header: &Header, out: &mut [f32]) -> Result<(), Error> {
     thread_local! {
         /// One read buffer per (rayon) thread, reused from file to file.
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let implicit = match header.transfer_syntax.as_str() {
-        IMPLICIT_VR_LE => true,
-        EXPLICIT_VR_LE => false,
-        _ => return decode_checked(header, out),
-    };
     BUF.with_borrow_mut(|buf| {
-        let result = decode_native(header, implicit, buf, out);
+        let path = header.path.as_path();
+        buf.clear();
+        let result = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_to_end(&mut f, buf))
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+            .and_then(|_| {
+                decode_bytes(path, buf, Some(header), |full, data| {
+                    if (full.rows, full.columns) != (header.rows, header.columns) {
+                        return Err(Error::Invalid {
+                            path: header.path.clone(),
+                            problem: "image size differs from the rest of the series".into(),
+                        });
+                    }
+                    frame_to_hu(header, 0, data, out);
+                    Ok(())
+                })
+            })
+            .and_then(|r| r);
         if buf.capacity() > 16 << 20 {
             *buf = Vec::new(); // do not keep an unusually large image's buffer
         }
@@ -201,186 +294,385 @@ pub(crate) fn decode_slice_into(header: &Header, out: &mut [f32]) -> Result<(), 
     })
 }
 
-fn decode_native(
-    header: &Header,
-    implicit: bool,
-    buf: &mut Vec<u8>,
-    out: &mut [f32],
-) -> Result<(), Error> {
-    let path = header.path.as_path();
-    buf.clear();
-    std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_to_end(&mut f, buf))
-        .map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let expected = expected_len(header)?;
-    // Anything unexpected (layout not followed, a length that does not fit) goes to dicom-rs,
-    // so that damaged files get the same verdict and message as without this shortcut.
-    match native_pixel_data(buf, implicit).and_then(|r| buf.get(r)) {
-        Some(data) if check_len(header, data, expected).is_ok() => {
-            frame_to_hu(header, 0, &data[..expected], out);
-            Ok(())
+/// JPEG-LS transfer syntaxes (lossless and near-lossless), decoded here by `pure_jpegls`.
+const JPEG_LS: [&str; 2] = ["1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81"];
+/// RLE Lossless, decoded here (dicom-rs 0.10's RLE decoder panics on short segments).
+const RLE: &str = "1.2.840.10008.1.2.5";
+
+/// Walks `bytes` (a whole file), decodes its pixel data and hands the header and the decoded
+/// bytes (little endian, frame after frame) to `f`. `known` is the header from the header pass,
+/// when there was one: it spares parsing the header again on the fast paths.
+fn decode_bytes<T>(
+    path: &Path,
+    bytes: &[u8],
+    known: Option<&Header>,
+    f: impl FnOnce(Header, &[u8]) -> T,
+) -> Result<T, Error> {
+    let walked = walk(&mut &bytes[..], false, MemoryBudget::DEFAULT_BYTES / 4)
+        .map_err(|d| damaged(path, d))?;
+    let header = || match known {
+        Some(h) => Ok(h.clone()),
+        None => header_from_bytes(path, bytes, &walked, bytes.len()),
+    };
+    let ts = walked.transfer_syntax.as_str();
+    match &walked.pixel_data {
+        Some((_, PixelValue::Native(range))) if ts == IMPLICIT_VR_LE || ts == EXPLICIT_VR_LE => {
+            let header = header()?;
+            usable(&header)?;
+            let expected = expected_len(&header)?;
+            let data = check_len(&header, &bytes[range.clone()], expected)?;
+            Ok(f(header, data))
         }
-        _ => decode_checked(header, out),
+        Some((_, PixelValue::Encapsulated { offsets, fragments }))
+            if JPEG_LS.contains(&ts) || ts == RLE =>
+        {
+            let header = header()?;
+            usable(&header)?;
+            let expected = expected_len(&header)?;
+            check_compressed_size(&header, fragments, expected)?;
+            let (rows, cols) = (header.rows.unwrap_or(0), header.columns.unwrap_or(0));
+            let bits = header.bits_allocated.unwrap_or(16);
+            let decode_error = |message| Error::Decode {
+                path: path.to_path_buf(),
+                transfer_syntax: header.transfer_syntax.clone(),
+                message,
+            };
+            let mut data = Vec::with_capacity(expected);
+            for frame in frames_of(&header, bytes, offsets, fragments)? {
+                if ts == RLE {
+                    decode_rle_frame(&frame, rows, cols, bits, &mut data).map_err(decode_error)?;
+                } else {
+                    decode_jpeg_ls_frame(&frame, rows, cols, bits, &mut data)
+                        .map_err(decode_error)?;
+                }
+            }
+            let data = check_len(&header, &data, expected)?;
+            Ok(f(header, data))
+        }
+        None => Err(Error::Invalid {
+            path: path.to_path_buf(),
+            problem: "no PixelData (7FE0,0010): not an image".into(),
+        }),
+        Some((_, pixels)) => {
+            let obj = contained(path, "parsing the file", || {
+                OpenFileOptions::new()
+                    .read_preamble(ReadPreamble::Always)
+                    .from_reader(bytes)
+            })?
+            .map_err(|e| Error::Parse {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            let mut header = header_of(path, &obj, Some(true));
+            header.file_len = bytes.len() as u64;
+            usable(&header)?;
+            let expected = expected_len(&header)?;
+            if let PixelValue::Encapsulated { fragments, .. } = pixels {
+                check_compressed_size(&header, fragments, expected)?;
+                check_codestream(&header, bytes, fragments)?;
+            }
+            let decoded = contained(path, "decoding the pixel data", || obj.decode_pixel_data())?
+                .map_err(|e| Error::Decode {
+                path: path.to_path_buf(),
+                transfer_syntax: header.transfer_syntax.clone(),
+                message: decode_hint(&header.transfer_syntax, &e.to_string()),
+            })?;
+            let data = check_len(&header, decoded.data(), expected)?;
+            Ok(f(header, data))
+        }
     }
 }
 
-/// The dicom-rs path, checking that the full read agrees with the header pass on the size.
-fn decode_checked(header: &Header, out: &mut [f32]) -> Result<(), Error> {
-    let full = decode_into(&header.path, out)?;
-    if (full.rows, full.columns) != (header.rows, header.columns) {
+/// A header whose required tags are present and valid, or the error naming the first problem.
+fn usable(header: &Header) -> Result<(), Error> {
+    if let Some(problem) = &header.invalid {
         return Err(Error::Invalid {
             path: header.path.clone(),
-            problem: "image size differs from the rest of the series".into(),
+            problem: problem.clone(),
         });
     }
     Ok(())
 }
 
-/// Rows × Columns × frames × BitsAllocated/8: the length the pixel data must have.
-fn expected_len(header: &Header) -> Result<usize, Error> {
-    let path = header.path.as_path();
-    let (rows, cols) = match (header.rows, header.columns) {
-        (Some(r), Some(c)) if r > 0 && c > 0 => (r as usize, c as usize),
-        _ => {
-            return Err(Error::MissingTag {
-                path: path.to_path_buf(),
-                tag: "Rows (0028,0010) / Columns (0028,0011)",
-            });
-        }
-    };
-    let bits = header.bits_allocated.unwrap_or(16);
-    if !matches!(bits, 8 | 16 | 32) {
+/// Compressed pixel data larger than twice the uncompressed size (plus 64 KiB) is refused before
+/// any decoder sees it: no CT codec expands data that much.
+fn check_compressed_size(
+    header: &Header,
+    fragments: &[std::ops::Range<usize>],
+    expected: usize,
+) -> Result<(), Error> {
+    let total: usize = fragments.iter().map(|r| r.len()).sum();
+    let limit = expected.saturating_mul(2).saturating_add(64 << 10);
+    if total > limit {
         return Err(Error::Invalid {
-            path: path.to_path_buf(),
-            problem: format!("BitsAllocated {bits} is not supported (8, 16 or 32)"),
+            path: header.path.clone(),
+            problem: format!(
+                "the compressed pixel data hold {total} bytes, more than twice the {expected} bytes of the image they should encode; the file is damaged"
+            ),
         });
     }
-    Ok(rows * cols * header.frames as usize * usize::from(bits / 8))
+    Ok(())
+}
+
+/// The bytes of each frame: one fragment per frame, or all fragments for a single frame, or
+/// fragments grouped by the Basic Offset Table.
+fn frames_of<'a>(
+    header: &Header,
+    bytes: &'a [u8],
+    offsets: &[u32],
+    fragments: &[std::ops::Range<usize>],
+) -> Result<Vec<std::borrow::Cow<'a, [u8]>>, Error> {
+    use std::borrow::Cow;
+    let frames = header.frames as usize;
+    let concat = |rs: &[std::ops::Range<usize>]| -> Cow<'a, [u8]> {
+        match rs {
+            [one] => Cow::Borrowed(&bytes[one.clone()]),
+            _ => Cow::Owned(rs.iter().flat_map(|r| &bytes[r.clone()]).copied().collect()),
+        }
+    };
+    if frames == 1 {
+        return Ok(vec![concat(fragments)]);
+    }
+    if fragments.len() == frames {
+        return Ok(fragments
+            .iter()
+            .map(|r| concat(std::slice::from_ref(r)))
+            .collect());
+    }
+    if offsets.len() == frames && !fragments.is_empty() {
+        // Offsets count from the first byte of the first fragment's item (8 bytes of item header).
+        let base = fragments[0].start - 8;
+        let mut out = Vec::with_capacity(frames);
+        for (i, &start) in offsets.iter().enumerate() {
+            let end = offsets.get(i + 1).map_or(usize::MAX, |&e| e as usize);
+            let rs: Vec<_> = fragments
+                .iter()
+                .filter(|r| (start as usize..end).contains(&(r.start - 8 - base)))
+                .cloned()
+                .collect();
+            out.push(concat(&rs));
+        }
+        return Ok(out);
+    }
+    Err(Error::Invalid {
+        path: header.path.clone(),
+        problem: format!(
+            "{} pixel-data fragment(s) cannot be matched to {frames} frames (no usable Basic Offset Table)",
+            fragments.len()
+        ),
+    })
+}
+
+/// Decodes one JPEG-LS frame with `pure_jpegls` (a panic inside it contained) and appends its
+/// samples to `out` as little-endian BitsAllocated values.
+pub(crate) fn decode_jpeg_ls_frame(
+    frame: &[u8],
+    rows: u32,
+    cols: u32,
+    bits: u16,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    if !matches!(bits, 8 | 16) {
+        return Err(format!(
+            "JPEG-LS holds 8 or 16 bits a sample here; BitsAllocated is {bits}"
+        ));
+    }
+    let (samples, _, _) = contained(Path::new("<JPEG-LS frame>"), "decoding JPEG-LS", || {
+        jpegls::decode(frame, cols, rows)
+    })
+    .map_err(|e| e.to_string())?
+    .map_err(|e| format!("JPEG-LS: {e}"))?;
+    if samples.len() != rows as usize * cols as usize {
+        return Err(format!(
+            "JPEG-LS: {} samples decoded, {rows} × {cols} expected",
+            samples.len()
+        ));
+    }
+    if bits == 8 {
+        out.extend(samples.iter().map(|&v| v as u8));
+    } else {
+        out.extend(samples.iter().flat_map(|v| v.to_le_bytes()));
+    }
+    Ok(())
+}
+
+/// Decodes one RLE Lossless frame (PS3.5 Annex G: a 64-byte header of segment count and
+/// offsets, then one PackBits segment per byte plane, most significant first) and appends it to
+/// `out` as little-endian samples. Every offset and run is checked: a short or damaged segment
+/// is an error, never a panic.
+pub(crate) fn decode_rle_frame(
+    fragment: &[u8],
+    rows: u32,
+    cols: u32,
+    bits: u16,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    let bytes_per_sample = match bits {
+        8 => 1,
+        16 => 2,
+        _ => {
+            return Err(format!(
+                "RLE: BitsAllocated {bits} is not supported (8 or 16)"
+            ));
+        }
+    };
+    let word = |i: usize| {
+        fragment
+            .get(4 * i..4 * i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let count = word(0).ok_or("RLE: the fragment is shorter than its 64-byte header")?;
+    if fragment.len() < 64 || count != bytes_per_sample {
+        return Err(format!(
+            "RLE: the header lists {count} segment(s); {bytes_per_sample} expected for one {bits}-bit sample a pixel"
+        ));
+    }
+    let pixels = rows as usize * cols as usize;
+    let base = out.len();
+    out.resize(base + pixels * bytes_per_sample, 0);
+    for segment in 0..count {
+        let start = word(1 + segment).unwrap_or(0);
+        let end = if segment + 1 < count {
+            word(2 + segment).unwrap_or(0)
+        } else {
+            fragment.len()
+        };
+        let data = fragment
+            .get(start..end)
+            .filter(|_| start >= 64)
+            .ok_or_else(|| {
+                format!(
+                    "RLE: segment {} spans bytes {start}..{end} of a {}-byte fragment",
+                    segment + 1,
+                    fragment.len()
+                )
+            })?;
+        // Segment 0 is the most significant byte of each sample.
+        let byte = bytes_per_sample - 1 - segment;
+        let mut slot = out[base..].iter_mut().skip(byte).step_by(bytes_per_sample);
+        let mut written = 0usize;
+        let mut i = 0usize;
+        while i < data.len() && written < pixels {
+            let n = data[i] as i8;
+            i += 1;
+            if n >= 0 {
+                let run = data.get(i..i + n as usize + 1).ok_or_else(|| {
+                    format!("RLE: segment {} ends inside a literal run", segment + 1)
+                })?;
+                i += run.len();
+                for &b in run {
+                    if let Some(o) = slot.next() {
+                        *o = b;
+                        written += 1;
+                    }
+                }
+            } else if n != -128 {
+                let b = *data.get(i).ok_or_else(|| {
+                    format!("RLE: segment {} ends inside a repeat run", segment + 1)
+                })?;
+                i += 1;
+                for _ in 0..(1 - i32::from(n)) {
+                    if let Some(o) = slot.next() {
+                        *o = b;
+                        written += 1;
+                    }
+                }
+            }
+        }
+        if written < pixels {
+            return Err(format!(
+                "RLE: segment {} decodes to {written} bytes; {rows} × {cols} = {pixels} expected",
+                segment + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a JPEG or JPEG 2000 codestream whose own image size differs from Rows × Columns
+/// before a decoder allocates for it.
+fn check_codestream(
+    header: &Header,
+    bytes: &[u8],
+    fragments: &[std::ops::Range<usize>],
+) -> Result<(), Error> {
+    let Some(first) = fragments.first() else {
+        return Ok(());
+    };
+    let Some((w, h)) = codestream_size(&bytes[first.clone()]) else {
+        return Ok(());
+    };
+    if (Some(h), Some(w)) != (header.rows, header.columns) {
+        return Err(Error::Invalid {
+            path: header.path.clone(),
+            problem: format!(
+                "the compressed image is {w}×{h} pixels but Columns × Rows are {}×{}",
+                header.columns.unwrap_or(0),
+                header.rows.unwrap_or(0)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// (width, height) from the first frame header of a JPEG (SOFn) or JPEG 2000 (SIZ) codestream.
+pub(crate) fn codestream_size(data: &[u8]) -> Option<(u32, u32)> {
+    let u16_at = |p: usize| Some(u16::from_be_bytes(data.get(p..p + 2)?.try_into().ok()?));
+    let u32_at = |p: usize| Some(u32::from_be_bytes(data.get(p..p + 4)?.try_into().ok()?));
+    if data.get(..2)? != [0xFF, 0xD8] && data.get(..2)? != [0xFF, 0x4F] {
+        return None;
+    }
+    let mut pos = 2;
+    // Marker segments up to the first frame header; at most 64 of them.
+    for _ in 0..64 {
+        let marker = u16_at(pos)?;
+        let len = usize::from(u16_at(pos + 2)?);
+        match marker {
+            // JPEG 2000 SIZ: Lsiz Rsiz Xsiz Ysiz XOsiz YOsiz ...
+            0xFF51 => {
+                let (x, y) = (u32_at(pos + 6)?, u32_at(pos + 10)?);
+                let (xo, yo) = (u32_at(pos + 14)?, u32_at(pos + 18)?);
+                return Some((x.checked_sub(xo)?, y.checked_sub(yo)?));
+            }
+            // JPEG SOF0..SOF15 but DHT (C4), JPG (C8), DAC (CC): P Y X
+            0xFFC0..=0xFFCF if !matches!(marker, 0xFFC4 | 0xFFC8 | 0xFFCC) => {
+                let h = u32::from(u16_at(pos + 5)?);
+                let w = u32::from(u16_at(pos + 7)?);
+                return Some((w, h));
+            }
+            0xFFDA | 0xFF90 => return None, // scan or tile data before any frame header
+            _ => pos += 2 + len,
+        }
+    }
+    None
 }
 
 /// `data` cut to `expected` bytes. Native data may carry one padding byte to even length;
 /// anything else is a broken file.
 fn check_len<'a>(header: &Header, data: &'a [u8], expected: usize) -> Result<&'a [u8], Error> {
     if data.len() < expected || data.len() > expected + 1 {
-        return Err(Error::PixelLength {
-            path: header.path.clone(),
-            found: data.len(),
-            expected,
-            rows: header.rows.unwrap_or(0) as usize,
-            columns: header.columns.unwrap_or(0) as usize,
-            frames: header.frames as usize,
-            bits: header.bits_allocated.unwrap_or(16),
-        });
+        return Err(header.pixel_length_error(data.len(), expected));
     }
     Ok(&data[..expected])
 }
 
-/// Where the value of the top-level PixelData element (7FE0,0010) lies in the bytes of a whole
-/// Part 10 file (128-byte preamble, `DICM`, explicit VR little-endian meta group, then the data
-/// set in implicit or explicit VR little endian). Walks element headers only, stepping over
-/// values and over sequences of defined or undefined length. `None` when the layout is anything
-/// else (no preamble, encapsulated or undefined-length pixel data, an undefined-length non-SQ
-/// element, a byte pair that is no VR, a length past the end): the caller then asks dicom-rs.
-pub(crate) fn native_pixel_data(file: &[u8], implicit: bool) -> Option<std::ops::Range<usize>> {
-    const ITEM: u16 = 0xFFFE;
-    const UNDEFINED: u32 = u32::MAX;
-    if file.get(128..132)? != b"DICM" {
-        return None;
-    }
-    let u16_at = |p: usize| Some(u16::from_le_bytes(file.get(p..p + 2)?.try_into().ok()?));
-    let u32_at = |p: usize| Some(u32::from_le_bytes(file.get(p..p + 4)?.try_into().ok()?));
-    let mut pos = 132usize;
-    // Nesting: undefined-length sequences and items entered and not yet left.
-    let mut depth = 0u32;
-    loop {
-        let group = u16_at(pos)?;
-        let element = u16_at(pos + 2)?;
-        if group == ITEM {
-            // Item (E000), item delimiter (E00D), sequence delimiter (E0DD): no VR.
-            let len = u32_at(pos + 4)?;
-            pos += 8;
-            match element {
-                0xE000 if len == UNDEFINED => depth += 1,
-                0xE000 => pos = pos.checked_add(len as usize)?,
-                0xE00D | 0xE0DD => depth = depth.checked_sub(1)?,
-                _ => return None,
-            }
-            continue;
-        }
-        // The meta group (0002) is always explicit VR.
-        let explicit = group == 0x0002 || !implicit;
-        let (len, header_len, is_sq) = if explicit {
-            let vr = file.get(pos + 4..pos + 6)?;
-            match vr {
-                b"OB" | b"OD" | b"OF" | b"OL" | b"OV" | b"OW" | b"SQ" | b"UC" | b"UN" | b"UR"
-                | b"UT" | b"SV" | b"UV" => (u32_at(pos + 8)?, 12, vr == b"SQ"),
-                b"AE" | b"AS" | b"AT" | b"CS" | b"DA" | b"DS" | b"DT" | b"FL" | b"FD" | b"IS"
-                | b"LO" | b"LT" | b"PN" | b"SH" | b"SL" | b"SS" | b"ST" | b"TM" | b"UI" | b"UL"
-                | b"US" => (u32::from(u16_at(pos + 6)?), 8, false),
-                _ => return None, // not a VR: a damaged file, for dicom-rs to judge
-            }
-        } else {
-            // Implicit VR: only sequences have an undefined length (pixel data aside).
-            let len = u32_at(pos + 4)?;
-            (len, 8, len == UNDEFINED)
-        };
-        let value = pos + header_len;
-        if depth == 0 && (group, element) == (0x7FE0, 0x0010) {
-            if len == UNDEFINED {
-                return None; // encapsulated
-            }
-            let end = value.checked_add(len as usize)?;
-            return (end <= file.len()).then_some(value..end);
-        }
-        if len == UNDEFINED {
-            if !is_sq {
-                return None;
-            }
-            depth += 1;
-            pos = value;
-        } else {
-            pos = value.checked_add(len as usize)?;
-        }
-    }
-}
-
-/// Opens and decodes `path`, checks the pixel-data length, and hands header and bytes to `f`.
-fn with_pixels<T>(path: &Path, f: impl FnOnce(Header, &[u8]) -> T) -> Result<T, Error> {
-    let obj = OpenFileOptions::new()
-        .open_file(path)
-        .map_err(|e| Error::read(path, e))?;
-    let has_pixels = obj.get(dicom_dictionary_std::tags::PIXEL_DATA).is_some();
-    let header = header_of(path, &obj, Some(has_pixels));
-    if !has_pixels {
-        return Err(Error::Invalid {
-            path: path.to_path_buf(),
-            problem: "no PixelData (7FE0,0010): not an image".into(),
-        });
-    }
-    let expected = expected_len(&header)?;
-    let decoded = obj.decode_pixel_data().map_err(|e| Error::Decode {
-        path: path.to_path_buf(),
-        transfer_syntax: header.transfer_syntax.clone(),
-        message: decode_hint(&header.transfer_syntax, &e.to_string()),
-    })?;
-    let data = check_len(&header, decoded.data(), expected)?;
-    Ok(f(header, data))
-}
-
 fn decode_hint(ts: &str, message: &str) -> String {
     let hint = match ts {
-        "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81" if !cfg!(feature = "codec-jpegls") => {
-            "; JPEG-LS needs vascalc built with `--features vascalc-dicom/codec-jpegls` (CharLS, needs cmake), or transcode first: `gdcmconv --raw IN OUT`"
-        }
         "1.2.840.10008.1.2.4.90" | "1.2.840.10008.1.2.4.91" if !cfg!(feature = "codec-j2k") => {
             "; JPEG 2000 needs the default feature `codec-j2k`, or transcode first: `gdcmconv --raw IN OUT`"
         }
         _ => "",
     };
     format!("{message}{hint}")
+}
+
+/// The byte range of native top-level pixel data in a whole file, if the walk accepts the file.
+#[cfg(test)]
+fn native_range(file: &[u8]) -> Option<std::ops::Range<usize>> {
+    match walk(&mut &file[..], false, 1 << 20).ok()?.pixel_data? {
+        (_, PixelValue::Native(r)) => Some(r),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -465,7 +757,7 @@ mod tests {
         let pixels: Vec<u8> = (0..64u8).collect();
         for (ts, implicit) in [(IMPLICIT_VR_LE, true), (EXPLICIT_VR_LE, false)] {
             let file = file_bytes(ts, &pixels);
-            let range = native_pixel_data(&file, implicit).expect(ts);
+            let range = native_range(&file).expect(ts);
             assert_eq!(&file[range.clone()], &pixels[..], "{ts}");
             let trailing = if implicit { 8 + 4 } else { 12 + 4 };
             assert_eq!(
@@ -475,19 +767,14 @@ mod tests {
             );
             // Cut anywhere before the end of the pixel value: never found, never a panic.
             for cut in (0..range.end).step_by(7) {
-                assert_eq!(
-                    native_pixel_data(&file[..cut], implicit),
-                    None,
-                    "{ts} cut {cut}"
-                );
+                assert_eq!(native_range(&file[..cut]), None, "{ts} cut {cut}");
             }
         }
     }
 
     #[test]
     fn defined_length_sequences_and_encapsulated_pixels() {
-        let mut file = vec![0u8; 128];
-        file.extend_from_slice(b"DICM");
+        let mut file = crate::walk::tests::preamble_and_meta(IMPLICIT_VR_LE);
         // Implicit VR: a defined-length sequence (one defined-length item holding a US element).
         let us = [0x28, 0x00, 0x10, 0x00, 2, 0, 0, 0, 0x00, 0x02];
         let mut item = vec![0xFE, 0xFF, 0x00, 0xE0, us.len() as u8, 0, 0, 0];
@@ -496,16 +783,13 @@ mod tests {
         file.extend_from_slice(&item);
         let pixel_start = file.len() + 8;
         file.extend_from_slice(&[0xE0, 0x7F, 0x10, 0x00, 4, 0, 0, 0, 1, 2, 3, 4]);
-        assert_eq!(
-            native_pixel_data(&file, true),
-            Some(pixel_start..pixel_start + 4)
-        );
+        assert_eq!(native_range(&file), Some(pixel_start..pixel_start + 4));
         // Encapsulated (undefined length) pixel data is left to dicom-rs.
         let n = file.len();
         file[n - 8..n - 4].copy_from_slice(&[0xFF; 4]);
-        assert_eq!(native_pixel_data(&file, true), None);
-        // No preamble: left to dicom-rs.
-        assert_eq!(native_pixel_data(&file[128..], true), None);
+        assert_eq!(native_range(&file), None);
+        // No preamble: refused.
+        assert_eq!(native_range(&file[128..]), None);
     }
 
     #[test]
@@ -525,7 +809,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::tests::file_bytes;
-    use super::{EXPLICIT_VR_LE, IMPLICIT_VR_LE, native_pixel_data};
+    use super::{EXPLICIT_VR_LE, IMPLICIT_VR_LE, native_range};
 
     /// PixelData as dicom-rs reads the whole file, if it does.
     fn dicom_rs_pixels(file: &[u8]) -> Option<Vec<u8>> {
@@ -546,14 +830,14 @@ mod properties {
             let ts = if implicit { IMPLICIT_VR_LE } else { EXPLICIT_VR_LE };
             let pixels: Vec<u8> = (0..64u8).collect();
             let mut file = file_bytes(ts, &pixels);
-            let header_end = native_pixel_data(&file, implicit).map_or(file.len(), |r| r.start);
+            let header_end = native_range(&file).map_or(file.len(), |r| r.start);
             for (at, byte) in edits {
                 let i = 132 + at.index(header_end - 132);
                 file[i] = byte;
             }
             // (dicom-rs only when the walk answers: a damaged length that runs past the end
             // makes it allocate that much before failing.)
-            if let Some(r) = native_pixel_data(&file, implicit) {
+            if let Some(r) = native_range(&file) {
                 if let Some(theirs) = dicom_rs_pixels(&file) {
                     prop_assert_eq!(&file[r], &theirs[..]);
                 }
@@ -568,7 +852,7 @@ mod properties {
             let mut file = vec![0u8; 128];
             file.extend_from_slice(b"DICM");
             file.extend_from_slice(&body);
-            if let Some(r) = native_pixel_data(&file, implicit) {
+            if let Some(r) = native_range(&file) {
                 prop_assert!(r.start >= 132 && r.end <= file.len());
             }
         }

@@ -110,12 +110,27 @@ fn two_shards_cover_every_item_once_and_failures_are_rows() {
             &["scan", "batch", s(cohort), "--out", s(&out), "--shard", k],
             &[],
         );
-        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
         assert!(
             text(&run.stdout).contains(&format!("Shard {k}")),
             "{}",
             text(&run.stdout)
         );
+        // Exit 3 exactly when this shard wrote an error row, each failure listed.
+        let rows = csv_rows(Path::new(&s(&out).replace("{shard}", &k[..1])));
+        let failed: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.1 == "error")
+            .map(|r| r.0.as_str())
+            .collect();
+        let code = if failed.is_empty() { 0 } else { 3 };
+        assert_eq!(run.status.code(), Some(code), "{}", text(&run.stderr));
+        for source in failed {
+            assert!(
+                text(&run.stdout).contains(&format!("failed: {source}")),
+                "{}",
+                text(&run.stdout)
+            );
+        }
     }
     let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
     for k in ["1", "2"] {
@@ -151,13 +166,35 @@ fn rerun_skips_finished_items_and_rows_have_scores() {
         "json",
     ];
     let first = vascalc(&args, &[]);
-    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    // Failed series make the exit code 3 (the batch still ran to its end); the summary lists
+    // them and the last line of stderr counts them.
+    assert_eq!(first.status.code(), Some(3), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stderr).contains("2 series or item(s) failed"),
+        "{}",
+        text(&first.stderr)
+    );
     let summary: serde_json::Value = serde_json::from_slice(&first.stdout).expect("summary");
     assert_eq!(summary["items_scored"], 6);
     assert_eq!(summary["series_ok"], 4);
     assert_eq!(summary["series_failed"], 2);
+    let failed: Vec<&str> = summary["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .map(|f| f["source"].as_str().expect("source"))
+        .collect();
+    assert_eq!(failed, ["bad", "empty"]);
+    assert!(
+        summary["failures"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("CT0002.dcm")),
+        "{}",
+        summary["failures"][0]
+    );
     let before = std::fs::read_to_string(&out).expect("output");
 
+    // Nothing scored (and so nothing failed) in this run: 0.
     let second = vascalc(&args, &[]);
     assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&second.stdout).expect("summary");
@@ -184,7 +221,7 @@ fn interrupted_output_is_repaired_and_completed() {
     let out = fresh_out("torn.jsonl");
     let args = ["scan", "batch", s(cohort), "--out", s(&out)];
     let first = vascalc(&args, &[]);
-    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert_eq!(first.status.code(), Some(3), "{}", text(&first.stderr));
     // Keep the first two rows and half of the third, as a crash mid-write would.
     let content = std::fs::read_to_string(&out).expect("output");
     let lines: Vec<&str> = content.lines().collect();
@@ -198,7 +235,12 @@ fn interrupted_output_is_repaired_and_completed() {
     std::fs::write(&out, torn).expect("simulate crash");
 
     let second = vascalc(&[&args[..], &["--format", "json"]].concat(), &[]);
-    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    // 3 if the failing items were among those scored again.
+    assert!(
+        matches!(second.status.code(), Some(0 | 3)),
+        "{}",
+        text(&second.stderr)
+    );
     assert!(
         text(&second.stderr).contains("incomplete last line"),
         "{}",
@@ -411,7 +453,7 @@ fn batch_takes_the_scoring_options_of_score() {
     }
 
     // Rods are measured per series: where they miss the volume, each series is an error row
-    // naming the cause, and the batch still ends normally.
+    // naming the cause; the batch runs to its end and exits 3.
     let out = fresh_out("rods-missing.csv");
     let run = vascalc(
         &[
@@ -425,7 +467,7 @@ fn batch_takes_the_scoring_options_of_score() {
         ],
         &[],
     );
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert_eq!(run.status.code(), Some(3), "{}", text(&run.stderr));
     let rows = csv_rows(&out);
     assert_eq!(rows.len(), 2);
     for (source, status, fields) in &rows {

@@ -648,3 +648,48 @@ fn geometry_from_dicom_files_is_flagged_and_sorted_by_position() {
         assert_slices_follow_positions(&tilted, normal);
     }
 }
+
+/// One bad series among good ones (issue 13, defect 8): the good series is scored and printed,
+/// the bad one is named on stderr, and the exit code is 3.
+#[test]
+fn one_bad_series_is_reported_and_the_others_scored() {
+    let dir = synthetic_series("mixed-series", Spoil::None);
+    let bad = "1.2.826.0.1.3680043.9.7.3";
+    for k in 0..3 {
+        let spoil = if k == 1 {
+            Spoil::ShortPixels
+        } else {
+            Spoil::None
+        };
+        write_slice(
+            &dir.join(format!("bad{k}")),
+            bad,
+            3.0 * k as f64,
+            k,
+            false,
+            spoil,
+        );
+    }
+    let o = vascalc(&[
+        "scan",
+        "score",
+        dir.to_str().expect("p"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON of the good series");
+    let series = v["series"].as_array().expect("series");
+    assert_eq!(series.len(), 1);
+    assert_eq!(series[0]["totals"]["agatston"], 32.0);
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad1") && err.contains("pixel data holds"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 file(s) or series could not be scored"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}

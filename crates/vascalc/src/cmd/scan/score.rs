@@ -9,7 +9,7 @@ use anyhow::{Context, anyhow};
 use vascalc_ct::{
     Calibration, ConventionName, Region, Roi, ScanResult, ScoreOptions, SeriesScore, score,
 };
-use vascalc_dicom::{LoadedSeries, SeriesFilter, load_series};
+use vascalc_dicom::{LoadedSeries, MemoryBudget, SeriesFilter, load_series_each};
 
 use crate::exit::{CliError, CliResult};
 use crate::output::Format;
@@ -75,6 +75,10 @@ pub(super) struct ScoringArgs {
     /// Adjust threshold and weight bins to the scan's kVp (Gräni 2018 table; opt-in).
     #[arg(long)]
     kv_adjusted_threshold: bool,
+    /// Memory budget for reading DICOM, in MB: a series (or a header) that needs more is refused
+    /// with a message instead of exhausting the machine. In `scan batch` all workers share it.
+    #[arg(long, value_name = "MB", default_value_t = 2048, value_parser = clap::value_parser!(u32).range(16..))]
+    max_memory: u32,
 }
 
 impl ScoringArgs {
@@ -118,6 +122,11 @@ impl ScoringArgs {
             options.calibration = Some(c);
         }
         Ok(options)
+    }
+
+    /// The memory budget of `--max-memory`.
+    pub(super) fn budget(&self) -> MemoryBudget {
+        MemoryBudget::new((self.max_memory as usize) << 20)
     }
 
     /// The `--assign` file, if given (it names lesions of one series).
@@ -255,24 +264,44 @@ pub fn run(args: ScoreArgs) -> CliResult {
     let args = *args.args;
     let filter = SeriesFilter {
         series_uid: args.series.clone(),
+        budget: args.scoring.budget(),
     };
-    let series = load_series(&args.paths, &filter).map_err(dicom_error)?;
+    let loaded = load_series_each(&args.paths, &filter).map_err(dicom_error)?;
+    let mut failures = loaded.failures;
+    if loaded.series.is_empty() && failures.len() == 1 {
+        return Err(dicom_error(failures.remove(0)));
+    }
     let options = args.scoring.options()?;
     let mut result = ScanResult::default();
-    for s in &series {
-        let options = args
+    // Each failure on its own line; the series that loaded are scored and shown all the same.
+    let mut failed = failures.len();
+    for e in &failures {
+        eprintln!("error: {e}");
+    }
+    for s in &loaded.series {
+        let scored = args
             .scoring
             .for_series(&options, s)
-            .map_err(CliError::invalid_input)?;
-        let scored = score(&s.volume, &s.acquisition, &options)
-            .with_context(|| series_context(s))
-            .map_err(CliError::invalid_input)?;
-        result.series.push(scored);
+            .and_then(|o| Ok(score(&s.volume, &s.acquisition, &o)?))
+            .with_context(|| series_context(s));
+        match scored {
+            Ok(scored) => result.series.push(scored),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                failed += 1;
+            }
+        }
     }
     match args.format {
         Format::Json => print_json_buffered(&result)?,
         Format::Csv => print_csv(&result)?,
         Format::Human => print_human(&result)?,
+    }
+    if failed > 0 {
+        return Err(CliError::invalid_input(anyhow!(
+            "{failed} file(s) or series could not be scored (listed above); {} series scored",
+            result.series.len()
+        )));
     }
     Ok(())
 }

@@ -5,17 +5,19 @@
 //!   manifest's folder. The line as written is the item's key (for sharding and for skipping
 //!   finished items on a rerun).
 //! * **Folder**: every immediate sub-folder is one item (a study or a series, searched
-//!   recursively); files lying directly in the folder form one more item, keyed `.`. The key is
-//!   the sub-folder's name, so it does not depend on how the folder itself was spelled.
+//!   recursively); DICOM files lying directly in the folder form one more item, keyed `.`, made
+//!   of those files alone (other loose files, such as a README, are ignored). The key is the
+//!   sub-folder's name, so it does not depend on how the folder itself was spelled.
 
 use std::path::{Path, PathBuf};
 
-/// One unit of work: every CT series found under `path` is scored.
+/// One unit of work: every CT series found under `paths` is scored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     /// Stable name of the item: the manifest line, or the path relative to the input folder.
     pub key: String,
-    pub path: PathBuf,
+    /// A folder or file (one for a manifest line or a sub-folder; the loose files for `.`).
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +47,7 @@ pub fn list(input: &Path) -> Result<(Vec<Item>, Vec<String>), ItemsError> {
     })?;
     let mut items = if meta.is_dir() {
         let mut items = Vec::new();
-        let mut loose_files = false;
+        let mut loose_files = Vec::new();
         for entry in std::fs::read_dir(input).map_err(read_err)? {
             let entry = entry.map_err(read_err)?;
             let path = entry.path();
@@ -54,15 +56,19 @@ pub fn list(input: &Path) -> Result<(Vec<Item>, Vec<String>), ItemsError> {
                 continue;
             }
             if path.is_dir() {
-                items.push(Item { key: name, path });
-            } else {
-                loose_files = true;
+                items.push(Item {
+                    key: name,
+                    paths: vec![path],
+                });
+            } else if vascalc_dicom::looks_like_dicom(&path).unwrap_or(false) {
+                loose_files.push(path);
             }
         }
-        if loose_files {
+        if !loose_files.is_empty() {
+            loose_files.sort();
             items.push(Item {
                 key: ".".into(),
-                path: input.to_path_buf(),
+                paths: loose_files,
             });
         }
         items
@@ -91,11 +97,11 @@ pub fn parse_manifest(text: &str, base: &Path) -> Vec<Item> {
             let p = Path::new(line);
             Item {
                 key: line.to_string(),
-                path: if p.is_absolute() {
+                paths: vec![if p.is_absolute() {
                     p.to_path_buf()
                 } else {
                     base.join(p)
-                },
+                }],
             }
         })
         .collect()
@@ -116,13 +122,44 @@ mod tests {
             vec![
                 Item {
                     key: "series/one".into(),
-                    path: "/data/series/one".into()
+                    paths: vec!["/data/series/one".into()]
                 },
                 Item {
                     key: "/abs/two".into(),
-                    path: "/abs/two".into()
+                    paths: vec!["/abs/two".into()]
                 },
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod folder_tests {
+    use super::*;
+
+    /// A stray README beside the sub-folders makes no `.` item (it once made one that searched
+    /// the whole folder again and scored every sub-folder twice); a loose DICOM file makes a `.`
+    /// item of that file alone.
+    #[test]
+    fn loose_files_form_an_item_only_when_dicom() {
+        let dir = std::env::temp_dir().join(format!("vascalc-items-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("study1")).expect("dir");
+        std::fs::write(dir.join("README.txt"), "cohort notes").expect("write");
+        let (items, _) = list(&dir).expect("lists");
+        assert_eq!(
+            items,
+            vec![Item {
+                key: "study1".into(),
+                paths: vec![dir.join("study1")]
+            }]
+        );
+        let mut dicom = vec![0u8; 128];
+        dicom.extend_from_slice(b"DICM");
+        std::fs::write(dir.join("loose.dcm"), &dicom).expect("write");
+        let (items, _) = list(&dir).expect("lists");
+        assert_eq!(items[0].key, ".");
+        assert_eq!(items[0].paths, vec![dir.join("loose.dcm")]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -5,10 +5,12 @@
 //! * Sharding: `--shard K/N`, Slurm array variables or Kubernetes' `JOB_COMPLETION_INDEX`
 //!   ([`shard`]); an item belongs to exactly one shard, whatever the order of the input.
 //! * Output and resume: [`output`]; items already complete in the output are skipped.
-//! * A failing item or series becomes a row with `status = error`; it never stops the batch.
-//! * Exit codes: 0 when the batch ran to its end (failed series are rows, counted in the
-//!   summary); 2 bad command line; 3 unusable input, shard or output file; 4 nothing to score
-//!   (empty manifest or folder); 1 the output could not be written.
+//! * A failing item, file or series becomes a row with `status = error`; it never stops the
+//!   batch, and the summary lists the failures of this run.
+//! * Exit codes: 0 when every series scored in this run is ok; 3 when any failed (the batch
+//!   still ran to its end and wrote every row), or on unusable input, shard or output file;
+//!   2 bad command line; 4 nothing to score (empty manifest or folder); 1 the output could not
+//!   be written.
 
 mod items;
 mod output;
@@ -23,7 +25,7 @@ use anyhow::anyhow;
 use rayon::prelude::*;
 use serde::Serialize;
 use vascalc_ct::{ScoreOptions, SeriesScore, score};
-use vascalc_dicom::{SeriesFilter, load_series};
+use vascalc_dicom::{SeriesFilter, load_series_each};
 
 use super::score::ScoringArgs;
 use crate::exit::{CliError, CliResult};
@@ -60,6 +62,14 @@ pub struct BatchArgs {
     format: Format,
 }
 
+/// One failed row, for the summary.
+#[derive(Debug, Serialize)]
+struct Failure {
+    source: String,
+    series_uid: Option<String>,
+    error: String,
+}
+
 /// What the batch did, printed at the end.
 #[derive(Debug, Serialize)]
 struct Summary {
@@ -73,6 +83,8 @@ struct Summary {
     items_scored: usize,
     series_ok: usize,
     series_failed: usize,
+    /// The rows with `status = error` written by this run (source, series, error).
+    failures: Vec<Failure>,
     threads: usize,
     elapsed_s: f64,
     series_per_s: f64,
@@ -87,13 +99,29 @@ fn out_path(template: &Path, shard: Shard) -> PathBuf {
     }
 }
 
-/// Scores every series of one item; never fails: problems become error rows.
-fn score_item(item: &Item, scoring: &ScoringArgs, options: &ScoreOptions) -> Vec<Row> {
-    let series = match load_series(std::slice::from_ref(&item.path), &SeriesFilter::default()) {
-        Ok(s) => s,
+/// Scores every series of one item; never fails: problems (a file, a series) become error rows
+/// and the other series of the item are scored.
+fn score_item(
+    item: &Item,
+    scoring: &ScoringArgs,
+    options: &ScoreOptions,
+    filter: &SeriesFilter,
+) -> Vec<Row> {
+    let loaded = match load_series_each(&item.paths, filter) {
+        Ok(l) => l,
         Err(e) => return vec![Row::failed(&item.key, None, e.to_string())],
     };
-    let n = series.len();
+    let n = loaded.series.len() + loaded.failures.len();
+    let failed = loaded.failures.iter().map(|e| {
+        let uid = match e {
+            vascalc_dicom::Error::Series { uid, .. } => Some(uid.clone()),
+            _ => None,
+        };
+        let mut row = Row::failed(&item.key, uid, e.to_string());
+        row.series_in_source = n;
+        row
+    });
+    let series = loaded.series;
     series
         .iter()
         .map(|s| {
@@ -108,6 +136,7 @@ fn score_item(item: &Item, scoring: &ScoringArgs, options: &ScoreOptions) -> Vec
             row.series_in_source = n;
             row
         })
+        .chain(failed)
         .collect()
 }
 
@@ -142,9 +171,14 @@ fn row_from(source: &str, s: &SeriesScore) -> Row {
 
 /// Runs `score_item`, turning a panic inside the decoders or the scorer into an error row, so
 /// one bad series cannot end the batch.
-fn score_item_guarded(item: &Item, scoring: &ScoringArgs, options: &ScoreOptions) -> Vec<Row> {
+fn score_item_guarded(
+    item: &Item,
+    scoring: &ScoringArgs,
+    options: &ScoreOptions,
+    filter: &SeriesFilter,
+) -> Vec<Row> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        score_item(item, scoring, options)
+        score_item(item, scoring, options, filter)
     }))
     .unwrap_or_else(|panic| {
         let msg = panic
@@ -204,6 +238,11 @@ pub fn run(args: BatchArgs) -> CliResult {
         )));
     }
     let options = args.scoring.options()?;
+    // One budget for all workers: parallel items never hold more than --max-memory together.
+    let filter = SeriesFilter {
+        series_uid: None,
+        budget: args.scoring.budget(),
+    };
 
     let (writer, previous) = Output::open(&out, format).map_err(CliError::invalid_input)?;
     if previous.torn_bytes > 0 {
@@ -248,10 +287,11 @@ pub fn run(args: BatchArgs) -> CliResult {
     };
     let writer = Mutex::new(writer);
     let counts = Mutex::new((0usize, 0usize));
+    let failures: Mutex<Vec<Failure>> = Mutex::new(Vec::new());
     let write_error: Mutex<Option<output::OutputError>> = Mutex::new(None);
     pool.install(|| {
         todo.par_iter().for_each(|item| {
-            let rows = score_item_guarded(item, &args.scoring, &options);
+            let rows = score_item_guarded(item, &args.scoring, &options, &filter);
             let (ok, failed) = rows.iter().fold((0, 0), |(o, f), r| match r.status {
                 Status::Ok => (o + 1, f),
                 Status::Error => (o, f + 1),
@@ -264,6 +304,17 @@ pub fn run(args: BatchArgs) -> CliResult {
                 })
             });
             if result.is_ok() {
+                if let Ok(mut f) = failures.lock() {
+                    f.extend(
+                        rows.iter()
+                            .filter(|r| r.status == Status::Error)
+                            .map(|r| Failure {
+                                source: r.source.clone(),
+                                series_uid: r.series_uid.clone(),
+                                error: r.error.clone().unwrap_or_default(),
+                            }),
+                    );
+                }
                 if let Ok(mut c) = counts.lock() {
                     c.0 += ok;
                     c.1 += failed;
@@ -281,6 +332,8 @@ pub fn run(args: BatchArgs) -> CliResult {
         w.sync().map_err(|e| CliError::from(anyhow!(e)))?;
     }
     let (series_ok, series_failed) = counts.into_inner().unwrap_or((0, 0));
+    let mut failures = failures.into_inner().unwrap_or_default();
+    failures.sort_by(|a, b| (&a.source, &a.series_uid).cmp(&(&b.source, &b.series_uid)));
     let elapsed = started.elapsed().as_secs_f64();
     let summary = Summary {
         input: args.input.clone(),
@@ -293,6 +346,7 @@ pub fn run(args: BatchArgs) -> CliResult {
         items_scored: todo.len(),
         series_ok,
         series_failed,
+        failures,
         threads,
         elapsed_s: elapsed,
         series_per_s: if elapsed > 0.0 {
@@ -305,8 +359,18 @@ pub fn run(args: BatchArgs) -> CliResult {
         Format::Json => print_json(&summary)?,
         _ => print_summary(&summary)?,
     }
+    if summary.series_failed > 0 {
+        return Err(CliError::invalid_input(anyhow!(
+            "{} series or item(s) failed (listed above; rows with status=error in {})",
+            summary.series_failed,
+            summary.out.display()
+        )));
+    }
     Ok(())
 }
+
+/// How many failures the human summary lists; the rest are in the output file.
+const FAILURES_SHOWN: usize = 20;
 
 fn print_summary(s: &Summary) -> std::io::Result<()> {
     use std::io::Write;
@@ -327,6 +391,25 @@ fn print_summary(s: &Summary) -> std::io::Result<()> {
         "Series scored: {} ok, {} failed (rows with status=error) in {:.2} s on {} threads ({:.1} series/s).",
         s.series_ok, s.series_failed, s.elapsed_s, s.threads, s.series_per_s
     )?;
+    for f in s.failures.iter().take(FAILURES_SHOWN) {
+        writeln!(
+            out,
+            "  failed: {}{}: {}",
+            f.source,
+            f.series_uid
+                .as_deref()
+                .map_or_else(String::new, |u| format!(" (series {u})")),
+            f.error
+        )?;
+    }
+    if s.failures.len() > FAILURES_SHOWN {
+        writeln!(
+            out,
+            "  … {} more failure(s): rows with status=error in {}",
+            s.failures.len() - FAILURES_SHOWN,
+            s.out.display()
+        )?;
+    }
     writeln!(out, "Results: {}", s.out.display())?;
     out.flush()
 }
