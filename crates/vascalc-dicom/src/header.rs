@@ -294,6 +294,16 @@ pub(crate) fn header_from_bytes(
     walked: &Walked,
     total: usize,
 ) -> Result<Header, Error> {
+    // dicom-rs reads no further than the walk checked: up to PixelData when the walk stopped
+    // there.
+    let bytes = match &walked.pixel_data {
+        Some((at, PixelValue::NotRead { .. }))
+            if walked.transfer_syntax != DEFLATED_EXPLICIT_VR_LE =>
+        {
+            &bytes[..(*at).min(bytes.len())]
+        }
+        _ => bytes,
+    };
     let obj = contained(path, "parsing the header", || {
         OpenFileOptions::new()
             .read_preamble(ReadPreamble::Always)

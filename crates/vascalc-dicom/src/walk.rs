@@ -18,7 +18,6 @@ use std::ops::Range;
 
 use dicom_core::Tag;
 use dicom_core::dictionary::{DataDictionary, DataDictionaryEntry};
-use dicom_core::header::VR;
 use dicom_dictionary_std::StandardDataDictionary;
 
 pub(crate) const IMPLICIT_VR_LE: &str = "1.2.840.10008.1.2";
@@ -326,17 +325,29 @@ fn short_length_vr(vr: [u8; 2]) -> bool {
     )
 }
 
-/// Whether an implicit-VR element is a sequence, by the dictionary (as dicom-rs decides).
-fn implicit_is_sequence(tag: (u16, u16)) -> bool {
-    if tag == PIXEL_DATA {
-        return false;
+/// The VR of an implicit-VR element, by the dictionary (as dicom-rs decides; UN if unknown).
+fn implicit_vr(tag: (u16, u16)) -> [u8; 2] {
+    if tag == PIXEL_DATA || (tag.0 >> 8 == 0x60 && tag.1 == 0x3000) {
+        return *b"OW";
     }
     StandardDataDictionary
         .by_tag(Tag(tag.0, tag.1))
-        .is_some_and(|e| e.vr().relaxed() == VR::SQ)
+        .map_or(*b"UN", |e| e.vr().relaxed().to_bytes())
 }
 
-/// Walks a data set from `start` to the end of the source.
+/// A sequence or item being walked: where it ends (`None`: undefined length, ended by its
+/// delimiter).
+#[derive(Clone, Copy)]
+struct Open {
+    sequence: bool,
+    end: Option<usize>,
+}
+
+/// Walks a data set from `start` to the end of the source. Nesting is checked strictly: a
+/// sequence holds only items, an item or value never runs past the end of the defined-length
+/// sequence or item around it, and a delimiter must close what is open. A file that breaks
+/// these rules is refused: there, dicom-rs's reading could part from this walk's, and lengths it
+/// reads would go unchecked.
 fn data_set(
     src: &mut dyn Source,
     start: usize,
@@ -345,57 +356,108 @@ fn data_set(
 ) -> Result<Option<(usize, PixelValue)>, Damaged> {
     let total = src.len();
     let mut pos = start;
-    // Open sequences and items: Some(end) for a defined length, None for an undefined one.
-    let mut open: Vec<Option<usize>> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     let mut pixel_data = None;
+    let overrun = |what: &str, at: usize, end: usize| {
+        Damaged(format!(
+            "{what} at byte {at} runs past the end of the sequence or item around it (byte {end})"
+        ))
+    };
     loop {
-        while let Some(Some(end)) = open.last() {
-            if pos >= *end {
-                open.pop();
-            } else {
-                break;
+        while let Some(Open { end: Some(end), .. }) = open.last() {
+            match pos.cmp(end) {
+                std::cmp::Ordering::Equal => {
+                    open.pop();
+                }
+                std::cmp::Ordering::Greater => return Err(overrun("an element", pos, *end)),
+                std::cmp::Ordering::Less => break,
             }
         }
         // Fewer than 4 bytes left where a tag would start: the end of the data set.
         if total.saturating_sub(pos) < 4 {
             return Ok(pixel_data);
         }
+        let limit = open.iter().rev().find_map(|o| o.end).unwrap_or(total);
         let b = need(src, pos, 4)?;
         let tag = (enc.u16(&b[0..2]), enc.u16(&b[2..4]));
-        if tag.0 == 0xFFFE {
+        let top = open.last().copied();
+        if tag.0 == 0xFFFE || top.is_some_and(|o| o.sequence) {
             let len = enc.u32(need(src, pos + 4, 4)?);
+            let at = pos;
             pos += 8;
-            match tag.1 {
-                0xE000 if len == UNDEFINED => open.push(None),
-                0xE000 => {
-                    check_fits(tag, len, pos, total)?;
-                    open.push(Some(pos + len as usize));
+            match (tag, top) {
+                ((0xFFFE, 0xE000), Some(Open { sequence: true, .. })) => {
+                    let end = if len == UNDEFINED {
+                        None
+                    } else {
+                        check_fits(tag, len, pos, total)?;
+                        if pos + len as usize > limit {
+                            return Err(overrun("an item", at, limit));
+                        }
+                        Some(pos + len as usize)
+                    };
+                    open.push(Open {
+                        sequence: false,
+                        end,
+                    });
                 }
-                0xE00D | 0xE0DD => {
+                (
+                    (0xFFFE, 0xE00D),
+                    Some(Open {
+                        sequence: false,
+                        end: None,
+                    }),
+                )
+                | (
+                    (0xFFFE, 0xE0DD),
+                    Some(Open {
+                        sequence: true,
+                        end: None,
+                    }),
+                ) => {
                     open.pop();
                 }
                 _ => {
                     return Err(Damaged(format!(
-                        "unknown item tag {} at byte {}",
+                        "{} at byte {at} where {}",
                         tag_name(tag),
-                        pos - 8
+                        match top {
+                            Some(Open { sequence: true, .. }) => "a sequence item was expected",
+                            _ => "an element was expected (no sequence or item is open to close)",
+                        }
                     )));
                 }
             }
             continue;
         }
-        let (len, header, is_sq) = if enc.implicit {
+        let (len, header, vr) = if enc.implicit {
             let len = enc.u32(need(src, pos + 4, 4)?);
-            (len, 8, implicit_is_sequence(tag))
+            (len, 8, implicit_vr(tag))
         } else {
             let vr = {
                 let b = need(src, pos + 4, 2)?;
                 [b[0], b[1]]
             };
             let (_, len, header) = explicit_header(src, pos, enc)?;
-            (len, header, &vr == b"SQ")
+            (len, header, vr)
         };
+        let is_sq = &vr == b"SQ";
         let value = pos + header;
+        // dicom-rs reads len / size whole numbers of a binary VR but counts len bytes read: a
+        // length that is not a multiple of the size desynchronises it from the file.
+        let size = match &vr {
+            b"SS" | b"US" | b"OW" => 2,
+            b"AT" | b"FL" | b"SL" | b"UL" | b"OF" | b"OL" => 4,
+            b"FD" | b"SV" | b"UV" | b"OD" | b"OV" => 8,
+            _ => 1,
+        };
+        if len != UNDEFINED && len % size != 0 && tag != PIXEL_DATA {
+            return Err(Damaged(format!(
+                "element {} of VR {} has length {len}, not a multiple of {size}",
+                tag_name(tag),
+                String::from_utf8_lossy(&vr)
+            )));
+        }
         if tag == PIXEL_DATA && open.is_empty() && header_only {
             // Not read here; its length is judged with the image it must hold (a truncated
             // file keeps a readable header, and fails with its series).
@@ -403,28 +465,28 @@ fn data_set(
             return Ok(Some((pos, PixelValue::NotRead { len, value })));
         }
         check_fits(tag, len, value, total)?;
-        if tag == PIXEL_DATA {
-            let top = open.is_empty();
-            if len == UNDEFINED {
-                let (offsets, fragments, end) = pixel_items(src, value, enc)?;
-                if top && pixel_data.is_none() {
-                    pixel_data = Some((pos, PixelValue::Encapsulated { offsets, fragments }));
-                }
-                pos = end;
-            } else {
-                let end = value + len as usize;
-                if top && pixel_data.is_none() {
-                    pixel_data = Some((pos, PixelValue::Native(value..end)));
-                }
-                pos = end;
+        if len != UNDEFINED && value + len as usize > limit {
+            return Err(overrun(&format!("element {}", tag_name(tag)), pos, limit));
+        }
+        if tag == PIXEL_DATA && len == UNDEFINED {
+            let (offsets, fragments, end) = pixel_items(src, value, enc)?;
+            if end > limit {
+                return Err(overrun("encapsulated pixel data", pos, limit));
             }
+            if open.is_empty() && pixel_data.is_none() {
+                pixel_data = Some((pos, PixelValue::Encapsulated { offsets, fragments }));
+            }
+            pos = end;
             continue;
         }
-        if len == UNDEFINED {
-            open.push(None);
-            pos = value;
-        } else if is_sq {
-            open.push(Some(value + len as usize));
+        if tag == PIXEL_DATA && open.is_empty() && pixel_data.is_none() {
+            pixel_data = Some((pos, PixelValue::Native(value..value + len as usize)));
+        }
+        if len == UNDEFINED || is_sq {
+            open.push(Open {
+                sequence: true,
+                end: (len != UNDEFINED).then(|| value + len as usize),
+            });
             pos = value;
         } else {
             pos = value + len as usize;
