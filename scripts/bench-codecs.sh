@@ -79,7 +79,7 @@ for codec in jpeg-lossless jpeg-ls jpeg2000; do
   read -r wg cg < <(timed "$PY" scripts/bench_codecs_reference.py "$dir" REPEATS --gdcm)
   printf '%-14s %-26s %10s %10s\n' "$codec" "vascalc, 1 thread" "$w1" "$c1"
   printf '%-14s %-26s %10s %10s\n' "$codec" "vascalc, 2 threads" "$w2" "$c2"
-  printf '%-14s %-26s %10s %10s\n' "$codec" "pydicom + pylibjpeg" "$wp" "$cp"
+  printf '%-14s %-26s %10s %10s\n' "$codec" "pydicom + pylibjpeg/-ls" "$wp" "$cp"
   printf '%-14s %-26s %10s %10s\n' "$codec" "pydicom + GDCM" "$wg" "$cg"
   awk -v w1="$w1" -v w2="$w2" -v c1="$c1" -v cp="$cp" -v cg="$cg" 'BEGIN {
     best = cp < cg ? cp : cg

@@ -1,21 +1,6 @@
-//! One pixel decoder on in-memory bytes: JPEG lossless SV1 (jpeg-decoder through dicom-rs).
-//! Input: Columns (u16 LE), Rows (u16 LE), one byte choosing 8 (odd) or 16 (even) bits, then
-//! one frame's compressed bytes (seeds: scripts/fuzz-corpus.sh cuts them from WG04).
+//! One pixel decoder on in-memory bytes: JPEG lossless SV1 (jpeg-decoder through dicom-rs). Input: see frame.rs.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+mod frame;
 
-fuzz_target!(|data: &[u8]| {
-    if data.len() < 5 {
-        return;
-    }
-    let cols = u16::from_le_bytes([data[0], data[1]]);
-    let rows = u16::from_le_bytes([data[2], data[3]]);
-    let bits = if data[4] % 2 == 1 { 8 } else { 16 };
-    // Sizes are the header targets' business; here the decoder is, at a speed that keeps
-    // the run going (a frame of at most 1 Mpixel).
-    if usize::from(rows) * usize::from(cols) > 1 << 20 {
-        return;
-    }
-    let _ = vascalc_dicom::decode_encapsulated("1.2.840.10008.1.2.4.70", rows, cols, bits, &data[5..]);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| frame::decode("1.2.840.10008.1.2.4.70", data));
