@@ -168,6 +168,7 @@ pub fn read(data: &Path) -> anyhow::Result<(GenRelease, Vec<GenFood>)> {
                 r.group
             },
             name: r.name,
+            also: String::new(),
             values: vec![],
             portions: vec![],
         };

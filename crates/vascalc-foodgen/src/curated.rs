@@ -96,6 +96,7 @@ pub fn apply(foods: &mut Vec<GenFood>, c: Curated) -> anyhow::Result<()> {
             source: RELEASE_ID.into(),
             group: f.group.clone(),
             name: f.name.clone(),
+            also: String::new(),
             values: vec![],
             portions: vec![],
         });

@@ -170,6 +170,7 @@ pub fn parse(zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>) -> anyhow::Res
             source: RELEASE_ID.into(),
             group: categories.get(cat).cloned().unwrap_or_default(),
             name: desc.trim().to_string(),
+            also: String::new(),
             values: vec![],
             portions: vec![],
         });

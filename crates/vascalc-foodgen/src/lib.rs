@@ -5,6 +5,8 @@
 //!   `NUT_DATA.txt.gz`, `WEIGHT.txt`);
 //! - `fdc-sr-legacy-2018-04/sr_legacy_food.csv`: the FoodData Central id of each SR food;
 //! - `fdc-foundation-2024-10-31/FoodData_Central_foundation_food_csv_2024-10-31.zip`;
+//! - `fndds/2021-2023/`: USDA FNDDS 2021-2023 "At A Glance" workbooks (foods as eaten: mixed
+//!   dishes and drinks, with portions);
 //! - `ciqual-2020/Table Ciqual 2020_ENG_2020 07 07.xls`: the foods with a vitamin K2 value;
 //! - the curated menaquinone table `vascalc-nutrition/data/menaquinones.toml` (a citation per
 //!   value);
@@ -16,6 +18,7 @@
 pub mod ciqual;
 pub mod curated;
 pub mod fdc;
+pub mod fndds;
 pub mod model;
 pub mod sr28;
 
@@ -47,6 +50,10 @@ pub fn generate(data: &Path, curated_path: &Path) -> anyhow::Result<String> {
     let (rel, fd) = fdc::read_foundation(data).context("reading FDC Foundation Foods")?;
     releases.push(rel);
     foods.extend(fd);
+
+    let (rel, fn_) = fndds::read(data).context("reading FNDDS 2021-2023")?;
+    releases.push(rel);
+    foods.extend(fn_);
 
     let (rel, cq) = ciqual::read(data).context("reading Ciqual 2020")?;
     releases.push(rel);

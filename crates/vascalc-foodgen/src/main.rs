@@ -36,7 +36,7 @@ fn run() -> anyhow::Result<ExitCode> {
             Some("-h" | "--help") => {
                 println!(
                     "usage: vascalc-foodgen --data DIR [--out FILE | --check] [--curated FILE]\n\
-                     DIR holds sr28/, fdc-sr-legacy-2018-04/, fdc-foundation-2024-10-31/, ciqual-2020/.\n\
+                     DIR holds sr28/, fdc-sr-legacy-2018-04/, fdc-foundation-2024-10-31/, fndds/2021-2023/, ciqual-2020/.\n\
                      --out defaults to vascalc-nutrition's data/foods.tsv; --curated to its data/menaquinones.toml.\n\
                      --check compares the generated table with --out and exits 1 when they differ."
                 );

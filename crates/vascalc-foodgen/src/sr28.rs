@@ -101,6 +101,7 @@ pub fn read(data: &Path) -> anyhow::Result<(GenRelease, Vec<GenFood>)> {
             source: RELEASE_ID.into(),
             group: groups.get(grp).map(|g| g.to_string()).unwrap_or_default(),
             name: name.to_string(),
+            also: String::new(),
             values: vec![],
             portions: vec![],
         });

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use vascalc_foodgen::{curated, fdc, sr28};
+use vascalc_foodgen::{curated, fdc, fndds, sr28};
 use vascalc_nutrition::{FoodTable, Nutrient, Provenance, SHIPPED_TABLE};
 
 fn measured_in(p: &Provenance, release: &str) -> bool {
@@ -160,4 +160,65 @@ fn curated_file_parses_and_every_value_has_a_citation() {
         let cit = c.citations.get(&v.citation).expect("citation key");
         assert!(!cit.text.is_empty() && !cit.checked.is_empty());
     }
+}
+
+#[test]
+fn every_fndds_value_equals_the_workbook_and_menaquinones_stay_missing() {
+    let Some(dir) = vascalc_testdata::require("food/fndds/2021-2023") else {
+        return;
+    };
+    let table = FoodTable::shipped().unwrap();
+    let bytes = std::fs::read(dir.join(fndds::NUTRIENTS_FILE)).unwrap();
+    let (header, rows) = fndds::sheet(bytes, "nutrients").unwrap();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let c_code = col("Food code");
+    let c_name = col("Main food description");
+    let mut compared = 0;
+    let mut foods = 0;
+    for r in &rows {
+        let Some(code) = r.get(c_code).and_then(fndds::number) else {
+            continue;
+        };
+        let id = format!("fndds:{}", code as i64);
+        let food = table
+            .get(&id)
+            .unwrap_or_else(|| panic!("{id} is missing from the table"));
+        // The generator collapses runs of spaces ("fat free  (skim)").
+        let name = r[c_name].to_string();
+        assert_eq!(
+            food.name,
+            name.split_whitespace().collect::<Vec<_>>().join(" "),
+            "{id}"
+        );
+        foods += 1;
+        for (h, n) in fndds::DIRECT {
+            let v = fndds::number(&r[col(h)]).unwrap();
+            let got = food.value(*n).unwrap();
+            assert!(measured_in(&got.provenance, fndds::RELEASE_ID), "{id} {n}");
+            assert_eq!(got.value, v, "{id} {n}");
+            compared += 1;
+        }
+        let ala = food.value(Nutrient::AlaG).unwrap();
+        assert_eq!(
+            ala.value,
+            fndds::number(&r[col(fndds::ALA_COLUMN)]).unwrap()
+        );
+        // FNDDS has no menaquinones: missing, never 0.
+        for n in [
+            Nutrient::Menaquinone4Ug,
+            Nutrient::Menaquinone7Ug,
+            Nutrient::VitaminK2TotalUg,
+        ] {
+            assert!(food.value(n).is_none(), "{id} {n}");
+        }
+    }
+    assert_eq!(
+        foods, 5431,
+        "FNDDS 2021-2023 has 5,431 foods with nutrient values"
+    );
+    assert!(compared > 70_000);
+    // Natto keeps its literature MK-7 (SR28 record), and search shows it first.
+    let natto = table.get("ndb:16113").unwrap();
+    assert!(natto.value(Nutrient::Menaquinone7Ug).is_some());
+    assert_eq!(table.search("natto", 1)[0].food.id, "ndb:16113");
 }

@@ -3,17 +3,23 @@
 //!
 //! - [`FoodTable::shipped`] is the table embedded in the binary (`data/foods.tsv`), generated
 //!   by the developer tool `vascalc-foodgen` from USDA SR28 (with FoodData Central SR Legacy
-//!   ids), FoodData Central Foundation Foods 2024-10-31, the ANSES Ciqual 2020 vitamin K2
+//!   ids), FoodData Central Foundation Foods 2024-10-31, USDA FNDDS 2021-2023 (foods as eaten:
+//!   mixed dishes and drinks), the ANSES Ciqual 2020 vitamin K2
 //!   column and a curated menaquinone table with a citation per value
 //!   (`data/menaquinones.toml`). [`FoodTable::releases`] names the releases and file hashes.
 //!   Nothing is read from disk at run time.
-//! - A [`Food`] keeps its source id (`ndb:01009`, `fdc:…`, `ciqual:…`, `lit:…`), USDA household
+//! - A [`Food`] keeps its source id (`ndb:01009`, `fdc:…`, `fndds:…`, `ciqual:…`, `lit:…`), USDA household
 //!   [`Portion`]s and per-100 g values keyed by [`Nutrient`] (canonical keys such as
 //!   `menaquinone7_ug`). Each [`NutrientValue`] has a [`Provenance`]: measured in a release,
 //!   from the literature with its citation, calculated, or user-entered. A missing value is
 //!   absent, never zero.
 //! - [`totals`] adds up (food, grams) pairs into "at least X; N foods had no value".
-//! - [`FoodTable::search`] is ranked and typo-tolerant ("chedar" finds cheddar).
+//! - [`FoodTable::search`] is ranked for people and typo-tolerant ("chedar" finds cheddar,
+//!   "porridge" oatmeal), one result per food with the other releases' records as
+//!   alternatives; [`confident_hit`] says when a phrase names one food clearly enough to log
+//!   it without an id.
+//! - [`Phrase`] reads "2 eggs", "1 cup cooked oatmeal", "half an avocado" and
+//!   [`Phrase::portion_for`] turns the amount into grams through a food's portion table.
 //! - [`detect_phosphate_additives`] flags inorganic phosphate additives in ingredient text.
 //! - [`reference_intake`] gives the DRI (RDA/AI and UL) for a person; [`epa_dha_targets`] and
 //!   [`CKD_PHOSPHORUS_CONTEXT`] the targets in use where no DRI exists.
@@ -33,6 +39,7 @@ mod additives;
 mod food;
 mod intakes;
 mod nutrient;
+mod phrase;
 mod recipe;
 mod search;
 mod table;
@@ -47,9 +54,10 @@ pub use intakes::{
     LifeStage, Person, ReferenceIntake, Sex, epa_dha_targets, reference_intake,
 };
 pub use nutrient::{Nutrient, Unit};
+pub use phrase::{Phrase, PhraseUnit, QUANTITY_NOT_SPECIFIED, default_portion};
 pub use recipe::{Recipe, RecipeFood, RecipeIngredient, UserFood};
-pub use search::{HitFood, SearchHit};
-pub use table::{FoodTable, Release, ReleaseFile, SHIPPED_TABLE};
+pub use search::{EATEN_COOKED, HitFood, SYNONYMS, SearchHit, confident_hit};
+pub use table::{FoodTable, OWN_FOOD_BONUS, Release, ReleaseFile, SHIPPED_TABLE};
 pub use totals::{NutrientTotal, Totals, totals};
 
 /// Errors of the nutrition library, each naming what to fix.

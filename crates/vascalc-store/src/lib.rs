@@ -490,6 +490,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The food-log entries of one day with their ids, in the order they were logged.
+    pub fn food_entries_on(&self, id: PersonId, date: Date) -> Result<Vec<(i64, FoodEntry)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT date, food_id, grams, portion, id FROM food_log
+             WHERE person_id = ?1 AND date = ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![id.0, date.to_string()], |r| {
+            Ok((r.get(4)?, food_from_row(r)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Grams of each food eaten on each day from `since` on, with the number of entries:
     /// `(date, food_id, grams, entries)` sorted by date then food id. What nutrient totals need,
     /// without one row per log entry.

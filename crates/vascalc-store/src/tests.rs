@@ -409,3 +409,41 @@ proptest! {
         prop_assert_eq!(store.foods(ann, None).unwrap(), expected);
     }
 }
+
+#[test]
+fn a_days_food_entries_come_with_their_ids_in_logged_order() {
+    let mut store = Store::open_in_memory().unwrap();
+    let ann = store.add_person(&Person::named("Ann")).unwrap();
+    let bob = store.add_person(&Person::named("Bob")).unwrap();
+    let entry = |d: Date, id: &str, grams: f64| FoodEntry {
+        date: d,
+        food_id: id.into(),
+        grams,
+        portion: None,
+    };
+    let day = date(2026, 5, 1);
+    store
+        .add_foods(
+            ann,
+            &[
+                entry(day, "fndds:31103010", 100.0),
+                entry(date(2026, 5, 2), "ndb:16113", 50.0),
+                entry(day, "ndb:16113", 20.0),
+            ],
+        )
+        .unwrap();
+    store
+        .add_foods(bob, &[entry(day, "ndb:01009", 30.0)])
+        .unwrap();
+    let got = store.food_entries_on(ann, day).unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].1.food_id, "fndds:31103010");
+    assert_eq!(got[1].1, entry(day, "ndb:16113", 20.0));
+    assert!(got[0].0 < got[1].0);
+    assert!(
+        store
+            .food_entries_on(ann, date(2026, 5, 3))
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -751,11 +751,8 @@ fn food_logging_and_the_plan() {
     fill(&db);
     // Unknown foods and impossible amounts are refused; nothing is written.
     let before = export(&db);
-    let err = fails(&db, &["log", "food", "natto", "--grams", "40"], 3);
-    assert!(
-        err.contains("unknown food") && err.contains("ndb:16113"),
-        "{err}"
-    );
+    let err = fails(&db, &["log", "food", "qqqzzzxx", "--grams", "40"], 4);
+    assert!(err.contains("no food matches"), "{err}");
     fails(&db, &["log", "food", "ndb:16113", "--grams", "-40"], 3);
     fails(
         &db,
@@ -1071,4 +1068,64 @@ fn doses_without_a_course_raise_the_safety_alerts() {
         .unwrap();
     assert_eq!(k2["relevance"], "avoid", "{k2}");
     assert_eq!(k2["status"], "not_met", "{k2}");
+}
+
+/// Food as people say it: a unique exact name logs without an id, a phrase's amount goes
+/// through the portion tables, an ambiguous phrase lists choices (exit 4) and writes nothing,
+/// and `log today` shows the entries with ids and totals.
+#[test]
+fn food_phrases_log_and_today_lists_them() {
+    let dir = TempDir::new("phrases");
+    let db = dir.db();
+    fill(&db);
+    let day = ["--date", "2026-01-10"];
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut a = args.to_vec();
+        a.extend(day);
+        a.extend(["--format", "json"]);
+        serde_json::from_str(&ok(&db, &a)).unwrap()
+    };
+    // "natto" names one food exactly: SR28 natto with its literature MK-7.
+    let natto = json(&["log", "food", "natto", "--grams", "50"]);
+    assert_eq!(natto["food_id"], "ndb:16113");
+    assert_eq!(natto["grams"], 50.0);
+    // "2 eggs": FNDDS "1 egg" = 50 g (USDA FNDDS 2021-2023 Portions and Weights).
+    let eggs = json(&["log", "food", "2 eggs"]);
+    assert_eq!(eggs["grams"], 100.0, "{eggs}");
+    assert!(eggs["portion"].as_str().unwrap().contains("egg"), "{eggs}");
+    // "a latte": no size, so FNDDS's "Quantity not specified" (360 g).
+    let latte = json(&["log", "food", "a latte"]);
+    assert_eq!(latte["grams"], 360.0, "{latte}");
+    assert!(latte["name"].as_str().unwrap().starts_with("Coffee, Latte"));
+    // An amount in the phrase and --grams together is a contradiction.
+    fails(&db, &["log", "food", "2 eggs", "--grams", "80"], 3);
+    // An ambiguous phrase lists choices on stdout, writes nothing, exits 4.
+    let before = export(&db);
+    let out = run(&db, &["log", "food", "chicken cheese", "--date", "2026-01-10"]);
+    assert_eq!(out.status.code(), Some(4));
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("could mean"), "{listed}");
+    assert_eq!(export(&db), before);
+    // The day: three entries with ids, MK-7 at least 499 µg (natto only; the others missing).
+    let today = json(&["log", "today"]);
+    let entries = today["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "{today}");
+    assert!(entries.iter().all(|e| e["id"].as_i64().is_some()));
+    let mk7 = &today["totals"]["menaquinone7_ug"];
+    assert!((mk7["at_least"].as_f64().unwrap() - 499.0).abs() < 1e-9, "{mk7}");
+    assert_eq!(mk7["missing_foods"].as_array().unwrap().len(), 2, "{mk7}");
+    let human = ok(&db, &["log", "today", "--date", "2026-01-10"]);
+    assert!(human.contains("Natto") && human.contains("at least"), "{human}");
+    // The person's own food is found by name in search and logged by name.
+    let bread = dir.0.join("bread.json");
+    std::fs::write(
+        &bread,
+        r#"{"id":"rye","name":"Grandma's rye loaf","per_100g":{"magnesium_mg":70}}"#,
+    )
+    .unwrap();
+    ok(&db, &["log", "define-food", bread.to_str().unwrap()]);
+    let found = ok(&db, &["food", "search", "grandma rye loaf"]);
+    assert!(found.lines().next().unwrap().starts_with("user:rye"), "{found}");
+    let own = json(&["log", "food", "grandma's rye loaf", "--grams", "60"]);
+    assert_eq!(own["food_id"], "user:rye");
 }

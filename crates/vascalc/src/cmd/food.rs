@@ -1,5 +1,6 @@
-//! `vascalc food`: search the shipped food table, show a food's nutrients with their sources,
-//! and detect phosphate additives in ingredient text. See `docs/food.md`.
+//! `vascalc food`: search the shipped food table and the person's own foods, show a food's
+//! nutrients with their sources, and detect phosphate additives in ingredient text. See
+//! `docs/food.md`.
 
 use std::fmt::Write as _;
 
@@ -11,6 +12,8 @@ use vascalc_nutrition::{
     detect_phosphate_additives, format_value, has_inorganic_phosphate,
 };
 
+use crate::cmd::record::foods::Foods;
+use crate::cmd::record::{DbArg, PersonArg, store_error};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Format, print_json};
 
@@ -22,19 +25,25 @@ pub struct FoodArgs {
 
 #[derive(Debug, Subcommand)]
 enum FoodCommand {
-    /// Ranked, typo-tolerant search over food names ("natto", "chedar", "spinach raw").
+    /// Ranked, typo-tolerant search over food names ("natto", "chedar", "porridge", "latte"),
+    /// the person's own foods and recipes included when the record has them.
     Search {
         /// What to look for.
         query: String,
         /// How many results to show.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        #[command(flatten)]
+        person: PersonArg,
+        #[command(flatten)]
+        db: DbArg,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
     /// A food's nutrients per 100 g (or per portion) with the source of every value.
     Show {
-        /// A food id: ndb:01009, fdc:…, ciqual:…, lit:… (an SR number alone works too).
+        /// A food id: ndb:01009, fdc:…, fndds:…, ciqual:…, lit:… (an SR number alone works
+        /// too), or the person's own user:… / recipe:….
         id: String,
         /// A household portion such as "1 cup", "2 tbsp", "1 large", "3 oz".
         #[arg(long, conflicts_with = "grams")]
@@ -42,6 +51,10 @@ enum FoodCommand {
         /// An amount in grams.
         #[arg(long)]
         grams: Option<f64>,
+        #[command(flatten)]
+        person: PersonArg,
+        #[command(flatten)]
+        db: DbArg,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
@@ -61,14 +74,24 @@ pub fn run(args: FoodArgs) -> CliResult {
         FoodCommand::Search {
             query,
             limit,
+            person,
+            db,
             format,
-        } => search(&query, limit, format),
+        } => search(&query, limit, &foods(&db, &person)?, format),
         FoodCommand::Show {
             id,
             portion,
             grams,
+            person,
+            db,
             format,
-        } => show(&id, portion.as_deref(), grams, format),
+        } => show(
+            &id,
+            portion.as_deref(),
+            grams,
+            &foods(&db, &person)?,
+            format,
+        ),
         FoodCommand::Additives {
             ingredients,
             format,
@@ -76,8 +99,29 @@ pub fn run(args: FoodArgs) -> CliResult {
     }
 }
 
-fn table() -> CliResult<&'static FoodTable> {
-    FoodTable::shipped().map_err(|e| CliError::new(crate::exit::Exit::Failure, anyhow!(e)))
+/// The shipped table, plus the person's own foods when a record exists. `food` commands never
+/// create a database: without one (or without a person in it) they read the shipped table only.
+fn foods(db: &DbArg, person: &PersonArg) -> CliResult<Foods> {
+    let table_only =
+        || Foods::new(&[]).map_err(|e| CliError::new(crate::exit::Exit::Failure, anyhow!(e)));
+    let path = db.path();
+    let exists = path.as_ref().is_ok_and(|p| p.exists());
+    if !exists {
+        if let Some(name) = &person.person {
+            return Err(CliError::not_found(anyhow!(
+                "no record to find {name:?} in: the database does not exist yet"
+            )));
+        }
+        return table_only();
+    }
+    let store = db.open()?;
+    let (id, _) = match person.select(&store) {
+        Ok(p) => p,
+        Err(_) if person.person.is_none() => return table_only(),
+        Err(e) => return Err(e),
+    };
+    let own = store.own_foods(id).map_err(store_error)?;
+    Foods::new(&own).map_err(|e| CliError::invalid_input(anyhow!(e)))
 }
 
 fn no_csv(format: Format) -> CliResult {
@@ -95,15 +139,14 @@ struct SearchOutput<'a> {
     hits: Vec<SearchHit<'a>>,
 }
 
-fn search(query: &str, limit: usize, format: Format) -> CliResult {
+fn search(query: &str, limit: usize, foods: &Foods, format: Format) -> CliResult {
     no_csv(format)?;
     if query.trim().is_empty() {
         return Err(CliError::invalid_input(anyhow!(
             "the search query is empty"
         )));
     }
-    let t = table()?;
-    let hits = t.search(query, limit);
+    let hits = foods.search(query, limit);
     if format == Format::Json {
         print_json(&SearchOutput { query, hits })?;
         return Ok(());
@@ -117,9 +160,17 @@ fn search(query: &str, limit: usize, format: Format) -> CliResult {
     for h in &hits {
         let _ = writeln!(
             out,
-            "{:<14} {}  [{}]",
+            "{:<16} {}  [{}]",
             h.food.id, h.food.name, h.food.source
         );
+        if !h.alternatives.is_empty() {
+            let alts: Vec<String> = h
+                .alternatives
+                .iter()
+                .map(|a| format!("{} [{}]", a.id, a.source))
+                .collect();
+            let _ = writeln!(out, "{:<16}   also: {}", "", alts.join(", "));
+        }
     }
     print!("{out}");
     Ok(())
@@ -133,10 +184,16 @@ struct ShowOutput<'a> {
     serving: Option<Serving>,
 }
 
-fn show(id: &str, portion: Option<&str>, grams: Option<f64>, format: Format) -> CliResult {
+fn show(
+    id: &str,
+    portion: Option<&str>,
+    grams: Option<f64>,
+    foods: &Foods,
+    format: Format,
+) -> CliResult {
     no_csv(format)?;
-    let t = table()?;
-    let food = t.get(id).ok_or_else(|| {
+    let t = foods.table();
+    let food = foods.get(id).ok_or_else(|| {
         CliError::not_found(anyhow!(
             "no food with id {id:?}; find ids with `vascalc food search WORDS`"
         ))
@@ -173,6 +230,9 @@ fn render_food(t: &FoodTable, food: &Food, serving: Option<&Serving>) -> String 
     let _ = writeln!(out, "  source: {source}");
     if let Some(g) = &food.group {
         let _ = writeln!(out, "  group: {g}");
+    }
+    if let Some(d) = t.description(&food.id) {
+        let _ = writeln!(out, "  also: {d}");
     }
     let _ = writeln!(out);
     let (heading, values) = match serving {
@@ -229,13 +289,28 @@ fn render_food(t: &FoodTable, food: &Food, serving: Option<&Serving>) -> String 
             .iter()
             .map(|p| format!("{} = {} g", p.label(), format_value(p.grams)))
             .collect();
-        let _ = writeln!(out, "Portions (USDA): {}", ps.join("; "));
+        let _ = writeln!(
+            out,
+            "Portions ({}): {}",
+            portion_source(food),
+            ps.join("; ")
+        );
     }
     if let Some(text) = &food.ingredients {
         let _ = writeln!(out, "Ingredients: {text}");
         out.push_str(&render_additives(&food.phosphate_additives));
     }
     out
+}
+
+/// Where a food's portions come from, for the heading.
+fn portion_source(food: &Food) -> &'static str {
+    match food.source.as_ref() {
+        "user" => "yours",
+        "recipe" => "the recipe",
+        s if s.starts_with("usda-fndds") => "USDA FNDDS",
+        _ => "USDA",
+    }
 }
 
 trait MatchedLabel {

@@ -3,11 +3,12 @@
 //! vascalc-nutrition `UserFood` / `Recipe` they were defined by.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use serde_json::Value;
 use vascalc_nutrition::{
-    Food, FoodTable, Nutrient, Recipe, UserFood, has_inorganic_phosphate, totals,
+    Food, FoodTable, Nutrient, Recipe, SearchHit, UserFood, has_inorganic_phosphate, totals,
 };
 use vascalc_store::OwnFood;
 
@@ -46,6 +47,8 @@ impl Definition {
 pub struct Foods {
     table: &'static FoodTable,
     own: HashMap<String, Food>,
+    /// The own foods as a searchable table, built on the first search.
+    own_table: OnceLock<Option<FoodTable>>,
 }
 
 impl Foods {
@@ -56,6 +59,7 @@ impl Foods {
         let mut foods = Self {
             table,
             own: HashMap::new(),
+            own_table: OnceLock::new(),
         };
         let mut defs = Vec::with_capacity(own.len());
         for (i, o) in own.iter().enumerate() {
@@ -90,7 +94,27 @@ impl Foods {
             }
         };
         self.own.insert(def.food_id(), food);
+        self.own_table = OnceLock::new();
         Ok(())
+    }
+
+    /// The shipped table alone (no own foods).
+    pub fn table(&self) -> &'static FoodTable {
+        self.table
+    }
+
+    /// Ranked search over the shipped table and the person's own foods and recipes.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit<'_>> {
+        let own = self.own_table.get_or_init(|| {
+            let mut foods: Vec<Food> = self.own.values().cloned().collect();
+            foods.sort_by(|a, b| a.id.cmp(&b.id));
+            // Ids are the map's keys, so unique: from_foods does not fail.
+            FoodTable::from_foods(foods, vec![]).ok()
+        });
+        match own {
+            Some(own) => self.table.search_with(own, query, limit),
+            None => self.table.search(query, limit),
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Food> {
@@ -101,14 +125,6 @@ impl Foods {
         self.get(id).is_some()
     }
 
-    /// Up to `n` names that match `query`, for "did you mean" messages.
-    pub fn suggest(&self, query: &str, n: usize) -> Vec<String> {
-        self.table
-            .search(query, n)
-            .into_iter()
-            .map(|h| format!("{} ({})", h.food.id, h.food.name))
-            .collect()
-    }
 }
 
 /// One day's nutrient totals from the food log.

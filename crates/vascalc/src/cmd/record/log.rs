@@ -1,10 +1,11 @@
-//! `vascalc log food|define-food|activity|vitals|med`.
+//! `vascalc log food|today|define-food|activity|vitals|med` (food and today in [`food_log`]).
 
 use serde::Serialize;
 use std::path::PathBuf;
 
-use vascalc_store::{Activity, FoodEntry, MedDose, Medication, OwnFood, Vitals};
+use vascalc_store::{Activity, MedDose, Medication, OwnFood, Vitals};
 
+use super::food_log;
 use super::foods::{Definition, Foods};
 use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
 use crate::exit::CliResult;
@@ -18,8 +19,11 @@ pub struct LogArgs {
 
 #[derive(Debug, clap::Subcommand)]
 enum LogCommand {
-    /// A food eaten: `vascalc log food ndb:11457 --portion "1 cup"` or `--grams 85`.
-    Food(FoodArgs),
+    /// A food eaten, as you would say it (`vascalc log food "2 eggs"`, `"a latte"`, `"200 g
+    /// salmon"`) or by id (`vascalc log food ndb:11457 --portion "1 cup"` or `--grams 85`).
+    Food(food_log::FoodArgs),
+    /// The day's food-log entries with their ids, and the day's nutrient totals.
+    Today(food_log::TodayArgs),
     /// Define a food of your own (`{"id","name","per_100g":{…}}`) or a recipe
     /// (`{"id","name","ingredients":[{"food","grams"}]}`) from a JSON file; log it as
     /// `user:<id>` / `recipe:<id>`.
@@ -44,20 +48,6 @@ struct Common {
     db: DbArg,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-}
-
-#[derive(Debug, clap::Args)]
-struct FoodArgs {
-    /// The food id (`vascalc food search WORDS` finds it), or `user:<id>` / `recipe:<id>`.
-    food: String,
-    /// Grams eaten.
-    #[arg(long, allow_negative_numbers = true, conflicts_with = "portion")]
-    grams: Option<f64>,
-    /// A household portion, as `vascalc food show ID` lists them: "1 cup", "2 slice", "3 oz".
-    #[arg(long, required_unless_present = "grams")]
-    portion: Option<String>,
-    #[command(flatten)]
-    common: Common,
 }
 
 #[derive(Debug, clap::Args)]
@@ -138,7 +128,8 @@ struct MedArgs {
 
 pub fn run(args: LogArgs) -> CliResult {
     match args.command {
-        LogCommand::Food(args) => food(args),
+        LogCommand::Food(args) => food_log::food(args),
+        LogCommand::Today(args) => food_log::today(args),
         LogCommand::DefineFood(args) => define_food(args),
         LogCommand::Activity(args) => activity(args),
         LogCommand::Vitals(args) => vitals(args),
@@ -163,61 +154,6 @@ fn save<T: Serialize>(
     match common.format {
         Format::Json => print_json(entry)?,
         _ => println!("logged for {}: {}", person.name, describe(entry)),
-    }
-    Ok(())
-}
-
-fn food(args: FoodArgs) -> CliResult {
-    let today = dates::today();
-    let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
-    let mut store = args.common.db.open()?;
-    let (id, person) = args.common.person.select(&store)?;
-    let foods = Foods::new(&store.own_foods(id).map_err(store_error)?).map_err(invalid)?;
-    let Some(food) = foods.get(&args.food) else {
-        let hints = foods.suggest(&args.food, 3);
-        return Err(invalid(format!(
-            "unknown food {:?}{}; `vascalc food search WORDS` finds food ids",
-            args.food,
-            if hints.is_empty() {
-                String::new()
-            } else {
-                format!(" (did you mean {}?)", hints.join(", "))
-            }
-        )));
-    };
-    let (grams, portion) = match (&args.portion, args.grams) {
-        (Some(p), _) => {
-            let m = food.portion(p).map_err(|e| invalid(e.to_string()))?;
-            (m.grams, Some(m.requested))
-        }
-        (None, Some(g)) => (g, None),
-        (None, None) => return Err(invalid("give --grams or --portion")),
-    };
-    let entry = FoodEntry {
-        date,
-        food_id: food.id.to_string(),
-        grams,
-        portion,
-    };
-    validate::food(&entry, today, &|id| foods.known(id)).map_err(invalid)?;
-    store
-        .add_foods(id, std::slice::from_ref(&entry))
-        .map_err(store_error)?;
-    match args.common.format {
-        Format::Json => print_json(&entry)?,
-        _ => println!(
-            "logged for {}: {} g {} ({}){} on {}",
-            person.name,
-            fmt_num(entry.grams),
-            food.name,
-            food.id,
-            entry
-                .portion
-                .as_deref()
-                .map(|p| format!(", {p}"))
-                .unwrap_or_default(),
-            entry.date
-        ),
     }
     Ok(())
 }
