@@ -1101,7 +1101,10 @@ fn food_phrases_log_and_today_lists_them() {
     fails(&db, &["log", "food", "2 eggs", "--grams", "80"], 3);
     // An ambiguous phrase lists choices on stdout, writes nothing, exits 4.
     let before = export(&db);
-    let out = run(&db, &["log", "food", "chicken cheese", "--date", "2026-01-10"]);
+    let out = run(
+        &db,
+        &["log", "food", "chicken cheese", "--date", "2026-01-10"],
+    );
     assert_eq!(out.status.code(), Some(4));
     let listed = String::from_utf8_lossy(&out.stdout);
     assert!(listed.contains("could mean"), "{listed}");
@@ -1112,10 +1115,16 @@ fn food_phrases_log_and_today_lists_them() {
     assert_eq!(entries.len(), 3, "{today}");
     assert!(entries.iter().all(|e| e["id"].as_i64().is_some()));
     let mk7 = &today["totals"]["menaquinone7_ug"];
-    assert!((mk7["at_least"].as_f64().unwrap() - 499.0).abs() < 1e-9, "{mk7}");
+    assert!(
+        (mk7["at_least"].as_f64().unwrap() - 499.0).abs() < 1e-9,
+        "{mk7}"
+    );
     assert_eq!(mk7["missing_foods"].as_array().unwrap().len(), 2, "{mk7}");
     let human = ok(&db, &["log", "today", "--date", "2026-01-10"]);
-    assert!(human.contains("Natto") && human.contains("at least"), "{human}");
+    assert!(
+        human.contains("Natto") && human.contains("at least"),
+        "{human}"
+    );
     // The person's own food is found by name in search and logged by name.
     let bread = dir.0.join("bread.json");
     std::fs::write(
@@ -1125,7 +1134,10 @@ fn food_phrases_log_and_today_lists_them() {
     .unwrap();
     ok(&db, &["log", "define-food", bread.to_str().unwrap()]);
     let found = ok(&db, &["food", "search", "grandma rye loaf"]);
-    assert!(found.lines().next().unwrap().starts_with("user:rye"), "{found}");
+    assert!(
+        found.lines().next().unwrap().starts_with("user:rye"),
+        "{found}"
+    );
     let own = json(&["log", "food", "grandma's rye loaf", "--grams", "60"]);
     assert_eq!(own["food_id"], "user:rye");
 }

@@ -124,7 +124,6 @@ impl Foods {
     pub fn known(&self, id: &str) -> bool {
         self.get(id).is_some()
     }
-
 }
 
 /// One day's nutrient totals from the food log.
