@@ -1,8 +1,9 @@
 //! Benchmarks of the shipped food table: load at start-up and search.
 //!
 //! Run with `scripts/bench-food.sh`. Before divan's own report, `main` prints the search
-//! latency percentiles over a fixed list of everyday and misspelled queries, and the
-//! cold load + first-search (index build) time.
+//! latency percentiles over a fixed list of everyday, misspelled and spoken-style queries
+//! (one thread), and the cold load + first-search (index build) time: together the start-up
+//! cost of a `food search` or `log food`.
 
 use std::time::{Duration, Instant};
 
@@ -67,6 +68,20 @@ const QUERIES: &[&str] = &[
     "yoghurt",
     "chicken breast roasted skinless",
     "fish salmon atlantic farmed raw",
+    "latte",
+    "coffee with milk",
+    "sushi",
+    "porridge",
+    "hamburger",
+    "white rice",
+    "courgette",
+    "king prawns",
+    "spaghetti bolognese",
+    "chicken curry",
+    "salad with dressing",
+    "toast",
+    "semi-skimmed milk",
+    "pepperoni pizza",
 ];
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

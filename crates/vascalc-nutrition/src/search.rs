@@ -188,7 +188,9 @@ pub const EATEN_COOKED: [&str; 28] = [
 ];
 
 /// Words of processed forms, ranked lower unless the query asks for one.
-const PROCESSED_WORDS: [&str; 10] = [
+const PROCESSED_WORDS: [&str; 12] = [
+    "iced",
+    "bottled",
     "dried",
     "dehydrated",
     "powder",
@@ -251,6 +253,7 @@ pub const SYNONYMS: &[(&[&str], &[&str])] = &[
     (&["green", "salad"], &["lettuce", "salad"]),
     (&["side", "salad"], &["lettuce", "salad"]),
     (&["garbanzo"], &["chickpea"]),
+    (&["steamed"], &["cooked"]),
     (&["french", "toast"], &["french", "toast"]),
     (&["melba", "toast"], &["melba", "toast"]),
     (&["toast"], &["bread", "toasted"]),
@@ -675,6 +678,11 @@ impl SearchIndex {
                 continue;
             }
             let mut s = total[i] + self.prior[i] - 2.0 * f32::from(nq.saturating_sub(h));
+            // The whole name is the query ("Peanut butter" for "peanut butter", not "Peanut
+            // butter sandwich, NFS").
+            if exact_words[i] == nq && self.name_tokens[i].len() == usize::from(nq) {
+                s += EXACT_NAME_BONUS;
+            }
             if !wants_cooking {
                 if eaten_cooked {
                     if self.raw[i] {
@@ -734,6 +742,9 @@ impl SearchIndex {
         }
     }
 }
+
+/// Added when every word of a food's name (but "NFS") is a query word and vice versa.
+const EXACT_NAME_BONUS: f32 = 0.4;
 
 /// How far the first result must lead the second (in score) to be taken without asking when
 /// it is not [`SearchHit::head`].
