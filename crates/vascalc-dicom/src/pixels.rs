@@ -233,6 +233,9 @@ fn encapsulated_file(ts: &str, rows: u16, cols: u16, bits: u16, fragment: &[u8])
     element(&mut out, 0x0028, 0x0030, b"DS", b"1\\1");
     element(&mut out, 0x0028, 0x0100, b"US", &bits.to_le_bytes());
     element(&mut out, 0x0028, 0x0101, b"US", &bits.to_le_bytes());
+    // HighBit: without it dicom-rs refuses the JPEG and JPEG 2000 decoders before they run.
+    let high_bit = bits.saturating_sub(1);
+    element(&mut out, 0x0028, 0x0102, b"US", &high_bit.to_le_bytes());
     element(&mut out, 0x0028, 0x0103, b"US", &1u16.to_le_bytes());
     element(&mut out, 0x0028, 0x1052, b"DS", b"0");
     element(&mut out, 0x0028, 0x1053, b"DS", b"1");
