@@ -88,3 +88,126 @@ fn shipped_table_records_its_releases() {
         "the shipped table is {bytes} bytes"
     );
 }
+
+/// The foods people eat for their menaquinones keep them in the shipped table, each value with
+/// the provenance its source gives (issue 12, "Evidence").
+#[test]
+fn natto_cheeses_and_egg_yolk_keep_their_menaquinones() {
+    let t = FoodTable::shipped().unwrap();
+    let value = |id: &str, n: Nutrient| {
+        let f = t.get(id).unwrap_or_else(|| panic!("{id} is in the table"));
+        f.value(n)
+            .unwrap_or_else(|| panic!("{id} ({}) has a {} value", f.name, n.key()))
+            .clone()
+    };
+    // Literature values (data/menaquinones.toml), quoted from Schurgers & Vermeer 2000,
+    // Haemostasis 30:298-307: natto MK-7 998, MK-8 about 84, all menaquinones about 1,100 µg;
+    // US egg yolk MK-4 about 15.5 µg; Dutch hard cheese (Gouda, Edam) all menaquinones about
+    // 76 µg per 100 g.
+    for (id, n, v) in [
+        ("ndb:16113", Nutrient::Menaquinone7Ug, 998.0),
+        ("ndb:16113", Nutrient::Menaquinone8Ug, 84.0),
+        ("ndb:16113", Nutrient::VitaminK2TotalUg, 1100.0),
+        ("ndb:01125", Nutrient::Menaquinone4Ug, 15.5),
+        ("lit:cheese-hard-nl", Nutrient::VitaminK2TotalUg, 76.0),
+    ] {
+        let got = value(id, n);
+        assert_eq!(got.value, v, "{id} {}", n.key());
+        assert!(
+            citation(&got.provenance).contains("Schurgers LJ, Vermeer C"),
+            "{id} {}",
+            n.key()
+        );
+    }
+    // Measured in a release: SR28 MK-4 of cheddar (8.6) and Swiss/Emmental (6.3) per 100 g;
+    // Ciqual 2020's vitamin K2 column for Emmental (5.23) and Edam (47.5). These equal the
+    // releases (vascalc-foodgen's tests compare every value); here: they are still there.
+    for (id, n, v, source) in [
+        ("ndb:01009", Nutrient::Menaquinone4Ug, 8.6, "usda-sr28"),
+        ("ndb:01040", Nutrient::Menaquinone4Ug, 6.3, "usda-sr28"),
+        (
+            "ciqual:12115",
+            Nutrient::VitaminK2TotalUg,
+            5.23,
+            "anses-ciqual-2020",
+        ),
+        (
+            "ciqual:12729",
+            Nutrient::VitaminK2TotalUg,
+            47.5,
+            "anses-ciqual-2020",
+        ),
+    ] {
+        let got = value(id, n);
+        assert_eq!(got.value, v, "{id} {}", n.key());
+        assert!(
+            matches!(&got.provenance, Provenance::Measured { source: s, .. } if s == source),
+            "{id}: {:?}",
+            got.provenance
+        );
+    }
+    // A person typing the food's name finds the record that carries the value.
+    assert_eq!(t.search("natto", 1)[0].food.id, "ndb:16113");
+    let hard = t.search("hard cheese gouda", 5);
+    assert!(
+        hard.iter().any(|h| h.food.id == "lit:cheese-hard-nl"),
+        "{hard:?}"
+    );
+}
+
+/// FNDDS reports no menaquinone: in every FNDDS food (mixed dishes, drinks) MK-4, MK-7, MK-8,
+/// MK-9 and the K2 total are missing, never 0. And across the whole table, an MK-7 value exists
+/// only where a paper gives one (no release measures MK-7).
+#[test]
+fn fndds_dishes_leave_menaquinones_missing() {
+    let t = FoodTable::shipped().unwrap();
+    let menaquinones = [
+        Nutrient::Menaquinone4Ug,
+        Nutrient::Menaquinone7Ug,
+        Nutrient::Menaquinone8Ug,
+        Nutrient::Menaquinone9Ug,
+        Nutrient::VitaminK2TotalUg,
+    ];
+    let mut fndds = 0;
+    for f in t.foods() {
+        if f.source == "usda-fndds-2021-2023" {
+            fndds += 1;
+            assert!(f.id.starts_with("fndds:"), "{}", f.id);
+            for n in menaquinones {
+                assert!(
+                    f.value(n).is_none(),
+                    "{} {} has {} = {:?}; FNDDS reports no menaquinone",
+                    f.id,
+                    f.name,
+                    n.key(),
+                    f.value(n)
+                );
+            }
+            // Its other values are there: a dish is not an empty record.
+            assert!(f.value(Nutrient::EnergyKcal).is_some(), "{}", f.id);
+        }
+        if let Some(mk7) = f.value(Nutrient::Menaquinone7Ug) {
+            assert!(
+                matches!(mk7.provenance, Provenance::Literature { .. }),
+                "{} {}: MK-7 {:?}",
+                f.id,
+                f.name,
+                mk7
+            );
+        }
+    }
+    // FNDDS 2021-2023 holds 5,431 foods (docs/food.md).
+    assert_eq!(fndds, 5431);
+    // Mixed dishes that contain natto, cheese or egg: their MK-7 is unknown, and the day's
+    // total says so rather than counting it as 0.
+    let pizza = t
+        .search("pizza cheese", 1)
+        .first()
+        .map(|h| h.food.id.to_string())
+        .expect("a cheese pizza");
+    let pizza = t.get(&pizza).unwrap();
+    let day = totals([(pizza, 150.0)]).unwrap();
+    let mk7 = day.get(Nutrient::Menaquinone7Ug);
+    assert_eq!(mk7.at_least, 0.0);
+    assert_eq!(mk7.missing_foods, [pizza.id.to_string()]);
+}
