@@ -12,8 +12,9 @@
 //!   value);
 //!
 //! and writes the table format described in `vascalc_nutrition::FoodTable`, recording the
-//! releases with the SHA-256 and size of every file read. Output is deterministic: the same
-//! inputs give the same bytes.
+//! releases with the SHA-256 and size of every file read, and beside it the table's pre-built
+//! index (`foods.idx`: line offsets, id order, search index), which the library reads in place
+//! at start-up. Output is deterministic: the same inputs give the same bytes.
 
 pub mod ciqual;
 pub mod curated;
@@ -31,6 +32,22 @@ pub use model::{GenFood, GenRelease, GenValue, ProvKey};
 /// `crates/vascalc-nutrition/data/foods.tsv` in this workspace.
 pub fn default_table_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../vascalc-nutrition/data/foods.tsv")
+}
+
+/// `crates/vascalc-nutrition/data/foods.idx` in this workspace: the table's pre-built index.
+pub fn default_index_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vascalc-nutrition/data/foods.idx")
+}
+
+/// The pre-built index of a generated table's text (`data/foods.idx`, read in place by
+/// `vascalc_nutrition::FoodTable::from_index`): line offsets, id order and the search index.
+pub fn index_of(text: &str) -> anyhow::Result<Vec<u8>> {
+    // The table borrows from its text for as long as it lives; this tool runs once.
+    let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+    let table = vascalc_nutrition::FoodTable::parse(text).context("parsing the generated table")?;
+    table
+        .index_bytes()
+        .context("building the table's pre-built index")
 }
 
 /// `crates/vascalc-nutrition/data/menaquinones.toml` in this workspace.

@@ -67,7 +67,7 @@ fn every_sr28_value_equals_nut_data() {
         compared += 1;
     }
     // And nothing measured in SR28 that the release does not hold.
-    for food in table.foods().iter().filter(|f| f.source == "usda-sr28") {
+    for food in table.foods().filter(|f| f.source == "usda-sr28") {
         for (n, v) in food.per_100g.iter() {
             if measured_in(&v.provenance, "usda-sr28") {
                 assert!(

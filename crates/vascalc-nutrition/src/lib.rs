@@ -7,7 +7,9 @@
 //!   mixed dishes and drinks), the ANSES Ciqual 2020 vitamin K2
 //!   column and a curated menaquinone table with a citation per value
 //!   (`data/menaquinones.toml`). [`FoodTable::releases`] names the releases and file hashes.
-//!   Nothing is read from disk at run time.
+//!   Nothing is read from disk at run time. The generator also writes the table's pre-built
+//!   index (`data/foods.idx`), which is read in place: loading the table parses only its
+//!   header, and each food is parsed the first time it is asked for.
 //! - A [`Food`] keeps its source id (`ndb:01009`, `fdc:…`, `fndds:…`, `ciqual:…`, `lit:…`), USDA household
 //!   [`Portion`]s and per-100 g values keyed by [`Nutrient`] (canonical keys such as
 //!   `menaquinone7_ug`). Each [`NutrientValue`] has a [`Provenance`]: measured in a release,
@@ -39,6 +41,7 @@ mod additives;
 mod food;
 mod intakes;
 mod nutrient;
+mod packed;
 mod phrase;
 mod recipe;
 mod search;
@@ -57,7 +60,7 @@ pub use nutrient::{Nutrient, Unit};
 pub use phrase::{Phrase, PhraseUnit, QUANTITY_NOT_SPECIFIED, default_portion};
 pub use recipe::{Recipe, RecipeFood, RecipeIngredient, UserFood};
 pub use search::{EATEN_COOKED, HitFood, SYNONYMS, SearchHit, confident_hit};
-pub use table::{FoodTable, OWN_FOOD_BONUS, Release, ReleaseFile, SHIPPED_TABLE};
+pub use table::{FoodTable, OWN_FOOD_BONUS, Release, ReleaseFile, SHIPPED_INDEX, SHIPPED_TABLE};
 pub use totals::{NutrientTotal, Totals, totals};
 
 /// Errors of the nutrition library, each naming what to fix.

@@ -28,6 +28,9 @@
 use serde::Serialize;
 
 use crate::food::{Food, Provenance};
+use crate::packed::{
+    check_offsets, f32_at, push_u32, read_sections, to_u32, u32_at, u32_len, write_sections,
+};
 
 /// One search result: a food, the other releases' records of the same food, and its score.
 #[derive(Debug, Clone, Serialize)]
@@ -56,7 +59,7 @@ pub struct HitFood<'a> {
 }
 
 impl<'a> HitFood<'a> {
-    fn of(f: &'a Food) -> Self {
+    pub(crate) fn of(f: &'a Food) -> Self {
         HitFood {
             id: &f.id,
             name: &f.name,
@@ -74,27 +77,85 @@ struct Posting {
     alone: bool,
 }
 
-const ALSO_SEGMENT: u8 = u8::MAX;
+impl Posting {
+    /// Packed as one `u32`: food in bits 0–19, `alone` in bit 23, segment in bits 24–31.
+    fn pack(self) -> u32 {
+        self.food | (u32::from(self.alone) << 23) | (u32::from(self.seg) << 24)
+    }
 
-#[derive(Debug)]
-pub(crate) struct SearchIndex {
-    /// Distinct stemmed tokens, sorted.
-    vocab: Vec<String>,
-    postings: Vec<Vec<Posting>>,
-    /// A per-food prior added to the score.
-    prior: Vec<f32>,
-    /// Name marks: raw; a cooked or prepared form; a processed form.
-    raw: Vec<bool>,
-    cooked: Vec<bool>,
-    processed: Vec<bool>,
-    /// Name tokens without "nfs", sorted (for exact matches).
-    name_tokens: Vec<Vec<u32>>,
-    /// Each food's group (foods of the same normalised name) and each group's members,
-    /// primary first.
-    group_of: Vec<u32>,
-    groups: Vec<Vec<u32>>,
+    fn unpack(v: u32) -> Posting {
+        Posting {
+            food: v & MAX_FOODS,
+            seg: (v >> 24) as u8,
+            alone: v & (1 << 23) != 0,
+        }
+    }
 }
 
+/// The most foods a search index holds (the food number takes 20 bits of a posting).
+const MAX_FOODS: u32 = (1 << 20) - 1;
+
+const ALSO_SEGMENT: u8 = u8::MAX;
+
+/// Name marks in [`SearchIndex`]'s flags: raw; a cooked or prepared form; a processed form.
+const RAW: u8 = 1;
+const COOKED: u8 = 2;
+const PROCESSED: u8 = 4;
+
+/// The search index, packed (see [`crate::packed`]) so that the shipped table's index, built
+/// by `vascalc-foodgen` into `data/foods.idx`, is used in place. Sections, in order:
+///
+/// | # | section | contents |
+/// |---|---|---|
+/// | 0 | vocabulary offsets | `u32` × (V + 1) into section 1 |
+/// | 1 | vocabulary | the distinct stemmed tokens, sorted, concatenated |
+/// | 2 | letter signatures | `u32` × V: bit `b % 32` set for every byte `b` of the token |
+/// | 3 | posting offsets | `u32` × (V + 1) into section 4 |
+/// | 4 | postings | `u32` per (token, food) ([`Posting::pack`]), by token then food |
+/// | 5 | prior | `f32` per food, added to its score |
+/// | 6 | marks | `u8` per food: [`RAW`], [`COOKED`], [`PROCESSED`] |
+/// | 7 | name words | `u8` per food: distinct name tokens but "nfs" |
+/// | 8 | group of each food | `u32` per food |
+/// | 9 | group offsets | `u32` × (G + 1) into section 10 |
+/// | 10 | group members | `u32` per food, by group, primary first |
+///
+/// preceded by the number of foods (`u32`).
+pub(crate) struct SearchIndex {
+    bytes: std::borrow::Cow<'static, [u8]>,
+    foods: usize,
+    vocab_len: usize,
+    s: [std::ops::Range<usize>; SECTIONS],
+}
+
+const SECTIONS: usize = 11;
+const VOCAB_OFF: usize = 0;
+const VOCAB: usize = 1;
+const SIG: usize = 2;
+const POST_OFF: usize = 3;
+const POST: usize = 4;
+const PRIOR: usize = 5;
+const MARKS: usize = 6;
+const NAME_WORDS: usize = 7;
+const GROUP_OF: usize = 8;
+const GROUP_OFF: usize = 9;
+const GROUP_MEM: usize = 10;
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("foods", &self.foods)
+            .field("words", &self.vocab_len)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// The letter signature of a word: bit `b % 32` for each byte `b`. A word within edit
+/// distance `d` of another lacks at most `d` of its signature bits (each edit removes at most
+/// one letter), which rules most of the vocabulary out before the distance is computed.
+fn signature(w: &[u8]) -> u32 {
+    w.iter().fold(0, |s, &b| s | 1 << (b % 32))
+}
 const DOWNRANKED_GROUPS: [&str; 6] = [
     "Fast Foods",
     "Restaurant Foods",
@@ -447,13 +508,22 @@ fn primary_rank(f: &Food) -> u8 {
 }
 
 impl SearchIndex {
-    pub(crate) fn build(foods: &[Food], also: &[&str]) -> SearchIndex {
+    /// Builds the packed index of `foods` (with `also`, their other descriptions, by index).
+    pub(crate) fn build(foods: &[Food], also: &[&str]) -> Result<SearchIndex, String> {
+        Self::from_bytes(std::borrow::Cow::Owned(Self::pack(foods, also)?))
+    }
+
+    /// The packed bytes of the index of `foods`.
+    pub(crate) fn pack(foods: &[Food], also: &[&str]) -> Result<Vec<u8>, String> {
         let n = foods.len();
+        if n > MAX_FOODS as usize {
+            return Err(format!(
+                "{n} foods: a search index holds at most {MAX_FOODS}"
+            ));
+        }
         let mut pairs: Vec<(String, u32, u8, bool)> = Vec::with_capacity(n * 8);
-        let mut prior = Vec::with_capacity(n);
-        let mut raw = Vec::with_capacity(n);
-        let mut cooked = Vec::with_capacity(n);
-        let mut processed = Vec::with_capacity(n);
+        let mut prior: Vec<f32> = Vec::with_capacity(n);
+        let mut marks: Vec<u8> = Vec::with_capacity(n);
         let mut keys: Vec<(String, u32)> = Vec::with_capacity(n);
         for (i, f) in foods.iter().enumerate() {
             let toks = tokens_alone(&f.name);
@@ -492,9 +562,17 @@ impl SearchIndex {
             if is_branded(&f.name) {
                 p -= 0.4;
             }
-            processed.push(has(&PROCESSED_WORDS));
-            raw.push(has(&["raw"]));
-            cooked.push(has(&PREPARED_WORDS));
+            let mut m = 0;
+            if has(&["raw"]) {
+                m |= RAW;
+            }
+            if has(&PREPARED_WORDS) {
+                m |= COOKED;
+            }
+            if has(&PROCESSED_WORDS) {
+                m |= PROCESSED;
+            }
+            marks.push(m);
             prior.push(p);
             let mut key: Vec<&str> = toks.iter().map(|(t, _, _)| t.as_str()).collect();
             key.sort_unstable();
@@ -512,26 +590,45 @@ impl SearchIndex {
         // alone, over the other descriptions.
         pairs.sort_by(|a, b| (&a.0, a.1, !a.3, a.2).cmp(&(&b.0, b.1, !b.3, b.2)));
         pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        let mut vocab: Vec<String> = Vec::new();
-        let mut postings: Vec<Vec<Posting>> = Vec::new();
-        let mut name_tokens: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (t, food, seg, alone) in pairs {
-            if vocab.last() != Some(&t) {
-                vocab.push(t);
-                postings.push(Vec::new());
+        let mut vocab_off: Vec<u8> = Vec::new();
+        let mut vocab: Vec<u8> = Vec::new();
+        let mut sig: Vec<u8> = Vec::new();
+        let mut post_off: Vec<u8> = Vec::new();
+        let mut post: Vec<u8> = Vec::with_capacity(pairs.len() * 4);
+        let mut name_words = vec![0u8; n];
+        let mut last: Option<&str> = None;
+        let mut postings = 0usize;
+        for (t, food, seg, alone) in &pairs {
+            if last != Some(t.as_str()) {
+                push_u32(&mut vocab_off, to_u32(vocab.len(), "vocabulary bytes")?);
+                push_u32(&mut post_off, to_u32(postings, "postings")?);
+                push_u32(&mut sig, signature(t.as_bytes()));
+                vocab.extend_from_slice(t.as_bytes());
+                last = Some(t.as_str());
             }
-            let k = (vocab.len() - 1) as u32;
-            if seg != ALSO_SEGMENT && vocab[k as usize] != "nfs" {
-                name_tokens[food as usize].push(k);
+            if *seg != ALSO_SEGMENT && t != "nfs" {
+                let c = &mut name_words[*food as usize];
+                *c = c.saturating_add(1);
             }
-            if let Some(p) = postings.last_mut() {
-                p.push(Posting { food, seg, alone });
-            }
+            push_u32(
+                &mut post,
+                Posting {
+                    food: *food,
+                    seg: *seg,
+                    alone: *alone,
+                }
+                .pack(),
+            );
+            postings += 1;
         }
+        push_u32(&mut vocab_off, to_u32(vocab.len(), "vocabulary bytes")?);
+        push_u32(&mut post_off, to_u32(postings, "postings")?);
         // Groups: foods whose names have the same words.
         keys.sort();
         let mut group_of = vec![0u32; n];
-        let mut groups: Vec<Vec<u32>> = Vec::new();
+        let mut group_off: Vec<u8> = Vec::new();
+        let mut group_mem: Vec<u8> = Vec::with_capacity(n * 4);
+        let mut groups = 0u32;
         let mut start = 0;
         while start < keys.len() {
             let end = keys[start..]
@@ -540,64 +637,172 @@ impl SearchIndex {
                 .map_or(keys.len(), |e| start + e);
             let mut members: Vec<u32> = keys[start..end].iter().map(|k| k.1).collect();
             members.sort_by_key(|&m| (primary_rank(&foods[m as usize]), m));
+            push_u32(&mut group_off, (group_mem.len() / 4) as u32);
             for &m in &members {
-                group_of[m as usize] = groups.len() as u32;
+                group_of[m as usize] = groups;
+                push_u32(&mut group_mem, m);
             }
-            groups.push(members);
+            groups += 1;
             start = end;
         }
-        SearchIndex {
-            vocab,
-            postings,
-            prior,
-            raw,
-            cooked,
-            processed,
-            name_tokens,
-            group_of,
-            groups,
+        push_u32(&mut group_off, (group_mem.len() / 4) as u32);
+        let mut prior_b = Vec::with_capacity(n * 4);
+        for p in prior {
+            push_u32(&mut prior_b, p.to_bits());
         }
+        let mut group_of_b = Vec::with_capacity(n * 4);
+        for g in group_of {
+            push_u32(&mut group_of_b, g);
+        }
+        let mut out = Vec::new();
+        push_u32(&mut out, n as u32);
+        write_sections(
+            &mut out,
+            &[
+                vocab_off, vocab, sig, post_off, post, prior_b, marks, name_words, group_of_b,
+                group_off, group_mem,
+            ],
+        )?;
+        Ok(out)
+    }
+
+    /// An index from its packed bytes, checked so that no lookup can go out of range.
+    pub(crate) fn from_bytes(
+        bytes: std::borrow::Cow<'static, [u8]>,
+    ) -> Result<SearchIndex, String> {
+        let b: &[u8] = &bytes;
+        if b.len() < 4 {
+            return Err("the search index is empty".into());
+        }
+        let n = u32_at(b, 0) as usize;
+        let (s, end) = read_sections(b, 4, SECTIONS)?;
+        if end != b.len() {
+            return Err(format!("{} bytes after the search index", b.len() - end));
+        }
+        let Ok(s) = <[std::ops::Range<usize>; SECTIONS]>::try_from(s) else {
+            return Err("wrong number of search index sections".into());
+        };
+        let sec = |i: usize| &b[s[i].clone()];
+        let v = check_offsets(sec(VOCAB_OFF), sec(VOCAB).len(), "vocabulary")?;
+        if u32_len(sec(SIG), "signatures")? != v {
+            return Err("one letter signature per word is needed".into());
+        }
+        let posts = u32_len(sec(POST), "postings")?;
+        if check_offsets(sec(POST_OFF), posts, "posting offsets")? != v {
+            return Err("one posting list per word is needed".into());
+        }
+        if (0..posts).any(|i| Posting::unpack(u32_at(sec(POST), i)).food as usize >= n) {
+            return Err("a posting names a food past the end".into());
+        }
+        if u32_len(sec(PRIOR), "prior")? != n
+            || sec(MARKS).len() != n
+            || sec(NAME_WORDS).len() != n
+            || u32_len(sec(GROUP_OF), "groups")? != n
+            || u32_len(sec(GROUP_MEM), "group members")? != n
+        {
+            return Err(format!("per-food sections do not hold {n} foods"));
+        }
+        let groups = check_offsets(sec(GROUP_OFF), n, "group offsets")?;
+        if (0..groups).any(|g| u32_at(sec(GROUP_OFF), g) >= u32_at(sec(GROUP_OFF), g + 1))
+            || (0..n).any(|i| {
+                u32_at(sec(GROUP_OF), i) as usize >= groups
+                    || u32_at(sec(GROUP_MEM), i) as usize >= n
+            })
+        {
+            return Err("a food group is empty or out of range".into());
+        }
+        Ok(SearchIndex {
+            foods: n,
+            vocab_len: v,
+            s,
+            bytes,
+        })
+    }
+
+    /// The packed bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// How many foods the index covers.
+    pub(crate) fn foods(&self) -> usize {
+        self.foods
+    }
+
+    fn sec(&self, i: usize) -> &[u8] {
+        self.bytes.get(self.s[i].clone()).unwrap_or(&[])
+    }
+
+    fn word<'s>(offsets: &[u8], vocab: &'s [u8], k: usize) -> &'s [u8] {
+        let (a, b) = (u32_at(offsets, k) as usize, u32_at(offsets, k + 1) as usize);
+        vocab.get(a..b).unwrap_or(&[])
     }
 
     /// Vocabulary entries matching a query token, with the match weight.
     fn matches(&self, q: &str) -> Vec<(usize, f32)> {
         let qb = q.as_bytes();
+        let (offs, vocab, sigs) = (self.sec(VOCAB_OFF), self.sec(VOCAB), self.sec(SIG));
+        let word = |k: usize| Self::word(offs, vocab, k);
         let mut out = Vec::new();
         // Exact and prefix matches from the sorted vocabulary.
-        let start = self.vocab.partition_point(|t| t.as_str() < q);
+        let (mut lo, mut hi) = (0, self.vocab_len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if word(mid) < qb {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let start = lo;
         // A query that is a whole word of the vocabulary ("coffee") is less likely to mean a
         // longer word it begins ("coffeecake") than one typed half-way ("brocc").
-        let is_word = self.vocab.get(start).is_some_and(|t| t == q);
+        let is_word = start < self.vocab_len && word(start) == qb;
         let prefix_weight = if is_word { 0.5 } else { 0.75 };
-        for (k, t) in self.vocab.iter().enumerate().skip(start) {
-            if !t.starts_with(q) {
+        for k in start..self.vocab_len {
+            let t = word(k);
+            if !t.starts_with(qb) {
                 break;
             }
-            if t == q {
+            if t == qb {
                 out.push((k, 1.0));
-            } else if q.len() >= 3 {
-                out.push((k, prefix_weight - 0.01 * (t.len() - q.len()).min(10) as f32));
+            } else if qb.len() >= 3 {
+                out.push((
+                    k,
+                    prefix_weight - 0.01 * (t.len() - qb.len()).min(10) as f32,
+                ));
             }
         }
         // Typos, only for a query word the table does not hold.
         let max = if is_word {
             0
-        } else if q.len() >= 7 {
+        } else if qb.len() >= 7 {
             2
-        } else if q.len() >= 4 {
+        } else if qb.len() >= 4 {
             1
         } else {
             0
         };
         if max > 0 {
-            for (k, t) in self.vocab.iter().enumerate() {
-                let tb = t.as_bytes();
-                if tb.len() + max < qb.len() || t.starts_with(q) {
+            let qsig = signature(qb);
+            for k in 0..self.vocab_len {
+                // Letters of the query the word lacks: each costs an edit (see `signature`).
+                let lacks = (qsig & !u32_at(sigs, k)).count_ones() as usize;
+                if lacks > max {
                     continue;
                 }
-                if let Some(d) = bounded_distance(qb, tb, max) {
+                let tb = word(k);
+                if tb.len() + max < qb.len() || tb.starts_with(qb) {
+                    continue;
+                }
+                let whole = tb.len().abs_diff(qb.len()) <= max;
+                let prefix = tb.len() > qb.len() && qb.len() >= 5 && lacks <= 1;
+                if !whole && !prefix {
+                    continue;
+                }
+                if let Some(d) = whole.then(|| bounded_distance(qb, tb, max)).flatten() {
                     out.push((k, if d == 1 { 0.6 } else { 0.4 }));
-                } else if tb.len() > qb.len() && qb.len() >= 5 {
+                } else if prefix {
                     // A typo in a prefix ("brocol" → "broccoli").
                     if bounded_distance(qb, &tb[..qb.len()], 1).is_some() {
                         out.push((k, 0.5));
@@ -608,11 +813,12 @@ impl SearchIndex {
         out
     }
 
+    /// Ranked search; `food` gives the id, name and source of a food by index.
     pub(crate) fn search<'a>(
         &self,
-        foods: &'a [Food],
         query: &str,
         limit: usize,
+        food: impl Fn(usize) -> HitFood<'a>,
     ) -> Vec<SearchHit<'a>> {
         let q = query_words(query);
         if q.is_empty() || limit == 0 {
@@ -622,7 +828,11 @@ impl SearchIndex {
             .iter()
             .any(|t| COOKING_WORDS.contains(&t.as_str()) || PROCESSED_WORDS.contains(&t.as_str()));
         let eaten_cooked = q.iter().any(|t| EATEN_COOKED.contains(&t.as_str()));
-        let n = foods.len();
+        let n = self.foods;
+        let (post_off, post) = (self.sec(POST_OFF), self.sec(POST));
+        let (prior, marks, name_words) = (self.sec(PRIOR), self.sec(MARKS), self.sec(NAME_WORDS));
+        let (group_of, group_off, group_mem) =
+            (self.sec(GROUP_OF), self.sec(GROUP_OFF), self.sec(GROUP_MEM));
         let mut total = vec![0f32; n];
         let mut hits = vec![0u8; n];
         let mut exact_words = vec![0u8; n];
@@ -632,11 +842,17 @@ impl SearchIndex {
         let mut head_seg = vec![0u8; n];
         let mut tok_seg = vec![ALSO_SEGMENT; n];
         let mut touched: Vec<u32> = Vec::new();
+        let mut any: Vec<u32> = Vec::new();
         for qt in &q {
             let ms = self.matches(qt);
             touched.clear();
             for (k, w) in ms {
-                for p in &self.postings[k] {
+                let (a, b) = (
+                    u32_at(post_off, k) as usize,
+                    u32_at(post_off, k + 1) as usize,
+                );
+                for j in a..b {
+                    let p = Posting::unpack(u32_at(post, j));
                     let mut s = if p.seg == ALSO_SEGMENT {
                         0.8 * w
                     } else {
@@ -662,6 +878,9 @@ impl SearchIndex {
             }
             for &f in &touched {
                 let f = f as usize;
+                if hits[f] == 0 {
+                    any.push(f as u32);
+                }
                 total[f] += best[f];
                 hits[f] += 1;
                 exact_words[f] += u8::from(best_exact[f]);
@@ -671,29 +890,30 @@ impl SearchIndex {
                 tok_seg[f] = ALSO_SEGMENT;
             }
         }
+        any.sort_unstable();
         let nq = q.len().min(usize::from(u8::MAX)) as u8;
-        let mut scored: Vec<(f32, u32)> = Vec::new();
-        for (i, &h) in hits.iter().enumerate() {
-            if h == 0 {
-                continue;
-            }
-            let mut s = total[i] + self.prior[i] - 2.0 * f32::from(nq.saturating_sub(h));
+        let mut scored: Vec<(f32, u32)> = Vec::with_capacity(any.len());
+        for &i in &any {
+            let i = i as usize;
+            let h = hits[i];
+            let mut s = total[i] + f32_at(prior, i) - 2.0 * f32::from(nq.saturating_sub(h));
+            let m = marks.get(i).copied().unwrap_or(0);
             // The whole name is the query ("Peanut butter" for "peanut butter", not "Peanut
             // butter sandwich, NFS").
-            if exact_words[i] == nq && self.name_tokens[i].len() == usize::from(nq) {
+            if exact_words[i] == nq && name_words.get(i) == Some(&nq) {
                 s += EXACT_NAME_BONUS;
             }
             if !wants_cooking {
                 if eaten_cooked {
-                    if self.raw[i] {
+                    if m & RAW != 0 {
                         s -= 0.3;
-                    } else if self.cooked[i] {
+                    } else if m & COOKED != 0 {
                         s += 0.1;
                     }
-                } else if self.raw[i] {
+                } else if m & RAW != 0 {
                     s += 0.25;
                 }
-                if self.processed[i] {
+                if m & PROCESSED != 0 {
                     s -= 0.15;
                 }
             }
@@ -712,23 +932,25 @@ impl SearchIndex {
             let mut out: Vec<SearchHit<'a>> = Vec::with_capacity(limit);
             let mut seen_groups: Vec<u32> = Vec::with_capacity(limit);
             for (s, i) in cand {
-                let g = self.group_of[i as usize];
+                let g = u32_at(group_of, i as usize);
                 if seen_groups.contains(&g) {
                     continue;
                 }
                 seen_groups.push(g);
-                let members = &self.groups[g as usize];
-                let primary = members[0] as usize;
-                let exact = exact_words[i as usize] == nq
-                    && self.name_tokens[i as usize].len() == usize::from(nq);
+                let (a, b) = (
+                    u32_at(group_off, g as usize) as usize,
+                    u32_at(group_off, g as usize + 1) as usize,
+                );
+                let primary = u32_at(group_mem, a) as usize;
+                let exact =
+                    exact_words[i as usize] == nq && name_words.get(i as usize) == Some(&nq);
                 out.push(SearchHit {
-                    food: HitFood::of(&foods[primary]),
+                    food: food(primary),
                     score: s,
                     exact,
                     head: hits[i as usize] == nq && head_seg[i as usize] <= 1,
-                    alternatives: members[1..]
-                        .iter()
-                        .map(|&m| HitFood::of(&foods[m as usize]))
+                    alternatives: (a + 1..b)
+                        .map(|j| food(u32_at(group_mem, j) as usize))
                         .collect(),
                 });
                 if out.len() == limit {
