@@ -30,7 +30,7 @@ pub struct AdherenceItem {
     pub unit: String,
     /// Days in the interval with data for this item.
     pub days_with_data: u32,
-    /// Human summary, e.g. "62% of 180 logged days reached ≥ 180 µg MK-7 (mean at least 205 µg/day)".
+    /// Human summary, e.g. "62% of 180 logged days reached ≥ 420 mg magnesium (mean at least 405 mg)".
     pub text: String,
 }
 
@@ -90,6 +90,46 @@ fn nutrient_item(
     }
 }
 
+/// The mean intake of a nutrient that has no target (metric `mean_per_day`).
+fn nutrient_mean_item(
+    f: &Facts,
+    (from, to): (Date, Date),
+    topic: &str,
+    spec: &NutrientSpec,
+    what: &str,
+    unit: &str,
+) -> AdherenceItem {
+    let w = nutrient_window(f, spec, from, to, |_| false);
+    match w.mean {
+        None => no_data(
+            Pillar::Diet,
+            topic,
+            "mean_per_day",
+            &format!("{unit}/day"),
+            format!("no {what} logged between {from} and {to}"),
+        ),
+        Some(mean) => AdherenceItem {
+            pillar: Pillar::Diet,
+            topic: topic.into(),
+            metric: "mean_per_day".into(),
+            value: Some(mean),
+            unit: format!("{unit}/day"),
+            days_with_data: w.days_with_data,
+            text: format!(
+                "mean {}{} {unit}/day {what} over {} logged days (no target: shown for information{})",
+                if w.missing > 0 { "at least " } else { "" },
+                fmt_num(mean),
+                w.days_with_data,
+                if w.assumed {
+                    "; supplement assumed taken as listed"
+                } else {
+                    ""
+                }
+            ),
+        },
+    }
+}
+
 /// Summarise adherence to each plan item between `from` and `to` (inclusive; swapped if given
 /// in the wrong order).
 pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
@@ -104,12 +144,12 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
             && m.start.is_none_or(|s| s <= to)
             && m.end.is_none_or(|e| e >= from)
     }) {
-        items.push(nutrient_item(
+        // Vitamin K2 is rated null: the mean intake, with no target to count days against.
+        items.push(nutrient_mean_item(
             &f,
             (from, to),
             "vitamin_k2",
             &facts::MK7,
-            targets::MK7_TRIAL_DOSE_UG,
             "MK-7",
             "µg",
         ));
@@ -518,8 +558,10 @@ mod tests {
         let get = |t: &str| ad.items.iter().find(|x| x.topic == t).unwrap();
         let k2 = get("vitamin_k2");
         assert_eq!(k2.days_with_data, 8);
-        assert_eq!(k2.value, Some(50.0));
-        assert!(k2.text.contains("at least"));
+        // No target for a null-rated intervention: the mean, (4 × 400 + 4 × 5) / 8.
+        assert_eq!(k2.metric, "mean_per_day");
+        assert_eq!(k2.value, Some(202.5));
+        assert!(k2.text.contains("at least") && k2.text.contains("no target"));
         let st = get("statin");
         assert_eq!(st.value, Some(70.0));
         let ex = get("exercise");

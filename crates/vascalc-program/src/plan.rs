@@ -1,6 +1,6 @@
 //! `plan()`: the personal plan, item by item.
 
-use crate::evidence::{self, Pillar};
+use crate::evidence::{self, Direction, Pillar};
 use crate::facts::{self, Facts, NutrientSpec, WindowMean, nutrient_window};
 use crate::labs::Analyte;
 use crate::targets::{self, Reference};
@@ -257,31 +257,71 @@ fn vitamin_k2(f: &Facts) -> PlanItem {
         );
         return it;
     }
-    let target = Target {
-        text: format!("≥ {} µg/day MK-7 from food and supplements", fmt_num(targets::MK7_TRIAL_DOSE_UG)),
-        min: Some(targets::MK7_TRIAL_DOSE_UG),
-        max: None,
-        unit: Some("µg/day".into()),
-        source: "Dose of Knapen 2015 (stiffness, not calcification); there is no official K2 reference intake (EFSA 2017; IOM AI covers K1 only)".into(),
-    };
-    let status = status_min(&current, targets::MK7_TRIAL_DOSE_UG);
     let mut it = item(
         Pillar::Diet,
         "vitamin_k2",
         "Vitamin K2 (MK-7)",
         Relevance::Discuss,
-        target,
+        mk7_no_target(),
         current,
-        status,
+        Status::NoTarget,
         ev,
     );
     if let Some(n) = missing_note(&it.current, "MK-7") {
         it.notes.push(n);
     }
-    it.notes.push("Calcification trials of 180–720 µg/day MK-7 were null on their primary endpoints; this is a trial dose, not a proven benefit.".into());
+    it.notes.push(mk7_trial_doses_note());
     it.current_7d = w7;
     it.current_30d = w30;
     it
+}
+
+/// The MK-7 items' target: none. The evidence base rates vitamin K2 null for calcification and
+/// there is no reference intake for K2, so no dose is "met" or "not met".
+fn mk7_no_target() -> Target {
+    Target {
+        text: "no target: vitamin K2 is rated null for calcification, so vascalc sets no dose to reach; the doses trials used are in the notes".into(),
+        min: None,
+        max: None,
+        unit: Some("µg/day".into()),
+        source: "evidence base (vitamin_k2: overall null); no reference intake for K2 exists (EFSA 2017; the IOM AI covers K1 only)".into(),
+    }
+}
+
+/// The doses the MK-7 trials used, each with its trial, duration, endpoint and result, read from
+/// the study entries named in `targets::MK7_TRIALS`.
+pub(crate) fn mk7_trial_doses() -> Vec<String> {
+    let Ok(base) = evidence::evidence() else {
+        return Vec::new();
+    };
+    targets::MK7_TRIALS
+        .iter()
+        .filter_map(|id| base.study(id))
+        .map(|(_, s)| {
+            let name = match &s.acronym {
+                Some(a) => format!("{a} ({} {})", s.first_author, s.year),
+                None => format!("{} {}", s.first_author, s.year),
+            };
+            let result = match s.direction {
+                Direction::Benefit => "favoured MK-7",
+                Direction::Null => "null",
+                Direction::Harm => "unfavourable",
+                Direction::Mixed => "mixed",
+                Direction::Unknown => "no result",
+            };
+            format!(
+                "{name}: {}, {}; {}: {result}",
+                s.dose, s.duration, s.endpoint
+            )
+        })
+        .collect()
+}
+
+fn mk7_trial_doses_note() -> String {
+    format!(
+        "Doses MK-7 trials used (none is a dose shown to slow calcification): {}.",
+        mk7_trial_doses().join(" | ")
+    )
 }
 
 fn magnesium(f: &Facts) -> PlanItem {
@@ -1248,7 +1288,7 @@ fn k2_supplement(f: &Facts) -> PlanItem {
     let mk7 = f.using(MedKind::Mk7);
     let taking = mk7 || f.using(MedKind::VitaminKOther);
     let vka = f.using(MedKind::VitaminKAntagonist);
-    let source = "Knapen 2015 (180 µg/day, stiffness); calcification trials AVADEC (720 µg/day), Trevasc-HDK (360 µg 3×/week), iPACK-HD (K1) null; Theuwissen 2013 (INR interaction)";
+    let source = "trial doses: Kurnatowska 2015, Knapen 2015, Trevasc-HDK, K4Kidneys, AVADEC (evidence base); iPACK-HD (K1) null; Theuwissen 2013 (INR interaction)";
     let mut m = taking_text(f, MedKind::Mk7);
     let other = taking_text(f, MedKind::VitaminKOther);
     if other.text != "not taking" {
@@ -1298,7 +1338,8 @@ fn k2_supplement(f: &Facts) -> PlanItem {
         }
         return it;
     }
-    // Taking MK-7: the dose taken against the trials' dose, with the null results beside it.
+    // Taking MK-7: the dose taken, shown beside the doses trials used and their null results;
+    // no target, so no "met".
     let [w7, w30] = windows(f.today)
         .map(|(from, to, label)| supplement_window(f, MedKind::Mk7, from, to, label));
     let current = if w7.value.is_some() {
@@ -1306,28 +1347,21 @@ fn k2_supplement(f: &Facts) -> PlanItem {
     } else {
         w30.clone()
     };
-    let status = status_min(&current, targets::MK7_TRIAL_DOSE_UG);
+    let mut target = mk7_no_target();
+    target.source = format!("{}; {source}", target.source);
     let mut it = item(
         Pillar::Medical,
         "k2_supplement",
         "Vitamin K2 supplement (MK-7)",
         Relevance::Discuss,
-        Target {
-            text: format!(
-                "you take MK-7: the trials used {}–720 µg/day; this is the dose they tested, not a dose shown to slow calcification",
-                fmt_num(targets::MK7_TRIAL_DOSE_UG)
-            ),
-            min: Some(targets::MK7_TRIAL_DOSE_UG),
-            max: None,
-            unit: Some("µg/day".into()),
-            source: source.into(),
-        },
+        target,
         current,
-        status,
+        Status::NoTarget,
         evidence_for(Some("vitamin_k2"), &[]),
     );
     it.notes.push(format!("Supplement: {}.", m.text));
-    it.notes.push("Randomised trials of MK-7 on calcification were null on their primary endpoints (AVADEC 720 µg/day on aortic valve and coronary calcium; Trevasc-HDK on CAC in dialysis); only arterial stiffness improved in one trial (Knapen 2015). Taking it, or the trial dose, is not evidence of benefit: vascalc does not suggest starting, raising or stopping it.".into());
+    it.notes.push(mk7_trial_doses_note());
+    it.notes.push("Randomised trials of MK-7 on calcification were null on their primary endpoints (AVADEC on aortic valve calcium, its coronary analysis, Trevasc-HDK on CAC in dialysis, K4Kidneys, Kurnatowska); only arterial stiffness improved in one trial (Knapen 2015). Taking it, at any dose, is not evidence of benefit: vascalc does not suggest starting, raising or stopping it.".into());
     it.current_7d = Some(w7);
     it.current_30d = Some(w30);
     it
@@ -1378,32 +1412,33 @@ fn phosphate_binder(f: &Facts) -> PlanItem {
     let threshold = targets::phosphate_threshold_mg_dl(egfr, dialysis);
     let serum = f.latest(Analyte::Phosphate);
     let taking = f.using(MedKind::PhosphateBinder);
-    let advanced = f.advanced_ckd();
-    let (relevance, status, text) = if advanced && serum.is_some_and(|(_, p)| p > threshold) {
+    // KDIGO 2017 CKD-MBD covers CKD G3a–G5D: from eGFR < 60 (or dialysis), not only < 30.
+    let ckd = f.ckd();
+    let (relevance, status, text) = if ckd && serum.is_some_and(|(_, p)| p > threshold) {
         (
             Relevance::Discuss,
             if taking { Status::Met } else { Status::NotMet },
             format!(
-                "advanced CKD with serum phosphate above {threshold} mg/dL: a binder (preferably non-calcium) is for your nephrologist to consider"
+                "CKD (G3a–G5D) with serum phosphate above {threshold} mg/dL: lowering it, possibly with a binder (preferably non-calcium), is for your nephrologist to consider"
             ),
         )
-    } else if advanced && serum.is_none() {
+    } else if ckd && serum.is_none() {
         (
             Relevance::Discuss,
             Status::NoData,
-            "advanced CKD: serum phosphate needed to judge".to_string(),
+            "CKD (G3a–G5D): serum phosphate needed to judge".to_string(),
         )
     } else if egfr.is_none() && !dialysis {
         (
             Relevance::NotRelevant,
             Status::NoData,
-            "only in advanced CKD with high phosphate; no eGFR on record".to_string(),
+            "only in CKD (G3a–G5D) with high phosphate; no eGFR on record".to_string(),
         )
     } else {
         (
             Relevance::NotRelevant,
             Status::NotApplicable,
-            "only in advanced CKD (eGFR < 30 or dialysis) with high phosphate".to_string(),
+            "only in CKD G3a–G5D (eGFR < 60 or dialysis) with high phosphate".to_string(),
         )
     };
     let mut it = item(
@@ -1982,7 +2017,9 @@ mod tests {
         // The course counts on each of the 7 days (assumed taken, said so); food on one day.
         assert_eq!(k2.current.value, Some((6.0 * 180.0 + 190.0) / 7.0));
         assert!(k2.current.text.contains("assumed"));
-        assert_eq!(k2.status, Status::Met);
+        // Vitamin K2 is rated null: the intake is shown, never rated against a target.
+        assert_eq!(k2.status, Status::NoTarget);
+        assert_eq!(k2.target.min, None);
         let o3 = item(&p, "omega3");
         assert!((o3.current.value.unwrap() - 300.0).abs() < 1e-9);
         assert_eq!(o3.status, Status::Met);
@@ -2209,6 +2246,24 @@ mod tests {
         let p = plan(&i);
         assert_eq!(item(&p, "phosphate_binder").relevance, Relevance::Discuss);
         assert_eq!(item(&p, "phosphate").target.max, Some(1000.0));
+        // Issue 10: KDIGO 2017 covers CKD G3a–G5D, so eGFR 45 with phosphate 5.0 mg/dL (above
+        // the 4.6 of CKD 3–4) is for the nephrologist too, not "not relevant"; 4.0 is not.
+        let mut j = input();
+        egfr(&mut j, 45.0);
+        j.labs.push(LabResult {
+            loinc: "2777-1".into(),
+            value: 5.0,
+            unit: "mg/dL".into(),
+            date: day("2025-05-01"),
+        });
+        let b = item(&plan(&j), "phosphate_binder").clone();
+        assert_eq!(b.relevance, Relevance::Discuss, "{}", b.target.text);
+        assert!(b.target.text.contains("G3a–G5D"), "{}", b.target.text);
+        j.labs.last_mut().unwrap().value = 4.0;
+        assert_eq!(
+            item(&plan(&j), "phosphate_binder").relevance,
+            Relevance::NotRelevant
+        );
     }
 
     #[test]
@@ -2230,7 +2285,7 @@ mod tests {
             item(&plan(&i), "k2_supplement").status,
             Status::NotApplicable
         );
-        // A 90 µg course: assumed taken, below the 180 µg trial dose.
+        // A 90 µg course: assumed taken; shown, not rated.
         let mut c = med(MedKind::Mk7, 90.0, DoseUnit::Ug);
         c.name = "MK-7".into();
         i.medications.push(c);
@@ -2239,7 +2294,7 @@ mod tests {
         assert_eq!(k2.relevance, Relevance::Discuss);
         assert_eq!(k2.current.value, Some(90.0));
         assert!(k2.current.text.contains("assumed"), "{}", k2.current.text);
-        assert_eq!(k2.status, Status::NotMet);
+        assert_eq!(k2.status, Status::NoTarget);
         assert!(k2.notes.iter().any(|n| n.contains("null")));
         assert!(k2.notes.iter().any(|n| n.contains("does not suggest")));
         // Logged doses of 180 µg on 6 of the last 7 days (one missed): mean 180 × 6 / 7.
@@ -2262,7 +2317,7 @@ mod tests {
         let w30 = k2.current_30d.as_ref().unwrap();
         let expected = (23.0 * 90.0 + 6.0 * 180.0) / 30.0;
         assert!((w30.value.unwrap() - expected).abs() < 1e-9, "{}", w30.text);
-        assert_eq!(k2.status, Status::NotMet);
+        assert_eq!(k2.status, Status::NoTarget);
         // Still under the VKA rule.
         i.medications
             .push(med(MedKind::VitaminKAntagonist, 5.0, DoseUnit::Mg));
@@ -2270,6 +2325,48 @@ mod tests {
         assert_eq!(
             (k2.relevance, k2.status),
             (Relevance::Avoid, Status::NotMet)
+        );
+    }
+
+    #[test]
+    fn mk7_items_have_no_target_and_show_the_doses_trials_used() {
+        // Issue 10, error 1: vitamin K2 is rated null, so neither MK-7 item has a target or a
+        // met/not-met status, whatever the dose (180 mg logged as a unit slip included), and the
+        // notes name each trial with the dose it used (as read in its study entry).
+        let mut i = input();
+        i.medications
+            .push(med(MedKind::Mk7, 180_000.0, DoseUnit::Ug));
+        i.intakes
+            .push(intake(day("2025-06-30"), &[("menaquinone7_ug", 400.0, 0)]));
+        let p = plan(&i);
+        for topic in ["vitamin_k2", "k2_supplement"] {
+            let it = item(&p, topic);
+            assert_eq!(it.status, Status::NoTarget, "{topic}");
+            assert_eq!((it.target.min, it.target.max), (None, None), "{topic}");
+            assert!(!it.target.text.contains('≥'), "{}", it.target.text);
+            let doses = it
+                .notes
+                .iter()
+                .find(|n| n.starts_with("Doses MK-7 trials used"))
+                .unwrap_or_else(|| panic!("{topic}: {:?}", it.notes));
+            for (trial, dose) in [
+                ("Kurnatowska 2015", "MK-7 90 µg"),
+                ("Knapen 2015", "MK-7 180 µg/day"),
+                ("Trevasc-HDK", "MK-7 360 µg three times weekly"),
+                ("K4Kidneys", "400 µg/day"),
+                ("AVADEC", "MK-7 720 µg"),
+            ] {
+                let at = doses
+                    .find(trial)
+                    .unwrap_or_else(|| panic!("{trial} missing: {doses}"));
+                let next = doses[at..].find(" | ").map_or(doses.len(), |k| at + k);
+                assert!(doses[at..next].contains(dose), "{trial}: {doses}");
+            }
+            assert!(!doses.contains("180–720"), "{doses}");
+        }
+        assert_eq!(
+            super::mk7_trial_doses().len(),
+            crate::targets::MK7_TRIALS.len()
         );
     }
 

@@ -111,9 +111,17 @@ pub fn epa_dha() -> Reference {
     }
 }
 
-/// MK-7 "target": there is no reference intake for vitamin K2; vascalc shows the dose of the
-/// one trial with a positive primary result on a vascular endpoint (arterial stiffness).
-pub const MK7_TRIAL_DOSE_UG: f64 = 180.0;
+/// The MK-7 trials whose doses the plan shows, as study ids of the evidence base (in order of
+/// dose). There is no reference intake for vitamin K2 and the evidence base rates vitamin K2
+/// null overall, so these doses are shown as what the trials used, never as a target: the plan
+/// reads each dose, and its result, from the study entry itself.
+pub const MK7_TRIALS: &[&str] = &[
+    "kurnatowska-2015",
+    "knapen-2015",
+    "trevasc-hdk-2023",
+    "k4kidneys-2020",
+    "avadec-2022",
+];
 
 /// KDOQI 2003 serum phosphorus thresholds above which dietary phosphorus is restricted:
 /// 4.6 mg/dL in CKD stages 3–4, 5.5 mg/dL in stage 5 / dialysis.

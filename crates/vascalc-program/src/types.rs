@@ -48,6 +48,9 @@ pub enum Status {
     NoData,
     /// The item does not apply to this person (e.g. a therapy that is not relevant).
     NotApplicable,
+    /// Shown for information only: vascalc sets no target, so nothing can be met (e.g. an
+    /// intervention the evidence base rates null, whose trial doses are shown instead).
+    NoTarget,
 }
 
 impl Status {
@@ -57,6 +60,7 @@ impl Status {
             Status::NotMet => "not met",
             Status::NoData => "no data",
             Status::NotApplicable => "not applicable",
+            Status::NoTarget => "no target (for information)",
         }
     }
 }

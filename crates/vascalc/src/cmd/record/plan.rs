@@ -346,6 +346,7 @@ fn status_mark(s: Status) -> &'static str {
         Status::NotMet => "✗",
         Status::NoData => "?",
         Status::NotApplicable => "–",
+        Status::NoTarget => "·",
     }
 }
 
