@@ -71,6 +71,8 @@ pub enum Design {
     SystematicReview,
     Cohort,
     CrossSectional,
+    /// Controlled trial without randomisation (allocation by the investigators or by choice).
+    NonRandomisedControlled,
     /// Uncontrolled single-arm study.
     SingleArm,
     /// Pharmacology / dose-finding in volunteers.
@@ -166,6 +168,10 @@ pub struct Intervention {
     pub pillar: Pillar,
     /// One honest line.
     pub summary: String,
+    /// The ids of the studies (of this intervention) the summary rests on: every number in the
+    /// summary must appear in one of them (see [`summary_problems`]).
+    #[serde(default)]
+    pub sources: Vec<String>,
     pub overall: Overall,
     pub certainty: Certainty,
     #[serde(default)]
@@ -292,6 +298,131 @@ impl EvidenceBase {
             .iter()
             .find_map(|i| i.studies.iter().find(|s| s.id == id).map(|s| (i, s)))
     }
+}
+
+/// The numbers written in `text`, with their sign and the number of decimals written, e.g.
+/// "OR 1.21 (1.08–1.36), −17 AU, 13,078 people" → 1.21, 1.08, 1.36, −17, 13078. A number that
+/// is part of a name (MK-7, omega-3, K2, D3, G3a, phase 2b) is not a figure and is skipped; an
+/// en dash is a range, a minus sign (− or a hyphen after a space or bracket) is a sign.
+pub fn numbers_in(text: &str) -> Vec<(f64, u32)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut digits = String::new();
+        let mut decimals = 0u32;
+        let mut in_fraction = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                digits.push(c);
+                if in_fraction {
+                    decimals += 1;
+                }
+                i += 1;
+            } else if (c == '.' || c == ',')
+                && !in_fraction
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            {
+                // "13,078" is a thousands separator (three digits follow); "1.21" a fraction.
+                let run = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                if c == ',' && run == 3 {
+                    i += 1;
+                } else if c == '.' {
+                    digits.push('.');
+                    in_fraction = true;
+                    i += 1;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        let before = start.checked_sub(1).map(|k| chars[k]);
+        let before2 = start.checked_sub(2).map(|k| chars[k]);
+        let after = chars.get(i).copied();
+        let part_of_name = before.is_some_and(char::is_alphabetic)
+            || (before == Some('-') && before2.is_some_and(char::is_alphabetic))
+            || after.is_some_and(|c| c.is_alphabetic() && c != 'µ');
+        if part_of_name {
+            continue;
+        }
+        let negative = match before {
+            Some('−') => true,
+            Some('-') => before2.is_none_or(|c| c.is_whitespace() || c == '(' || c == '['),
+            _ => false,
+        };
+        if let Ok(v) = digits.parse::<f64>() {
+            out.push((if negative { -v } else { v }, decimals));
+        }
+    }
+    out
+}
+
+/// Whether the figure `(v, decimals)` of a summary is one of `source` figures, allowing the
+/// summary to round (−17 for −17.37) but not to change sign or invent a value.
+fn figure_backed(v: f64, decimals: u32, source: &[(f64, u32)]) -> bool {
+    let scale = 10f64.powi(decimals as i32);
+    source
+        .iter()
+        .any(|(s, _)| ((s * scale).round() - v * scale).abs() < 1e-6)
+}
+
+/// Every reason a summary is not backed by its studies: no `sources`, a source that is not a
+/// study of the intervention, or a number in the summary found in none of its sources' fields
+/// (year, n, population, duration, dose, endpoint, result, note). Empty when every claim has a
+/// study behind it.
+pub fn summary_problems(base: &EvidenceBase) -> Vec<String> {
+    let mut problems = Vec::new();
+    for i in &base.interventions {
+        if i.sources.is_empty() {
+            problems.push(format!(
+                "intervention {}: the summary names no source study",
+                i.id
+            ));
+            continue;
+        }
+        let mut figures = Vec::new();
+        for id in &i.sources {
+            match i.studies.iter().find(|s| &s.id == id) {
+                None => problems.push(format!(
+                    "intervention {}: source {id} is not one of its studies",
+                    i.id
+                )),
+                Some(s) => {
+                    figures.push((f64::from(s.year), 0));
+                    if let Some(n) = s.n {
+                        figures.push((f64::from(n), 0));
+                    }
+                    for field in [&s.population, &s.duration, &s.dose, &s.endpoint, &s.result] {
+                        figures.extend(numbers_in(field));
+                    }
+                    if let Some(note) = &s.note {
+                        figures.extend(numbers_in(note));
+                    }
+                }
+            }
+        }
+        for (v, decimals) in numbers_in(&i.summary) {
+            if !figure_backed(v, decimals, &figures) {
+                problems.push(format!(
+                    "intervention {}: the summary's figure {v} is in none of its sources ({})",
+                    i.id,
+                    i.sources.join(", ")
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// Whether `doi` has the shape `10.NNNN…/suffix` (registrant code of 4–9 digits, possibly with

@@ -110,7 +110,7 @@ fn vka(f: &Facts, out: &mut Vec<Alert>) {
     out.push(alert(
         "vka_calcification",
         Severity::Info,
-        "Long-term vitamin K antagonists are associated with more arterial and valve calcification (meta-analysis CAC OR 1.21); DOACs were not. This is observational: discuss with your prescriber, never stop an anticoagulant on your own.".into(),
+        "Long-term vitamin K antagonists are associated with more arterial and valve calcification (meta-analysis CAC OR 1.21). For DOACs there is one cross-sectional study, which found no association but whose DOAC users had a median of 16 weeks of use against 122 weeks for VKAs. This is observational: discuss with your prescriber, never stop an anticoagulant on your own.".into(),
         &["kosciuszek-2022", "peeters-2018-vka"],
     ));
 }
@@ -195,16 +195,26 @@ fn calcium(f: &Facts, out: &mut Vec<Alert>) {
     if !f.using(MedKind::Calcium) {
         return;
     }
-    let ckd = if f.ckd() {
-        " With reduced kidney function, calcium-based binders sped up coronary calcification compared with sevelamer, and KDIGO 2017 advises restricting them."
+    // Issue 10: Chertow 2002 tested calcium-based phosphate binders in haemodialysis, not
+    // supplements at any eGFR: it is named only on dialysis, and as a binder result.
+    let (ckd, cites): (&str, &[&str]) = if f.input.clinical.dialysis {
+        (
+            " On haemodialysis, calcium-based phosphate binders sped up coronary calcification compared with sevelamer (Chertow 2002: a trial of binders, not of supplements); ask your nephrologist about all the calcium you take.",
+            &["anderson-2016", "manson-2010-whi", "chertow-2002"],
+        )
+    } else if f.ckd() {
+        (
+            " With reduced kidney function, KDIGO 2017 advises restricting calcium-based phosphate binders; ask your clinician about all the calcium you take.",
+            &["anderson-2016", "manson-2010-whi", "kdigo-ckd-mbd-2017"],
+        )
     } else {
-        ""
+        ("", &["anderson-2016", "manson-2010-whi"])
     };
     out.push(alert(
         "calcium_supplement",
         Severity::Warning,
         format!("Calcium supplement: in MESA, supplement users had more new coronary calcium (RR 1.22) while calcium from food went with less (RR 0.73); the WHI calcium + D trial found no CAC difference. Prefer food calcium and ask whether the supplement is needed.{ckd}"),
-        &["anderson-2016", "manson-2010-whi", "chertow-2002"],
+        cites,
     ));
 }
 
@@ -227,7 +237,7 @@ fn folklore(f: &Facts, out: &mut Vec<Alert>) {
         out.push(alert(
             "statin_raises_cac",
             Severity::Info,
-            "On a statin, the calcium score often keeps rising (atheroma shrinks while plaque calcifies: IVUS calcium index up most on high-intensity statins; St Francis, BELLES, SALTIRE null on CAC). A rising CAC on a statin is expected and is not treatment failure.".into(),
+            "On a statin, the calcium score often keeps rising (atheroma shrinks while plaque calcifies: in pooled IVUS trials the calcium index rose on high- and low-intensity statins alike; St Francis, BELLES, SALTIRE null on CAC). A rising CAC on a statin is expected and is not treatment failure.".into(),
             &["puri-2015", "saltire-cac-2006", "belles-2005", "paradigm-2021"],
         ));
     }
@@ -236,8 +246,8 @@ fn folklore(f: &Facts, out: &mut Vec<Alert>) {
         out.push(alert(
             "exercise_raises_cac",
             Severity::Info,
-            "Regular exercise can raise the calcium score (Kangbuk Samsung: +8.2 units over 5 years in the most active vs inactive) mostly as dense, calcified plaque, while it lowers events. Do not judge your exercise by the CAC.".into(),
-            &["sung-2021", "merghani-2017"],
+            "Regular exercise can raise the calcium score (Kangbuk Samsung: +8.2 units over 5 years in the most active vs inactive). The plaque behind it is not always the calcified kind: masters athletes' plaques were mostly calcified, but lifelong athletes in Master@Heart had more non-calcified plaque too (OR 1.95). Do not judge your exercise by the CAC.".into(),
+            &["sung-2021", "merghani-2017", "master-at-heart-2023"],
         ));
     }
 }
@@ -479,6 +489,23 @@ mod tests {
         i.medications
             .push(med(MedKind::Calcium, 500.0, DoseUnit::Mg));
         assert!(fires(&i, "calcium_supplement"));
+        // Issue 10: Chertow 2002 (calcium-based binders in haemodialysis) is cited only on
+        // dialysis, never for a supplement at eGFR 45.
+        let chertow = |i: &PlanInput| {
+            plan(i)
+                .alerts
+                .into_iter()
+                .find(|a| a.rule == "calcium_supplement")
+                .map(|a| {
+                    a.message.contains("Chertow")
+                        || a.citations.iter().any(|c| c.id == "chertow-2002")
+                })
+        };
+        assert_eq!(chertow(&i), Some(false));
+        egfr(&mut i, 45.0);
+        assert_eq!(chertow(&i), Some(false));
+        i.clinical.dialysis = true;
+        assert_eq!(chertow(&i), Some(true));
     }
 
     #[test]

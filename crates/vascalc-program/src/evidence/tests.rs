@@ -186,12 +186,163 @@ fn null_primary_trials_are_not_called_benefit() {
         "care2-2008",
         "manson-2010-whi",
         "k4kidneys-2020",
+        "suki-2007-dcor",
+        "hariri-2023",
+        "strength-2020",
     ] {
         let Some((_, s)) = base().study(id) else {
             panic!("study {id} missing")
         };
         assert_eq!(s.direction, Direction::Null, "{id}");
     }
+}
+
+#[test]
+fn every_summary_claim_has_a_study_behind_it() {
+    // Issue 10: a summary names the studies it rests on, and every figure it prints is one of
+    // theirs (rounding allowed, sign not).
+    let problems = summary_problems(base());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A one-intervention file with `summary` and `sources`, its one study reporting OR 1.21 and
+/// −17 AU in 2,103 people.
+fn one(summary: &str, sources: &str) -> String {
+    format!(
+        r#"[[intervention]]
+id = "x"
+name = "X"
+pillar = "diet"
+summary = "{summary}"
+sources = [{sources}]
+overall = "null"
+certainty = "low"
+
+[[intervention.studies]]
+id = "x-2020"
+first_author = "A"
+year = 2020
+journal = "J"
+pmid = "1"
+design = "rct"
+population = "Adults"
+n = 2103
+duration = "2 years"
+dose = "MK-7 180 µg/day"
+endpoint = "CAC"
+result = "CAC OR 1.21 (1.08–1.36); difference −17.37 AU."
+direction = "null"
+certainty = "low"
+"#
+    )
+}
+
+fn problems_of(summary: &str, sources: &str) -> Vec<String> {
+    let text = one(summary, sources);
+    match parse_files(&[("broken.toml", text.as_str())]) {
+        Ok(b) => summary_problems(&b),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn the_summary_check_fails_on_claims_without_a_study() {
+    // Backed: figures of the source (rounded to the summary's precision), names with digits.
+    assert_eq!(
+        problems_of(
+            "MK-7 in 2,103 adults (2020): OR 1.21, about −17 AU over 2 years.",
+            r#""x-2020""#
+        ),
+        Vec::<String>::new()
+    );
+    // The checks bite: a figure no source has, a sign flipped, a source that does not exist,
+    // and a summary that names no source.
+    let p = problems_of("Quitting cuts events within 5 years.", r#""x-2020""#);
+    assert!(p.len() == 1 && p[0].contains("figure 5"), "{p:?}");
+    let p = problems_of("A difference of 17 AU.", r#""x-2020""#);
+    assert!(p.len() == 1 && p[0].contains("figure 17"), "{p:?}");
+    let p = problems_of("OR 1.21.", r#""nobody-1999""#);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("nobody-1999 is not one of its studies")),
+        "{p:?}"
+    );
+    let p = problems_of("OR 1.21.", "");
+    assert!(p.len() == 1 && p[0].contains("names no source"), "{p:?}");
+}
+
+#[test]
+fn numbers_are_read_with_sign_and_without_names() {
+    assert_eq!(
+        numbers_in(
+            "MK-7 10–20 µg, omega-3, K2, CKD G3a, OR 1.95 (1.12–3.40), −17 AU, 13,078 (-3% to 18%)"
+        ),
+        vec![
+            (10.0, 0),
+            (20.0, 0),
+            (1.95, 2),
+            (1.12, 2),
+            (3.40, 2),
+            (-17.0, 0),
+            (13078.0, 0),
+            (-3.0, 0),
+            (18.0, 0)
+        ]
+    );
+}
+
+#[test]
+fn results_are_never_attributed_to_a_protocol() {
+    // Issue 10, error 2: Trevasc-HDK's results cited the protocol's DOI and PMID. A study with
+    // a result must not carry the identifiers of a protocol entry.
+    let protocols: Vec<&Study> = base()
+        .interventions
+        .iter()
+        .flat_map(|i| &i.studies)
+        .filter(|s| s.design == Design::Protocol)
+        .collect();
+    for i in &base().interventions {
+        for s in i.studies.iter().filter(|s| s.design != Design::Protocol) {
+            for p in &protocols {
+                let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+                assert!(
+                    !same(&s.doi, &p.doi) && !same(&s.pmid, &p.pmid),
+                    "study {} carries the identifiers of protocol {}",
+                    s.id,
+                    p.id
+                );
+            }
+        }
+    }
+    let Some((_, protocol)) = base().study("trevasc-hdk-protocol-2020") else {
+        panic!("trevasc-hdk-protocol-2020 missing")
+    };
+    assert_eq!(protocol.pmid.as_deref(), Some("32899022"));
+    assert_eq!(protocol.direction, Direction::Unknown);
+}
+
+#[test]
+fn design_labels_of_the_issue_10_audit() {
+    // The etidronate 2006 haemodialysis trial randomised 21 patients; Adirekkiat 2010 did not
+    // randomise; DCOR and RIND 2005 are in the binder evidence.
+    let design = |id: &str| match base().study(id) {
+        Some((_, s)) => s.design,
+        None => panic!("study {id} missing"),
+    };
+    assert_eq!(design("etidronate-hd-2006"), Design::Rct);
+    assert_eq!(design("adirekkiat-2010"), Design::NonRandomisedControlled);
+    assert!(!Design::NonRandomisedControlled.randomised());
+    for id in ["suki-2007-dcor", "block-2005"] {
+        let Some((iv, s)) = base().study(id) else {
+            panic!("{id} missing")
+        };
+        assert_eq!(iv.id, "phosphate_binders");
+        assert!(s.doi.is_some(), "{id}");
+    }
+    let Some((_, dcor)) = base().study("suki-2007-dcor") else {
+        panic!()
+    };
+    assert_eq!((dcor.n, dcor.direction), (Some(2103), Direction::Null));
 }
 
 #[test]
