@@ -20,6 +20,18 @@ pub const DZAYE_SOURCE: &str = "Dzaye O et al. Warranty Period of a Calcium Scor
 Comprehensive Analysis From MESA, JACC Cardiovasc Imaging 2021;14(5):990-1002, \
 doi:10.1016/j.jcmg.2020.06.048";
 pub const GRUNDY_SOURCE: &str = crate::cac::GRUNDY_2018_SOURCE;
+pub const CALLISTER_SOURCE: &str = "Callister TQ et al. Radiology 1998;208(3):807-814, \
+doi:10.1148/radiology.208.3.9722864 (repeat scans: median change 15 % for total Agatston scores, \
+9 % for volume scores)";
+pub const RECONSTRUCTION_SOURCE: &str = "Variation of the coronary calcium score depending on \
+image reconstruction interval and scoring algorithm. Invest Radiol 2002;37(9):496-502, \
+doi:10.1097/00004424-200209000-00004 (median Agatston 125.8-216.2 across reconstructions of the \
+same scans)";
+pub const MCCOLLOUGH_SOURCE: &str = "McCollough CH et al. Radiology 2007;243(2):527-538, \
+doi:10.1148/radiol.2432050808 (standard for calcium scoring across scanners and protocols)";
+
+/// Intervals shorter than this many years make an annualised change unreliable.
+pub const SHORT_INTERVAL_YEARS: f64 = 1.0;
 
 /// Who the scans belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -78,6 +90,21 @@ pub struct Change {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_change_mm3: Option<f64>,
     pub expected: Expected,
+    /// Reasons to read this change with caution (a short interval, a falling score); empty when
+    /// there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cautions: Vec<Caution>,
+    pub sources: &'static [&'static str],
+}
+
+/// Why a change between two scans should not be taken at face value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Caution {
+    /// `short_interval` (scans less than a year apart: annualised figures unreliable) or
+    /// `score_fell` (the follow-up score is lower: likely a measurement or data-entry
+    /// difference, not regression).
+    pub kind: &'static str,
+    pub message: String,
     pub sources: &'static [&'static str],
 }
 
@@ -96,7 +123,8 @@ pub struct Expected {
     /// incidence (6.6 %/year).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probability_incident: Option<f64>,
-    /// `above`, `within` or `below`.
+    /// `above`, `within` or `below`; `unreliable` when the scans are less than a year apart
+    /// (see the change's `cautions`).
     pub comparison: &'static str,
     pub method: &'static str,
     pub source: &'static str,
@@ -181,6 +209,11 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
             source: KRONMAL_SOURCE,
         }
     };
+    let cautions = cautions(a, b, years, annual);
+    let mut expected = expected;
+    if years < SHORT_INTERVAL_YEARS {
+        expected.comparison = "unreliable";
+    }
     Change {
         from: a.date,
         to: b.date,
@@ -197,8 +230,60 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
         incident,
         volume_change_mm3: a.volume_mm3.zip(b.volume_mm3).map(|(v1, v2)| v2 - v1),
         expected,
+        cautions,
         sources: &[HOKANSON_SOURCE, RAGGI_SOURCE, KRONMAL_SOURCE],
     }
+}
+
+/// The cautions for the change from `a` to `b`: scans under a year apart (an annualised change
+/// over a short interval is mostly scan-to-scan variability), and a score that fell (calcium
+/// scores of one person differ between scanners, protocols, slice thickness, reconstruction and
+/// software, and a typed score can be wrong).
+fn cautions(a: &Scan, b: &Scan, years: f64, annual: f64) -> Vec<Caution> {
+    let mut out = Vec::new();
+    if years < SHORT_INTERVAL_YEARS {
+        let days = (years * 365.25).round();
+        out.push(Caution {
+            kind: "short_interval",
+            message: format!(
+                "The scans are {days:.0} days apart, less than a year: an annualised change \
+                 ({annual:+.1} AU/year here) over so short an interval mostly reflects \
+                 scan-to-scan variability (repeat scans of the same person differ by a median \
+                 15 % in total Agatston score, Callister 1998), so it is not compared with the \
+                 expected change. MESA measured progression over a mean 2.4 years (Kronmal 2007)."
+            ),
+            sources: &[CALLISTER_SOURCE, KRONMAL_SOURCE],
+        });
+    }
+    let (c1, c2) = (a.agatston, b.agatston);
+    if c2 < c1 {
+        let beyond_variability = c1.sqrt() - c2.sqrt() >= SQRT_THRESHOLD;
+        let how = if beyond_variability {
+            "a fall larger than scan-to-scan variability (√ difference beyond 2.5, Hokanson \
+             2004) is most likely a measurement or data-entry difference, not calcium going away"
+        } else {
+            "a fall this small is within scan-to-scan variability (√ difference under 2.5, \
+             Hokanson 2004), not regression"
+        };
+        out.push(Caution {
+            kind: "score_fell",
+            message: format!(
+                "The score fell from {c1} to {c2}: {how}. Known causes: a different scanner or \
+                 protocol (tube voltage, reconstruction kernel), a different slice thickness or \
+                 reconstruction increment (the Agatston score is defined on 3 mm slices; \
+                 reconstructions of the same scans gave median scores from 125.8 to 216.2), \
+                 different scoring software, or a typo in one of the scores. Check both reports \
+                 (scanner, slice thickness, score) before reading anything into it."
+            ),
+            sources: &[
+                HOKANSON_SOURCE,
+                CALLISTER_SOURCE,
+                RECONSTRUCTION_SOURCE,
+                MCCOLLOUGH_SOURCE,
+            ],
+        });
+    }
+    out
 }
 
 fn next_scan(last: &Scan, subject: &Subject, mut basis: Vec<&'static str>) -> NextScan {
@@ -381,6 +466,98 @@ mod tests {
         assert!(p.consecutive.is_empty() && p.first_to_last.is_none());
         assert_eq!(p.next_scan.earliest.unwrap().to_string(), "2023-06-01");
         assert_eq!(p.next_scan.latest.unwrap().to_string(), "2030-06-01");
+    }
+
+    /// Issue 10: 44 days apart, 100 → 129 reads +240.7 AU/year; that must come with a warning
+    /// and no "within expected".
+    #[test]
+    fn scans_under_a_year_apart_are_not_judged() {
+        let p = progression(
+            &[scan("2025-01-01", 100.0), scan("2025-02-14", 129.0)],
+            &man(),
+        )
+        .unwrap();
+        let c = &p.consecutive[0];
+        assert!((c.annualised_change - 29.0 / (44.0 / 365.25)).abs() < 1e-9);
+        assert_eq!(format!("{:+.1}", c.annualised_change), "+240.7");
+        assert_eq!(c.expected.comparison, "unreliable");
+        assert_eq!(c.cautions.len(), 1);
+        let w = &c.cautions[0];
+        assert_eq!(w.kind, "short_interval");
+        assert!(
+            w.message.contains("44 days apart") && w.message.contains("+240.7"),
+            "{}",
+            w.message
+        );
+        // 364 days: still short; 366 days: judged, no caution.
+        let at = |to: &str| {
+            progression(&[scan("2024-01-01", 100.0), scan(to, 120.0)], &man())
+                .unwrap()
+                .consecutive[0]
+                .clone()
+        };
+        assert_eq!(at("2024-12-30").expected.comparison, "unreliable");
+        let year = at("2025-01-02");
+        assert!(year.cautions.is_empty(), "{:?}", year.cautions);
+        assert_ne!(year.expected.comparison, "unreliable");
+    }
+
+    /// Issue 10: 780 → 131 is flagged as a likely measurement or data-entry difference with the
+    /// known causes; a small fall is within variability; a rise gets no such caution.
+    #[test]
+    fn a_falling_score_is_flagged_never_shown_as_regression() {
+        let c = progression(
+            &[scan("2021-03-01", 780.0), scan("2023-03-01", 131.0)],
+            &man(),
+        )
+        .unwrap()
+        .consecutive[0]
+            .clone();
+        assert_eq!(c.cautions.len(), 1);
+        let w = &c.cautions[0];
+        assert_eq!(w.kind, "score_fell");
+        for cause in [
+            "780 to 131",
+            "measurement or data-entry",
+            "scanner",
+            "protocol",
+            "slice thickness",
+            "typo",
+        ] {
+            assert!(w.message.contains(cause), "{cause}: {}", w.message);
+        }
+        assert!(w.sources.contains(&CALLISTER_SOURCE));
+        let small = progression(
+            &[scan("2021-03-01", 100.0), scan("2023-03-01", 95.0)],
+            &man(),
+        )
+        .unwrap()
+        .consecutive[0]
+            .clone();
+        assert_eq!(small.cautions[0].kind, "score_fell");
+        assert!(
+            small.cautions[0]
+                .message
+                .contains("within scan-to-scan variability")
+        );
+        let up = progression(
+            &[scan("2021-03-01", 100.0), scan("2023-03-01", 150.0)],
+            &man(),
+        )
+        .unwrap();
+        assert!(up.consecutive[0].cautions.is_empty());
+        // Both at once: a fall over 30 days.
+        let both = progression(
+            &[scan("2023-03-01", 780.0), scan("2023-03-31", 131.0)],
+            &man(),
+        )
+        .unwrap();
+        let kinds: Vec<_> = both.consecutive[0]
+            .cautions
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(kinds, ["short_interval", "score_fell"]);
     }
 
     #[test]

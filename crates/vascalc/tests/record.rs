@@ -1141,3 +1141,83 @@ fn food_phrases_log_and_today_lists_them() {
     let own = json(&["log", "food", "grandma's rye loaf", "--grams", "60"]);
     assert_eq!(own["food_id"], "user:rye");
 }
+
+/// Issue 10, honest progression: scans 44 days apart are not compared with the expected change
+/// (the annualised +240.7 AU/y comes with a caution, never "within expected"), and a score that
+/// fell (780 → 131) is flagged as a likely measurement or data-entry difference with its known
+/// causes, in `progress` and in its JSON.
+#[test]
+fn progress_warns_on_short_intervals_and_falling_scores() {
+    let dir = TempDir::new("honest-progress");
+    let db = dir.db();
+    ok(
+        &db,
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Bo",
+            "--birth-date",
+            "1960-01-01",
+            "--sex",
+            "male",
+            "--date",
+            "2023-01-01",
+        ],
+    );
+    for (date, agatston) in [
+        ("2023-01-01", "780"),
+        ("2024-12-01", "131"),
+        ("2025-01-14", "160"),
+    ] {
+        ok(
+            &db,
+            &["scan", "add", "--date", date, "--agatston", agatston],
+        );
+    }
+    let human = ok(&db, &["progress", "--as-of", "2025-02-01"]);
+    // 131 → 160 in 44 days: +240.7 AU/y, with a caution and no comparison.
+    let short = human
+        .lines()
+        .position(|l| l.contains("2024-12-01 → 2025-01-14"))
+        .unwrap_or_else(|| panic!("{human}"));
+    let block: Vec<&str> = human.lines().skip(short).take(3).collect();
+    let block = block.join("\n");
+    assert!(block.contains("+240.7 AU/y"), "{block}");
+    assert!(block.contains("not compared"), "{block}");
+    assert!(!block.contains("observed is within"), "{block}");
+    assert!(
+        block.contains("CAUTION: The scans are 44 days apart"),
+        "{block}"
+    );
+    // 780 → 131: flagged with the known causes, never a bare regression.
+    assert!(human.contains("The score fell from 780 to 131"), "{human}");
+    for cause in [
+        "scanner",
+        "slice thickness",
+        "typo",
+        "measurement or data-entry",
+    ] {
+        assert!(human.contains(cause), "{cause}: {human}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &["progress", "--as-of", "2025-02-01", "--format", "json"],
+    ))
+    .unwrap();
+    let changes = json["progression"]["consecutive"].as_array().unwrap();
+    let kinds = |c: &serde_json::Value| -> Vec<String> {
+        c["cautions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|w| w["kind"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(kinds(&changes[0]), ["score_fell"]);
+    assert_eq!(kinds(&changes[1]), ["short_interval"]);
+    assert_eq!(changes[1]["expected"]["comparison"], "unreliable");
+    assert_ne!(changes[0]["expected"]["comparison"], "unreliable");
+}

@@ -508,11 +508,21 @@ pub fn human(p: &Profile, a: &Assessment) -> String {
                 }
                 _ => String::new(),
             };
-            let _ = writeln!(
-                s,
-                "    vs MESA: {figure} — observed is {} ({})",
-                e.comparison, e.description
-            );
+            if e.comparison == "unreliable" {
+                let _ = writeln!(
+                    s,
+                    "    vs MESA: not compared (scans less than a year apart; see the caution)"
+                );
+            } else {
+                let _ = writeln!(
+                    s,
+                    "    vs MESA: {figure} — observed is {} ({})",
+                    e.comparison, e.description
+                );
+            }
+            for w in &c.cautions {
+                let _ = writeln!(s, "    CAUTION: {}", w.message);
+            }
         }
         let ns = &pr.next_scan;
         match (ns.earliest, ns.latest) {

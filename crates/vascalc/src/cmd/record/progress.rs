@@ -156,11 +156,21 @@ pub fn human(r: &Report) -> String {
                     ": below the √ progression threshold (2.5)"
                 }
             );
-            let _ = writeln!(
-                s,
-                "      expected: {} — observed is {} expected",
-                c.expected.description, c.expected.comparison
-            );
+            if c.expected.comparison == "unreliable" {
+                let _ = writeln!(
+                    s,
+                    "      expected: not compared (scans less than a year apart; see the caution)"
+                );
+            } else {
+                let _ = writeln!(
+                    s,
+                    "      expected: {} — observed is {} expected",
+                    c.expected.description, c.expected.comparison
+                );
+            }
+            for w in &c.cautions {
+                let _ = writeln!(s, "      CAUTION: {}", w.message);
+            }
             let between = r.adherence.iter().find(|a| {
                 a.from.to_string() == c.from.to_string() && a.to.to_string() == c.to.to_string()
             });
