@@ -351,8 +351,14 @@ pub const COLUMNS: &[Column] = &[
     col(
         "expected_comparison",
         Kind::Text,
-        "first-to-last change vs the MESA expectation: above, within or below",
+        "first-to-last change vs the MESA expectation: above, within or below; unreliable when the scans are under a year apart",
         progression::KRONMAL_SOURCE,
+    ),
+    col(
+        "progression_cautions",
+        Kind::Text,
+        "cautions on the first-to-last change, ;-separated: short_interval (under a year apart: annualised change unreliable), score_fell (likely a measurement or data-entry difference)",
+        progression::CALLISTER_SOURCE,
     ),
     col(
         "next_scan_earliest",
@@ -556,6 +562,16 @@ fn cells<'a>(line: u64, id: Option<&'a BatchId<'a>>, a: &'a Assessment) -> [Cell
             }
             c[ix!("incident")] = Cell::Bool(f.incident);
             c[ix!("expected_comparison")] = Cell::Code(f.expected.comparison);
+            let short = f.cautions.iter().any(|w| w.kind == "short_interval");
+            let fell = f.cautions.iter().any(|w| w.kind == "score_fell");
+            match (short, fell) {
+                (true, true) => {
+                    c[ix!("progression_cautions")] = Cell::Code("short_interval;score_fell");
+                }
+                (true, false) => c[ix!("progression_cautions")] = Cell::Code("short_interval"),
+                (false, true) => c[ix!("progression_cautions")] = Cell::Code("score_fell"),
+                (false, false) => {}
+            }
         }
         if let Some(d) = p.next_scan.earliest {
             c[ix!("next_scan_earliest")] = Cell::Date(d);
@@ -1083,5 +1099,19 @@ mod tests {
         assert_eq!(v["egfr_method"], "ckd_epi_2021_creatinine");
         assert_eq!(v["next_scan_earliest"], "2023-01-01");
         assert_eq!(v["years"].as_f64(), Some(4.0));
+        assert!(v["progression_cautions"].is_null(), "{v}");
+        assert_eq!(v["expected_comparison"], "within");
+        // Issue 10: a fall over 44 days carries both cautions and no comparison.
+        let p: Profile = serde_json::from_str(
+            r#"{"age":60,"sex":"male",
+            "scans":[{"date":"2024-12-01","agatston":780},{"date":"2025-01-14","agatston":131}]}"#,
+        )
+        .unwrap();
+        let a = assess(&p, &Options::default());
+        let mut out = Vec::new();
+        push_row(&mut out, Layout::Jsonl, 1, None, &a);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["progression_cautions"], "short_interval;score_fell");
+        assert_eq!(v["expected_comparison"], "unreliable");
     }
 }
