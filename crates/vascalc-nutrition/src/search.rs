@@ -118,6 +118,7 @@ const PROCESSED: u8 = 4;
 /// | 8 | group of each food | `u32` per food |
 /// | 9 | group offsets | `u32` × (G + 1) into section 10 |
 /// | 10 | group members | `u32` per food, by group, primary first |
+/// | 11 | first-part words | `u8` per food: distinct tokens of the name's first part, but "nfs" and filler words |
 ///
 /// preceded by the number of foods (`u32`).
 pub(crate) struct SearchIndex {
@@ -127,7 +128,7 @@ pub(crate) struct SearchIndex {
     s: [std::ops::Range<usize>; SECTIONS],
 }
 
-const SECTIONS: usize = 11;
+const SECTIONS: usize = 12;
 const VOCAB_OFF: usize = 0;
 const VOCAB: usize = 1;
 const SIG: usize = 2;
@@ -139,6 +140,7 @@ const NAME_WORDS: usize = 7;
 const GROUP_OF: usize = 8;
 const GROUP_OFF: usize = 9;
 const GROUP_MEM: usize = 10;
+const FIRST_WORDS: usize = 11;
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -284,6 +286,7 @@ pub const SYNONYMS: &[(&[&str], &[&str])] = &[
     (&["yoghurt"], &["yogurt"]),
     (&["crisp"], &["potato", "chip"]),
     (&["jacket", "potato"], &["potato", "baked"]),
+    (&["roast", "chicken"], &["chicken", "roasted"]),
     (&["swede"], &["rutabaga"]),
     (&["beetroot"], &["beet"]),
     (&["biscuit"], &["cookie"]),
@@ -524,6 +527,7 @@ impl SearchIndex {
         let mut pairs: Vec<(String, u32, u8, bool)> = Vec::with_capacity(n * 8);
         let mut prior: Vec<f32> = Vec::with_capacity(n);
         let mut marks: Vec<u8> = Vec::with_capacity(n);
+        let mut first_words: Vec<u8> = Vec::with_capacity(n);
         let mut keys: Vec<(String, u32)> = Vec::with_capacity(n);
         for (i, f) in foods.iter().enumerate() {
             let toks = tokens_alone(&f.name);
@@ -543,8 +547,10 @@ impl SearchIndex {
             if has(&PLAIN_WORDS) {
                 p += 0.1;
             }
-            // FNDDS's "not further specified" record is the generic food ("Sushi, NFS").
-            if has(&["nfs"]) {
+            // FNDDS's "not further specified" record is the generic food ("Sushi, NFS"); not
+            // a record that is unspecified in one qualifier only ("Bread, reduced calorie
+            // and/or high fiber, white or NFS, toasted").
+            if toks.iter().any(|(t, _, alone)| t == "nfs" && *alone) {
                 p += 0.35;
             }
             if f.group
@@ -574,6 +580,16 @@ impl SearchIndex {
             }
             marks.push(m);
             prior.push(p);
+            let mut first: Vec<&str> = toks
+                .iter()
+                .filter(|(t, seg, _)| {
+                    *seg == 0 && t != "nfs" && !FILLER_WORDS.contains(&t.as_str())
+                })
+                .map(|(t, _, _)| t.as_str())
+                .collect();
+            first.sort_unstable();
+            first.dedup();
+            first_words.push(first.len().min(usize::from(u8::MAX)) as u8);
             let mut key: Vec<&str> = toks.iter().map(|(t, _, _)| t.as_str()).collect();
             key.sort_unstable();
             keys.push((key.join(" "), i as u32));
@@ -659,8 +675,18 @@ impl SearchIndex {
         write_sections(
             &mut out,
             &[
-                vocab_off, vocab, sig, post_off, post, prior_b, marks, name_words, group_of_b,
-                group_off, group_mem,
+                vocab_off,
+                vocab,
+                sig,
+                post_off,
+                post,
+                prior_b,
+                marks,
+                name_words,
+                group_of_b,
+                group_off,
+                group_mem,
+                first_words,
             ],
         )?;
         Ok(out)
@@ -697,6 +723,7 @@ impl SearchIndex {
         if u32_len(sec(PRIOR), "prior")? != n
             || sec(MARKS).len() != n
             || sec(NAME_WORDS).len() != n
+            || sec(FIRST_WORDS).len() != n
             || u32_len(sec(GROUP_OF), "groups")? != n
             || u32_len(sec(GROUP_MEM), "group members")? != n
         {
@@ -831,6 +858,7 @@ impl SearchIndex {
         let n = self.foods;
         let (post_off, post) = (self.sec(POST_OFF), self.sec(POST));
         let (prior, marks, name_words) = (self.sec(PRIOR), self.sec(MARKS), self.sec(NAME_WORDS));
+        let first_words = self.sec(FIRST_WORDS);
         let (group_of, group_off, group_mem) =
             (self.sec(GROUP_OF), self.sec(GROUP_OFF), self.sec(GROUP_MEM));
         let mut total = vec![0f32; n];
@@ -903,6 +931,16 @@ impl SearchIndex {
             if exact_words[i] == nq && name_words.get(i) == Some(&nq) {
                 s += EXACT_NAME_BONUS;
             }
+            // Several query words that are the name's first part: the food itself ("Caesar
+            // salad, with romaine" for "caesar salad", not "Salad dressing, caesar" nor
+            // "Caesar salad dressing").
+            if nq >= 2
+                && exact_words[i] == nq
+                && head_seg[i] == 0
+                && first_words.get(i) == Some(&nq)
+            {
+                s += HEAD_PHRASE_BONUS;
+            }
             if !wants_cooking {
                 if eaten_cooked {
                     if m & RAW != 0 {
@@ -967,6 +1005,9 @@ impl SearchIndex {
 
 /// Added when every word of a food's name (but "NFS") is a query word and vice versa.
 const EXACT_NAME_BONUS: f32 = 0.4;
+
+/// Added when a query of several words finds them all in the first part of a food's name.
+const HEAD_PHRASE_BONUS: f32 = 0.2;
 
 /// How far the first result must lead the second (in score) to be taken without asking when
 /// it is not [`SearchHit::head`].

@@ -9,9 +9,11 @@ const SET: &str = include_str!("data/phrases.tsv");
 /// Rates reached when the set was last tuned against (see docs/food.md); a change that lowers
 /// them fails. Before any tuning (first run with FNDDS in the table): top-1 197/228 (86.4 %),
 /// top-3 209/228 (91.7 %); after the first tuning (exact-name bonus, iced/bottled as processed
-/// forms, steamed → cooked): top-1 201 (88.2 %), top-3 213 (93.4 %).
-const TOP1_FLOOR: f64 = 0.881;
-const TOP3_FLOOR: f64 = 0.934;
+/// forms, steamed → cooked): top-1 201 (88.2 %), top-3 213 (93.4 %); after the second
+/// (the NFS bonus only for a generic record, a bonus when several query words are the name's
+/// first part, "roast chicken" → chicken, roasted): top-1 203 (89.0 %), top-3 215 (94.3 %).
+const TOP1_FLOOR: f64 = 0.890;
+const TOP3_FLOOR: f64 = 0.942;
 
 struct Case<'a> {
     region: &'a str,
