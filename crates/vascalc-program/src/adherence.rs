@@ -134,6 +134,8 @@ fn nutrient_mean_item(
 /// in the wrong order).
 pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
     let (from, to) = if from <= to { (from, to) } else { (to, from) };
+    let resolved = input.resolved();
+    let input = resolved.as_ref();
     let f = Facts::new(input);
     let days = (to.days_since(from) + 1).max(0) as u32;
     let mut items = Vec::new();

@@ -6,6 +6,7 @@
 
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Everything `plan()` and `adherence()` read. No I/O happens behind it.
@@ -85,6 +86,32 @@ impl PlanInput {
     /// Whether a course of `kind` is active today.
     pub fn taking(&self, kind: MedKind) -> bool {
         self.taking_on(kind, self.today)
+    }
+
+    /// The input with the kind of every course and dose whose name the medicine vocabulary
+    /// knows set to the vocabulary's class: a known name decides the class, so that
+    /// "Coumadin" recorded as `other` (or anything else) is still a vitamin K antagonist.
+    /// Borrowed when nothing changes.
+    pub fn resolved(&self) -> Cow<'_, PlanInput> {
+        let class = |name: &str| crate::medicines::lookup(name).map(|m| m.class);
+        let differs = |kind: MedKind, name: &str| class(name).is_some_and(|c| c != kind);
+        if !self.medications.iter().any(|m| differs(m.kind, &m.name))
+            && !self.med_log.iter().any(|d| differs(d.kind, &d.name))
+        {
+            return Cow::Borrowed(self);
+        }
+        let mut out = self.clone();
+        for m in &mut out.medications {
+            if let Some(c) = class(&m.name) {
+                m.kind = c;
+            }
+        }
+        for d in &mut out.med_log {
+            if let Some(c) = class(&d.name) {
+                d.kind = c;
+            }
+        }
+        Cow::Owned(out)
     }
 }
 
@@ -269,6 +296,10 @@ pub struct Alcohol {
 }
 
 /// The closed list of medication and supplement kinds the plan and the safety rules know.
+///
+/// The names a person types map onto these through the medicine vocabulary
+/// ([`crate::medicines`]); a name it does not know is [`MedKind::Unknown`] until the person says
+/// what it is, never silently [`MedKind::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MedKind {
@@ -294,28 +325,83 @@ pub enum MedKind {
     VitaminD,
     /// Sodium thiosulfate (intravenous).
     SodiumThiosulfate,
+    /// Antiplatelets: aspirin, clopidogrel, prasugrel, ticagrelor, dipyridamole.
+    Antiplatelet,
+    Ezetimibe,
+    /// PCSK9 antibodies (evolocumab, alirocumab) and inclisiran.
+    Pcsk9Inhibitor,
+    Denosumab,
+    /// Cinacalcet, etelcalcetide.
+    Calcimimetic,
+    /// Calcitriol, alfacalcidol, paricalcitol, doxercalciferol (dose in µg).
+    ActiveVitaminD,
+    /// Thiazide and thiazide-like diuretics (hydrochlorothiazide, chlortalidone, indapamide…).
+    Thiazide,
+    /// Loop diuretics (furosemide, bumetanide, torasemide).
+    LoopDiuretic,
+    /// Proton-pump inhibitors.
+    Ppi,
+    /// Fluoroquinolone antibiotics.
+    Quinolone,
+    /// Tetracycline antibiotics.
+    Tetracycline,
+    Levothyroxine,
+    /// Mycophenolate, ciclosporin, tacrolimus.
+    Immunosuppressant,
+    /// Oral iron.
+    Iron,
+    /// Antacids and laxatives containing magnesium or aluminium.
+    Antacid,
+    /// Blood-pressure medicines other than the diuretics (tells the risk equations that blood
+    /// pressure is treated).
+    Antihypertensive,
+    /// Trial calcification inhibitors (SNF472, hexasodium fytate).
+    CalcificationInhibitor,
+    /// Something the person said is none of the above.
     Other,
+    /// A name vascalc does not know and the person has not classified: the safety rules cannot
+    /// be checked for it.
+    Unknown,
 }
 
 impl MedKind {
-    /// Every kind, in a fixed order.
-    pub const ALL: [MedKind; 13] = [
+    /// Every kind, in the order a person is asked to choose from (vitamin K antagonists first:
+    /// the most dangerous one to miss), `other` and `unknown` last.
+    pub const ALL: [MedKind; 31] = [
+        MedKind::VitaminKAntagonist,
+        MedKind::Doac,
+        MedKind::Antiplatelet,
+        MedKind::Statin,
+        MedKind::Ezetimibe,
+        MedKind::Pcsk9Inhibitor,
+        MedKind::Bisphosphonate,
+        MedKind::Denosumab,
+        MedKind::PhosphateBinder,
+        MedKind::Calcimimetic,
+        MedKind::ActiveVitaminD,
+        MedKind::Thiazide,
+        MedKind::LoopDiuretic,
+        MedKind::Antihypertensive,
+        MedKind::Ppi,
+        MedKind::Quinolone,
+        MedKind::Tetracycline,
+        MedKind::Levothyroxine,
+        MedKind::Immunosuppressant,
+        MedKind::SodiumThiosulfate,
+        MedKind::CalcificationInhibitor,
         MedKind::Mk7,
         MedKind::VitaminKOther,
         MedKind::Magnesium,
-        MedKind::Omega3,
-        MedKind::Statin,
-        MedKind::VitaminKAntagonist,
-        MedKind::Doac,
-        MedKind::Bisphosphonate,
-        MedKind::PhosphateBinder,
         MedKind::Calcium,
         MedKind::VitaminD,
-        MedKind::SodiumThiosulfate,
+        MedKind::Omega3,
+        MedKind::Iron,
+        MedKind::Antacid,
         MedKind::Other,
+        MedKind::Unknown,
     ];
 
-    /// The snake_case name used in JSON.
+    /// The snake_case name used in JSON and in the record.
     pub fn as_str(self) -> &'static str {
         match self {
             MedKind::Mk7 => "mk7",
@@ -330,110 +416,45 @@ impl MedKind {
             MedKind::Calcium => "calcium",
             MedKind::VitaminD => "vitamin_d",
             MedKind::SodiumThiosulfate => "sodium_thiosulfate",
+            MedKind::Antiplatelet => "antiplatelet",
+            MedKind::Ezetimibe => "ezetimibe",
+            MedKind::Pcsk9Inhibitor => "pcsk9_inhibitor",
+            MedKind::Denosumab => "denosumab",
+            MedKind::Calcimimetic => "calcimimetic",
+            MedKind::ActiveVitaminD => "active_vitamin_d",
+            MedKind::Thiazide => "thiazide",
+            MedKind::LoopDiuretic => "loop_diuretic",
+            MedKind::Ppi => "ppi",
+            MedKind::Quinolone => "quinolone",
+            MedKind::Tetracycline => "tetracycline",
+            MedKind::Levothyroxine => "levothyroxine",
+            MedKind::Immunosuppressant => "immunosuppressant",
+            MedKind::Iron => "iron",
+            MedKind::Antacid => "antacid",
+            MedKind::Antihypertensive => "antihypertensive",
+            MedKind::CalcificationInhibitor => "calcification_inhibitor",
             MedKind::Other => "other",
+            MedKind::Unknown => "unknown",
         }
     }
 
-    /// Guess the kind from a drug or supplement name (generic names and common brands, any case).
-    /// Returns `None` when the name is not recognised; callers then ask the person.
-    pub fn from_name(name: &str) -> Option<MedKind> {
+    /// The kind named by its snake_case name (`"vitamin_k_antagonist"`), any case.
+    pub fn parse(name: &str) -> Option<MedKind> {
         let n = name.trim().to_lowercase();
-        let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
-        let kind = if has(&[
-            "warfarin",
-            "coumadin",
-            "jantoven",
-            "acenocoumarol",
-            "sintrom",
-            "phenprocoumon",
-            "marcumar",
-            "falithrom",
-            "fluindione",
-            "previscan",
-        ]) {
-            MedKind::VitaminKAntagonist
-        } else if has(&[
-            "apixaban",
-            "eliquis",
-            "rivaroxaban",
-            "xarelto",
-            "edoxaban",
-            "lixiana",
-            "savaysa",
-            "dabigatran",
-            "pradaxa",
-        ]) {
-            MedKind::Doac
-        } else if has(&[
-            "mk-7",
-            "mk7",
-            "menaquinone-7",
-            "menaquinone 7",
-            "menaquinone7",
-            "menaquinone",
-        ]) {
-            MedKind::Mk7
-        } else if has(&[
-            "phylloquinone",
-            "phytomenadione",
-            "phytonadione",
-            "vitamin k1",
-            "mk-4",
-            "menatetrenone",
-        ]) {
-            MedKind::VitaminKOther
-        } else if has(&["statin"]) {
-            // atorvastatin, rosuvastatin, simvastatin, pravastatin, pitavastatin, fluvastatin, lovastatin
-            MedKind::Statin
-        } else if has(&[
-            "dronate", "fosamax", "actonel", "boniva", "reclast", "aclasta", "zometa",
-        ]) {
-            // alendronate, risedronate, ibandronate, zoledronate, etidronate
-            MedKind::Bisphosphonate
-        } else if has(&[
-            "sevelamer",
-            "renvela",
-            "renagel",
-            "lanthanum",
-            "fosrenol",
-            "sucroferric",
-            "velphoro",
-            "ferric citrate",
-            "auryxia",
-            "calcium acetate",
-            "phoslo",
-            "phosphate binder",
-        ]) {
-            MedKind::PhosphateBinder
-        } else if has(&["thiosulfate", "thiosulphate"]) {
-            MedKind::SodiumThiosulfate
-        } else if has(&["magnesium"]) {
-            MedKind::Magnesium
-        } else if has(&[
-            "omega-3",
-            "omega 3",
-            "omega3",
-            "fish oil",
-            "icosapent",
-            "epa",
-            "dha",
-            "krill",
-        ]) {
-            MedKind::Omega3
-        } else if has(&["calcium"]) {
-            MedKind::Calcium
-        } else if has(&[
-            "vitamin d",
-            "cholecalciferol",
-            "ergocalciferol",
-            "vitamin d3",
-            "calcifediol",
-        ]) {
-            MedKind::VitaminD
-        } else {
-            return None;
-        };
-        Some(kind)
+        MedKind::ALL.into_iter().find(|k| k.as_str() == n)
+    }
+
+    /// The class of a drug or supplement name, from the medicine vocabulary
+    /// ([`crate::medicines::lookup`]: generic and brand names of the US, UK, EU and Australia;
+    /// case, spaces, hyphens and a trailing strength do not matter). `None` when the name is not
+    /// in it; callers then record it as [`MedKind::Unknown`] and ask the person.
+    pub fn from_name(name: &str) -> Option<MedKind> {
+        crate::medicines::lookup(name).map(|m| m.class)
+    }
+
+    /// Whether a course of this kind treats blood pressure (for the risk equations).
+    pub fn treats_blood_pressure(self) -> bool {
+        matches!(self, MedKind::Antihypertensive | MedKind::Thiazide)
     }
 }
 

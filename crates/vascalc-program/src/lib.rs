@@ -18,6 +18,7 @@ pub mod date;
 pub mod evidence;
 pub mod input;
 pub mod labs;
+pub mod medicines;
 
 pub use date::{Date, DateError};
 pub use input::*;

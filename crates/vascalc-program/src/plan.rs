@@ -9,6 +9,9 @@ use crate::{Date, MedKind, PlanInput, SmokingStatus};
 
 /// Compute the plan for `input` as of `input.today`.
 pub fn plan(input: &PlanInput) -> Plan {
+    // A known medicine name decides its class (medicines.rs), whatever kind was recorded.
+    let resolved = input.resolved();
+    let input = resolved.as_ref();
     let f = Facts::new(input);
     let mut items = Vec::with_capacity(24);
     // Diet

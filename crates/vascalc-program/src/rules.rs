@@ -3,6 +3,7 @@
 //!
 //! | rule | fires when | severity |
 //! |---|---|---|
+//! | `unknown_medicine` | a medicine in use whose name vascalc does not know and whose kind was not given (one alert per name, first in the list) | warning |
 //! | `vka_vitamin_k` | a vitamin K antagonist and a vitamin K supplement (course today or dose logged in 30 days) | danger |
 //! | `vka_dietary_k2` | a vitamin K antagonist and a logged food day with ≥ 10 µg MK-7 in 30 days | warning |
 //! | `vka_calcification` | a vitamin K antagonist | info |
@@ -58,6 +59,7 @@ fn alert(rule: &str, severity: Severity, message: String, cites: &[&str]) -> Ale
 /// Every rule, in a fixed order.
 pub(crate) fn alerts(f: &Facts) -> Vec<Alert> {
     let mut out = Vec::new();
+    unknown_medicine(f, &mut out);
     vka(f, &mut out);
     magnesium(f, &mut out);
     bisphosphonate(f, &mut out);
@@ -65,6 +67,61 @@ pub(crate) fn alerts(f: &Facts) -> Vec<Alert> {
     sodium_thiosulfate(f, &mut out);
     folklore(f, &mut out);
     out
+}
+
+/// The names of the medicines in use (courses today, doses in the last 30 days) whose kind is
+/// `kind`, each once (case-insensitively), in the order first met.
+fn names_in_use(f: &Facts, kind: MedKind) -> Vec<String> {
+    let since = f.today.add_days(-29);
+    let courses = f.courses(kind).map(|m| m.name.as_str());
+    let doses = f
+        .input
+        .med_log
+        .iter()
+        .filter(|d| d.kind == kind && since <= d.date && d.date <= f.today)
+        .map(|d| d.name.as_str());
+    let mut out: Vec<String> = Vec::new();
+    for n in courses.chain(doses) {
+        let n = n.trim();
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(n)) {
+            out.push(n.to_string());
+        }
+    }
+    out
+}
+
+/// The kinds a person can choose from, vitamin K antagonists first.
+pub fn kind_choices() -> String {
+    MedKind::ALL
+        .iter()
+        .filter(|k| **k != MedKind::Unknown)
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_medicine(f: &Facts, out: &mut Vec<Alert>) {
+    for name in names_in_use(f, MedKind::Unknown) {
+        let shown = if name.is_empty() {
+            "a medicine without a name".to_string()
+        } else {
+            name.clone()
+        };
+        let arg = if name.contains(char::is_whitespace) || name.is_empty() {
+            format!("{name:?}")
+        } else {
+            name.clone()
+        };
+        out.push(alert(
+            "unknown_medicine",
+            Severity::Warning,
+            format!(
+                "Safety rules could not be checked for {shown}: vascalc does not know what it is, so no interaction, kidney or dose rule covers it. Say what it is with `vascalc log med {arg} --kind …` ({}).",
+                kind_choices()
+            ),
+            &[],
+        ));
+    }
 }
 
 fn vka(f: &Facts, out: &mut Vec<Alert>) {
@@ -291,6 +348,108 @@ mod tests {
         k.medications.push(med(MedKind::Doac, 5.0, DoseUnit::Mg));
         k.medications.push(med(MedKind::Mk7, 180.0, DoseUnit::Ug));
         assert!(!fires(&k, "vka_vitamin_k"));
+    }
+
+    #[test]
+    fn no_recorded_kind_or_unit_silences_the_vka_vitamin_k_danger() {
+        // Every kind a VKA could be recorded under, every unit, as a course or as a logged dose,
+        // with MK-7 or K1 by name under any kind: a known name decides the class.
+        let units = [
+            DoseUnit::Ug,
+            DoseUnit::Mg,
+            DoseUnit::G,
+            DoseUnit::Iu,
+            DoseUnit::Mmol,
+            DoseUnit::Unit,
+        ];
+        let mut checked = 0;
+        for vka_name in [
+            "Coumadin",
+            "warfarin 5 mg",
+            "Marevan",
+            "Sintrom",
+            "Marcumar",
+        ] {
+            for (i, kind) in MedKind::ALL.into_iter().enumerate() {
+                for unit in units {
+                    let k_name = ["MK-7", "Konakion", "vitamin K2", "K1"][i % 4];
+                    let k_kind = MedKind::ALL[(i + 7) % MedKind::ALL.len()];
+                    let k_unit = units[(i + 3) % units.len()];
+                    for as_dose in [false, true] {
+                        let mut inp = input();
+                        let mut m = med(kind, 5.0, unit);
+                        m.name = vka_name.into();
+                        let mut k = med(k_kind, 180.0, k_unit);
+                        k.name = k_name.into();
+                        if as_dose {
+                            inp.med_log.push(MedDose {
+                                date: day("2025-06-29"),
+                                kind: m.kind,
+                                name: m.name.clone(),
+                                dose: m.dose,
+                            });
+                            inp.med_log.push(MedDose {
+                                date: day("2025-06-28"),
+                                kind: k.kind,
+                                name: k.name.clone(),
+                                dose: k.dose,
+                            });
+                        } else {
+                            inp.medications.push(m);
+                            inp.medications.push(k);
+                        }
+                        let p = plan(&inp);
+                        assert!(
+                            p.alerts.iter().any(
+                                |a| a.rule == "vka_vitamin_k" && a.severity == Severity::Danger
+                            ),
+                            "{vka_name} as {kind:?} in {unit:?}, {k_name} as {k_kind:?} in \
+                             {k_unit:?}, dose log: {as_dose}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 5 * MedKind::ALL.len() * 6 * 2);
+    }
+
+    #[test]
+    fn an_unknown_medicine_says_the_rules_could_not_be_checked() {
+        let mut i = input();
+        let mut m = med(MedKind::Unknown, 1.0, DoseUnit::Unit);
+        m.name = "Fancypill".into();
+        i.medications.push(m.clone());
+        let p = plan(&i);
+        let first = &p.alerts[0];
+        assert_eq!(first.rule, "unknown_medicine");
+        assert!(first.message.contains("could not be checked for Fancypill"));
+        assert!(
+            first
+                .message
+                .contains("--kind …` (vitamin_k_antagonist, doac,"),
+            "{}",
+            first.message
+        );
+        // Classified as `other`, or a known name recorded as unknown: no alert.
+        i.medications[0].kind = MedKind::Other;
+        assert!(!fires(&i, "unknown_medicine"));
+        i.medications[0].kind = MedKind::Unknown;
+        i.medications[0].name = "Lipitor".into();
+        assert!(!fires(&i, "unknown_medicine"));
+        // A logged dose of an unknown name within 30 days counts; an ended course does not.
+        let mut j = input();
+        j.med_log.push(MedDose {
+            date: day("2025-06-20"),
+            kind: MedKind::Unknown,
+            name: "Pill X".into(),
+            dose: None,
+        });
+        assert!(fires(&j, "unknown_medicine"));
+        let mut k = input();
+        m.end = Some(day("2025-01-01"));
+        k.medications.push(m);
+        assert!(!fires(&k, "unknown_medicine"));
     }
 
     #[test]

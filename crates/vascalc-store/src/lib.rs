@@ -328,6 +328,30 @@ impl Store {
         })
     }
 
+    /// Sets the kind of the courses and doses of medication `name` (any case) recorded with kind
+    /// `from` (e.g. `"unknown"`) to `to`; returns (courses, doses) changed.
+    pub fn reclassify_medication(
+        &mut self,
+        id: PersonId,
+        name: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<(usize, usize)> {
+        self.write(|tx| {
+            let courses = tx.execute(
+                "UPDATE medication SET kind = ?4
+                 WHERE person_id = ?1 AND name = ?2 COLLATE NOCASE AND kind = ?3",
+                params![id.0, name, from, to],
+            )?;
+            let doses = tx.execute(
+                "UPDATE med_dose SET kind = ?4
+                 WHERE person_id = ?1 AND name = ?2 COLLATE NOCASE AND kind = ?3",
+                params![id.0, name, from, to],
+            )?;
+            Ok((courses, doses))
+        })
+    }
+
     // ----- reading -------------------------------------------------------------------------
 
     /// Scans by date.

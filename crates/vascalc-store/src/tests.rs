@@ -247,6 +247,52 @@ fn ending_a_medication_closes_the_open_course() {
     assert!(!meds[0].active_on(date(2024, 3, 2)));
 }
 
+#[test]
+fn reclassifying_changes_only_the_named_rows_of_the_old_kind() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.import(&[sample_record("Ann")], false).unwrap();
+    let (ann, _) = store.select_person(None).unwrap();
+    let course = |name: &str, kind: &str| Medication {
+        name: name.into(),
+        kind: kind.into(),
+        dose: None,
+        unit: None,
+        start: date(2024, 1, 1),
+        end: None,
+    };
+    store
+        .add_medication(ann, &course("Fancypill", "unknown"))
+        .unwrap();
+    store
+        .add_medication(ann, &course("Other pill", "unknown"))
+        .unwrap();
+    let dose = MedDose {
+        date: date(2024, 1, 2),
+        name: "fancypill".into(),
+        kind: "unknown".into(),
+        dose: 1.0,
+        unit: "unit".into(),
+    };
+    store.add_doses(ann, &[dose]).unwrap();
+    assert_eq!(
+        store
+            .reclassify_medication(ann, "FANCYPILL", "unknown", "statin")
+            .unwrap(),
+        (1, 1)
+    );
+    let meds = store.medications(ann).unwrap();
+    let kind = |n: &str| meds.iter().find(|m| m.name == n).map(|m| m.kind.clone());
+    assert_eq!(kind("Fancypill").as_deref(), Some("statin"));
+    assert_eq!(kind("Other pill").as_deref(), Some("unknown"));
+    assert_eq!(store.doses(ann, None).unwrap()[0].kind, "statin");
+    assert_eq!(
+        store
+            .reclassify_medication(ann, "Fancypill", "unknown", "doac")
+            .unwrap(),
+        (0, 0)
+    );
+}
+
 /// Rows as the v1 schema holds them, written with v1's own SQL, so that the test keeps checking
 /// the upgrade path after later migrations change the tables.
 const V1_ROWS: &str = r#"

@@ -78,6 +78,15 @@ pub fn systolic(r: &PersonRecord, on: Date) -> Option<f64> {
     Some(window.iter().sum::<f64>() / window.len() as f64)
 }
 
+/// Whether a course treats blood pressure (an antihypertensive or a thiazide), by the class the
+/// medicine vocabulary gives its name, else by its recorded kind.
+pub fn treats_blood_pressure(m: &vascalc_store::Medication) -> bool {
+    vascalc_program::medicines::lookup(&m.name)
+        .map(|v| v.class)
+        .or_else(|| vascalc_program::MedKind::parse(&m.kind))
+        .is_some_and(|k| k.treats_blood_pressure())
+}
+
 fn taking(r: &PersonRecord, kind: &str, on: Date) -> bool {
     r.medications
         .iter()
@@ -99,7 +108,11 @@ pub fn clinical_profile(r: &PersonRecord, on: Date) -> Result<Profile, String> {
     p.hdl_mg_dl = latest_lab(r, "hdl", on);
     p.ldl_mg_dl = latest_lab(r, "ldl", on);
     p.systolic_bp_mm_hg = systolic(r, on);
-    p.bp_treated = Some(taking(r, "antihypertensive", on));
+    p.bp_treated = Some(
+        r.medications
+            .iter()
+            .any(|m| treats_blood_pressure(m) && m.active_on(on)),
+    );
     p.statin = Some(taking(r, "statin", on));
     p.smoker = r
         .smoking

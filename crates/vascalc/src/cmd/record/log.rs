@@ -3,6 +3,7 @@
 use serde::Serialize;
 use std::path::PathBuf;
 
+use vascalc_program::{Dose, DoseUnit, MedKind, medicines};
 use vascalc_store::{Activity, MedDose, Medication, OwnFood, Vitals};
 
 use super::food_log;
@@ -98,9 +99,15 @@ struct VitalsArgs {
 struct MedArgs {
     /// The medication or supplement (`MK-7`, `atorvastatin`, `magnesium citrate`, …).
     name: String,
-    /// Therapy class; guessed from known names, else required: mk7, vitamin_k_other,
-    /// magnesium, omega3, statin, vitamin_k_antagonist, doac, bisphosphonate, phosphate_binder,
-    /// calcium, vitamin_d, sodium_thiosulfate, antihypertensive, other.
+    /// Therapy class. A name the medicine vocabulary knows (generic or brand: Coumadin,
+    /// Lipitor, MK-7…) decides it, and a different --kind is refused. A name it does not know is
+    /// recorded as `unknown` (the plan then says its safety rules could not be checked) until
+    /// you give one of: vitamin_k_antagonist, doac, antiplatelet, statin, ezetimibe,
+    /// pcsk9_inhibitor, bisphosphonate, denosumab, phosphate_binder, calcimimetic,
+    /// active_vitamin_d, thiazide, loop_diuretic, antihypertensive, ppi, quinolone,
+    /// tetracycline, levothyroxine, immunosuppressant, sodium_thiosulfate,
+    /// calcification_inhibitor, mk7, vitamin_k_other, magnesium, calcium, vitamin_d, omega3,
+    /// iron, antacid, other. Giving it for a name recorded as unknown reclassifies its entries.
     #[arg(long)]
     kind: Option<String>,
     /// Daily dose (with --taken: the dose taken), in --unit.
@@ -109,6 +116,10 @@ struct MedArgs {
     /// Unit of the dose: ug (µg, mcg), mg, g, iu, mmol or unit (tablets).
     #[arg(long, requires = "dose")]
     unit: Option<String>,
+    /// Record a dose outside the range the medicine is sold in (refused without it: a slip of
+    /// the unit, mg for µg, is the usual cause).
+    #[arg(long)]
+    confirm: bool,
     /// First day taken [default: --date, else today].
     #[arg(long)]
     start: Option<String>,
@@ -276,25 +287,32 @@ fn med(args: MedArgs) -> CliResult {
     if args.taken {
         return taken(args, date, today);
     }
-    let kind = match &args.kind {
-        Some(k) => k.to_lowercase(),
-        None => validate::med_kind_for(&args.name)
-            .ok_or_else(|| unknown_kind(&args.name))?
-            .to_owned(),
-    };
+    let kind = resolve_kind(&args.name, args.kind.as_deref())?;
+    if args.kind.is_some()
+        && reclassify(&args, &kind)?
+        && args.dose.is_none()
+        && args.start.is_none()
+        && args.end.is_none()
+    {
+        // Only the class was given, for entries already recorded: no new course.
+        return Ok(());
+    }
     let start = match &args.start {
         Some(s) => dates::arg(s, "--start", today)?,
         None => date,
     };
     let entry = Medication {
         name: args.name.trim().to_owned(),
-        kind,
+        kind: kind.clone(),
         dose: args.dose,
         unit: args.unit.as_deref().map(normalise_unit),
         start,
         end: dates::opt_arg(args.end.as_deref(), "--end", today)?,
     };
     validate::medication(&entry, today).map_err(invalid)?;
+    if let (Some(d), Some(u)) = (entry.dose, entry.unit.as_deref()) {
+        check_plausible(&entry.name, &entry.kind, d, u, args.confirm)?;
+    }
     save(
         &args.common,
         &entry,
@@ -307,15 +325,100 @@ fn med(args: MedArgs) -> CliResult {
             format!("{}{dose} ({}) from {}{end}", m.name, m.kind, m.start)
         },
         |s, id, m| s.add_medication(id, m),
+    )?;
+    if kind == MedKind::Unknown.as_str() {
+        eprintln!("{}", unknown_hint(&args.name));
+    }
+    Ok(())
+}
+
+/// The kind to record: a name the vocabulary knows decides it (a different --kind is refused);
+/// else --kind; else `unknown`.
+fn resolve_kind(name: &str, given: Option<&str>) -> CliResult<String> {
+    let given = match given {
+        None => None,
+        Some(k) => Some(MedKind::parse(k).ok_or_else(|| {
+            invalid(format!(
+                "--kind {k:?} is not one of {}",
+                vascalc_program::rules::kind_choices()
+            ))
+        })?),
+    };
+    match (medicines::lookup(name), given) {
+        (Some(m), Some(k)) if k != m.class => Err(invalid(format!(
+            "{name:?} is {} ({}); --kind {} disagrees. Leave out --kind: vascalc records it as \
+             {} so that its safety rules apply. (Source of the name: {}.)",
+            m.ingredient,
+            m.class.as_str(),
+            k.as_str(),
+            m.class.as_str(),
+            m.source
+        ))),
+        (Some(m), _) => Ok(m.class.as_str().to_owned()),
+        (None, Some(k)) => Ok(k.as_str().to_owned()),
+        (None, None) => Ok(MedKind::Unknown.as_str().to_owned()),
+    }
+}
+
+/// What to do about a name vascalc does not know.
+fn unknown_hint(name: &str) -> String {
+    let arg = if name.contains(char::is_whitespace) {
+        format!("{:?}", name.trim())
+    } else {
+        name.trim().to_owned()
+    };
+    format!(
+        "vascalc does not know {:?}: it is recorded as unknown, and the plan says its safety \
+         rules could not be checked until you say what it is with `vascalc log med {arg} --kind \
+         KIND` (KIND: {})",
+        name.trim(),
+        vascalc_program::rules::kind_choices()
     )
 }
 
-/// Unknown medication name without --kind.
-fn unknown_kind(name: &str) -> crate::exit::CliError {
-    invalid(format!(
-        "vascalc does not know {name:?}; say what it is with --kind (for example --kind mk7, \
-         statin, magnesium, other)"
-    ))
+/// `--kind K` for a name recorded as unknown: reclassify its courses and doses. Returns whether
+/// there was anything to reclassify.
+fn reclassify(args: &MedArgs, kind: &str) -> CliResult<bool> {
+    if kind == MedKind::Unknown.as_str() {
+        return Ok(false);
+    }
+    let mut store = args.common.db.open()?;
+    let (id, person) = args.common.person.select(&store)?;
+    let (courses, doses) = store
+        .reclassify_medication(id, args.name.trim(), MedKind::Unknown.as_str(), kind)
+        .map_err(store_error)?;
+    if courses + doses == 0 {
+        return Ok(false);
+    }
+    match args.common.format {
+        Format::Json => print_json(&serde_json::json!({
+            "name": args.name.trim(), "kind": kind, "courses": courses, "doses": doses
+        }))?,
+        _ => println!(
+            "{}: {} is now recorded as {kind} ({courses} course(s), {doses} dose(s))",
+            person.name,
+            args.name.trim()
+        ),
+    }
+    Ok(true)
+}
+
+/// Refuses a dose outside the range the medicine (or its class) is sold in, unless confirmed.
+fn check_plausible(name: &str, kind: &str, dose: f64, unit: &str, confirm: bool) -> CliResult {
+    let (Some(kind), Some(unit)) = (MedKind::parse(kind), DoseUnit::parse(unit)) else {
+        // Unknown units are refused by validate with the list of units.
+        return Ok(());
+    };
+    match medicines::check_dose(kind, name, &Dose { amount: dose, unit }) {
+        Ok(()) => Ok(()),
+        Err(e) if confirm => {
+            eprintln!("recorded as confirmed: {e}");
+            Ok(())
+        }
+        Err(e) => Err(invalid(format!(
+            "{e}; if it is right, add --confirm (the plan will still show it as implausible)"
+        ))),
+    }
 }
 
 /// `vascalc log med NAME --taken`: one dose on `date`. The kind and, when --dose is absent, the
@@ -330,12 +433,14 @@ fn taken(args: MedArgs, date: jiff::civil::Date, today: jiff::civil::Date) -> Cl
         .filter(|m| m.name.eq_ignore_ascii_case(&name))
         .max_by_key(|m| (m.active_on(date), m.start));
     let kind = match (&args.kind, course) {
-        (Some(k), _) => k.to_lowercase(),
-        (None, Some(c)) => c.kind.clone(),
-        (None, None) => validate::med_kind_for(&name)
-            .ok_or_else(|| unknown_kind(&name))?
-            .to_owned(),
+        (None, Some(c)) if medicines::lookup(&name).is_none() => c.kind.clone(),
+        (given, _) => resolve_kind(&name, given.as_deref())?,
     };
+    if args.kind.is_some() && kind != MedKind::Unknown.as_str() {
+        store
+            .reclassify_medication(id, &name, MedKind::Unknown.as_str(), &kind)
+            .map_err(store_error)?;
+    }
     let (dose, unit) = match (args.dose, args.unit.as_deref()) {
         (Some(d), Some(u)) => (d, normalise_unit(u)),
         _ => match course
@@ -360,6 +465,13 @@ fn taken(args: MedArgs, date: jiff::civil::Date, today: jiff::civil::Date) -> Cl
         unit,
     };
     validate::dose(&entry, today).map_err(invalid)?;
+    check_plausible(
+        &entry.name,
+        &entry.kind,
+        entry.dose,
+        &entry.unit,
+        args.confirm,
+    )?;
     store
         .add_doses(id, std::slice::from_ref(&entry))
         .map_err(store_error)?;
@@ -374,6 +486,9 @@ fn taken(args: MedArgs, date: jiff::civil::Date, today: jiff::civil::Date) -> Cl
             entry.kind,
             entry.date
         ),
+    }
+    if entry.kind == MedKind::Unknown.as_str() {
+        eprintln!("{}", unknown_hint(&entry.name));
     }
     Ok(())
 }

@@ -94,7 +94,7 @@ pub fn plan_input(
         bp_treated: Some(
             r.medications
                 .iter()
-                .any(|m| m.kind == "antihypertensive" && m.active_on(as_of)),
+                .any(|m| context::treats_blood_pressure(m) && m.active_on(as_of)),
         ),
         ascvd: r.person.ascvd,
         family_history_mi: r.person.family_history_mi,
@@ -331,13 +331,11 @@ fn assessed_facts(r: &PersonRecord, as_of: jiff::civil::Date, facts: &mut Clinic
     }
 }
 
-/// The record's medication kind in vascalc-program's closed list (`antihypertensive` and
-/// anything else it does not name are `other` there).
+/// The record's medication kind in vascalc-program's closed list; a kind it does not name is
+/// `unknown` (never `other`: the plan then says its safety rules could not be checked). The
+/// program itself lets a name its vocabulary knows decide the class.
 fn med_kind(kind: &str) -> MedKind {
-    MedKind::ALL
-        .into_iter()
-        .find(|k| k.as_str() == kind)
-        .unwrap_or(MedKind::Other)
+    MedKind::parse(kind).unwrap_or(MedKind::Unknown)
 }
 
 fn status_mark(s: Status) -> &'static str {
@@ -364,7 +362,8 @@ pub fn human(name: &str, plan: &Plan) -> String {
     if !plan.alerts.is_empty() {
         let _ = writeln!(s, "Alerts");
         let mut alerts: Vec<_> = plan.alerts.iter().collect();
-        alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
+        // "Safety rules could not be checked for X" comes first: it says the rest is incomplete.
+        alerts.sort_by_key(|a| (a.rule != "unknown_medicine", std::cmp::Reverse(a.severity)));
         for a in alerts {
             let level = match a.severity {
                 Severity::Danger => "DANGER",

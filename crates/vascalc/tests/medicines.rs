@@ -1,0 +1,240 @@
+//! End-to-end tests of medication safety through the `vascalc` binary: brand names, unknown
+//! names, kinds and units that must not switch a safety rule off. Each test on its own temporary
+//! database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("vascalc-e2e-med-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+    /// A fresh database in this directory with one person.
+    fn person(&self, n: usize) -> PathBuf {
+        let db = self.0.join(format!("record-{n}.db"));
+        let _ = std::fs::remove_file(&db);
+        ok(
+            &db,
+            &[
+                "profile",
+                "create",
+                "--name",
+                "Bo",
+                "--birth-date",
+                "1950-01-01",
+                "--sex",
+                "male",
+            ],
+        );
+        db
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vascalc"))
+        .args(args)
+        .env("VASCALC_DB", db)
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .unwrap()
+}
+
+/// Runs and expects success; returns (stdout, stderr).
+fn ok2(db: &Path, args: &[&str]) -> (String, String) {
+    let out = run(db, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "vascalc {args:?} failed: {stderr}");
+    (String::from_utf8(out.stdout).unwrap(), stderr)
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    ok2(db, args).0
+}
+
+fn plan(db: &Path) -> serde_json::Value {
+    serde_json::from_str(&ok(db, &["plan", "--format", "json"])).unwrap()
+}
+
+fn alert<'a>(p: &'a serde_json::Value, rule: &str) -> Option<&'a serde_json::Value> {
+    p["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["rule"] == rule)
+}
+
+/// The kinds `log med --kind` accepts, from the hint of an unknown name.
+fn kinds(db: &Path) -> Vec<String> {
+    let (_, hint) = ok2(
+        db,
+        &["log", "med", "Zzyzxqium", "--dose", "1", "--unit", "unit"],
+    );
+    let list = hint
+        .split("(KIND: ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .unwrap_or_else(|| panic!("no kind list in {hint:?}"));
+    list.split(", ").map(str::to_owned).collect()
+}
+
+const UNITS: [(&str, &str); 6] = [
+    ("5", "mg"),
+    ("5000", "ug"),
+    ("0.005", "g"),
+    ("5", "iu"),
+    ("5", "mmol"),
+    ("1", "unit"),
+];
+
+/// No `--kind` and no unit lets warfarin under a brand name and vitamin K coexist without the
+/// danger alert: either the command is refused (the VKA is not recorded) or the plan warns.
+#[test]
+fn no_kind_or_unit_silences_the_vka_vitamin_k_danger() {
+    let dir = TempDir::new("vka");
+    let probe = dir.person(0);
+    let kinds = kinds(&probe);
+    assert_eq!(kinds[0], "vitamin_k_antagonist", "{kinds:?}");
+    assert!(kinds.len() >= 30, "{kinds:?}");
+    let mut warned = 0;
+    for (i, kind) in kinds.iter().enumerate() {
+        let db = dir.person(i + 1);
+        let (dose, unit) = UNITS[i % UNITS.len()];
+        let vka = ["Coumadin", "Jantoven", "Marevan", "warfarin"][i % 4];
+        let taken = i % 3 == 0;
+        let mut args = vec![
+            "log", "med", vka, "--kind", kind, "--dose", dose, "--unit", unit,
+        ];
+        args.push("--confirm");
+        if taken {
+            args.push("--taken");
+        }
+        let out = run(&db, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if kind != "vitamin_k_antagonist" {
+            assert!(!out.status.success(), "{args:?} was accepted");
+            assert!(
+                stderr.contains("vitamin_k_antagonist") && stderr.contains("--kind"),
+                "{stderr}"
+            );
+            // What the person does next: leave out --kind.
+            args.retain(|a| *a != "--kind" && a != kind);
+            ok(&db, &args);
+        } else {
+            assert!(out.status.success(), "{args:?}: {stderr}");
+        }
+        let (kdose, kunit) = UNITS[(i + 2) % UNITS.len()];
+        let k = ["MK-7", "Konakion", "vitamin K2", "MenaQ7"][i % 4];
+        ok(
+            &db,
+            &[
+                "log",
+                "med",
+                k,
+                "--dose",
+                kdose,
+                "--unit",
+                kunit,
+                "--confirm",
+            ],
+        );
+        let p = plan(&db);
+        let a = alert(&p, "vka_vitamin_k").unwrap_or_else(|| panic!("{vka} {kind} {unit}: {p}"));
+        assert_eq!(a["severity"], "danger");
+        warned += 1;
+    }
+    assert_eq!(warned, kinds.len());
+}
+
+/// A name vascalc does not know is recorded as unknown, named first in the plan, and leaves it
+/// once the person says what it is (without a second course).
+#[test]
+fn an_unknown_medicine_is_recorded_and_named_first_in_the_plan() {
+    let dir = TempDir::new("unknown");
+    let db = dir.person(0);
+    let (out, hint) = ok2(
+        &db,
+        &[
+            "log",
+            "med",
+            "Fancypill",
+            "--dose",
+            "2",
+            "--unit",
+            "tablets",
+        ],
+    );
+    assert!(out.contains("(unknown)"), "{out}");
+    assert!(
+        hint.contains("does not know \"Fancypill\"")
+            && hint.contains("--kind KIND` (KIND: vitamin_k_antagonist, doac,"),
+        "{hint}"
+    );
+    let readable = ok(&db, &["plan"]);
+    let first = readable
+        .lines()
+        .find(|l| l.trim_start().starts_with('['))
+        .unwrap_or("");
+    assert!(
+        first.contains("Safety rules could not be checked for Fancypill"),
+        "{readable}"
+    );
+    assert!(alert(&plan(&db), "unknown_medicine").is_some());
+    let (said, _) = ok2(&db, &["log", "med", "fancypill", "--kind", "statin"]);
+    assert!(
+        said.contains("now recorded as statin (1 course(s)"),
+        "{said}"
+    );
+    let p = plan(&db);
+    assert!(alert(&p, "unknown_medicine").is_none(), "{p}");
+    let export = ok(&db, &["export"]);
+    assert_eq!(export.matches("Fancypill").count(), 1, "{export}");
+    assert!(export.contains("\"statin\""), "{export}");
+}
+
+/// A dose 1,000 times what products are sold in is refused with the range, unless confirmed.
+#[test]
+fn an_implausible_dose_is_refused_with_the_range_unless_confirmed() {
+    let dir = TempDir::new("dose");
+    let db = dir.person(0);
+    let out = run(
+        &db,
+        &["log", "med", "MK-7", "--dose", "180", "--unit", "mg"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("180 mg") && stderr.contains("10–2000 µg") && stderr.contains("--confirm"),
+        "{stderr}"
+    );
+    assert!(!ok(&db, &["export"]).contains("MK-7"));
+    ok(
+        &db,
+        &["log", "med", "MK-7", "--dose", "180", "--unit", "ug"],
+    );
+    ok(
+        &db,
+        &[
+            "log",
+            "med",
+            "MK-7 extra",
+            "--dose",
+            "180",
+            "--unit",
+            "mg",
+            "--confirm",
+        ],
+    );
+    assert!(ok(&db, &["export"]).contains("MK-7 extra"));
+}
