@@ -293,7 +293,13 @@ fn bad_input_is_refused_and_changes_nothing() {
             &["log", "med", "MK-7", "--dose", "-90", "--unit", "ug"],
             "positive",
         ),
-        (&["log", "med", "unobtainium"], "--kind"),
+        // A known name decides the class; an unknown name is recorded (as unknown), but an
+        // unknown --kind is refused.
+        (&["log", "med", "Coumadin", "--kind", "other"], "disagrees"),
+        (
+            &["log", "med", "unobtainium", "--kind", "elixir"],
+            "not one of",
+        ),
         (
             &[
                 "log", "med", "MK-7", "--taken", "--dose", "-90", "--unit", "ug",
@@ -321,16 +327,9 @@ fn bad_input_is_refused_and_changes_nothing() {
         ),
         (
             &[
-                "log",
-                "med",
-                "unobtainium",
-                "--taken",
-                "--dose",
-                "1",
-                "--unit",
-                "mg",
+                "log", "med", "MK-7", "--taken", "--dose", "180", "--unit", "mg",
             ],
-            "--kind",
+            "10–2000 µg",
         ),
         (&["log", "activity", "endurance", "-10"], "negative"),
         (&["log", "vitals", "--bp", "80/120"], "not below systolic"),
