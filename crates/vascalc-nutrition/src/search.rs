@@ -692,7 +692,7 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// An index from its packed bytes, checked so that no lookup can go out of range.
+    /// An index from its packed bytes, its section sizes checked (not each entry).
     pub(crate) fn from_bytes(
         bytes: std::borrow::Cow<'static, [u8]>,
     ) -> Result<SearchIndex, String> {
@@ -717,9 +717,6 @@ impl SearchIndex {
         if check_offsets(sec(POST_OFF), posts, "posting offsets")? != v {
             return Err("one posting list per word is needed".into());
         }
-        if (0..posts).any(|i| Posting::unpack(u32_at(sec(POST), i)).food as usize >= n) {
-            return Err("a posting names a food past the end".into());
-        }
         if u32_len(sec(PRIOR), "prior")? != n
             || sec(MARKS).len() != n
             || sec(NAME_WORDS).len() != n
@@ -729,15 +726,10 @@ impl SearchIndex {
         {
             return Err(format!("per-food sections do not hold {n} foods"));
         }
-        let groups = check_offsets(sec(GROUP_OFF), n, "group offsets")?;
-        if (0..groups).any(|g| u32_at(sec(GROUP_OFF), g) >= u32_at(sec(GROUP_OFF), g + 1))
-            || (0..n).any(|i| {
-                u32_at(sec(GROUP_OF), i) as usize >= groups
-                    || u32_at(sec(GROUP_MEM), i) as usize >= n
-            })
-        {
-            return Err("a food group is empty or out of range".into());
-        }
+        check_offsets(sec(GROUP_OFF), n, "group offsets")?;
+        // Entries are not checked one by one (that would read the whole index at start-up):
+        // every read is bounds-checked, and a damaged entry gives a wrong result, never a
+        // panic; the shipped index is compared with a fresh build by a test.
         Ok(SearchIndex {
             foods: n,
             vocab_len: v,
@@ -847,7 +839,9 @@ impl SearchIndex {
         limit: usize,
         food: impl Fn(usize) -> HitFood<'a>,
     ) -> Vec<SearchHit<'a>> {
-        let q = query_words(query);
+        let mut q = query_words(query);
+        // Per-food counts of matched words are bytes.
+        q.truncate(usize::from(u8::MAX));
         if q.is_empty() || limit == 0 {
             return Vec::new();
         }
@@ -875,9 +869,10 @@ impl SearchIndex {
             let ms = self.matches(qt);
             touched.clear();
             for (k, w) in ms {
+                // (Clamped: a damaged offset must not make a long loop.)
                 let (a, b) = (
                     u32_at(post_off, k) as usize,
-                    u32_at(post_off, k + 1) as usize,
+                    (u32_at(post_off, k + 1) as usize).min(post.len() / 4),
                 );
                 for j in a..b {
                     let p = Posting::unpack(u32_at(post, j));
@@ -890,6 +885,9 @@ impl SearchIndex {
                         s += if p.seg == 0 { 0.3 } else { 0.2 };
                     }
                     let f = p.food as usize;
+                    if f >= n {
+                        continue;
+                    }
                     if best[f] == 0.0 {
                         touched.push(p.food);
                     }
@@ -977,7 +975,7 @@ impl SearchIndex {
                 seen_groups.push(g);
                 let (a, b) = (
                     u32_at(group_off, g as usize) as usize,
-                    u32_at(group_off, g as usize + 1) as usize,
+                    (u32_at(group_off, g as usize + 1) as usize).min(group_mem.len() / 4),
                 );
                 let primary = u32_at(group_mem, a) as usize;
                 let exact =

@@ -241,4 +241,7 @@ fn empty_and_odd_queries_do_not_panic() {
     }
     assert!(t.search("", 5).is_empty());
     assert!(t.search("spinach", 0).is_empty());
+    // More distinct words than a byte counts.
+    let long: String = (0..400).map(|i| format!("w{i} milk ")).collect();
+    let _ = t.search(&long, 5);
 }
