@@ -69,6 +69,31 @@ pub fn egfr_ckd_epi_2012_cys(scys_mg_l: f64, age: f64, sex: Sex) -> f64 {
     133.0 * spline(scys_mg_l / 0.8, -0.499, -1.328) * 0.996_f64.powf(age) * sex_factor
 }
 
+pub const COCKCROFT_GAULT_SOURCE: &str = "Cockcroft DW, Gault MH. Prediction of creatinine \
+clearance from serum creatinine. Nephron 1976;16(1):31-41, doi:10.1159/000180580";
+
+/// Creatinine clearance (mL/min, not normalised to body surface) by Cockcroft–Gault 1976:
+/// `(140 − age) × weight kg / (72 × Scr mg/dL)`, × 0.85 for women. Drug labels (e.g. the
+/// bisphosphonates' "creatinine clearance < 35 mL/min") use this, not eGFR. `None` when an
+/// input is not a finite positive number or age is outside 18–120 years (the formula was
+/// derived in adults).
+pub fn creatinine_clearance_cockcroft_gault(
+    age: f64,
+    weight_kg: f64,
+    scr_mg_dl: f64,
+    sex: Sex,
+) -> Option<f64> {
+    let ok = |v: f64| v.is_finite() && v > 0.0;
+    if !(ok(age) && ok(weight_kg) && ok(scr_mg_dl) && (18.0..=120.0).contains(&age)) {
+        return None;
+    }
+    let sex_factor = match sex {
+        Sex::Female => 0.85,
+        Sex::Male => 1.0,
+    };
+    Some((140.0 - age) * weight_kg / (72.0 * scr_mg_dl) * sex_factor)
+}
+
 /// KDIGO GFR category.
 pub fn g_stage(egfr: f64) -> &'static str {
     match egfr {
@@ -257,6 +282,38 @@ pub fn kidney(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cockcroft_gault_golden_values_worked_by_hand() {
+        // Cockcroft & Gault 1976 (Nephron 16:31): (140 − age) × kg / (72 × Scr), women × 0.85.
+        // 80 y, 60 kg, 1.2 mg/dL: 60 × 60 / 86.4 = 41.667; a woman: × 0.85 = 35.417.
+        // 40 y, 72 kg, 1.0 mg/dL: 100 × 72 / 72 = 100.
+        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 0.001);
+        assert!(close(
+            creatinine_clearance_cockcroft_gault(80.0, 60.0, 1.2, Sex::Male),
+            41.667
+        ));
+        assert!(close(
+            creatinine_clearance_cockcroft_gault(80.0, 60.0, 1.2, Sex::Female),
+            35.417
+        ));
+        assert!(close(
+            creatinine_clearance_cockcroft_gault(40.0, 72.0, 1.0, Sex::Male),
+            100.0
+        ));
+        for (age, kg, scr) in [
+            (10.0, 30.0, 0.5),
+            (130.0, 60.0, 1.0),
+            (60.0, 0.0, 1.0),
+            (60.0, 70.0, 0.0),
+            (60.0, f64::NAN, 1.0),
+        ] {
+            assert_eq!(
+                creatinine_clearance_cockcroft_gault(age, kg, scr, Sex::Male),
+                None
+            );
+        }
+    }
+
     use super::*;
 
     proptest::proptest! {

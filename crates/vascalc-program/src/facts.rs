@@ -122,12 +122,25 @@ pub(crate) fn kind_unit(kind: MedKind) -> &'static str {
     }
 }
 
+/// The amount of a dose in the kind's unit ([`supplement_amount`]), or `None` when the dose lies
+/// outside the range any product of the medicine is sold in ([`crate::medicines::check_dose`]):
+/// an implausible dose (MK-7 180 mg) never counts towards a target; the `implausible_dose`
+/// alert names it.
+pub(crate) fn plausible_amount(kind: MedKind, name: &str, dose: &crate::Dose) -> Option<f64> {
+    crate::medicines::check_dose(kind, name, dose).ok()?;
+    supplement_amount(kind, dose)
+}
+
 /// The summed dose of the courses of `kind` active on `day`, in the kind's unit.
 fn course_amount(input: &PlanInput, kind: MedKind, day: Date) -> Option<f64> {
     let mut total = None;
     for m in &input.medications {
         if m.kind == kind && m.active_on(day) {
-            if let Some(a) = m.dose.as_ref().and_then(|d| supplement_amount(kind, d)) {
+            if let Some(a) = m
+                .dose
+                .as_ref()
+                .and_then(|d| plausible_amount(kind, &m.name, d))
+            {
                 *total.get_or_insert(0.0) += a;
             }
         }
@@ -164,8 +177,14 @@ impl<'a> Facts<'a> {
             let amount = m
                 .dose
                 .as_ref()
-                .and_then(|d| supplement_amount(m.kind, d))
-                .or_else(|| course_amount(input, m.kind, m.date))
+                .and_then(|d| plausible_amount(m.kind, &m.name, d))
+                .or_else(|| {
+                    // An implausible logged dose counts as nothing, not as the course's dose.
+                    m.dose
+                        .is_none()
+                        .then(|| course_amount(input, m.kind, m.date))
+                        .flatten()
+                })
                 .unwrap_or(0.0);
             *logged
                 .entry(m.kind)
@@ -245,6 +264,28 @@ impl<'a> Facts<'a> {
     /// Whether the eGFR was computed from creatinine rather than reported.
     pub fn egfr_computed(&self) -> bool {
         self.egfr.is_some_and(|e| e.2)
+    }
+
+    /// Creatinine clearance by Cockcroft–Gault (vascalc-clinical) from the latest creatinine,
+    /// the latest weight on or before today, age and sex: (creatinine date, mL/min, weight kg).
+    pub fn creatinine_clearance(&self) -> Option<(Date, f64, f64)> {
+        let (d, scr) = self.latest(Analyte::Creatinine)?;
+        let weight = self
+            .input
+            .vitals
+            .iter()
+            .filter(|v| v.date <= self.today)
+            .filter_map(|v| v.weight_kg.map(|w| (v.date, w)))
+            .max_by_key(|(d, _)| *d)?
+            .1;
+        let sex = match self.sex? {
+            Sex::Female => vascalc_clinical::Sex::Female,
+            Sex::Male => vascalc_clinical::Sex::Male,
+        };
+        let c = vascalc_clinical::kidney::creatinine_clearance_cockcroft_gault(
+            self.age?, weight, scr, sex,
+        )?;
+        Some((d, c, weight))
     }
 
     /// Advanced CKD: eGFR < 30 or on dialysis.

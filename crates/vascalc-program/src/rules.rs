@@ -11,9 +11,23 @@
 //! | `magnesium_egfr_30_45` | a magnesium supplement with 30 ≤ eGFR < 45 | warning |
 //! | `magnesium_egfr_unknown` | a magnesium supplement and no eGFR on record | info |
 //! | `magnesium_above_ul` | magnesium supplement dose > 350 mg/day (IOM UL) | warning |
-//! | `bisphosphonate_low_egfr` | a bisphosphonate with eGFR < 35 or dialysis | danger |
+//! | `bisphosphonate_low_egfr` | a bisphosphonate with creatinine clearance < 35 mL/min (Cockcroft–Gault when weight and creatinine are known, else eGFR as a stand-in) or dialysis | danger |
 //! | `calcium_supplement` | a calcium supplement | warning |
 //! | `sodium_thiosulfate_outside_specialist` | sodium thiosulfate without specialist calciphylaxis care | danger |
+//! | `implausible_dose` | a course or logged dose outside the range the medicine is sold in (not counted towards any target) | warning |
+//! | `duplicate_therapy` | two anticoagulants (danger), two drugs of one class, one drug as several courses, or several courses of one supplement, at once | danger / warning |
+//! | `omega3_antithrombotic` | omega-3 with a VKA, DOAC or antiplatelet (bleeding; AF in REDUCE-IT, STRENGTH) | warning |
+//! | `vka_dietary_k1` | a VKA and food-log days whose vitamin K1 differs by ≥ 150 µg in 30 days | warning |
+//! | `binder_spacing` | a phosphate binder with a quinolone, immunosuppressant or levothyroxine | warning |
+//! | `bisphosphonate_spacing` | an oral bisphosphonate with calcium, magnesium, iron, an antacid or a binder | warning |
+//! | `antibiotic_chelation` | a quinolone or tetracycline with magnesium, calcium, iron, an antacid or a binder | warning |
+//! | `vitamin_d_above_ul` | vitamin D supplements > 100 µg/day (IOM UL) | warning |
+//! | `active_vitamin_d_high_calcium` | active vitamin D with serum calcium > 10.2 mg/dL | danger |
+//! | `calcium_above_ul` | food + supplement calcium, 7-day mean, above 2,000 mg (> 50 y) or 2,500 mg (19–50 y) | warning |
+//! | `calcium_thiazide` | a calcium supplement with a thiazide | warning |
+//! | `aluminium_in_ckd` | an aluminium binder or antacid with eGFR < 60 or dialysis (KDIGO 2009) | danger |
+//! | `magnesium_antacid_in_ckd` | a magnesium antacid or laxative with eGFR < 30 / dialysis (danger) or < 45 (warning) | danger / warning |
+//! | `ppi_low_magnesium` | a PPI with serum magnesium < 1.7 mg/dL | warning |
 //! | `statin_raises_cac` | a statin and at least one scan | info |
 //! | `exercise_raises_cac` | endurance activity logged in the last 90 days and at least one scan | info |
 
@@ -48,11 +62,18 @@ fn cite_studies(ids: &[&str]) -> Vec<Citation> {
 }
 
 fn alert(rule: &str, severity: Severity, message: String, cites: &[&str]) -> Alert {
+    let citations = cite_studies(cites);
+    // Every id a rule cites is in the evidence base (checked whenever a test fires the rule).
+    debug_assert_eq!(
+        citations.len(),
+        cites.len(),
+        "{rule} cites an id not in the evidence base: {cites:?}"
+    );
     Alert {
         rule: rule.into(),
         severity,
         message,
-        citations: cite_studies(cites),
+        citations,
     }
 }
 
@@ -65,6 +86,19 @@ pub(crate) fn alerts(f: &Facts) -> Vec<Alert> {
     bisphosphonate(f, &mut out);
     calcium(f, &mut out);
     sodium_thiosulfate(f, &mut out);
+    implausible_dose(f, &mut out);
+    duplicate_therapy(f, &mut out);
+    omega3_antithrombotic(f, &mut out);
+    vka_dietary_k1(f, &mut out);
+    binder_spacing(f, &mut out);
+    bisphosphonate_spacing(f, &mut out);
+    antibiotic_chelation(f, &mut out);
+    vitamin_d_above_ul(f, &mut out);
+    active_vitamin_d_high_calcium(f, &mut out);
+    calcium_above_ul(f, &mut out);
+    calcium_thiazide(f, &mut out);
+    aluminium_magnesium_in_ckd(f, &mut out);
+    ppi_low_magnesium(f, &mut out);
     folklore(f, &mut out);
     out
 }
@@ -186,14 +220,14 @@ fn magnesium(f: &Facts, out: &mut Vec<Alert>) {
         out.push(alert(
             "magnesium_egfr_below_30",
             Severity::Danger,
-            format!("Magnesium supplement with {what} (below {MAGNESIUM_EGFR_DANGER}): failing kidneys cannot clear magnesium and severe hypermagnesaemia occurs almost only in this situation. Take it only if your nephrologist prescribed it, with serum magnesium checks; avoid magnesium laxatives and antacids."),
+            format!("Magnesium supplement with {what} (below {MAGNESIUM_EGFR_DANGER}, a cut-off that is vascalc's own choice): failing kidneys cannot clear magnesium and severe hypermagnesaemia occurs almost only in this situation. Take it only if your nephrologist prescribed it, with serum magnesium checks; avoid magnesium laxatives and antacids."),
             &["van-laecke-2023", "magical-ckd-2023"],
         ));
     } else if let Some((d, e)) = egfr.filter(|(_, e)| *e < MAGNESIUM_EGFR_CAUTION) {
         out.push(alert(
             "magnesium_egfr_30_45",
             Severity::Warning,
-            format!("Magnesium supplement with eGFR {} on {d}: in MAGiCAL-CKD (eGFR 15–45) magnesium did not slow calcification and caused more serious adverse events. Use only with your clinician and serum magnesium checks.", fmt_num(e)),
+            format!("Magnesium supplement with eGFR {} on {d} (30–45: cut-offs that are vascalc's own choice): in MAGiCAL-CKD (eGFR 15–45) magnesium did not slow calcification and caused more serious adverse events. Use only with your clinician and serum magnesium checks.", fmt_num(e)),
             &["magical-ckd-2023"],
         ));
     } else if egfr.is_none() {
@@ -214,7 +248,7 @@ fn magnesium(f: &Facts, out: &mut Vec<Alert>) {
             .filter_map(|m| {
                 m.dose
                     .as_ref()
-                    .and_then(|d| facts::supplement_amount(MedKind::Magnesium, d))
+                    .and_then(|d| facts::plausible_amount(MedKind::Magnesium, &m.name, d))
             })
             .sum()
     };
@@ -233,16 +267,30 @@ fn bisphosphonate(f: &Facts, out: &mut Vec<Alert>) {
         return;
     }
     let dialysis = f.input.clinical.dialysis;
-    let low = f.egfr().filter(|(_, e)| *e < BISPHOSPHONATE_EGFR);
-    if dialysis || low.is_some() {
-        let what = match low {
-            Some((d, e)) if !dialysis => format!("eGFR {} on {d}", fmt_num(e)),
-            _ => "dialysis".to_string(),
-        };
+    // The labels' cut-off is creatinine clearance: Cockcroft–Gault when weight, age, sex and
+    // creatinine are known; else eGFR as a stand-in, said as such.
+    let what = match (dialysis, f.creatinine_clearance(), f.egfr()) {
+        (true, _, _) => Some("dialysis".to_string()),
+        (false, Some((d, c, w)), _) => (c < BISPHOSPHONATE_EGFR).then(|| {
+            format!(
+                "a creatinine clearance of {} mL/min (Cockcroft–Gault from the creatinine of {d} and {} kg)",
+                fmt_num(c),
+                fmt_num(w)
+            )
+        }),
+        (false, None, Some((d, e))) => (e < BISPHOSPHONATE_EGFR).then(|| {
+            format!(
+                "eGFR {} on {d} (used in place of creatinine clearance: record weight and creatinine for Cockcroft–Gault)",
+                fmt_num(e)
+            )
+        }),
+        (false, None, None) => None,
+    };
+    if let Some(what) = what {
         out.push(alert(
             "bisphosphonate_low_egfr",
             Severity::Danger,
-            format!("Bisphosphonate with {what}: zoledronic acid is contraindicated below a creatinine clearance of 35 mL/min (FDA 2011) and alendronate is not recommended below 35 (risedronate/ibandronate commonly below 30, unconfirmed). eGFR is not creatinine clearance: ask your prescriber to check kidney function against the label."),
+            format!("Bisphosphonate with {what}: zoledronic acid is contraindicated below a creatinine clearance of 35 mL/min (FDA 2011) and alendronate is not recommended below 35 (risedronate/ibandronate commonly below 30, unconfirmed). Ask your prescriber to check kidney function against the label."),
             &["fda-zoledronic-2011"],
         ));
     }
@@ -282,6 +330,511 @@ fn sodium_thiosulfate(f: &Facts, out: &mut Vec<Alert>) {
             Severity::Danger,
             "Sodium thiosulfate is an intravenous, off-label therapy (nausea, hypotension, metabolic acidosis) used for calciphylaxis under nephrology/specialist care; its calcification trials are small and the double-blind one was null. It should not be taken outside that care.".into(),
             &["djuric-2020", "wen-2022-meta"],
+        ));
+    }
+}
+
+/// The medicines in use today for the rules below: courses active today, and doses logged today
+/// or yesterday under names without such a course. (name, dose) pairs.
+fn in_use_now(f: &Facts, kinds: &[MedKind]) -> Vec<(MedKind, String, Option<crate::Dose>)> {
+    let mut out: Vec<(MedKind, String, Option<crate::Dose>)> = Vec::new();
+    for k in kinds {
+        for m in f.courses(*k) {
+            out.push((*k, m.name.trim().to_string(), m.dose));
+        }
+    }
+    let since = f.today.add_days(-1);
+    for d in &f.input.med_log {
+        if kinds.contains(&d.kind)
+            && since <= d.date
+            && d.date <= f.today
+            && !out
+                .iter()
+                .any(|(k, n, _)| *k == d.kind && n.eq_ignore_ascii_case(d.name.trim()))
+        {
+            out.push((d.kind, d.name.trim().to_string(), d.dose));
+        }
+    }
+    out
+}
+
+/// The ingredient a name stands for, else the name itself (lower case).
+fn ingredient(name: &str) -> String {
+    crate::medicines::lookup(name)
+        .map(|m| m.ingredient.clone())
+        .unwrap_or_else(|| name.trim().to_lowercase())
+}
+
+fn shown(name: &str, kind: MedKind) -> String {
+    if name.trim().is_empty() {
+        kind.as_str().replace('_', " ")
+    } else {
+        name.trim().to_string()
+    }
+}
+
+fn implausible_dose(f: &Facts, out: &mut Vec<Alert>) {
+    let since = f.today.add_days(-29);
+    let courses = f
+        .input
+        .medications
+        .iter()
+        .filter(|m| m.active_on(f.today))
+        .filter_map(|m| Some((m.kind, m.name.as_str(), m.dose?)));
+    let doses = f
+        .input
+        .med_log
+        .iter()
+        .filter(|d| since <= d.date && d.date <= f.today)
+        .filter_map(|d| Some((d.kind, d.name.as_str(), d.dose?)));
+    let mut seen: Vec<String> = Vec::new();
+    for (kind, name, dose) in courses.chain(doses) {
+        if let Err(e) = crate::medicines::check_dose(kind, name, &dose) {
+            let msg = e.to_string();
+            if seen.contains(&msg) {
+                continue;
+            }
+            seen.push(msg.clone());
+            out.push(alert(
+                "implausible_dose",
+                Severity::Warning,
+                format!("Implausible dose recorded: {msg}. vascalc does not count it towards any target; correct the record if it is a slip."),
+                &[],
+            ));
+        }
+    }
+}
+
+/// Classes where two different ingredients at once are a duplicate (a second statin, a second
+/// PPI…); supplements where two courses of the class at once are.
+const DUPLICATE_DRUG_CLASSES: &[MedKind] = &[
+    MedKind::Statin,
+    MedKind::Ezetimibe,
+    MedKind::Pcsk9Inhibitor,
+    MedKind::Bisphosphonate,
+    MedKind::Denosumab,
+    MedKind::Calcimimetic,
+    MedKind::ActiveVitaminD,
+    MedKind::Thiazide,
+    MedKind::LoopDiuretic,
+    MedKind::Ppi,
+    MedKind::Quinolone,
+    MedKind::Tetracycline,
+    MedKind::Levothyroxine,
+];
+const DUPLICATE_SUPPLEMENTS: &[MedKind] = &[
+    MedKind::Mk7,
+    MedKind::VitaminKOther,
+    MedKind::Magnesium,
+    MedKind::Calcium,
+    MedKind::VitaminD,
+    MedKind::Omega3,
+    MedKind::Iron,
+];
+
+fn duplicate_therapy(f: &Facts, out: &mut Vec<Alert>) {
+    // Anticoagulants: any two (VKA + DOAC, two DOACs, a VKA recorded twice).
+    let anticoag = in_use_now(f, &[MedKind::VitaminKAntagonist, MedKind::Doac]);
+    if anticoag.len() >= 2 {
+        let mut ingredients: Vec<String> = anticoag.iter().map(|(_, n, _)| ingredient(n)).collect();
+        ingredients.sort();
+        ingredients.dedup();
+        let names: Vec<String> = anticoag.iter().map(|(k, n, _)| shown(n, *k)).collect();
+        let (severity, what) = if ingredients.len() >= 2 {
+            (
+                Severity::Danger,
+                "two anticoagulants at once (bleeding risk: they are not combined outside a switch the prescriber plans)",
+            )
+        } else {
+            (
+                Severity::Warning,
+                "one anticoagulant recorded as more than one course (if these are tablet strengths making up one dose, record them as one course)",
+            )
+        };
+        out.push(alert(
+            "duplicate_therapy",
+            severity,
+            format!("Duplicate therapy: {} — {what}. Check the record, and your medicines with your prescriber or pharmacist.", names.join(" + ")),
+            &[],
+        ));
+    }
+    for class in DUPLICATE_DRUG_CLASSES {
+        let items = in_use_now(f, &[*class]);
+        if items.len() < 2 {
+            continue;
+        }
+        let mut ingredients: Vec<String> = items.iter().map(|(_, n, _)| ingredient(n)).collect();
+        ingredients.sort();
+        ingredients.dedup();
+        let names: Vec<String> = items.iter().map(|(k, n, _)| shown(n, *k)).collect();
+        let what = if ingredients.len() >= 2 {
+            format!("two {} medicines at once", class.as_str().replace('_', " "))
+        } else {
+            "one medicine recorded as more than one course (tablet strengths making up one dose are one course)".to_string()
+        };
+        out.push(alert(
+            "duplicate_therapy",
+            Severity::Warning,
+            format!("Duplicate therapy: {} — {what}. Check the record, and your medicines with your prescriber or pharmacist.", names.join(" + ")),
+            &[],
+        ));
+    }
+    for class in DUPLICATE_SUPPLEMENTS {
+        let items = in_use_now(f, &[*class]);
+        if items.len() < 2 {
+            continue;
+        }
+        let names: Vec<String> = items.iter().map(|(k, n, _)| shown(n, *k)).collect();
+        let total: f64 = items
+            .iter()
+            .filter_map(|(k, n, d)| d.as_ref().and_then(|d| facts::plausible_amount(*k, n, d)))
+            .sum();
+        let total = if total > 0.0 {
+            format!(
+                ", {} {}/day together",
+                fmt_num(total),
+                facts::kind_unit(*class)
+            )
+        } else {
+            String::new()
+        };
+        out.push(alert(
+            "duplicate_therapy",
+            Severity::Warning,
+            format!("Duplicate therapy: {} courses of {} at once ({}){total}. Check whether they are meant to be taken together.", items.len(), class.as_str().replace('_', " "), names.join(" + ")),
+            &[],
+        ));
+    }
+}
+
+fn omega3_antithrombotic(f: &Facts, out: &mut Vec<Alert>) {
+    if !f.using(MedKind::Omega3) {
+        return;
+    }
+    let with: Vec<&str> = [
+        (MedKind::VitaminKAntagonist, "a vitamin K antagonist"),
+        (MedKind::Doac, "a DOAC"),
+        (MedKind::Antiplatelet, "an antiplatelet"),
+    ]
+    .iter()
+    .filter(|(k, _)| f.using(*k))
+    .map(|(_, w)| *w)
+    .collect();
+    if with.is_empty() {
+        return;
+    }
+    out.push(alert(
+        "omega3_antithrombotic",
+        Severity::Warning,
+        format!("Omega-3 / fish oil with {}: omega-3 products can prolong bleeding, and their labels ask for monitoring with anticoagulants and antiplatelets. The high-dose trials also found more atrial fibrillation (REDUCE-IT 3.1% vs 2.1% hospitalised; STRENGTH HR 1.69). Tell your prescriber you take it.", with.join(" and ")),
+        &["label-omega3-antithrombotic", "reduce-it-2019", "strength-2020"],
+    ));
+}
+
+/// A day-to-day swing in dietary vitamin K1 on a VKA that vascalc points out: 150 µg/day, the
+/// smallest daily K1 supplement that lowered the INR significantly in Schurgers 2004 (100 µg
+/// did not). Using it for a swing between food days is vascalc's own choice.
+pub const VKA_DIETARY_K1_SWING_UG: f64 = 150.0;
+
+fn vka_dietary_k1(f: &Facts, out: &mut Vec<Alert>) {
+    if !f.using(MedKind::VitaminKAntagonist) {
+        return;
+    }
+    let spec = facts::NutrientSpec {
+        keys: &[crate::input::nutrient::PHYLLOQUINONE_UG],
+        scale: 1.0,
+        supplement: None,
+    };
+    let days: Vec<(crate::Date, f64)> = f
+        .food_days_in(f.today.add_days(-29), f.today)
+        .filter_map(|d| f.day_amount(&spec, d).map(|a| (d, a.amount)))
+        .collect();
+    let (Some(lo), Some(hi)) = (
+        days.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
+        days.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
+    ) else {
+        return;
+    };
+    if hi.1 - lo.1 >= VKA_DIETARY_K1_SWING_UG {
+        out.push(alert(
+            "vka_dietary_k1",
+            Severity::Warning,
+            format!("On a vitamin K antagonist, your food log's vitamin K1 swings from {} µg ({}) to at least {} µg ({}). Leafy greens (kale, spinach, broccoli, salad) carry most K1: eat them steadily rather than avoiding them, and tell your anticoagulation clinic about big changes. (The {} µg swing vascalc points out is its own choice, from the smallest K1 dose that moved the INR, Schurgers 2004.)", fmt_num(lo.1), lo.0, fmt_num(hi.1), hi.0, fmt_num(VKA_DIETARY_K1_SWING_UG)),
+            &["schurgers-2004"],
+        ));
+    }
+}
+
+fn binder_spacing(f: &Facts, out: &mut Vec<Alert>) {
+    if !f.using(MedKind::PhosphateBinder) {
+        return;
+    }
+    let with: Vec<String> = [
+        MedKind::Quinolone,
+        MedKind::Immunosuppressant,
+        MedKind::Levothyroxine,
+    ]
+    .iter()
+    .filter(|k| f.using(**k))
+    .flat_map(|k| names_in_use(f, *k).into_iter().map(|n| shown(&n, *k)))
+    .collect();
+    if with.is_empty() {
+        return;
+    }
+    out.push(alert(
+        "binder_spacing",
+        Severity::Warning,
+        format!("A phosphate binder with {}: binders lower their absorption (sevelamer halved ciprofloxacin's; lower mycophenolate, ciclosporin and tacrolimus levels and higher TSH on levothyroxine were reported). Take them apart from the binder as the labels say, and ask whether drug levels or TSH need checking.", with.join(", ")),
+        &["label-binder-spacing"],
+    ));
+}
+
+fn oral_bisphosphonate_in_use(f: &Facts) -> bool {
+    let oral = |name: &str| {
+        crate::medicines::lookup(name).is_none_or(|m| m.route == crate::medicines::Route::Oral)
+    };
+    names_in_use(f, MedKind::Bisphosphonate)
+        .iter()
+        .any(|n| oral(n))
+}
+
+fn bisphosphonate_spacing(f: &Facts, out: &mut Vec<Alert>) {
+    if !oral_bisphosphonate_in_use(f) {
+        return;
+    }
+    let with: Vec<&str> = [
+        (MedKind::Calcium, "calcium"),
+        (MedKind::Magnesium, "magnesium"),
+        (MedKind::Iron, "iron"),
+        (MedKind::Antacid, "an antacid"),
+        (MedKind::PhosphateBinder, "a phosphate binder"),
+    ]
+    .iter()
+    .filter(|(k, _)| f.using(*k))
+    .map(|(_, w)| *w)
+    .collect();
+    if with.is_empty() {
+        return;
+    }
+    out.push(alert(
+        "bisphosphonate_spacing",
+        Severity::Warning,
+        format!("An oral bisphosphonate with {}: these block its absorption. Take the bisphosphonate first thing, on an empty stomach with plain water, at least 30 minutes (ibandronate 60) before food, drink or other medicines, and the others at another time of day.", with.join(", ")),
+        &["label-oral-bisphosphonates"],
+    ));
+}
+
+fn antibiotic_chelation(f: &Facts, out: &mut Vec<Alert>) {
+    let antibiotics: Vec<String> = [MedKind::Quinolone, MedKind::Tetracycline]
+        .iter()
+        .flat_map(|k| names_in_use(f, *k).into_iter().map(|n| shown(&n, *k)))
+        .collect();
+    if antibiotics.is_empty() {
+        return;
+    }
+    let with: Vec<&str> = [
+        (MedKind::Magnesium, "magnesium"),
+        (MedKind::Calcium, "calcium"),
+        (MedKind::Iron, "iron"),
+        (MedKind::Antacid, "an antacid"),
+        (MedKind::PhosphateBinder, "a phosphate binder"),
+    ]
+    .iter()
+    .filter(|(k, _)| f.using(*k))
+    .map(|(_, w)| *w)
+    .collect();
+    if with.is_empty() {
+        return;
+    }
+    out.push(alert(
+        "antibiotic_chelation",
+        Severity::Warning,
+        format!("{} with {}: these bind the antibiotic in the gut so that too little is absorbed. Take ciprofloxacin at least 2 hours before or 6 hours after them; for other quinolones and tetracyclines, as the label says.", antibiotics.join(", "), with.join(", ")),
+        &["label-quinolone-tetracycline-chelation"],
+    ));
+}
+
+/// Per day: the mean of the doses logged on the days taken in the last 30 days, else the active
+/// courses' daily doses; implausible doses left out.
+fn daily_supplement(f: &Facts, kind: MedKind) -> f64 {
+    let (days, total) = f.logged_in(kind, f.today.add_days(-29), f.today);
+    if days > 0 {
+        total / f64::from(days)
+    } else {
+        f.courses(kind)
+            .filter_map(|m| {
+                m.dose
+                    .as_ref()
+                    .and_then(|d| facts::plausible_amount(kind, &m.name, d))
+            })
+            .sum()
+    }
+}
+
+/// Vitamin D tolerable upper intake level for adults, µg/day (IOM 2011: 4,000 IU).
+pub const VITAMIN_D_UL_UG: f64 = 100.0;
+
+fn vitamin_d_above_ul(f: &Facts, out: &mut Vec<Alert>) {
+    if !f.using(MedKind::VitaminD) {
+        return;
+    }
+    let dose = daily_supplement(f, MedKind::VitaminD);
+    if dose > VITAMIN_D_UL_UG {
+        out.push(alert(
+            "vitamin_d_above_ul",
+            Severity::Warning,
+            format!("Vitamin D supplements total {} µg/day ({} IU), above the 100 µg (4,000 IU) a day tolerable upper intake level for adults (IOM 2011). Higher doses are sometimes prescribed for a deficiency for a limited time: check that yours is, and that 25(OH)D and calcium are monitored.", fmt_num(dose), fmt_num(dose * 40.0)),
+            &["iom-calcium-vitd-2011"],
+        ));
+    }
+}
+
+/// The upper end of the usual adult serum calcium range, mg/dL (MedlinePlus: 8.5–10.2).
+pub const SERUM_CALCIUM_HIGH_MG_DL: f64 = 10.2;
+/// The lower end of the usual adult serum magnesium range, mg/dL (MedlinePlus: 1.7–2.2).
+pub const SERUM_MAGNESIUM_LOW_MG_DL: f64 = 1.7;
+
+fn active_vitamin_d_high_calcium(f: &Facts, out: &mut Vec<Alert>) {
+    if !f.using(MedKind::ActiveVitaminD) {
+        return;
+    }
+    if let Some((d, ca)) = f
+        .latest(crate::Analyte::Calcium)
+        .filter(|(_, ca)| *ca > SERUM_CALCIUM_HIGH_MG_DL)
+    {
+        out.push(alert(
+            "active_vitamin_d_high_calcium",
+            Severity::Danger,
+            format!("Calcitriol or another active vitamin D with a serum calcium of {} mg/dL on {d}, above the usual upper limit of {} mg/dL: active vitamin D raises calcium and KDIGO advises avoiding hypercalcaemia in kidney disease. Contact the prescriber about the dose before the next one.", fmt_num(ca), fmt_num(SERUM_CALCIUM_HIGH_MG_DL)),
+            &["kdigo-ckd-mbd-2017", "medlineplus-calcium-magnesium"],
+        ));
+    }
+}
+
+/// Calcium tolerable upper intake level (food and supplements), mg/day: 2,500 at 19–50 years,
+/// 2,000 above 50 (IOM 2011).
+pub fn calcium_ul_mg(age: f64) -> f64 {
+    if age > 50.0 { 2000.0 } else { 2500.0 }
+}
+
+fn calcium_above_ul(f: &Facts, out: &mut Vec<Alert>) {
+    let Some(age) = f.age.filter(|a| *a >= 19.0) else {
+        return;
+    };
+    let ul = calcium_ul_mg(age);
+    let spec = facts::NutrientSpec {
+        keys: &[crate::input::nutrient::CALCIUM_MG],
+        scale: 1.0,
+        supplement: Some((MedKind::Calcium, facts::SupplementUnit::Mg)),
+    };
+    // Over the food-logged days of the last 7 (food + that day's supplement); without a food
+    // log, the supplement alone.
+    let days: Vec<f64> = f
+        .food_days_in(f.today.add_days(-6), f.today)
+        .filter_map(|d| f.day_amount(&spec, d).map(|a| a.amount))
+        .collect();
+    let (mean, basis) = if days.is_empty() {
+        (
+            daily_supplement(f, MedKind::Calcium),
+            "from supplements alone (no food logged in the last 7 days)".to_string(),
+        )
+    } else {
+        (
+            days.iter().sum::<f64>() / days.len() as f64,
+            format!(
+                "from food and supplements over the {} food-logged day(s) of the last 7",
+                days.len()
+            ),
+        )
+    };
+    if mean > ul {
+        out.push(alert(
+            "calcium_above_ul",
+            Severity::Warning,
+            format!("Calcium averages at least {} mg/day {basis}, above the {} mg/day tolerable upper intake level for your age (IOM 2011). Ask whether the supplement dose should come down.", fmt_num(mean), fmt_num(ul)),
+            &["iom-calcium-vitd-2011"],
+        ));
+    }
+}
+
+fn calcium_thiazide(f: &Facts, out: &mut Vec<Alert>) {
+    if f.using(MedKind::Calcium) && f.using(MedKind::Thiazide) {
+        out.push(alert(
+            "calcium_thiazide",
+            Severity::Warning,
+            "A calcium supplement with a thiazide diuretic: thiazides keep calcium in the body (less in the urine), so calcium supplements can raise blood calcium (milk-alkali syndrome at high doses). Ask whether serum calcium should be checked.".into(),
+            &["label-thiazide-calcium"],
+        ));
+    }
+}
+
+fn aluminium_magnesium_in_ckd(f: &Facts, out: &mut Vec<Alert>) {
+    use crate::medicines::Element;
+    let egfr = f.egfr();
+    let dialysis = f.input.clinical.dialysis;
+    let has = |k: MedKind, e: Element| -> Vec<String> {
+        names_in_use(f, k)
+            .into_iter()
+            .filter(|n| crate::medicines::lookup(n).is_some_and(|m| m.contains(e)))
+            .collect()
+    };
+    let aluminium: Vec<String> = [MedKind::PhosphateBinder, MedKind::Antacid]
+        .iter()
+        .flat_map(|k| has(*k, Element::Aluminium))
+        .collect();
+    if !aluminium.is_empty() && f.ckd() {
+        let what = match egfr {
+            Some((d, e)) if !dialysis => format!("eGFR {} on {d}", fmt_num(e)),
+            _ => "dialysis".to_string(),
+        };
+        out.push(alert(
+            "aluminium_in_ckd",
+            Severity::Danger,
+            format!("{} contains aluminium, with {what}: KDIGO advises against long-term aluminium-containing binders and antacids in kidney disease (stages 3–5D), because aluminium builds up (bone disease, anaemia, encephalopathy). Ask your nephrologist for an alternative.", aluminium.join(", ")),
+            &["kdigo-ckd-mbd-2009", "kdigo-ckd-mbd-2017"],
+        ));
+    }
+    // Magnesium antacids and laxatives: the magnesium supplement cut-offs (vascalc's own).
+    let magnesium: Vec<String> = names_in_use(f, MedKind::Antacid)
+        .into_iter()
+        .filter(|n| crate::medicines::lookup(n).is_none_or(|m| m.contains(Element::Magnesium)))
+        .collect();
+    if magnesium.is_empty() {
+        return;
+    }
+    let below = |cut: f64| dialysis || egfr.is_some_and(|(_, e)| e < cut);
+    let level = if below(MAGNESIUM_EGFR_DANGER) {
+        Severity::Danger
+    } else if below(MAGNESIUM_EGFR_CAUTION) {
+        Severity::Warning
+    } else {
+        return;
+    };
+    let what = match egfr {
+        Some((d, e)) if !dialysis => format!("eGFR {} on {d}", fmt_num(e)),
+        _ => "dialysis".to_string(),
+    };
+    out.push(alert(
+        "magnesium_antacid_in_ckd",
+        level,
+        format!("{} is an antacid or laxative that may contain magnesium, with {what} (the cut-offs 30 and 45 are vascalc's own choice): weak kidneys cannot clear magnesium, and magnesium antacids and laxatives are the usual cause of dangerous hypermagnesaemia. Ask for a magnesium-free alternative.", magnesium.join(", ")),
+        &["van-laecke-2023"],
+    ));
+}
+
+fn ppi_low_magnesium(f: &Facts, out: &mut Vec<Alert>) {
+    if !f.using(MedKind::Ppi) {
+        return;
+    }
+    if let Some((d, mg)) = f
+        .latest(crate::Analyte::Magnesium)
+        .filter(|(_, mg)| *mg < SERUM_MAGNESIUM_LOW_MG_DL)
+    {
+        out.push(alert(
+            "ppi_low_magnesium",
+            Severity::Warning,
+            format!("A proton-pump inhibitor with a serum magnesium of {} mg/dL on {d}, below the usual lower limit of {} mg/dL: long-term PPIs can lower magnesium (FDA 2011), sometimes enough that supplements do not correct it. Ask your prescriber whether the PPI is still needed.", fmt_num(mg), fmt_num(SERUM_MAGNESIUM_LOW_MG_DL)),
+            &["fda-ppi-magnesium-2011", "medlineplus-calcium-magnesium"],
         ));
     }
 }
@@ -450,6 +1003,386 @@ mod tests {
         m.end = Some(day("2025-01-01"));
         k.medications.push(m);
         assert!(!fires(&k, "unknown_medicine"));
+    }
+
+    fn named(kind: MedKind, name: &str, amount: f64, unit: DoseUnit) -> Medication {
+        let mut m = med(kind, amount, unit);
+        m.name = name.into();
+        m
+    }
+
+    fn lab(i: &mut PlanInput, loinc: &str, value: f64, unit: &str) {
+        i.labs.push(LabResult {
+            loinc: loinc.into(),
+            value,
+            unit: unit.into(),
+            date: day("2025-06-01"),
+        });
+    }
+
+    fn alert_of(i: &PlanInput, rule: &str) -> Option<Alert> {
+        plan(i).alerts.into_iter().find(|a| a.rule == rule)
+    }
+
+    #[test]
+    fn an_implausible_dose_is_named_and_never_met() {
+        let mut i = input();
+        i.medications
+            .push(named(MedKind::Mk7, "MK-7", 180.0, DoseUnit::Mg));
+        let p = plan(&i);
+        let a = p.alerts.iter().find(|a| a.rule == "implausible_dose");
+        assert!(
+            a.is_some_and(|a| a.message.contains("10–2000 µg")),
+            "{:?}",
+            p.alerts
+        );
+        for item in &p.items {
+            if item.topic.contains("k2") || item.topic.contains("vitamin_k") {
+                assert_ne!(
+                    item.status,
+                    Status::Met,
+                    "{}: {:?}",
+                    item.topic,
+                    item.current
+                );
+                assert!(
+                    !item.current.text.contains("180000"),
+                    "{}",
+                    item.current.text
+                );
+            }
+        }
+        // The trial dose in µg is plausible.
+        i.medications[0] = named(MedKind::Mk7, "MK-7", 180.0, DoseUnit::Ug);
+        assert!(!fires(&i, "implausible_dose"));
+    }
+
+    #[test]
+    fn duplicate_therapy_two_of_a_class_at_once() {
+        let mut i = input();
+        i.medications
+            .push(named(MedKind::Statin, "Lipitor", 20.0, DoseUnit::Mg));
+        assert!(!fires(&i, "duplicate_therapy"));
+        i.medications
+            .push(named(MedKind::Statin, "Crestor", 10.0, DoseUnit::Mg));
+        let a = alert_of(&i, "duplicate_therapy").unwrap();
+        assert!(a.message.contains("Lipitor + Crestor"), "{}", a.message);
+        // VKA + DOAC, even with the VKA recorded as "other": danger.
+        let mut j = input();
+        j.medications
+            .push(named(MedKind::Other, "Coumadin", 5.0, DoseUnit::Mg));
+        j.medications
+            .push(named(MedKind::Doac, "Eliquis", 5.0, DoseUnit::Mg));
+        let a = alert_of(&j, "duplicate_therapy").unwrap();
+        assert_eq!(a.severity, Severity::Danger);
+        // Three MK-7 courses.
+        let mut k = input();
+        for _ in 0..3 {
+            k.medications
+                .push(named(MedKind::Mk7, "MK-7", 180.0, DoseUnit::Ug));
+        }
+        let a = alert_of(&k, "duplicate_therapy").unwrap();
+        assert!(
+            a.message.contains("3 courses of mk7") && a.message.contains("540 µg/day"),
+            "{}",
+            a.message
+        );
+        // Tacrolimus with mycophenolate is the usual combination, not a duplicate; an ended
+        // second statin is not "at once".
+        let mut l = input();
+        l.medications.push(named(
+            MedKind::Immunosuppressant,
+            "Prograf",
+            5.0,
+            DoseUnit::Mg,
+        ));
+        l.medications.push(named(
+            MedKind::Immunosuppressant,
+            "CellCept",
+            1000.0,
+            DoseUnit::Mg,
+        ));
+        let mut old = named(MedKind::Statin, "Zocor", 20.0, DoseUnit::Mg);
+        old.end = Some(day("2025-01-01"));
+        l.medications.push(old);
+        l.medications
+            .push(named(MedKind::Statin, "Lipitor", 20.0, DoseUnit::Mg));
+        assert!(!fires(&l, "duplicate_therapy"));
+    }
+
+    #[test]
+    fn omega3_with_antithrombotics() {
+        let mut i = input();
+        i.medications
+            .push(named(MedKind::Omega3, "Omacor", 4000.0, DoseUnit::Mg));
+        assert!(!fires(&i, "omega3_antithrombotic"));
+        i.medications
+            .push(named(MedKind::Antiplatelet, "aspirin", 81.0, DoseUnit::Mg));
+        let a = alert_of(&i, "omega3_antithrombotic").unwrap();
+        assert!(a.message.contains("3.1% vs 2.1%") && a.message.contains("HR 1.69"));
+        assert!(a.citations.iter().any(|c| c.id == "reduce-it-2019"));
+        i.medications.remove(0);
+        assert!(!fires(&i, "omega3_antithrombotic"));
+    }
+
+    #[test]
+    fn vka_dietary_k1_swings() {
+        let mut i = input();
+        i.medications.push(named(
+            MedKind::VitaminKAntagonist,
+            "warfarin",
+            5.0,
+            DoseUnit::Mg,
+        ));
+        i.intakes
+            .push(intake(day("2025-06-20"), &[("phylloquinone_ug", 60.0, 0)]));
+        i.intakes
+            .push(intake(day("2025-06-21"), &[("phylloquinone_ug", 200.0, 0)]));
+        assert!(!fires(&i, "vka_dietary_k1"), "a swing of 140 µg");
+        i.intakes
+            .push(intake(day("2025-06-22"), &[("phylloquinone_ug", 480.0, 0)]));
+        assert!(fires(&i, "vka_dietary_k1"));
+        i.medications.clear();
+        assert!(!fires(&i, "vka_dietary_k1"));
+    }
+
+    #[test]
+    fn binder_spacing_rule() {
+        let mut i = input();
+        i.medications.push(named(
+            MedKind::PhosphateBinder,
+            "Renvela",
+            2400.0,
+            DoseUnit::Mg,
+        ));
+        i.medications
+            .push(named(MedKind::Statin, "Lipitor", 20.0, DoseUnit::Mg));
+        assert!(!fires(&i, "binder_spacing"));
+        for other in ["Cipro", "CellCept", "Neoral", "Prograf", "Synthroid"] {
+            let mut j = i.clone();
+            let kind = MedKind::from_name(other).unwrap();
+            j.medications.push(named(kind, other, 1.0, DoseUnit::Unit));
+            let a = alert_of(&j, "binder_spacing").unwrap_or_else(|| panic!("{other}"));
+            assert!(a.message.contains(other));
+        }
+    }
+
+    #[test]
+    fn bisphosphonate_spacing_rule() {
+        let mut i = input();
+        egfr(&mut i, 80.0);
+        i.medications.push(named(
+            MedKind::Bisphosphonate,
+            "Fosamax",
+            70.0,
+            DoseUnit::Mg,
+        ));
+        assert!(!fires(&i, "bisphosphonate_spacing"));
+        i.medications.push(named(
+            MedKind::Calcium,
+            "calcium carbonate",
+            500.0,
+            DoseUnit::Mg,
+        ));
+        assert!(fires(&i, "bisphosphonate_spacing"));
+        // Intravenous zoledronic acid is not absorbed from the gut.
+        i.medications[0] = named(MedKind::Bisphosphonate, "Aclasta", 5.0, DoseUnit::Mg);
+        assert!(!fires(&i, "bisphosphonate_spacing"));
+        for (kind, name) in [
+            (MedKind::Magnesium, "magnesium citrate"),
+            (MedKind::Iron, "ferrous sulfate"),
+            (MedKind::Antacid, "Maalox"),
+        ] {
+            let mut j = input();
+            j.medications.push(named(
+                MedKind::Bisphosphonate,
+                "Actonel",
+                35.0,
+                DoseUnit::Mg,
+            ));
+            j.medications.push(named(kind, name, 1.0, DoseUnit::Unit));
+            assert!(fires(&j, "bisphosphonate_spacing"), "{name}");
+        }
+    }
+
+    #[test]
+    fn antibiotic_chelation_rule() {
+        let mut i = input();
+        i.medications.push(named(
+            MedKind::Tetracycline,
+            "doxycycline",
+            100.0,
+            DoseUnit::Mg,
+        ));
+        assert!(!fires(&i, "antibiotic_chelation"));
+        i.medications
+            .push(named(MedKind::Magnesium, "magnesium", 300.0, DoseUnit::Mg));
+        assert!(fires(&i, "antibiotic_chelation"));
+        let mut j = input();
+        j.medications
+            .push(named(MedKind::Quinolone, "Cipro", 500.0, DoseUnit::Mg));
+        j.medications
+            .push(named(MedKind::Calcium, "Caltrate", 600.0, DoseUnit::Mg));
+        let a = alert_of(&j, "antibiotic_chelation").unwrap();
+        assert!(a.message.contains("2 hours before or 6 hours after"));
+    }
+
+    #[test]
+    fn vitamin_d_above_the_upper_level() {
+        let mut i = input();
+        i.medications
+            .push(named(MedKind::VitaminD, "vitamin D3", 4000.0, DoseUnit::Iu));
+        assert!(
+            !fires(&i, "vitamin_d_above_ul"),
+            "4,000 IU is the UL itself"
+        );
+        i.medications[0] = named(MedKind::VitaminD, "vitamin D3", 5000.0, DoseUnit::Iu);
+        let a = alert_of(&i, "vitamin_d_above_ul").unwrap();
+        assert!(a.message.contains("125 µg/day"), "{}", a.message);
+    }
+
+    #[test]
+    fn active_vitamin_d_with_high_calcium() {
+        let mut i = input();
+        i.medications.push(named(
+            MedKind::ActiveVitaminD,
+            "Rocaltrol",
+            0.25,
+            DoseUnit::Ug,
+        ));
+        lab(&mut i, "17861-6", 9.6, "mg/dL");
+        assert!(!fires(&i, "active_vitamin_d_high_calcium"));
+        lab(&mut i, "17861-6", 2.8, "mmol/L"); // 11.2 mg/dL, same date: the later row
+        i.labs[0].date = day("2025-05-01");
+        assert!(fires(&i, "active_vitamin_d_high_calcium"));
+        i.medications.clear();
+        assert!(!fires(&i, "active_vitamin_d_high_calcium"));
+    }
+
+    #[test]
+    fn calcium_above_the_upper_level_by_age() {
+        // 65 years old: UL 2,000 mg/day.
+        let mut i = input();
+        for d in ["2025-06-28", "2025-06-29", "2025-06-30"] {
+            i.intakes.push(intake(day(d), &[("calcium_mg", 1000.0, 0)]));
+        }
+        i.medications
+            .push(named(MedKind::Calcium, "calcium", 600.0, DoseUnit::Mg));
+        assert!(!fires(&i, "calcium_above_ul"), "1,600 mg");
+        i.medications[0] = named(MedKind::Calcium, "calcium", 1200.0, DoseUnit::Mg);
+        assert!(fires(&i, "calcium_above_ul"), "2,200 mg at 65");
+        // 40 years old: UL 2,500 mg/day.
+        i.person.birth_date = Some(day("1985-01-01"));
+        assert!(!fires(&i, "calcium_above_ul"), "2,200 mg at 40");
+    }
+
+    #[test]
+    fn calcium_with_a_thiazide() {
+        let mut i = input();
+        i.medications.push(named(
+            MedKind::Thiazide,
+            "hydrochlorothiazide",
+            25.0,
+            DoseUnit::Mg,
+        ));
+        assert!(!fires(&i, "calcium_thiazide"));
+        i.medications
+            .push(named(MedKind::Calcium, "Caltrate", 600.0, DoseUnit::Mg));
+        assert!(fires(&i, "calcium_thiazide"));
+    }
+
+    #[test]
+    fn aluminium_and_magnesium_antacids_in_ckd() {
+        let mut i = input();
+        i.medications.push(named(
+            MedKind::PhosphateBinder,
+            "Alu-Cap",
+            475.0,
+            DoseUnit::Mg,
+        ));
+        egfr(&mut i, 75.0);
+        assert!(!fires(&i, "aluminium_in_ckd"));
+        i.labs.clear();
+        egfr(&mut i, 40.0);
+        assert!(fires(&i, "aluminium_in_ckd"));
+        i.medications[0] = named(MedKind::PhosphateBinder, "Renvela", 2400.0, DoseUnit::Mg);
+        assert!(!fires(&i, "aluminium_in_ckd"), "sevelamer has no aluminium");
+        // Milk of magnesia: warning below 45, danger below 30, nothing at 60.
+        let mut j = input();
+        j.medications.push(named(
+            MedKind::Antacid,
+            "milk of magnesia",
+            2400.0,
+            DoseUnit::Mg,
+        ));
+        egfr(&mut j, 60.0);
+        assert!(!fires(&j, "magnesium_antacid_in_ckd"));
+        j.labs.clear();
+        egfr(&mut j, 40.0);
+        let a = alert_of(&j, "magnesium_antacid_in_ckd").unwrap();
+        assert_eq!(a.severity, Severity::Warning);
+        assert!(a.message.contains("vascalc's own choice"));
+        j.labs.clear();
+        egfr(&mut j, 25.0);
+        assert_eq!(
+            alert_of(&j, "magnesium_antacid_in_ckd").map(|a| a.severity),
+            Some(Severity::Danger)
+        );
+    }
+
+    #[test]
+    fn ppi_with_low_magnesium() {
+        let mut i = input();
+        i.medications
+            .push(named(MedKind::Ppi, "Nexium", 40.0, DoseUnit::Mg));
+        lab(&mut i, "19123-9", 2.0, "mg/dL");
+        assert!(!fires(&i, "ppi_low_magnesium"));
+        i.labs[0].value = 1.4;
+        assert!(fires(&i, "ppi_low_magnesium"));
+        i.medications.clear();
+        assert!(!fires(&i, "ppi_low_magnesium"));
+    }
+
+    #[test]
+    fn bisphosphonate_uses_cockcroft_gault_when_weight_is_known() {
+        // Man of 65, creatinine 1.5 mg/dL: CKD-EPI 2021 eGFR ≈ 51 (not below 35).
+        let mut i = input();
+        i.medications.push(named(
+            MedKind::Bisphosphonate,
+            "Fosamax",
+            70.0,
+            DoseUnit::Mg,
+        ));
+        lab(&mut i, "2160-0", 1.5, "mg/dL");
+        assert!(!fires(&i, "bisphosphonate_low_egfr"));
+        // 45 kg: (140 − 65) × 45 / (72 × 1.5) = 31.25 mL/min.
+        i.vitals.push(Vital {
+            date: day("2025-06-10"),
+            systolic_mm_hg: None,
+            diastolic_mm_hg: None,
+            weight_kg: Some(45.0),
+            waist_cm: None,
+        });
+        let a = alert_of(&i, "bisphosphonate_low_egfr").unwrap();
+        assert!(
+            a.message.contains("31.2 mL/min (Cockcroft–Gault"),
+            "{}",
+            a.message
+        );
+        // 80 kg: 55.6 mL/min.
+        i.vitals[0].weight_kg = Some(80.0);
+        assert!(!fires(&i, "bisphosphonate_low_egfr"));
+        // Without weight, eGFR stands in and says so.
+        let mut j = input();
+        j.medications.push(named(
+            MedKind::Bisphosphonate,
+            "Fosamax",
+            70.0,
+            DoseUnit::Mg,
+        ));
+        egfr(&mut j, 30.0);
+        let a = alert_of(&j, "bisphosphonate_low_egfr").unwrap();
+        assert!(a.message.contains("used in place of creatinine clearance"));
     }
 
     #[test]

@@ -238,3 +238,204 @@ fn an_implausible_dose_is_refused_with_the_range_unless_confirmed() {
     );
     assert!(ok(&db, &["export"]).contains("MK-7 extra"));
 }
+
+/// Each class logged by a brand name through the binary raises the alert it must raise; classes
+/// without a rule of their own resolve to their class (no "could not be checked").
+#[test]
+fn each_class_by_a_brand_name_raises_its_alert() {
+    let dir = TempDir::new("brands");
+    // (what to log: name, dose, unit; labs: analyte, value, unit; the alert that must fire)
+    type Case<'a> = (
+        &'a [(&'a str, &'a str, &'a str)],
+        &'a [(&'a str, &'a str, &'a str)],
+        &'a str,
+    );
+    let cases: &[Case] = &[
+        (
+            &[("Coumadin", "5", "mg"), ("Konakion", "1", "mg")],
+            &[],
+            "vka_vitamin_k",
+        ),
+        (
+            &[("Jantoven", "5", "mg"), ("Eliquis", "5", "mg")],
+            &[],
+            "duplicate_therapy",
+        ),
+        (
+            &[("Lipitor", "20", "mg"), ("Crestor", "10", "mg")],
+            &[],
+            "duplicate_therapy",
+        ),
+        (
+            &[
+                ("MK-7", "180", "ug"),
+                ("MenaQ7", "90", "ug"),
+                ("vitamin K2", "45", "ug"),
+            ],
+            &[],
+            "duplicate_therapy",
+        ),
+        (
+            &[("Omacor", "4", "g"), ("Plavix", "75", "mg")],
+            &[],
+            "omega3_antithrombotic",
+        ),
+        (
+            &[("Lovaza", "2", "g"), ("Xarelto", "20", "mg")],
+            &[],
+            "omega3_antithrombotic",
+        ),
+        (
+            &[("Renvela", "2400", "mg"), ("Cipro", "500", "mg")],
+            &[],
+            "binder_spacing",
+        ),
+        (
+            &[("Fosrenol", "750", "mg"), ("Synthroid", "100", "ug")],
+            &[],
+            "binder_spacing",
+        ),
+        (
+            &[("Velphoro", "500", "mg"), ("CellCept", "1000", "mg")],
+            &[],
+            "binder_spacing",
+        ),
+        (
+            &[("Auryxia", "2", "g"), ("Advagraf", "5", "mg")],
+            &[],
+            "binder_spacing",
+        ),
+        (
+            &[("PhosLo", "667", "mg"), ("Neoral", "100", "mg")],
+            &[],
+            "binder_spacing",
+        ),
+        (
+            &[("Fosamax", "70", "mg"), ("Caltrate", "600", "mg")],
+            &[],
+            "bisphosphonate_spacing",
+        ),
+        (
+            &[("Actonel", "35", "mg"), ("Feosol", "65", "mg")],
+            &[],
+            "bisphosphonate_spacing",
+        ),
+        (
+            &[("Vibramycin", "100", "mg"), ("Slow-Mag", "64", "mg")],
+            &[],
+            "antibiotic_chelation",
+        ),
+        (
+            &[("Levaquin", "500", "mg"), ("Maalox", "1", "tablet")],
+            &[],
+            "antibiotic_chelation",
+        ),
+        (&[("vitamin D3", "5000", "iu")], &[], "vitamin_d_above_ul"),
+        (
+            &[("Rocaltrol", "0.25", "ug")],
+            &[("calcium", "11", "mg/dL")],
+            "active_vitamin_d_high_calcium",
+        ),
+        (
+            &[("Zemplar", "2", "ug")],
+            &[("calcium", "2.8", "mmol/L")],
+            "active_vitamin_d_high_calcium",
+        ),
+        (&[("Os-Cal", "2500", "mg")], &[], "calcium_above_ul"),
+        (
+            &[("Microzide", "25", "mg"), ("Citracal", "500", "mg")],
+            &[],
+            "calcium_thiazide",
+        ),
+        (
+            &[("Alu-Cap", "475", "mg")],
+            &[("egfr", "40", "mL/min/1.73m2")],
+            "aluminium_in_ckd",
+        ),
+        (
+            &[("Milk of Magnesia", "2400", "mg")],
+            &[("egfr", "25", "mL/min/1.73m2")],
+            "magnesium_antacid_in_ckd",
+        ),
+        (
+            &[("Nexium", "40", "mg")],
+            &[("magnesium", "1.4", "mg/dL")],
+            "ppi_low_magnesium",
+        ),
+        (
+            &[("Protonix", "40", "mg")],
+            &[("magnesium", "0.55", "mmol/L")],
+            "ppi_low_magnesium",
+        ),
+        (
+            &[("magnesium glycinate", "200", "mg")],
+            &[("egfr", "25", "mL/min/1.73m2")],
+            "magnesium_egfr_below_30",
+        ),
+        (
+            &[("Aclasta", "5", "mg")],
+            &[("egfr", "25", "mL/min/1.73m2")],
+            "bisphosphonate_low_egfr",
+        ),
+        (
+            &[("Boniva", "150", "mg")],
+            &[("egfr", "30", "mL/min/1.73m2")],
+            "bisphosphonate_low_egfr",
+        ),
+        (&[("Tums", "1000", "mg")], &[], "calcium_supplement"),
+        (
+            &[("Pedmark", "25", "g")],
+            &[],
+            "sodium_thiosulfate_outside_specialist",
+        ),
+        (
+            &[("Marcoumar", "3", "mg"), ("MK-4", "1", "mg")],
+            &[],
+            "vka_vitamin_k",
+        ),
+        (
+            &[("Sintrom", "2", "mg"), ("Savaysa", "60", "mg")],
+            &[],
+            "duplicate_therapy",
+        ),
+        (&[("Fancy Pill", "1", "tablet")], &[], "unknown_medicine"),
+    ];
+    for (n, (meds, labs, rule)) in cases.iter().enumerate() {
+        let db = dir.person(n);
+        for (name, dose, unit) in *meds {
+            ok(&db, &["log", "med", name, "--dose", dose, "--unit", unit]);
+        }
+        for (analyte, value, unit) in *labs {
+            ok(&db, &["lab", "add", analyte, value, unit]);
+        }
+        let p = plan(&db);
+        assert!(
+            alert(&p, rule).is_some(),
+            "{meds:?} {labs:?}: no {rule} in {p}"
+        );
+        if *rule != "unknown_medicine" {
+            assert!(alert(&p, "unknown_medicine").is_none(), "{meds:?}: {p}");
+        }
+    }
+    // Classes without a rule of their own: the brand name decides the class.
+    let db = dir.person(cases.len());
+    for (name, dose, unit, kind) in [
+        ("Zetia", "10", "mg", "ezetimibe"),
+        ("Repatha", "140", "mg", "pcsk9_inhibitor"),
+        ("Leqvio", "284", "mg", "pcsk9_inhibitor"),
+        ("Prolia", "60", "mg", "denosumab"),
+        ("Sensipar", "30", "mg", "calcimimetic"),
+        ("Parsabiv", "5", "mg", "calcimimetic"),
+        ("One-Alpha", "0.5", "ug", "active_vitamin_d"),
+        ("Lasix", "40", "mg", "loop_diuretic"),
+        ("Brilinta", "90", "mg", "antiplatelet"),
+        ("Pradaxa", "150", "mg", "doac"),
+        ("SNF472", "300", "mg", "calcification_inhibitor"),
+        ("Vascepa", "4", "g", "omega3"),
+        ("Norvasc", "5", "mg", "antihypertensive"),
+    ] {
+        let out = ok(&db, &["log", "med", name, "--dose", dose, "--unit", unit]);
+        assert!(out.contains(&format!("({kind})")), "{name}: {out}");
+    }
+    assert!(alert(&plan(&db), "unknown_medicine").is_none());
+}
