@@ -288,6 +288,20 @@ impl<'a> Facts<'a> {
         Some((d, c, weight))
     }
 
+    /// Whether a course of `kind` active today, or a dose of it logged in the last 30 days, has
+    /// a dose outside the range the medicine is sold in (so it is not counted).
+    pub fn implausible_in_use(&self, kind: MedKind) -> bool {
+        let bad = |name: &str, dose: &Option<crate::Dose>| {
+            dose.as_ref()
+                .is_some_and(|d| crate::medicines::check_dose(kind, name, d).is_err())
+        };
+        let since = self.today.add_days(-29);
+        self.courses(kind).any(|m| bad(&m.name, &m.dose))
+            || self.input.med_log.iter().any(|d| {
+                d.kind == kind && since <= d.date && d.date <= self.today && bad(&d.name, &d.dose)
+            })
+    }
+
     /// Advanced CKD: eGFR < 30 or on dialysis.
     pub fn advanced_ckd(&self) -> bool {
         self.input.clinical.dialysis || self.egfr().is_some_and(|(_, e)| e < 30.0)

@@ -1274,6 +1274,11 @@ fn supplement_window(f: &Facts, kind: MedKind, from: Date, to: Date, label: &str
         day = day.add_days(1);
     }
     if days == 0 {
+        if f.implausible_in_use(kind) {
+            return Measure::no_data(format!(
+                "not counted ({label}: the recorded dose is implausible, see the implausible_dose alert)"
+            ));
+        }
         return Measure::no_data(format!("no data ({label}: no course or dose)"));
     }
     let mean = sum / f64::from(days);

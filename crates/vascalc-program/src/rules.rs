@@ -1052,6 +1052,12 @@ mod tests {
                 );
             }
         }
+        let k2 = p.items.iter().find(|i| i.topic == "k2_supplement").unwrap();
+        assert!(
+            k2.current.text.contains("implausible"),
+            "{}",
+            k2.current.text
+        );
         // The trial dose in µg is plausible.
         i.medications[0] = named(MedKind::Mk7, "MK-7", 180.0, DoseUnit::Ug);
         assert!(!fires(&i, "implausible_dose"));
