@@ -128,6 +128,11 @@ pub(crate) fn kind_unit(kind: MedKind) -> &'static str {
 /// alert names it.
 pub(crate) fn plausible_amount(kind: MedKind, name: &str, dose: &crate::Dose) -> Option<f64> {
     crate::medicines::check_dose(kind, name, dose).ok()?;
+    // Capsules of an omega-3 product whose label states EPA and DHA per capsule.
+    if kind == MedKind::Omega3 && dose.unit == DoseUnit::Unit {
+        let m = crate::medicines::lookup(name)?;
+        return Some(dose.amount * (m.epa_mg? + m.dha_mg.unwrap_or(0.0)));
+    }
     supplement_amount(kind, dose)
 }
 

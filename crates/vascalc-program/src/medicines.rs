@@ -624,6 +624,28 @@ mod tests {
     }
 
     #[test]
+    fn every_name_resolves_to_its_own_entry_whatever_the_case_or_strength() {
+        let v = vocabulary().unwrap();
+        let mut n = 0;
+        for m in &v.medicines {
+            for name in &m.names {
+                for typed in [
+                    name.clone(),
+                    name.to_uppercase(),
+                    name.to_lowercase().replace('-', " "),
+                    format!("{name} 10 mg"),
+                    format!("{name} 2.5mg tablets"),
+                ] {
+                    let found = v.lookup(&typed).map(|x| x.ingredient.as_str());
+                    assert_eq!(found, Some(m.ingredient.as_str()), "{typed:?}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 2500, "{n}");
+    }
+
+    #[test]
     fn salts_carry_their_elemental_fraction_from_the_molar_masses() {
         // Golden values: element mass / formula mass with IUPAC standard atomic weights.
         let frac = |n: &str| lookup(n).and_then(|m| m.elemental_fraction);

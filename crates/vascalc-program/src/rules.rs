@@ -968,6 +968,43 @@ mod tests {
     }
 
     #[test]
+    fn every_vka_name_with_every_vitamin_k_name_is_a_danger_whatever_the_recorded_kind() {
+        let v = crate::medicines::vocabulary().unwrap();
+        let names =
+            |k: MedKind| -> Vec<String> { v.of_class(k).flat_map(|m| m.names.clone()).collect() };
+        let vkas = names(MedKind::VitaminKAntagonist);
+        let mut ks = names(MedKind::Mk7);
+        ks.extend(names(MedKind::VitaminKOther));
+        assert!(vkas.len() >= 20 && ks.len() >= 20, "{vkas:?} {ks:?}");
+        for (i, a) in vkas.iter().enumerate() {
+            for (j, b) in ks.iter().enumerate() {
+                let mut inp = input();
+                let wrong = MedKind::ALL[(i + j) % MedKind::ALL.len()];
+                inp.medications.push(named(wrong, a, 1.0, DoseUnit::Unit));
+                inp.medications
+                    .push(named(MedKind::Other, b, 1.0, DoseUnit::Unit));
+                assert!(fires(&inp, "vka_vitamin_k"), "{a} as {wrong:?} + {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn omega3_capsules_count_by_the_label_content() {
+        // Omacor/Lovaza: 460 mg EPA + 380 mg DHA a capsule (vocabulary, from the labels).
+        let mut i = input();
+        i.medications
+            .push(named(MedKind::Omega3, "Omacor", 4.0, DoseUnit::Unit));
+        let p = plan(&i);
+        let o3 = p.items.iter().find(|x| x.topic == "omega3").unwrap();
+        assert_eq!(o3.current.value, Some(4.0 * 840.0), "{:?}", o3.current);
+        // Capsules of a fish oil without a standard label: not counted as a mass.
+        i.medications[0] = named(MedKind::Omega3, "fish oil", 4.0, DoseUnit::Unit);
+        let p = plan(&i);
+        let o3 = p.items.iter().find(|x| x.topic == "omega3").unwrap();
+        assert_eq!(o3.current.value, None, "{:?}", o3.current);
+    }
+
+    #[test]
     fn an_unknown_medicine_says_the_rules_could_not_be_checked() {
         let mut i = input();
         let mut m = med(MedKind::Unknown, 1.0, DoseUnit::Unit);

@@ -438,4 +438,21 @@ fn each_class_by_a_brand_name_raises_its_alert() {
         assert!(out.contains(&format!("({kind})")), "{name}: {out}");
     }
     assert!(alert(&plan(&db), "unknown_medicine").is_none());
+    // A salt: the dose counts as the element, and the note says what the salt weight gives.
+    let (_, note) = ok2(
+        &db,
+        &[
+            "log",
+            "med",
+            "magnesium citrate",
+            "--dose",
+            "1000",
+            "--unit",
+            "mg",
+        ],
+    );
+    assert!(
+        note.contains("elemental magnesium") && note.contains("about 162 mg"),
+        "{note}"
+    );
 }

@@ -329,7 +329,39 @@ fn med(args: MedArgs) -> CliResult {
     if kind == MedKind::Unknown.as_str() {
         eprintln!("{}", unknown_hint(&args.name));
     }
+    if let (Some(d), Some(u)) = (args.dose, args.unit.as_deref()) {
+        salt_note(&args.name, d, u);
+    }
     Ok(())
+}
+
+/// For a magnesium or calcium salt: the dose is counted as the element, and what the salt's
+/// weight would give instead (elemental fraction from the vocabulary).
+fn salt_note(name: &str, dose: f64, unit: &str) {
+    let Some(m) = medicines::lookup(name) else {
+        return;
+    };
+    let (Some(x), Some(u)) = (m.elemental_fraction, DoseUnit::parse(unit)) else {
+        return;
+    };
+    if !matches!(u, DoseUnit::Mg | DoseUnit::G) {
+        return;
+    }
+    let element = if m.contains(medicines::Element::Calcium) {
+        "calcium"
+    } else {
+        "magnesium"
+    };
+    eprintln!(
+        "note: vascalc counts the dose as elemental {element}. If {} {} is the weight of {} \
+         itself, that is about {} {} of {element} ({:.1}% by mass, from the molar masses).",
+        fmt_num(dose),
+        medicines::unit_text(u),
+        m.ingredient,
+        fmt_num(dose * x),
+        medicines::unit_text(u),
+        x * 100.0
+    );
 }
 
 /// The kind to record: a name the vocabulary knows decides it (a different --kind is refused);
@@ -490,6 +522,7 @@ fn taken(args: MedArgs, date: jiff::civil::Date, today: jiff::civil::Date) -> Cl
     if entry.kind == MedKind::Unknown.as_str() {
         eprintln!("{}", unknown_hint(&entry.name));
     }
+    salt_note(&entry.name, entry.dose, &entry.unit);
     Ok(())
 }
 
