@@ -10,7 +10,8 @@
 //! * `deepcac`: AIM-Harvard/DeepCAC `get_ag`: 2D 8-connected, objects of ≤ 3 pixels skipped,
 //!   × dz/3 with dz rounded to 3 decimals.
 //! * `ai-cac`: Raffi-Hagopian/AI-CAC `compute_agatston_for_vol`: 3D 6-connected lesions,
-//!   one weight from the 3D peak, × SliceThickness/3, minimum two voxels (as its inference path runs).
+//!   one weight from the 3D peak, × SliceThickness/3, minimum two voxels (as its inference path runs),
+//!   each object's score rounded to an integer (Python `round`, half to even) before summing.
 
 use serde::{Deserialize, Serialize};
 
@@ -133,6 +134,7 @@ impl ConventionName {
             min_size: MinSize::AreaMm2(1.0),
             weight_from: WeightFrom::SlicePeak,
             depth: Depth::Increment,
+            round_lesion_agatston: false,
             source: "Agatston AS et al. J Am Coll Cardiol 1990;15(4):827-832, doi:10.1016/0735-1097(90)90282-T; increment/3 mm from ImagePositionPatient".to_string(),
             kv_adjusted: None,
         };
@@ -155,7 +157,8 @@ impl ConventionName {
                 min_size: MinSize::Voxels(2),
                 weight_from: WeightFrom::LesionPeak,
                 depth: Depth::SliceThickness,
-                source: "reproduces Raffi-Hagopian/AI-CAC compute_agatston_for_vol (3D 6-connected, 3D peak weight, x SliceThickness/3, min 2 voxels)".to_string(),
+                round_lesion_agatston: true,
+                source: "reproduces Raffi-Hagopian/AI-CAC compute_agatston_for_vol (3D 6-connected, 3D peak weight, x SliceThickness/3, min 2 voxels, each object's score rounded half to even before summing)".to_string(),
                 ..classic.clone()
             },
         }
@@ -174,6 +177,10 @@ pub struct Convention {
     pub min_size: MinSize,
     pub weight_from: WeightFrom,
     pub depth: Depth,
+    /// Round each lesion's Agatston score to a whole number (half to even, as Python's `round`)
+    /// before summing: AI-CAC's `compute_agatston_for_vol` does this per 3D object.
+    #[serde(default)]
+    pub round_lesion_agatston: bool,
     pub source: String,
     /// Set when the threshold and bins were adjusted for tube voltage (kVp).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -34,7 +34,39 @@ pub enum FlagCode {
     NotCt,
     /// The convention needs SliceThickness but the series has none; the increment was used.
     NoSliceThickness,
+    /// BodyPartExamined names a part that is not the chest or heart: not interpreted.
+    NotChest,
+    /// Too few slices or too short a coverage along the body to hold a heart: not interpreted.
+    ShortCoverage,
 }
+
+impl FlagCode {
+    /// Whether a series with this flag gets no interpretation (no CAC-DRS).
+    pub fn blocks_interpretation(self) -> bool {
+        matches!(
+            self,
+            Self::NotChest | Self::ShortCoverage | Self::ContrastAgent | Self::NotCt | Self::NotHu
+        )
+    }
+}
+
+/// Fewer slices than this cannot be a cardiac or chest series.
+pub const MIN_SLICES: usize = 20;
+/// Coverage along the slice normal (slices × increment) below this cannot hold a heart, mm.
+/// An adult heart measures about 12 cm from base to apex and the coronary tree lies within about
+/// 10 cm along the body axis; 60 mm is a lenient floor that no cardiac calcium scan falls under
+/// (a prospectively triggered calcium scan covers 12–15 cm).
+pub const MIN_COVERAGE_MM: f64 = 60.0;
+
+/// Body parts that a coronary calcium score can come from (BodyPartExamined, upper case).
+const CHEST_PARTS: [&str; 6] = [
+    "CHEST",
+    "HEART",
+    "THORAX",
+    "CARDIAC",
+    "CHEST_ABDOMEN",
+    "CHESTABDOMEN",
+];
 
 /// A flag with a sentence a person can act on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,7 +104,7 @@ pub fn acquisition_flags(acq: &Acquisition, geometry: &Geometry) -> Vec<Flag> {
         flags.push(Flag::new(
             FlagCode::ContrastAgent,
             format!(
-                "contrast agent recorded ({agent}): Agatston scoring is defined on non-contrast CT; enhanced blood exceeds 130 HU"
+                "contrast agent recorded ({agent}): Agatston scoring is defined on non-contrast CT; enhanced blood exceeds 130 HU; the series is not interpreted (no CAC-DRS)"
             ),
         ));
     }
@@ -86,7 +118,9 @@ pub fn acquisition_flags(acq: &Acquisition, geometry: &Geometry) -> Vec<Flag> {
         if modality != "CT" {
             flags.push(Flag::new(
                 FlagCode::NotCt,
-                format!("modality is {modality}, not CT: HU thresholds do not apply"),
+                format!(
+                    "modality is {modality}, not CT: HU thresholds do not apply; not interpreted"
+                ),
             ));
         }
     }
@@ -94,7 +128,9 @@ pub fn acquisition_flags(acq: &Acquisition, geometry: &Geometry) -> Vec<Flag> {
         if !rt.eq_ignore_ascii_case("HU") {
             flags.push(Flag::new(
                 FlagCode::NotHu,
-                format!("RescaleType is {rt}, not HU: values are not Hounsfield units"),
+                format!(
+                    "RescaleType is {rt}, not HU: values are not Hounsfield units; not interpreted"
+                ),
             ));
         }
     }
@@ -107,6 +143,33 @@ pub fn acquisition_flags(acq: &Acquisition, geometry: &Geometry) -> Vec<Flag> {
                 ),
             ));
         }
+    }
+    if let Some(part) = acq
+        .body_part
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let upper = part.to_ascii_uppercase();
+        if !CHEST_PARTS.contains(&upper.as_str()) {
+            flags.push(Flag::new(
+                FlagCode::NotChest,
+                format!(
+                    "BodyPartExamined is {part}, not the chest or heart: lesions are listed but the series is not interpreted (no CAC-DRS); coronary calcium is scored on chest or cardiac CT"
+                ),
+            ));
+        }
+    }
+    let slices = geometry.positions.len();
+    let coverage = geometry.increment_mm().map(|inc| inc * slices as f64);
+    if slices < MIN_SLICES || coverage.is_some_and(|c| c < MIN_COVERAGE_MM) {
+        flags.push(Flag::new(
+            FlagCode::ShortCoverage,
+            format!(
+                "{slices} slice(s) covering {} mm along the body: a heart needs at least {MIN_SLICES} slices and {MIN_COVERAGE_MM} mm; lesions are listed but the series is not interpreted (no CAC-DRS)",
+                coverage.map_or("?".to_string(), |c| format!("{c:.1}"))
+            ),
+        ));
     }
     let geo_tilt = geometry.tilt_degrees().unwrap_or(0.0);
     let tag_tilt = acq.gantry_tilt_deg.unwrap_or(0.0);
@@ -181,8 +244,36 @@ mod tests {
             slice_thickness_mm: Some(3.0),
             ..Default::default()
         };
-        let g = Geometry::axial(0.5, 3.0, 10, [0.0; 3], Some(3.0));
+        let g = Geometry::axial(0.5, 3.0, 40, [0.0; 3], Some(3.0));
         assert!(codes(&acq, &g).is_empty());
+        let chest = Acquisition {
+            body_part: Some("chest ".into()),
+            ..acq.clone()
+        };
+        assert!(codes(&chest, &g).is_empty());
+    }
+
+    #[test]
+    fn coverage_and_body_part_bounds() {
+        let acq = Acquisition {
+            kvp: Some(120.0),
+            ..Default::default()
+        };
+        // 20 slices of 3 mm = 60 mm: just enough; 19 slices or 2.5 mm apart is not.
+        let c = |n, inc| codes(&acq, &Geometry::axial(0.5, inc, n, [0.0; 3], None));
+        assert!(c(20, 3.0).is_empty());
+        assert_eq!(c(19, 3.0), [FlagCode::ShortCoverage]);
+        assert_eq!(c(23, 2.5), [FlagCode::ShortCoverage]);
+        assert_eq!(c(3, 3.0), [FlagCode::ShortCoverage]);
+        let g = Geometry::axial(0.5, 3.0, 40, [0.0; 3], None);
+        for part in ["ABDOMEN", "head", "PELVIS"] {
+            let a = Acquisition {
+                body_part: Some(part.into()),
+                ..acq.clone()
+            };
+            assert_eq!(codes(&a, &g), [FlagCode::NotChest], "{part}");
+            assert!(FlagCode::NotChest.blocks_interpretation());
+        }
     }
 
     #[test]
@@ -192,6 +283,7 @@ mod tests {
             modality: Some("MR".into()),
             slice_thickness_mm: Some(5.0),
             contrast_agent: Some("IOPAMIDOL".into()),
+            body_part: Some("HEAD".into()),
             lossy_compression: true,
             rescale_type: Some("US".into()),
             gantry_tilt_deg: Some(18.5),
@@ -211,6 +303,8 @@ mod tests {
             FlagCode::GantryTilt,
             FlagCode::MissingSlices,
             FlagCode::UnevenSpacing,
+            FlagCode::NotChest,
+            FlagCode::ShortCoverage,
         ] {
             assert!(c.contains(&want), "{want:?} missing from {c:?}");
         }

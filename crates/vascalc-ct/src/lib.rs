@@ -21,7 +21,9 @@
 //! let result = score(&volume, &Acquisition::default(), &ScoreOptions::default()).unwrap();
 //! assert_eq!(result.totals.agatston, 4.0); // 1 mm² × weight 4 × 3 mm / 3 mm
 //! assert_eq!(result.totals.mass_mg, None); // no calibration: mass is absent, not zero
-//! assert_eq!(result.cac_drs, "A1");
+//! // Two slices (6 mm) cannot hold a heart: flagged `short_coverage` and not interpreted.
+//! assert_eq!(result.cac_drs, None);
+//! assert_eq!(result.flags[0].code, vascalc_ct::FlagCode::ShortCoverage);
 //! ```
 //!
 //! * [`Volume`] holds HU (`f32`, `NaN` for padding) slice by slice with a [`Geometry`]
@@ -46,7 +48,7 @@ pub use calibration::{Calibration, CalibrationError, CalibrationSource};
 pub use convention::{
     Connectivity, Convention, ConventionName, Depth, KV_TABLE, KvAdjustment, MinSize, WeightFrom,
 };
-pub use flags::{Flag, FlagCode, acquisition_flags, spacing_flags};
+pub use flags::{Flag, FlagCode, MIN_COVERAGE_MM, MIN_SLICES, acquisition_flags, spacing_flags};
 pub use regions::{LabelVolume, Region, Roi, canonical_artery};
 pub use result::{Acquisition, Conventions, Lesion, ScanResult, SeriesScore, Totals};
 pub use score::{CORONARY_ARTERIES, ScoreError, ScoreOptions, cac_drs, score};

@@ -27,8 +27,10 @@ pub struct SeriesScore {
     /// Totals per artery (LM, LAD, LCX, RCA or any region name); empty without regions, labels
     /// or assignments.
     pub per_artery: BTreeMap<String, Totals>,
-    /// CAC-DRS category: "A0"…"A3", with "/N1"…"/N4" when lesions are assigned to arteries.
-    pub cac_drs: String,
+    /// CAC-DRS category: "A0"…"A3", with "/N1"…"/N4" when lesions are assigned to arteries;
+    /// `null` when the series is not interpreted (a flag says why: not a chest or heart series,
+    /// too short a coverage, or unreviewed automatic candidates).
+    pub cac_drs: Option<String>,
     pub lesions: Vec<Lesion>,
     pub flags: Vec<Flag>,
     pub acquisition: Acquisition,
@@ -96,6 +98,9 @@ pub struct Acquisition {
     pub lossy_compression: bool,
     /// ContrastBolusAgent (0018,0010), when present and not empty.
     pub contrast_agent: Option<String>,
+    /// BodyPartExamined (0018,0015), when present (e.g. CHEST, HEART, HEAD, ABDOMEN).
+    #[serde(default)]
+    pub body_part: Option<String>,
     /// RescaleType (0028,1054), when present.
     pub rescale_type: Option<String>,
     /// GantryDetectorTilt (0018,1120), degrees.

@@ -37,6 +37,10 @@ pub struct ScoreOptions {
 pub enum ScoreError {
     #[error(transparent)]
     Volume(#[from] VolumeError),
+    #[error(
+        "only ROIs were asked for (--only-rois) but no region, label volume or assignment was given: every lesion would be dropped; give --roi NAME=sphere:X,Y,Z,R, --labels FILE.nii or --assign FILE, or leave out --only-rois"
+    )]
+    OnlyRoisWithoutRegions,
 }
 
 const MASS_NOTE: &str = "mass_mg = calibration factor (mg per mm3.HU) x mean HU of the lesion voxels x volume (McCollough CH et al. Radiology 2007;243(2):527-538, doi:10.1148/radiol.2432050808); relative_mass_hu_mm3 = mean HU x volume, uncalibrated";
@@ -50,6 +54,13 @@ pub fn score(
     options: &ScoreOptions,
 ) -> Result<SeriesScore, ScoreError> {
     volume.validate()?;
+    if options.only_rois
+        && options.rois.is_empty()
+        && options.labels.is_none()
+        && options.assignments.is_empty()
+    {
+        return Err(ScoreError::OnlyRoisWithoutRegions);
+    }
     let geometry = &volume.geometry;
     let mut flags = acquisition_flags(acquisition, geometry);
     let mut convention = options.convention.clone();
@@ -153,7 +164,8 @@ pub fn score(
         }
     }
     let assigned = labelling || !options.assignments.is_empty();
-    let cac_drs = cac_drs(totals.agatston, assigned.then_some(&per_artery));
+    let interpreted = !flags.iter().any(|f| f.code.blocks_interpretation());
+    let cac_drs = interpreted.then(|| cac_drs(totals.agatston, assigned.then_some(&per_artery)));
 
     Ok(SeriesScore {
         totals,
@@ -201,6 +213,11 @@ fn measure(
             voxels as f64 * pixel_area * f64::from(convention.weight(f64::from(peak)))
         }
     } * z_factor;
+    let agatston = if convention.round_lesion_agatston {
+        round_half_even(agatston)
+    } else {
+        agatston
+    };
     let mut centroid = [0.0f64; 3];
     for f in &comp.fragments {
         let n = f.voxels as f64;
@@ -228,6 +245,16 @@ fn measure(
         volume_mm3,
         mass_mg: factor.map(|c| c * mean_hu * volume_mm3),
         relative_mass_hu_mm3: mean_hu * volume_mm3,
+    }
+}
+
+/// Rounds to the nearest whole number, ties to the even one (Python 3's `round`).
+pub(crate) fn round_half_even(x: f64) -> f64 {
+    let r = x.round();
+    if (x - x.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
+        r - x.signum()
+    } else {
+        r
     }
 }
 
@@ -317,6 +344,24 @@ pub fn cac_drs(total_agatston: f64, per_artery: Option<&BTreeMap<String, Totals>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn half_even_rounding_matches_python() {
+        // Python 3: round(0.5) = 0, round(1.5) = 2, round(2.5) = 2, round(2.6) = 3, round(-0.5) = 0.
+        for (x, want) in [
+            (0.5, 0.0),
+            (1.5, 2.0),
+            (2.5, 2.0),
+            (2.6, 3.0),
+            (2.4, 2.0),
+            (3.5, 4.0),
+            (-0.5, 0.0),
+            (-1.5, -2.0),
+            (7.0, 7.0),
+        ] {
+            assert_eq!(round_half_even(x), want, "{x}");
+        }
+    }
 
     #[test]
     fn cac_drs_categories() {

@@ -81,6 +81,8 @@ pub struct Header {
     pub series_description: Option<String>,
     pub lossy: bool,
     pub contrast_agent: Option<String>,
+    /// BodyPartExamined (0018,0015), when present.
+    pub body_part: Option<String>,
     pub rescale_type: Option<String>,
     pub gantry_tilt: Option<f64>,
 }
@@ -628,6 +630,7 @@ pub(crate) fn header_of(
         series_description: text(obj, tags::SERIES_DESCRIPTION),
         lossy,
         contrast_agent: text(obj, tags::CONTRAST_BOLUS_AGENT),
+        body_part: text(obj, tags::BODY_PART_EXAMINED),
         rescale_type,
         gantry_tilt: float(obj, tags::GANTRY_DETECTOR_TILT),
         sop_class_uid,

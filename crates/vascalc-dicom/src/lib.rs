@@ -629,6 +629,7 @@ fn assemble_within(
         transfer_syntax: Some(first.transfer_syntax.clone()),
         lossy_compression: lossy,
         contrast_agent: first.contrast_agent.clone(),
+        body_part: first.body_part.clone(),
         rescale_type: first.rescale_type.clone(),
         gantry_tilt_deg: first.gantry_tilt,
         files: Some(headers.len() as u32),

@@ -430,9 +430,15 @@ fn batch_takes_the_scoring_options_of_score() {
             .keys()
             .collect();
         assert_eq!(arteries, ["LAD", "LCX", "RCA"], "{source}");
-        assert_eq!(
-            series["cac_drs"].as_str().map(|c| &c[c.len() - 3..]),
-            Some("/N3")
+        // Six 3 mm slices (18 mm) cannot hold a heart: flagged and not interpreted.
+        assert!(series["cac_drs"].is_null(), "{source}");
+        assert!(
+            series["flags"]
+                .as_array()
+                .expect("flags")
+                .iter()
+                .any(|f| f["code"] == "short_coverage"),
+            "{source}"
         );
         assert!(
             series["lesions"]

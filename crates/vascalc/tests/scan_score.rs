@@ -39,6 +39,8 @@ enum Spoil {
     NoPosition,
     ShortPixels,
     Modality,
+    /// BodyPartExamined = HEAD.
+    Head,
 }
 
 const N: usize = 32;
@@ -114,6 +116,13 @@ fn write_slice(path: &Path, series: &str, z: f64, index: usize, lesion: bool, sp
         DataElement::new(tags::RESCALE_SLOPE, VR::DS, s("1")),
         DataElement::new(tags::PIXEL_DATA, VR::OW, PrimitiveValue::from(bytes)),
     ]);
+    if spoil == Spoil::Head {
+        obj.put(DataElement::new(
+            tags::BODY_PART_EXAMINED,
+            VR::CS,
+            s("HEAD"),
+        ));
+    }
     if spoil != Spoil::NoPosition {
         obj.put(DataElement::new(
             tags::IMAGE_POSITION_PATIENT,
@@ -133,14 +142,16 @@ fn write_slice(path: &Path, series: &str, z: f64, index: usize, lesion: bool, sp
 }
 
 const SERIES: &str = "1.2.826.0.1.3680043.9.7.2";
+const SYNTHETIC_SLICES: usize = 20;
 
-/// Five 3 mm slices; a 2 × 2 mm (16-pixel, 4 mm²) lesion at 450 HU on slices 1 and 2.
-/// Classic Agatston: 2 slices × 4 mm² × weight 4 × 3/3 = 32. File names run against z.
+/// Twenty 3 mm slices (60 mm: the least coverage that is interpreted); a 2 × 2 mm (16-pixel,
+/// 4 mm²) lesion at 450 HU on slices 1 and 2. Classic Agatston: 2 slices × 4 mm² × weight 4 ×
+/// 3/3 = 32. File names run against z.
 fn synthetic_series(name: &str, spoil_first: Spoil) -> PathBuf {
     let dir = fresh_dir(name);
-    for k in 0..5 {
+    for k in 0..SYNTHETIC_SLICES {
         let spoil = if k == 0 { spoil_first } else { Spoil::None };
-        let file = dir.join(format!("img{:02}", 9 - k));
+        let file = dir.join(format!("img{:02}", 29 - k));
         write_slice(
             &file,
             SERIES,
@@ -397,13 +408,13 @@ fn bad_inputs_name_the_file_and_exit_with_documented_codes() {
 
     // Truncated file: 3, naming it.
     let good = synthetic_series("truncated", Spoil::None);
-    let victim = good.join("img09");
+    let victim = good.join("img29");
     let bytes = std::fs::read(&victim).expect("read");
     std::fs::write(&victim, &bytes[..bytes.len() / 3]).expect("truncate");
     assert_fails(
         &vascalc(&["scan", "score", good.to_str().expect("p")]),
         3,
-        &["img09"],
+        &["img29"],
     );
 
     // Pixel data shorter than Rows × Columns × 2: 3.
@@ -411,7 +422,7 @@ fn bad_inputs_name_the_file_and_exit_with_documented_codes() {
     assert_fails(
         &vascalc(&["scan", "score", short.to_str().expect("p")]),
         3,
-        &["img09", "pixel data holds"],
+        &["img29", "pixel data holds"],
     );
 
     // Missing ImagePositionPatient: 3.
@@ -419,7 +430,7 @@ fn bad_inputs_name_the_file_and_exit_with_documented_codes() {
     assert_fails(
         &vascalc(&["scan", "score", nopos.to_str().expect("p")]),
         3,
-        &["img09", "ImagePositionPatient"],
+        &["img29", "ImagePositionPatient"],
     );
 
     // Non-CT data only: 4, saying why it was skipped.
@@ -692,4 +703,94 @@ fn one_bad_series_is_reported_and_the_others_scored() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Issue 14: a series that is not a chest or heart, or too short to hold a heart, is scored but
+/// flagged and not interpreted; `--only-rois` without a region is refused before reading.
+#[test]
+fn head_short_and_regionless_series_are_not_interpreted() {
+    // Every slice says HEAD.
+    let head = fresh_dir("head");
+    for k in 0..SYNTHETIC_SLICES {
+        let z = 100.0 + 3.0 * k as f64;
+        write_slice(
+            &head.join(format!("h{k:02}")),
+            SERIES,
+            z,
+            k,
+            k == 1,
+            Spoil::Head,
+        );
+    }
+    let h = head.to_str().expect("utf8");
+    let v = json(&vascalc(&["scan", "score", h, "--format", "json"]));
+    let s = &v["series"][0];
+    assert_eq!(s["acquisition"]["body_part"], "HEAD");
+    assert_eq!(s["totals"]["agatston"], 16.0, "lesions are still listed");
+    assert!(s["cac_drs"].is_null());
+    assert_eq!(flag_codes(s), ["not_chest"]);
+    let human = stdout(&vascalc(&["scan", "score", h]));
+    assert!(human.contains("CAC-DRS not interpreted"), "{human}");
+    assert!(human.contains("BodyPartExamined is HEAD"), "{human}");
+
+    // Three slices (9 mm).
+    let short = fresh_dir("three");
+    for k in 0..3 {
+        let z = 100.0 + 3.0 * k as f64;
+        write_slice(
+            &short.join(format!("t{k}")),
+            SERIES,
+            z,
+            k,
+            k == 1,
+            Spoil::None,
+        );
+    }
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        short.to_str().expect("utf8"),
+        "--format",
+        "json",
+    ]));
+    let s = &v["series"][0];
+    assert!(s["cac_drs"].is_null());
+    assert_eq!(flag_codes(s), ["short_coverage"]);
+
+    // --only-rois with nothing to keep: invalid input (3), before any file is read.
+    assert_fails(
+        &vascalc(&["scan", "score", "/no/such/path", "--only-rois"]),
+        3,
+        &["--only-rois", "--roi"],
+    );
+}
+
+/// Issue 14: AI-CAC's `compute_agatston_for_vol` rounds each 3D object's score half to even
+/// before summing. On the real QRM phantom with every voxel ≥ 130 HU as the mask, its functions
+/// give 191,953 (the figure reported in issue 14, from running AI-CAC's code on this scan);
+/// without the rounding the sum is 192,475.363 over 3,526 objects.
+#[test]
+fn ai_cac_rounds_each_object_like_its_peer_on_the_real_phantom() {
+    let Some(dir) = vascalc_testdata::require("ct/qrm-canon-large-rep1") else {
+        return;
+    };
+    let d = dir.to_str().expect("utf8");
+    let v = json(&vascalc(&[
+        "scan",
+        "score",
+        d,
+        "--convention",
+        "ai-cac",
+        "--format",
+        "json",
+    ]));
+    let s = &v["series"][0];
+    assert_eq!(s["totals"]["agatston"], 191_953.0);
+    assert_eq!(s["totals"]["lesions"], 3526);
+    let lesions = s["lesions"].as_array().expect("lesions");
+    assert!(
+        lesions
+            .iter()
+            .all(|l| l["agatston"].as_f64().is_some_and(|a| a.fract() == 0.0))
+    );
 }

@@ -84,6 +84,12 @@ pub(super) struct ScoringArgs {
 impl ScoringArgs {
     /// The options common to every series: reads `--labels` and `--assign` once.
     pub(super) fn options(&self) -> CliResult<ScoreOptions> {
+        if self.only_rois && self.rois.is_empty() && self.labels.is_none() && self.assign.is_none()
+        {
+            return Err(CliError::invalid_input(
+                vascalc_ct::ScoreError::OnlyRoisWithoutRegions,
+            ));
+        }
         Ok(ScoreOptions {
             convention: self.convention.convention(),
             kv_adjusted_threshold: self.kv_adjusted_threshold,
@@ -262,6 +268,8 @@ pub(super) fn dicom_error(e: vascalc_dicom::Error) -> CliError {
 
 pub fn run(args: ScoreArgs) -> CliResult {
     let args = *args.args;
+    // The options first: a wrong option is reported before any file is read.
+    let options = args.scoring.options()?;
     let filter = SeriesFilter {
         series_uid: args.series.clone(),
         budget: args.scoring.budget(),
@@ -271,7 +279,6 @@ pub fn run(args: ScoreArgs) -> CliResult {
     if loaded.series.is_empty() && failures.len() == 1 {
         return Err(dicom_error(failures.remove(0)));
     }
-    let options = args.scoring.options()?;
     let mut result = ScanResult::default();
     // Each failure on its own line; the series that loaded are scored and shown all the same.
     let mut failed = failures.len();
@@ -419,7 +426,9 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
             |m| format!("{m:.2} mg")
         ),
         t.lesions,
-        s.cac_drs,
+        s.cac_drs
+            .as_deref()
+            .unwrap_or("not interpreted (see the flags below)"),
     )?;
     writeln!(
         out,

@@ -151,7 +151,7 @@ fn row_from(source: &str, s: &SeriesScore) -> Row {
         volume_mm3: Some(s.totals.volume_mm3),
         mass_mg: s.totals.mass_mg,
         lesions: Some(s.totals.lesions),
-        cac_drs: Some(s.cac_drs.clone()),
+        cac_drs: s.cac_drs.clone(),
         kvp: a.kvp,
         slice_thickness_mm: a.slice_thickness_mm,
         increment_mm: a.increment_mm,
