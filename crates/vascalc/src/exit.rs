@@ -11,6 +11,7 @@
 //!
 //! The table is repeated in the README; keep the two in step.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 /// Exit codes of the `vascalc` binary.
@@ -53,13 +54,21 @@ impl CliError {
 
     /// Prints the error chain to stderr and returns the exit code.
     pub fn report(self) -> ExitCode {
-        // A closed pipe (`vascalc ... | head`) is not an error worth a message.
-        if let Some(io) = self.error.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return ExitCode::SUCCESS;
-            }
+        // A closed pipe (`vascalc ... | head`) is not an error worth a message: exit 0, as
+        // ripgrep does.
+        let closed_pipe = self.error.chain().any(|cause| {
+            cause
+                .downcast_ref::<crate::output::OutputError>()
+                .is_some_and(crate::output::OutputError::is_closed_pipe)
+                || cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if closed_pipe {
+            return ExitCode::SUCCESS;
         }
-        eprintln!("error: {:#}", self.error);
+        // stderr may be gone too; nothing is left to tell then.
+        let _ = writeln!(std::io::stderr().lock(), "error: {:#}", self.error);
         ExitCode::from(self.exit as u8)
     }
 }

@@ -103,8 +103,9 @@ pub fn run(args: AssessArgs) -> CliResult {
         Format::Json => print_json(&assessment)?,
         Format::Human => {
             let mut out = std::io::stdout().lock();
-            out.write_all(human(&profile, &assessment).as_bytes())?;
-            out.flush()?;
+            out.write_all(human(&profile, &assessment).as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(crate::output::OutputError)?;
         }
         Format::Csv => {
             return Err(CliError::invalid_input(anyhow::anyhow!(
@@ -159,7 +160,10 @@ fn codebook(format: Format) -> CliResult {
         Format::Csv => {
             let mut out = Vec::new();
             table::push_codebook_csv(&mut out);
-            std::io::stdout().lock().write_all(&out)?;
+            std::io::stdout()
+                .lock()
+                .write_all(&out)
+                .map_err(crate::output::OutputError)?;
         }
         Format::Human => {
             let mut s = String::new();
@@ -180,7 +184,10 @@ fn codebook(format: Format) -> CliResult {
                 "\nReal numbers have {} decimals; an empty cell (null in JSON) does not apply.",
                 table::DECIMALS
             );
-            std::io::stdout().lock().write_all(s.as_bytes())?;
+            std::io::stdout()
+                .lock()
+                .write_all(s.as_bytes())
+                .map_err(crate::output::OutputError)?;
         }
     }
     Ok(())

@@ -172,7 +172,7 @@ fn search(query: &str, limit: usize, foods: &Foods, format: Format) -> CliResult
             let _ = writeln!(out, "{:<16}   also: {}", "", alts.join(", "));
         }
     }
-    print!("{out}");
+    crate::out!("{out}")?;
     Ok(())
 }
 
@@ -213,7 +213,7 @@ fn show(
         print_json(&ShowOutput { food, serving })?;
         return Ok(());
     }
-    print!("{}", render_food(t, food, serving.as_ref()));
+    crate::out!("{}", render_food(t, food, serving.as_ref()))?;
     Ok(())
 }
 
@@ -345,7 +345,7 @@ fn additives(ingredients: &str, format: Format) -> CliResult {
         })?;
         return Ok(());
     }
-    print!("{}", render_additives(&found));
+    crate::out!("{}", render_additives(&found))?;
     Ok(())
 }
 

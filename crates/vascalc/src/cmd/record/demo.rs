@@ -50,18 +50,18 @@ pub fn run(args: DemoArgs) -> CliResult {
         .import(std::slice::from_ref(&record), false)
         .map_err(store_error)?;
 
-    println!(
+    crate::outln!(
         "vascalc demo — a made-up person, to show the whole loop. vascalc informs; it does not prescribe."
-    );
+    )?;
     let phantom_dir =
         std::env::temp_dir().join(format!("vascalc-demo-phantom-{}", std::process::id()));
     let phantom = super::demo_phantom::score_in(&phantom_dir);
     // The phantom is shown, not kept: remove it whatever happened.
     let _ = std::fs::remove_dir_all(&phantom_dir);
-    print!("{}", phantom?);
-    println!("Step 2 — a made-up person's record, assessment, plan and progress");
-    println!("Demo database: {}", path.display());
-    println!("  (try: vascalc profile show --db {})\n", path.display());
+    crate::out!("{}", phantom?)?;
+    crate::outln!("Step 2 — a made-up person's record, assessment, plan and progress")?;
+    crate::outln!("Demo database: {}", path.display())?;
+    crate::outln!("  (try: vascalc profile show --db {})\n", path.display())?;
 
     match context::clinical_profile(&record, today) {
         Ok(mut profile) => {
@@ -69,19 +69,19 @@ pub fn run(args: DemoArgs) -> CliResult {
             profile.scans.clear();
             let assessment =
                 vascalc_clinical::assess(&profile, &vascalc_clinical::Options::default());
-            println!("{}", crate::cmd::assess::human(&profile, &assessment));
+            crate::outln!("{}", crate::cmd::assess::human(&profile, &assessment))?;
         }
-        Err(why) => println!("No assessment: {why}\n"),
+        Err(why) => crate::outln!("No assessment: {why}\n")?,
     }
     let (id, _) = store.select_person(Some(DEMO_NAME)).map_err(store_error)?;
     let since = today.checked_sub(29.days()).ok();
     let input = super::plan::plan_input(&store, id, &record, since, today)?;
-    print!(
+    crate::out!(
         "{}",
         super::plan::human(DEMO_NAME, &vascalc_program::plan(&input))
-    );
+    )?;
     let report = super::progress::report(&store, id, &record, today)?;
-    print!("{}", super::progress::human(&report));
+    crate::out!("{}", super::progress::human(&report))?;
     Ok(())
 }
 

@@ -49,8 +49,9 @@ pub fn export(args: ExportArgs) -> CliResult {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(crate::output::OutputError)?;
         }
     }
     Ok(())
@@ -89,7 +90,7 @@ pub fn import(args: ImportArgs) -> CliResult {
         crate::output::print_json(&serde_json::json!({"imported": v}))?;
     } else {
         for (n, c) in counts {
-            println!("imported {n}: {c} entries");
+            crate::outln!("imported {n}: {c} entries")?;
         }
     }
     Ok(())

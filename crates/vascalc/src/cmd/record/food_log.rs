@@ -138,7 +138,7 @@ pub fn food(args: FoodArgs) -> CliResult {
             name: &food.name,
             portion_used: portion.as_ref(),
         })?,
-        _ => println!(
+        _ => crate::outln!(
             "logged for {}: {} g {} ({}){} on {}",
             person.name,
             fmt_num(entry.grams),
@@ -150,7 +150,7 @@ pub fn food(args: FoodArgs) -> CliResult {
                 .map(|p| format!(", {p}"))
                 .unwrap_or_default(),
             entry.date
-        ),
+        )?,
     }
     Ok(())
 }
@@ -202,7 +202,9 @@ fn ambiguous(text: &str, hits: &[SearchHit<'_>], format: Format) -> CliError {
             ));
         }
         out.push_str("log one by its id: vascalc log food ID --grams G (or --portion P)\n");
-        print!("{out}");
+        if let Err(e) = crate::out!("{out}") {
+            return e.into();
+        }
     }
     CliError::not_found(anyhow::anyhow!(
         "{text:?} names several foods; nothing was logged (choose one by id)"
@@ -313,7 +315,7 @@ pub fn today(args: TodayArgs) -> CliResult {
     let mut out = format!("{} — food log for {}\n", person.name, day.date);
     if day.entries.is_empty() {
         out.push_str("  nothing logged (vascalc log food \"2 eggs\" adds an entry)\n");
-        print!("{out}");
+        crate::out!("{out}")?;
         return Ok(());
     }
     for e in &day.entries {
@@ -335,6 +337,6 @@ pub fn today(args: TodayArgs) -> CliResult {
         out.push_str(&format!("  {:<30} {}\n", n.label(), t.get(n).describe()));
     }
     out.push_str(&format!("\n{SOURCES}.\n"));
-    print!("{out}");
+    crate::out!("{out}")?;
     Ok(())
 }

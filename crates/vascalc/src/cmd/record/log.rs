@@ -164,7 +164,7 @@ fn save<T: Serialize>(
     write(&mut store, id, entry).map_err(store_error)?;
     match common.format {
         Format::Json => print_json(entry)?,
-        _ => println!("logged for {}: {}", person.name, describe(entry)),
+        _ => crate::outln!("logged for {}: {}", person.name, describe(entry))?,
     }
     Ok(())
 }
@@ -189,10 +189,12 @@ fn define_food(args: DefineFoodArgs) -> CliResult {
     store.put_own_food(id, &own).map_err(store_error)?;
     match args.format {
         Format::Json => print_json(&own)?,
-        _ => println!(
+        _ => crate::outln!(
             "defined for {}: {} — log it with `vascalc log food {} --grams G`",
-            person.name, own.food_id, own.food_id
-        ),
+            person.name,
+            own.food_id,
+            own.food_id
+        )?,
     }
     Ok(())
 }
@@ -280,7 +282,7 @@ fn med(args: MedArgs) -> CliResult {
         if args.common.format == Format::Json {
             print_json(&serde_json::json!({"name": args.name, "end": date, "courses_ended": n}))?;
         } else {
-            println!("{}: {} stopped on {date}", person.name, args.name);
+            crate::outln!("{}: {} stopped on {date}", person.name, args.name)?;
         }
         return Ok(());
     }
@@ -509,7 +511,7 @@ fn taken(args: MedArgs, date: jiff::civil::Date, today: jiff::civil::Date) -> Cl
         .map_err(store_error)?;
     match args.common.format {
         Format::Json => print_json(&entry)?,
-        _ => println!(
+        _ => crate::outln!(
             "logged for {}: {} {} {} ({}) taken on {}",
             person.name,
             entry.name,
@@ -517,7 +519,7 @@ fn taken(args: MedArgs, date: jiff::civil::Date, today: jiff::civil::Date) -> Cl
             entry.unit,
             entry.kind,
             entry.date
-        ),
+        )?,
     }
     if entry.kind == MedKind::Unknown.as_str() {
         eprintln!("{}", unknown_hint(&entry.name));

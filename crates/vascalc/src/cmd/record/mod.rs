@@ -208,14 +208,14 @@ mod lab_cmd {
         store.add_lab(id, &lab).map_err(store_error)?;
         match args.format {
             Format::Json => print_json(&lab)?,
-            _ => println!(
+            _ => crate::outln!(
                 "added for {}: {} {} {} on {}",
                 person.name,
                 analyte.name,
                 super::fmt_num(value),
                 analyte.unit(),
                 date
-            ),
+            )?,
         }
         Ok(())
     }
@@ -227,27 +227,27 @@ mod lab_cmd {
         match args.format {
             Format::Json => print_json(&labs)?,
             Format::Csv => {
-                println!("date,analyte,loinc,value,unit");
+                crate::outln!("date,analyte,loinc,value,unit")?;
                 for l in &labs {
-                    println!(
+                    crate::outln!(
                         "{},{},{},{},{}",
                         l.date,
                         l.analyte,
                         l.loinc.as_deref().unwrap_or(""),
                         l.value,
                         l.unit
-                    );
+                    )?;
                 }
             }
             Format::Human => {
                 for l in &labs {
-                    println!(
+                    crate::outln!(
                         "{}  {:<16} {:>9} {}",
                         l.date,
                         l.analyte,
                         super::fmt_num(l.value),
                         l.unit
-                    );
+                    )?;
                 }
             }
         }
@@ -268,13 +268,13 @@ mod lab_cmd {
             Format::Json => print_json(&rows)?,
             _ => {
                 for a in labs::ANALYTES {
-                    println!(
+                    crate::outln!(
                         "{:<18} {:<8} {:<46} {}",
                         a.id,
                         a.loinc(),
                         a.name,
                         a.units().join(", ")
-                    );
+                    )?;
                 }
             }
         }

@@ -47,7 +47,7 @@ pub fn run(args: PlanArgs) -> CliResult {
     let plan = vascalc_program::plan(&input);
     match args.format {
         Format::Json => print_json(&plan)?,
-        _ => print!("{}", human(&record.person.name, &plan)),
+        _ => crate::out!("{}", human(&record.person.name, &plan))?,
     }
     Ok(())
 }

@@ -253,7 +253,7 @@ fn list(args: ListArgs) -> CliResult {
         Format::Json => print_json(&people)?,
         _ => {
             for p in &people {
-                println!("{}", p.name);
+                crate::outln!("{}", p.name)?;
             }
         }
     }
@@ -347,25 +347,25 @@ fn print_summary(store: &Store, id: PersonId, person: Person, format: Format) ->
         return Ok(());
     }
     let p = &s.person;
-    println!("{}", p.name);
+    crate::outln!("{}", p.name)?;
     let opt = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
-    println!(
+    crate::outln!(
         "  born {} (age {}), {}, {}, height {}",
         opt(p.birth_date.map(|d| d.to_string())),
         opt(s.age_years.map(|a| a.to_string())),
         opt(p.sex.clone()),
         opt(p.race.clone()),
         opt(p.height_cm.map(|h| format!("{} cm", fmt_num(h))))
-    );
-    println!(
+    )?;
+    crate::outln!(
         "  diabetes {}, family history of MI {}",
         opt(p.diabetes.map(|d| if d { "yes" } else { "no" }.to_owned())),
         opt(p
             .family_history_mi
             .map(|d| if d { "yes" } else { "no" }.to_owned()))
-    );
+    )?;
     if let Some(sm) = &s.smoking {
-        println!(
+        crate::outln!(
             "  smoking: {}{}{} (as of {})",
             sm.status,
             sm.pack_years
@@ -375,14 +375,14 @@ fn print_summary(store: &Store, id: PersonId, person: Person, format: Format) ->
                 .map(|q| format!(", quit {q}"))
                 .unwrap_or_default(),
             sm.date
-        );
+        )?;
     }
     if let Some(a) = &s.alcohol {
-        println!(
+        crate::outln!(
             "  alcohol: {} drinks/week (as of {})",
             fmt_num(a.drinks_per_week),
             a.date
-        );
+        )?;
     }
     if let Some(v) = &s.latest_vitals {
         let mut parts = Vec::new();
@@ -398,41 +398,41 @@ fn print_summary(store: &Store, id: PersonId, person: Person, format: Format) ->
         if let Some(w) = v.waist_cm {
             parts.push(format!("waist {} cm", fmt_num(w)));
         }
-        println!("  latest vitals: {}", parts.join(", "));
+        crate::outln!("  latest vitals: {}", parts.join(", "))?;
     }
     if !s.latest_labs.is_empty() {
-        println!("  latest labs:");
+        crate::outln!("  latest labs:")?;
         for l in &s.latest_labs {
-            println!(
+            crate::outln!(
                 "    {:<16} {:>8} {:<14} {}",
                 l.analyte,
                 fmt_num(l.value),
                 l.unit,
                 l.date
-            );
+            )?;
         }
     }
     if !s.current_medications.is_empty() {
-        println!("  taking:");
+        crate::outln!("  taking:")?;
         for m in &s.current_medications {
             let dose = match (m.dose, &m.unit) {
                 (Some(d), Some(u)) => format!(" {} {u}", fmt_num(d)),
                 _ => String::new(),
             };
-            println!("    {}{dose} ({}) since {}", m.name, m.kind, m.start);
+            crate::outln!("    {}{dose} ({}) since {}", m.name, m.kind, m.start)?;
         }
     }
     if !s.scans.is_empty() {
-        println!("  scans:");
+        crate::outln!("  scans:")?;
         for sc in &s.scans {
-            println!(
+            crate::outln!(
                 "    {}  Agatston {}{}",
                 sc.date,
                 fmt_num(sc.agatston),
                 sc.volume_mm3
                     .map(|v| format!(", volume {} mm³", fmt_num(v)))
                     .unwrap_or_default()
-            );
+            )?;
         }
     }
     Ok(())

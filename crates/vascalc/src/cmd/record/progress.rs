@@ -46,7 +46,7 @@ pub fn run(args: ProgressArgs) -> CliResult {
     let report = report(&store, id, &record, as_of)?;
     match args.format {
         Format::Json => print_json(&report)?,
-        _ => print!("{}", human(&report)),
+        _ => crate::out!("{}", human(&report))?,
     }
     Ok(())
 }

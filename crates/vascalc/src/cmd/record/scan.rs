@@ -105,7 +105,7 @@ pub fn run(args: ScanAddArgs) -> CliResult {
     store.add_scan(id, &scan).map_err(store_error)?;
     match args.format {
         Format::Json => print_json(&scan)?,
-        _ => println!(
+        _ => crate::outln!(
             "added for {}: scan on {}, Agatston {}{}",
             person.name,
             scan.date,
@@ -113,7 +113,7 @@ pub fn run(args: ScanAddArgs) -> CliResult {
             scan.volume_mm3
                 .map(|v| format!(", volume {} mm³", fmt_num(v)))
                 .unwrap_or_default()
-        ),
+        )?,
     }
     Ok(())
 }

@@ -130,7 +130,7 @@ pub fn run(args: PhantomArgs) -> CliResult {
     };
     match args.format {
         Format::Json => print_json(&summary)?,
-        _ => print_human(&summary)?,
+        _ => print_human(&summary).map_err(crate::output::OutputError)?,
     }
     Ok(())
 }

@@ -300,9 +300,9 @@ pub fn run(args: ScoreArgs) -> CliResult {
         }
     }
     match args.format {
-        Format::Json => print_json_buffered(&result)?,
-        Format::Csv => print_csv(&result)?,
-        Format::Human => print_human(&result)?,
+        Format::Json => print_json_buffered(&result).map_err(crate::output::OutputError)?,
+        Format::Csv => print_csv(&result).map_err(crate::output::OutputError)?,
+        Format::Human => print_human(&result).map_err(crate::output::OutputError)?,
     }
     if failed > 0 {
         return Err(CliError::invalid_input(anyhow!(

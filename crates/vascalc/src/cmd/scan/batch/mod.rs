@@ -357,7 +357,7 @@ pub fn run(args: BatchArgs) -> CliResult {
     };
     match args.format {
         Format::Json => print_json(&summary)?,
-        _ => print_summary(&summary)?,
+        _ => print_summary(&summary).map_err(crate::output::OutputError)?,
     }
     if summary.series_failed > 0 {
         return Err(CliError::invalid_input(anyhow!(

@@ -1,0 +1,143 @@
+//! End-to-end tests of the record's handling of its files and of stdout (issue 15, "a record
+//! people can correct"): closed pipes, full disks, mistyped and read-only databases.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("vascalc-io-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+    fn db(&self) -> PathBuf {
+        self.0.join("record.db")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn cmd(db: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vascalc"));
+    c.args(args)
+        .env("VASCALC_DB", db)
+        .env_remove("XDG_DATA_HOME");
+    c
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    cmd(db, args).output().unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(
+        out.status.success(),
+        "vascalc {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(db: &Path, args: &[&str], code: i32) -> String {
+    let out = run(db, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "vascalc {args:?}: {stderr}");
+    stderr
+}
+
+/// A person with a few labs, enough for every listing to have lines to write.
+fn fill(db: &Path) {
+    ok(
+        db,
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Ann",
+            "--birth-date",
+            "1958-07-01",
+            "--sex",
+            "female",
+        ],
+    );
+    for (date, value) in [
+        ("2025-01-02", "3.1"),
+        ("2025-02-02", "3.3"),
+        ("2025-03-02", "2.9"),
+    ] {
+        ok(db, &["lab", "add", "ldl", value, "mmol/L", "--date", date]);
+    }
+}
+
+/// Runs with stdout a pipe whose reading end is closed before the program writes anything (what
+/// `vascalc lab list | head -0` gives): every write fails with EPIPE.
+fn run_closed_pipe(db: &Path, args: &[&str]) -> Output {
+    let mut child = cmd(db, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    let dir = TempDir::new("pipe");
+    let db = dir.db();
+    fill(&db);
+    for args in [
+        &["lab", "list"][..],
+        &["lab", "list", "--format", "json"],
+        &["profile", "show"],
+        &["plan"],
+        &["export"],
+        &["lab", "analytes"],
+        &["food", "show", "ndb:16113"],
+        &["food", "search", "natto"],
+    ] {
+        let out = run_closed_pipe(&db, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "vascalc {args:?}: {stderr}");
+        assert!(stderr.is_empty(), "vascalc {args:?} wrote {stderr:?}");
+    }
+}
+
+#[test]
+fn a_write_error_exits_1_with_one_line() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("skipped: no /dev/full on this system");
+        return;
+    }
+    let dir = TempDir::new("full");
+    let db = dir.db();
+    fill(&db);
+    for args in [
+        &["lab", "list"][..],
+        &["lab", "list", "--format", "json"],
+        &["plan"],
+        &["export"],
+    ] {
+        let out = cmd(&db, args)
+            .stdout(std::fs::File::create(full).unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "vascalc {args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "vascalc {args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: cannot write the output: ")
+                && stderr.matches("No space left on device").count() == 1,
+            "vascalc {args:?}: {stderr}"
+        );
+    }
+}
