@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use jiff::civil::Date;
 use rusqlite::types::Type;
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
 pub use model::*;
 
@@ -35,6 +35,16 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "there is no database at {path}; check --db or VASCALC_DB, or create one with \
+         `vascalc profile create --name NAME`"
+    )]
+    Missing { path: PathBuf },
+    #[error(
+        "the database {path} can only be read (file or folder permissions); this command writes \
+         to it: give a writable copy with --db, or change the permissions"
+    )]
+    ReadOnly { path: PathBuf },
     #[error("cannot open the database {path}: {source}")]
     Open {
         path: PathBuf,
@@ -80,6 +90,17 @@ pub fn data_dir() -> Option<PathBuf> {
     Some(base.join("vascalc"))
 }
 
+/// How [`Store::open_read_only`] tries to open a file, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadMode {
+    /// Read-write without creating (SQLite itself falls back to reading a write-protected file).
+    Normal,
+    /// SQLite's read-only open (`SQLITE_OPEN_READONLY`, what `mode=ro` gives).
+    ReadOnly,
+    /// `mode=ro&immutable=1`: no locks and no WAL index, for a folder that cannot be written.
+    Immutable,
+}
+
 /// An open record database.
 pub struct Store {
     conn: Connection,
@@ -87,6 +108,9 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating it and its directory if needed) and migrates the database at `path`.
+    /// Only what creates a person (`profile create`, `import`) should create a database: the
+    /// other commands use [`Store::open_existing`] or [`Store::open_read_only`], so that a
+    /// mistyped path is reported instead of becoming a new empty database.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
@@ -94,11 +118,118 @@ impl Store {
                 source,
             })?;
         }
+        let conn = Connection::open(plain_path(path)).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::open_conn(conn, path)
+    }
+
+    /// Opens and migrates the existing database at `path` for writing; creates nothing
+    /// ([`StoreError::Missing`] when there is no such file, [`StoreError::ReadOnly`] when the
+    /// file or its folder cannot be written).
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.to_owned(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(plain_path(path), flags).map_err(|source| {
+            StoreError::Open {
+                path: path.to_owned(),
+                source,
+            }
+        })?;
+        // SQLite falls back to reading only when the file is write-protected.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::ReadOnly {
+                path: path.to_owned(),
+            });
+        }
+        Self::open_conn(conn, path).map_err(|e| match e {
+            StoreError::Open { source, .. } if is_read_only_error(&source) => {
+                StoreError::ReadOnly {
+                    path: path.to_owned(),
+                }
+            }
+            other => other,
+        })
+    }
+
+    /// Opens the existing database at `path` for reading only: it works on a write-protected
+    /// file (mode 0444) and in a folder that cannot be written, writes nothing, and refuses
+    /// every write. A database whose schema is older than this vascalc is migrated first
+    /// (which needs write access). In a read-only folder SQLite cannot make the WAL index file
+    /// beside the database, so the file is then read as immutable (no other process can be
+    /// writing it there either). Note that root bypasses file modes: as root, the first open
+    /// succeeds and the fallback is not used.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.to_owned(),
+            });
+        }
         let open_err = |source| StoreError::Open {
             path: path.to_owned(),
             source,
         };
-        let conn = Connection::open(path).map_err(open_err)?;
+        // Read-write when the file allows it (so that closing tidies the WAL files as usual),
+        // else read-only, else immutable (a read-only folder without the WAL index file).
+        let conn = Self::reading_conn(path, ReadMode::Normal)
+            .or_else(|_| Self::reading_conn(path, ReadMode::ReadOnly))
+            .or_else(|_| Self::reading_conn(path, ReadMode::Immutable))
+            .map_err(open_err)?;
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(open_err)?;
+        match version.cmp(&schema::CURRENT_VERSION) {
+            std::cmp::Ordering::Greater => Err(StoreError::TooNew {
+                found: version,
+                known: schema::CURRENT_VERSION,
+            }),
+            std::cmp::Ordering::Less => {
+                drop(conn);
+                Self::open_existing(path)
+            }
+            std::cmp::Ordering::Equal => {
+                conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA query_only = ON;")
+                    .map_err(open_err)?;
+                Ok(Self { conn })
+            }
+        }
+    }
+
+    /// A connection that has read the schema version (which is when SQLite finds out whether
+    /// it can use the WAL index), opened as `mode` says.
+    pub(crate) fn reading_conn(path: &Path, mode: ReadMode) -> rusqlite::Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = match mode {
+            ReadMode::Normal => Connection::open_with_flags(
+                plain_path(path),
+                flags | OpenFlags::SQLITE_OPEN_READ_WRITE,
+            )?,
+            ReadMode::ReadOnly => Connection::open_with_flags(
+                plain_path(path),
+                flags | OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )?,
+            ReadMode::Immutable => Connection::open_with_flags(
+                file_uri(path, "mode=ro&immutable=1"),
+                flags | OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )?,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?;
+        Ok(conn)
+    }
+
+    fn open_conn(conn: Connection, path: &Path) -> Result<Self> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         // Switching to WAL needs a moment of exclusive access; another process may hold the
         // file, which the busy timeout covers.
@@ -856,6 +987,35 @@ fn food_from_row(r: &Row<'_>) -> rusqlite::Result<FoodEntry> {
         grams: r.get(2)?,
         portion: r.get(3)?,
     })
+}
+
+/// `path` as SQLite should take it when URIs are enabled: a relative path starting with
+/// `file:` would be read as a URI, so it is prefixed with `./`.
+fn plain_path(path: &Path) -> PathBuf {
+    if path.is_relative() && path.as_os_str().as_encoded_bytes().starts_with(b"file:") {
+        Path::new(".").join(path)
+    } else {
+        path.to_owned()
+    }
+}
+
+/// A `file:` URI for `path` with `query`, escaping what a URI path cannot hold as is.
+fn file_uri(path: &Path, query: &str) -> String {
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_encoded_bytes() {
+        match b {
+            b'?' | b'#' | b'%' => uri.push_str(&format!("%{b:02X}")),
+            _ if b.is_ascii() => uri.push(char::from(b)),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push('?');
+    uri.push_str(query);
+    uri
+}
+
+fn is_read_only_error(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly)
 }
 
 /// The lower bound for `date >= ?`: every ISO date sorts after the empty string.

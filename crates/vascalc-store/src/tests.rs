@@ -493,3 +493,76 @@ fn a_days_food_entries_come_with_their_ids_in_logged_order() {
             .is_empty()
     );
 }
+
+#[test]
+fn opening_a_missing_database_for_reading_or_writing_creates_nothing() {
+    let dir = tempdir();
+    let path = dir.join("typo").join("record.db");
+    for result in [Store::open_existing(&path), Store::open_read_only(&path)] {
+        match result {
+            Err(StoreError::Missing { path: p }) => assert_eq!(p, path),
+            Err(other) => panic!("expected Missing, got {other}"),
+            Ok(_) => panic!("a missing database opened"),
+        }
+    }
+    assert!(!dir.join("typo").exists(), "a folder was created");
+    // Only `open` (what creates a person uses) creates it.
+    Store::open(&path).unwrap();
+    assert!(path.is_file());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Whether this process can write `path` in spite of its mode (root can).
+fn modes_bypassed(path: &Path) -> bool {
+    std::fs::OpenOptions::new().append(true).open(path).is_ok()
+}
+
+#[test]
+fn a_read_only_open_reads_everything_and_writes_nothing() {
+    let dir = tempdir();
+    let path = dir.join("record.db");
+    let record = sample_record("Ann");
+    Store::open(&path)
+        .unwrap()
+        .import(std::slice::from_ref(&record), false)
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut store = Store::open_read_only(&path).unwrap();
+    let (id, person) = store.select_person(None).unwrap();
+    assert_eq!(store.record(id, person).unwrap(), record);
+    assert!(store.add_person(&Person::named("Bob")).is_err());
+    drop(store);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
+
+    // SQLite's own read-only open (`mode=ro`) and the immutable open used in a folder that
+    // cannot be written both read the whole record. (Tests run as root here, which bypasses
+    // file modes; the mode 0444 part below only runs as another user.)
+    for mode in [ReadMode::ReadOnly, ReadMode::Immutable] {
+        let conn = Store::reading_conn(&path, mode).unwrap();
+        let mut store = Store { conn };
+        let (id, person) = store.select_person(None).unwrap();
+        assert_eq!(store.record(id, person).unwrap(), record, "{mode:?}");
+        assert!(store.add_person(&Person::named("Bob")).is_err(), "{mode:?}");
+    }
+
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    if modes_bypassed(&path) {
+        eprintln!("running as root: file modes are bypassed, the mode 0444 case is not tested");
+    } else {
+        let store = Store::open_read_only(&path).unwrap();
+        let (id, person) = store.select_person(None).unwrap();
+        assert_eq!(store.record(id, person).unwrap(), record);
+        drop(store);
+        assert!(matches!(
+            Store::open_existing(&path),
+            Err(StoreError::ReadOnly { .. })
+        ));
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let store = Store::open_read_only(&path).unwrap();
+        let (id, person) = store.select_person(None).unwrap();
+        assert_eq!(store.record(id, person).unwrap(), record);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

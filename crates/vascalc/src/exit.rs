@@ -68,9 +68,27 @@ impl CliError {
             return ExitCode::SUCCESS;
         }
         // stderr may be gone too; nothing is left to tell then.
-        let _ = writeln!(std::io::stderr().lock(), "error: {:#}", self.error);
+        let _ = writeln!(std::io::stderr().lock(), "error: {}", message(&self.error));
         ExitCode::from(self.exit as u8)
     }
+}
+
+/// The error and its causes in one line, each cause only when its text is not already in the
+/// line: a message that quotes its cause (`cannot read x: No such file …`) is not followed by
+/// the same text again.
+pub fn message(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 impl<E: Into<anyhow::Error>> From<E> for CliError {
@@ -80,3 +98,34 @@ impl<E: Into<anyhow::Error>> From<E> for CliError {
 }
 
 pub type CliResult<T = ()> = Result<T, CliError>;
+
+#[cfg(test)]
+mod tests {
+    use super::message;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot open the database x.db: {source}")]
+    struct Quotes {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_already_quoted_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let e = anyhow::Error::new(Quotes { source: io });
+        assert_eq!(
+            message(&e),
+            "cannot open the database x.db: No such file or directory"
+        );
+    }
+
+    #[test]
+    fn a_context_and_a_new_cause_are_both_shown() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let e = anyhow::Error::new(io).context("reading profile.json");
+        assert_eq!(
+            message(&e),
+            "reading profile.json: No such file or directory"
+        );
+    }
+}

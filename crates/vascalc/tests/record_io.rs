@@ -141,3 +141,116 @@ fn a_write_error_exits_1_with_one_line() {
         );
     }
 }
+
+#[test]
+fn a_mistyped_db_path_creates_nothing_and_names_the_file() {
+    let dir = TempDir::new("typo");
+    let typo = dir.0.join("recrod").join("record.db");
+    for args in [
+        &["lab", "list"][..],
+        &["lab", "add", "ldl", "3.1", "mmol/L"],
+        &["profile", "show"],
+        &["profile", "list"],
+        &["plan"],
+        &["progress"],
+        &["export"],
+        &["log", "today"],
+        &["log", "activity", "endurance", "30"],
+    ] {
+        let stderr = fails(&typo, args, 4);
+        assert_eq!(
+            stderr.trim(),
+            format!(
+                "error: there is no database at {}; check --db or VASCALC_DB, or create one with \
+                 `vascalc profile create --name NAME`",
+                typo.display()
+            ),
+            "vascalc {args:?}"
+        );
+        assert!(
+            !dir.0.join("recrod").exists(),
+            "vascalc {args:?} made a folder"
+        );
+    }
+    // What creates a person creates the database.
+    ok(&typo, &["profile", "create", "--name", "Ann"]);
+    assert!(typo.is_file());
+}
+
+/// Runs `vascalc` as user `nobody` (65534) when this test runs as root (root bypasses file
+/// modes), or as the current user otherwise; None when that cannot be arranged.
+fn as_unprivileged(db: &Path, args: &[&str]) -> Option<Output> {
+    let probe = db.with_extension("probe");
+    std::fs::write(&probe, b"").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let root = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&probe)
+        .is_ok();
+    std::fs::remove_file(&probe).unwrap();
+    if !root {
+        return Some(run(db, args));
+    }
+    let setpriv = Path::new("/usr/bin/setpriv");
+    if !setpriv.exists() {
+        return None;
+    }
+    let out = Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_vascalc"))
+        .args(args)
+        .env("VASCALC_DB", db)
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .ok()?;
+    Some(out)
+}
+
+#[test]
+fn a_read_only_database_is_read_by_every_command_that_only_reads() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    let dir = TempDir::new("readonly");
+    // Two cases: a write-protected file in a folder anyone may write, and a write-protected
+    // file in a folder only its owner (root here) may write.
+    for folder_mode in [0o777, 0o755] {
+        let folder = dir.0.join(format!("f{folder_mode:o}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        let db = folder.join("record.db");
+        fill(&db);
+        let expected = ok(&db, &["export"]);
+        mode(&dir.0, 0o755).unwrap();
+        mode(&folder, folder_mode).unwrap();
+        mode(&db, 0o444).unwrap();
+        for args in [
+            &["lab", "list"][..],
+            &["profile", "show"],
+            &["profile", "list"],
+            &["plan"],
+            &["log", "today"],
+            &["food", "search", "natto", "--person", "Ann"],
+            &["export"],
+        ] {
+            let Some(out) = as_unprivileged(&db, args) else {
+                eprintln!("skipped: running as root without setpriv to drop privileges");
+                return;
+            };
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success(),
+                "vascalc {args:?} on a 0444 file in a {folder_mode:o} folder: {stderr}"
+            );
+            if args == ["export"] {
+                assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+            }
+        }
+        // A command that writes says why it cannot.
+        let out = as_unprivileged(&db, &["lab", "add", "ldl", "3.0", "mmol/L"]).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains("can only be read"), "{stderr}");
+        mode(&db, 0o644).unwrap();
+        mode(&folder, 0o755).unwrap();
+    }
+}

@@ -114,7 +114,7 @@ fn foods(db: &DbArg, person: &PersonArg) -> CliResult<Foods> {
         }
         return table_only();
     }
-    let store = db.open()?;
+    let store = db.open_read()?;
     let (id, _) = match person.select(&store) {
         Ok(p) => p,
         Err(_) if person.person.is_none() => return table_only(),

@@ -38,7 +38,7 @@ pub struct ImportArgs {
 }
 
 pub fn export(args: ExportArgs) -> CliResult {
-    let store = args.db.open()?;
+    let store = args.db.open_read()?;
     let doc = store.export(&args.person).map_err(store_error)?;
     let text = match args.format {
         Format::Csv => to_csv(&doc),
@@ -73,7 +73,7 @@ pub fn import(args: ImportArgs) -> CliResult {
         let foods = foods::Foods::new(&record.own_foods).map_err(at)?;
         validate::record(record, today, &|id| foods.known(id)).map_err(at)?;
     }
-    let mut store = args.db.open()?;
+    let mut store = args.db.create()?;
     store
         .import(&doc.people, args.replace)
         .map_err(store_error)?;

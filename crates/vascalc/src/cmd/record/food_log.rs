@@ -263,7 +263,7 @@ const SOURCES: &str = "values per food from the releases each food names (`vasca
 
 pub fn today(args: TodayArgs) -> CliResult {
     let date = dates::arg_or_today(args.date.as_deref(), "--date")?;
-    let store = args.db.open()?;
+    let store = args.db.open_read()?;
     let (id, person) = args.person.select(&store)?;
     let foods = Foods::new(&store.own_foods(id).map_err(store_error)?).map_err(invalid)?;
     let rows = store.food_entries_on(id, date).map_err(store_error)?;

@@ -83,7 +83,23 @@ impl DbArg {
         }
     }
 
+    /// Opens the existing database for writing; a missing file is exit 4 naming the path
+    /// (nothing is created).
     pub fn open(&self) -> CliResult<Store> {
+        let path = self.path()?;
+        Store::open_existing(&path).map_err(store_error)
+    }
+
+    /// Opens the existing database for reading only (works on a write-protected file or
+    /// folder); a missing file is exit 4 naming the path.
+    pub fn open_read(&self) -> CliResult<Store> {
+        let path = self.path()?;
+        Store::open_read_only(&path).map_err(store_error)
+    }
+
+    /// Opens the database, creating it (and its folder) when missing: only for the commands
+    /// that create a person (`profile create`, `import`).
+    pub fn create(&self) -> CliResult<Store> {
         let path = self.path()?;
         Store::open(&path).map_err(store_error)
     }
@@ -108,7 +124,9 @@ impl PersonArg {
 /// Maps a store error to the exit code a user can act on.
 pub fn store_error(err: StoreError) -> CliError {
     match err {
-        StoreError::NoPerson | StoreError::UnknownPerson { .. } => CliError::not_found(err),
+        StoreError::NoPerson | StoreError::UnknownPerson { .. } | StoreError::Missing { .. } => {
+            CliError::not_found(err)
+        }
         StoreError::SeveralPeople(_) | StoreError::PersonExists(_) => CliError::invalid_input(err),
         _ => CliError::database(err),
     }
@@ -221,7 +239,7 @@ mod lab_cmd {
     }
 
     fn list(args: ListArgs) -> CliResult {
-        let store = args.db.open()?;
+        let store = args.db.open_read()?;
         let (id, _) = args.person.select(&store)?;
         let labs = store.labs(id).map_err(store_error)?;
         match args.format {

@@ -34,7 +34,7 @@ pub struct PlanArgs {
 
 pub fn run(args: PlanArgs) -> CliResult {
     let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
-    let store = args.db.open()?;
+    let store = args.db.open_read()?;
     let (id, person) = args.person.select(&store)?;
     // The plan looks back 90 days at most (exercise in the last 90 days; doses in the 30 days
     // before a 30-day window tell whether doses were being logged); older activity and doses

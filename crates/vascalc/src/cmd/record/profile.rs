@@ -216,7 +216,7 @@ fn create(args: CreateArgs) -> CliResult {
     let today = dates::today();
     let mut person = Person::named(args.name);
     let changes = apply(&args.fields, &mut person, today)?;
-    let mut store = args.db.open()?;
+    let mut store = args.db.create()?;
     let id = store.add_person(&person).map_err(store_error)?;
     save_changes(&mut store, id, &changes)?;
     print_summary(&store, id, person, args.format)
@@ -236,13 +236,13 @@ fn update(args: UpdateArgs) -> CliResult {
 }
 
 fn show(args: ShowArgs) -> CliResult {
-    let store = args.db.open()?;
+    let store = args.db.open_read()?;
     let (id, person) = args.person.select(&store)?;
     print_summary(&store, id, person, args.format)
 }
 
 fn list(args: ListArgs) -> CliResult {
-    let store = args.db.open()?;
+    let store = args.db.open_read()?;
     let people: Vec<Person> = store
         .people()
         .map_err(store_error)?

@@ -40,7 +40,7 @@ pub struct Report {
 
 pub fn run(args: ProgressArgs) -> CliResult {
     let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
-    let store = args.db.open()?;
+    let store = args.db.open_read()?;
     let (id, person) = args.person.select(&store)?;
     let record = context::load(&store, id, person, None)?;
     let report = report(&store, id, &record, as_of)?;
