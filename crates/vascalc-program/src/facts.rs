@@ -79,6 +79,8 @@ pub struct Facts<'a> {
     food_days: BTreeMap<Date, FoodDay<'a>>,
     /// Logged supplement amounts per kind and day (µg for Ug kinds, mg for Mg kinds).
     logged: BTreeMap<MedKind, BTreeMap<Date, f64>>,
+    /// Each course's plausible daily amount, in `input.medications` order.
+    course_amounts: Vec<Option<f64>>,
     /// Kinds with at least one dose-log entry.
     pub kinds_logged: Vec<MedKind>,
     /// Endurance and strength minutes per day.
@@ -136,16 +138,18 @@ pub(crate) fn plausible_amount(kind: MedKind, name: &str, dose: &crate::Dose) ->
     supplement_amount(kind, dose)
 }
 
-/// The summed dose of the courses of `kind` active on `day`, in the kind's unit.
-fn course_amount(input: &PlanInput, kind: MedKind, day: Date) -> Option<f64> {
+/// The summed dose of the courses of `kind` active on `day`, in the kind's unit; `amounts` holds
+/// each course's plausible daily amount ([`plausible_amount`], computed once per course).
+fn course_amount(
+    input: &PlanInput,
+    amounts: &[Option<f64>],
+    kind: MedKind,
+    day: Date,
+) -> Option<f64> {
     let mut total = None;
-    for m in &input.medications {
+    for (m, a) in input.medications.iter().zip(amounts) {
         if m.kind == kind && m.active_on(day) {
-            if let Some(a) = m
-                .dose
-                .as_ref()
-                .and_then(|d| plausible_amount(kind, &m.name, d))
-            {
+            if let Some(a) = a {
                 *total.get_or_insert(0.0) += a;
             }
         }
@@ -176,6 +180,15 @@ impl<'a> Facts<'a> {
         for d in &input.intakes {
             food_days.entry(d.date).or_default().entries.push(d);
         }
+        let course_amounts: Vec<Option<f64>> = input
+            .medications
+            .iter()
+            .map(|m| {
+                m.dose
+                    .as_ref()
+                    .and_then(|d| plausible_amount(m.kind, &m.name, d))
+            })
+            .collect();
         let mut logged: BTreeMap<MedKind, BTreeMap<Date, f64>> = BTreeMap::new();
         for m in &input.med_log {
             // A dose logged without an amount counts as the course's dose that day.
@@ -187,7 +200,7 @@ impl<'a> Facts<'a> {
                     // An implausible logged dose counts as nothing, not as the course's dose.
                     m.dose
                         .is_none()
-                        .then(|| course_amount(input, m.kind, m.date))
+                        .then(|| course_amount(input, &course_amounts, m.kind, m.date))
                         .flatten()
                 })
                 .unwrap_or(0.0);
@@ -244,6 +257,7 @@ impl<'a> Facts<'a> {
             scans,
             food_days,
             logged,
+            course_amounts,
             kinds_logged,
             endurance,
             strength,
@@ -349,7 +363,7 @@ impl<'a> Facts<'a> {
                 .and_then(|m| m.get(&day))
                 .map(|a| (*a, false));
         }
-        course_amount(self.input, kind, day).map(|t| (t, true))
+        course_amount(self.input, &self.course_amounts, kind, day).map(|t| (t, true))
     }
 
     /// Whether a dose of `kind` was logged on `day`.

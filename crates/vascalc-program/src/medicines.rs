@@ -89,6 +89,8 @@ pub struct Vocabulary {
     pub medicines: Vec<Medicine>,
     /// Normalised name → index in `medicines`.
     index: HashMap<String, usize>,
+    /// [`Vocabulary::class_range`] per class, computed once.
+    ranges: HashMap<MedKind, DoseRange>,
 }
 
 /// The vocabulary file does not parse or breaks a rule (two entries share a name…).
@@ -157,10 +159,16 @@ pub fn parse(text: &str) -> Result<Vocabulary, VocabularyError> {
             }
         }
     }
-    Ok(Vocabulary {
+    let mut v = Vocabulary {
         medicines: f.medicine,
         index,
-    })
+        ranges: HashMap::new(),
+    };
+    v.ranges = MedKind::ALL
+        .into_iter()
+        .filter_map(|k| Some((k, v.compute_class_range(k)?)))
+        .collect();
+    Ok(v)
 }
 
 /// The embedded vocabulary, parsed on first use.
@@ -292,6 +300,9 @@ impl Vocabulary {
 
     /// The medicine a name stands for (see the module documentation for what is ignored).
     pub fn lookup(&self, name: &str) -> Option<&Medicine> {
+        if name.trim().is_empty() {
+            return None;
+        }
         let mut tries = candidates(name);
         if let Some(m) = tries.iter().find_map(|w| self.get(w)) {
             return Some(m);
@@ -318,6 +329,10 @@ impl Vocabulary {
     /// The range of doses over every product of a class, in the unit of its first product;
     /// `None` for a class without ranges (or without products).
     pub fn class_range(&self, class: MedKind) -> Option<DoseRange> {
+        self.ranges.get(&class).copied()
+    }
+
+    fn compute_class_range(&self, class: MedKind) -> Option<DoseRange> {
         let mut out: Option<DoseRange> = None;
         for r in self.of_class(class).filter_map(|m| m.dose) {
             let unit = out.map_or(r.unit, |o| o.unit);
