@@ -9,6 +9,7 @@
 //!   all, and a second process writing at the same time waits (busy timeout) instead of failing.
 //! - Opening a database applies the migrations it lacks ([`schema::MIGRATIONS`]).
 
+pub mod entries;
 pub mod model;
 pub mod schema;
 
@@ -19,6 +20,7 @@ use jiff::civil::Date;
 use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
+pub use entries::{BadEntryId, Entry, EntryId, EntryKind};
 pub use model::*;
 
 /// How long a write waits for another process's write to finish before giving up.
@@ -66,6 +68,10 @@ pub enum StoreError {
     SeveralPeople(String),
     #[error("a person named {0:?} is already in this database")]
     PersonExists(String),
+    #[error("this person has no entry {0}; `vascalc entry list` shows the ids")]
+    NoEntry(EntryId),
+    #[error("the database is inconsistent: {0}")]
+    Inconsistent(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

@@ -566,3 +566,69 @@ fn a_read_only_open_reads_everything_and_writes_nothing() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn entries_keep_their_ids_and_are_edited_and_deleted_only_for_their_person() {
+    let mut store = Store::open_in_memory().unwrap();
+    let ann = store.add_person(&Person::named("Ann")).unwrap();
+    let bob = store.add_person(&Person::named("Bob")).unwrap();
+    let record = sample_record("x");
+    for lab in [&record.labs[0], &record.labs[0]] {
+        store.add_lab(ann, lab).unwrap();
+    }
+    store.add_lab(bob, &record.labs[0]).unwrap();
+    store.add_scan(ann, &record.scans[0]).unwrap();
+    let labs = store.entries_of(ann, EntryKind::Lab).unwrap();
+    let ids: Vec<String> = labs.iter().map(|(id, _)| id.to_string()).collect();
+    assert_eq!(ids, ["lab:1", "lab:2"]);
+    let all = store.entries(ann).unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].0.to_string(), "scan:1"); // 2019, before the 2024 labs
+
+    // Bob's lab:3 is not Ann's to delete or edit.
+    let bobs: EntryId = "lab:3".parse().unwrap();
+    assert!(matches!(
+        store.delete_entry(ann, bobs),
+        Err(StoreError::NoEntry(_))
+    ));
+    assert!(matches!(
+        store.set_entry_date(ann, bobs, date(2020, 1, 1)),
+        Err(StoreError::NoEntry(_))
+    ));
+    assert_eq!(store.labs(bob).unwrap().len(), 1);
+
+    // Deleting lab:1 leaves lab:2 its id; editing changes the row in place.
+    let first: EntryId = "lab:1".parse().unwrap();
+    let second: EntryId = "lab:2".parse().unwrap();
+    assert_eq!(
+        store.delete_entry(ann, first).unwrap(),
+        Entry::Lab(record.labs[0].clone())
+    );
+    let mut changed = record.labs[0].clone();
+    changed.value = 99.5;
+    changed.date = date(2024, 2, 1);
+    store.replace_lab(ann, second, &changed).unwrap();
+    assert_eq!(
+        store.entry(ann, second).unwrap(),
+        Entry::Lab(changed.clone())
+    );
+    assert_eq!(store.labs(ann).unwrap(), vec![changed]);
+    store
+        .set_entry_date(ann, "scan:1".parse().unwrap(), date(2019, 6, 1))
+        .unwrap();
+    assert_eq!(store.scans(ann).unwrap()[0].date, date(2019, 6, 1));
+}
+
+#[test]
+fn entry_ids_parse_and_print_alike() {
+    for kind in EntryKind::ALL {
+        let text = format!("{}:17", kind.name());
+        let id: EntryId = text.parse().unwrap();
+        assert_eq!(id.to_string(), text);
+    }
+    for bad in [
+        "", "lab", "lab:", "lab:0", "lab:-1", "lab:x", "labs:1", ":1",
+    ] {
+        assert!(bad.parse::<EntryId>().is_err(), "{bad:?}");
+    }
+}

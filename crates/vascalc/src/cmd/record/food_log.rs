@@ -320,7 +320,7 @@ pub fn today(args: TodayArgs) -> CliResult {
     }
     for e in &day.entries {
         out.push_str(&format!(
-            "  #{:<6} {:>7} g  {} ({}){}\n",
+            "  food:{:<6} {:>7} g  {} ({}){}\n",
             e.id,
             fmt_num(e.grams),
             e.name,

@@ -9,6 +9,7 @@ mod context;
 mod dates;
 mod demo;
 mod demo_phantom;
+mod entry;
 mod exchange;
 mod food_log;
 pub(crate) mod foods;
@@ -36,6 +37,8 @@ pub enum RecordCommand {
     Profile(Box<profile::ProfileArgs>),
     /// Add laboratory results (lipids, kidney, mineral, glucose, dp-ucMGP, T50).
     Lab(Box<lab_cmd::LabArgs>),
+    /// Every entry by id (`lab:12`): list, delete, move to another day.
+    Entry(Box<entry::EntryArgs>),
     /// Log food, activity, vital signs, medications and supplements.
     Log(Box<log::LogArgs>),
     /// The personal plan: items per pillar with targets, current values, evidence; safety alerts.
@@ -54,6 +57,7 @@ pub fn run(command: RecordCommand) -> CliResult {
     match command {
         RecordCommand::Profile(args) => profile::run(*args),
         RecordCommand::Lab(args) => lab_cmd::run(*args),
+        RecordCommand::Entry(args) => entry::run(*args),
         RecordCommand::Log(args) => log::run(*args),
         RecordCommand::Plan(args) => plan::run(*args),
         RecordCommand::Progress(args) => progress::run(*args),
@@ -124,9 +128,10 @@ impl PersonArg {
 /// Maps a store error to the exit code a user can act on.
 pub fn store_error(err: StoreError) -> CliError {
     match err {
-        StoreError::NoPerson | StoreError::UnknownPerson { .. } | StoreError::Missing { .. } => {
-            CliError::not_found(err)
-        }
+        StoreError::NoPerson
+        | StoreError::UnknownPerson { .. }
+        | StoreError::Missing { .. }
+        | StoreError::NoEntry(_) => CliError::not_found(err),
         StoreError::SeveralPeople(_) | StoreError::PersonExists(_) => CliError::invalid_input(err),
         _ => CliError::database(err),
     }
@@ -138,12 +143,12 @@ pub fn invalid(message: impl std::fmt::Display) -> CliError {
 }
 
 mod lab_cmd {
-    //! `vascalc lab add`, `vascalc lab list`.
+    //! `vascalc lab add`, `vascalc lab list`, `vascalc lab edit`.
 
     use super::{DbArg, PersonArg, dates, invalid, labs, store_error};
     use crate::exit::CliResult;
     use crate::output::{Format, print_json};
-    use vascalc_store::Lab;
+    use vascalc_store::{Entry, EntryId, EntryKind, Lab};
 
     #[derive(Debug, clap::Args)]
     pub struct LabArgs {
@@ -155,8 +160,10 @@ mod lab_cmd {
     enum LabCommand {
         /// Add one result: `vascalc lab add ldl 3.1 mmol/L --date 2025-03-02`.
         Add(AddArgs),
-        /// List results, oldest first.
+        /// List results with their ids, oldest first.
         List(ListArgs),
+        /// Correct a result by id: `vascalc lab edit lab:12 3.4 mmol/L [--date D]`.
+        Edit(EditArgs),
         /// The analytes vascalc knows, with LOINC codes and accepted units.
         Analytes(AnalytesArgs),
     }
@@ -171,6 +178,26 @@ mod lab_cmd {
         /// The unit the value is in (SI or US conventional; stored converted).
         unit: String,
         /// Date of the sample [default: today].
+        #[arg(long)]
+        date: Option<String>,
+        #[command(flatten)]
+        person: PersonArg,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    }
+
+    #[derive(Debug, clap::Args)]
+    struct EditArgs {
+        /// The result's id, as `vascalc lab list` shows it (lab:N).
+        id: String,
+        /// The corrected value, in UNIT.
+        #[arg(allow_negative_numbers = true, requires = "unit")]
+        value: Option<f64>,
+        /// The unit the corrected value is in.
+        unit: Option<String>,
+        /// The corrected date of the sample.
         #[arg(long)]
         date: Option<String>,
         #[command(flatten)]
@@ -201,6 +228,7 @@ mod lab_cmd {
         match args.command {
             LabCommand::Add(args) => add(args),
             LabCommand::List(args) => list(args),
+            LabCommand::Edit(args) => edit(args),
             LabCommand::Analytes(args) => analytes(args),
         }
     }
@@ -238,17 +266,85 @@ mod lab_cmd {
         Ok(())
     }
 
+    fn edit(args: EditArgs) -> CliResult {
+        let id: EntryId = args.id.parse().map_err(invalid)?;
+        if id.kind != EntryKind::Lab {
+            return Err(invalid(format!(
+                "{id} is not a lab result; `vascalc entry edit` moves other entries, \
+                 `vascalc entry delete` removes them"
+            )));
+        }
+        if args.value.is_none() && args.date.is_none() {
+            return Err(invalid(
+                "nothing to change: give VALUE UNIT, --date D, or both",
+            ));
+        }
+        let mut store = args.db.open()?;
+        let (person, p) = args.person.select(&store)?;
+        let Entry::Lab(before) = store.entry(person, id).map_err(store_error)? else {
+            return Err(invalid(format!("{id} is not a lab result")));
+        };
+        let analyte = labs::find(&before.analyte).ok_or_else(|| {
+            invalid(format!(
+                "{id} holds {:?}, an analyte this vascalc does not know",
+                before.analyte
+            ))
+        })?;
+        let mut after = before.clone();
+        if let (Some(value), Some(unit)) = (args.value, args.unit.as_deref()) {
+            after.value = analyte.to_stored(value, unit).map_err(invalid)?;
+        }
+        if let Some(date) = args.date.as_deref() {
+            after.date = dates::arg_or_today(Some(date), "--date")?;
+        }
+        store.replace_lab(person, id, &after).map_err(store_error)?;
+        match args.format {
+            Format::Json => print_json(&super::entry::Row {
+                id,
+                entry: &Entry::Lab(after),
+            })?,
+            _ => crate::outln!(
+                "changed for {}: {id} {} {} {} on {} → {} {} on {}",
+                p.name,
+                analyte.name,
+                super::fmt_num(before.value),
+                before.unit,
+                before.date,
+                super::fmt_num(after.value),
+                after.unit,
+                after.date
+            )?,
+        }
+        Ok(())
+    }
+
     fn list(args: ListArgs) -> CliResult {
         let store = args.db.open_read()?;
         let (id, _) = args.person.select(&store)?;
-        let labs = store.labs(id).map_err(store_error)?;
+        let rows = store.entries_of(id, EntryKind::Lab).map_err(store_error)?;
+        let labs: Vec<(EntryId, &Lab)> = rows
+            .iter()
+            .filter_map(|(id, e)| match e {
+                Entry::Lab(l) => Some((*id, l)),
+                _ => None,
+            })
+            .collect();
         match args.format {
-            Format::Json => print_json(&labs)?,
+            Format::Json => {
+                #[derive(serde::Serialize)]
+                struct Row<'a> {
+                    id: EntryId,
+                    #[serde(flatten)]
+                    lab: &'a Lab,
+                }
+                let rows: Vec<Row<'_>> = labs.iter().map(|&(id, lab)| Row { id, lab }).collect();
+                print_json(&rows)?
+            }
             Format::Csv => {
-                crate::outln!("date,analyte,loinc,value,unit")?;
-                for l in &labs {
+                crate::outln!("id,date,analyte,loinc,value,unit")?;
+                for (id, l) in &labs {
                     crate::outln!(
-                        "{},{},{},{},{}",
+                        "{id},{},{},{},{},{}",
                         l.date,
                         l.analyte,
                         l.loinc.as_deref().unwrap_or(""),
@@ -258,9 +354,10 @@ mod lab_cmd {
                 }
             }
             Format::Human => {
-                for l in &labs {
+                for (id, l) in &labs {
                     crate::outln!(
-                        "{}  {:<16} {:>9} {}",
+                        "{:<10} {}  {:<16} {:>9} {}",
+                        id.to_string(),
                         l.date,
                         l.analyte,
                         super::fmt_num(l.value),

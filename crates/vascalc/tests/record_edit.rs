@@ -1,0 +1,165 @@
+//! End-to-end tests of correcting the record by entry id (issue 15): `lab list` and
+//! `entry list` show ids, `lab edit`, `entry edit` and `entry delete` change the record, and
+//! the change is what `plan` and `export` then read.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("vascalc-edit-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+    fn db(&self) -> PathBuf {
+        self.0.join("record.db")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vascalc"))
+        .args(args)
+        .env("VASCALC_DB", db)
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(
+        out.status.success(),
+        "vascalc {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(db: &Path, args: &[&str], code: i32) -> String {
+    let out = run(db, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "vascalc {args:?}: {stderr}");
+    stderr
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+fn setup(db: &Path) {
+    ok(
+        db,
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Ann",
+            "--birth-date",
+            "1958-07-01",
+            "--sex",
+            "female",
+        ],
+    );
+    ok(
+        db,
+        &["lab", "add", "ldl", "5.2", "mmol/L", "--date", "2025-01-02"],
+    );
+    ok(
+        db,
+        &["lab", "add", "hdl", "1.3", "mmol/L", "--date", "2025-01-02"],
+    );
+    ok(
+        db,
+        &["log", "activity", "endurance", "40", "--date", "2025-01-03"],
+    );
+}
+
+#[test]
+fn lists_show_ids_that_edit_and_delete_take() {
+    let dir = TempDir::new("ids");
+    let db = dir.db();
+    setup(&db);
+    let labs = ok(&db, &["lab", "list"]);
+    assert!(labs.lines().next().unwrap().starts_with("lab:1 "), "{labs}");
+    assert!(labs.lines().nth(1).unwrap().starts_with("lab:2 "), "{labs}");
+    let listed = json(&ok(&db, &["lab", "list", "--format", "json"]));
+    assert_eq!(listed[0]["id"], "lab:1");
+    assert_eq!(listed[0]["analyte"], "ldl");
+    let all = ok(&db, &["entry", "list"]);
+    assert!(all.contains("activity:1"), "{all}");
+
+    // The LDL was typed wrong: 5.2 mmol/L should have been 2.5.
+    let said = ok(&db, &["lab", "edit", "lab:1", "2.5", "mmol/L"]);
+    assert!(
+        said.contains("lab:1") && said.contains("→ 96.68 mg/dL"),
+        "{said}"
+    );
+    // 2.5 mmol/L × 38.67 (cholesterol 386.65 g/mol) = 96.675 mg/dL.
+    let export = json(&ok(&db, &["export"]));
+    let ldl = &export["people"][0]["labs"][0];
+    assert_eq!(ldl["analyte"], "ldl");
+    assert!(
+        (ldl["value"].as_f64().unwrap() - 96.675).abs() < 0.01,
+        "{ldl}"
+    );
+    let profile = ok(&db, &["profile", "show"]);
+    assert!(profile.contains("96.68 mg/dL"), "{profile}");
+
+    // The plan reads the record as corrected: 40 minutes of endurance, then none.
+    let exercise = |db: &Path| -> String {
+        let plan = ok(db, &["plan", "--as-of", "2025-01-08"]);
+        let item = plan
+            .find("Endurance exercise")
+            .expect("the plan has an endurance item");
+        let line = plan[item..]
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("current:"))
+            .expect("the item shows its current value");
+        line["current:".len()..].trim().to_owned()
+    };
+    assert!(exercise(&db).starts_with("40.0 min/week"));
+    // The activity moved out of the plan's week, the HDL deleted.
+    ok(
+        &db,
+        &["entry", "edit", "activity:1", "--date", "2024-12-01"],
+    );
+    let now = exercise(&db);
+    assert!(!now.starts_with("40.0"), "{now}");
+    let deleted = ok(&db, &["entry", "delete", "lab:2"]);
+    assert!(deleted.contains("deleted for Ann: lab:2"), "{deleted}");
+    let export = json(&ok(&db, &["export"]));
+    let person = &export["people"][0];
+    assert_eq!(person["labs"].as_array().unwrap().len(), 1);
+    assert_eq!(person["activity"][0]["date"], "2024-12-01");
+    // The remaining result keeps its id.
+    assert!(ok(&db, &["lab", "list"]).starts_with("lab:1 "));
+}
+
+#[test]
+fn a_wrong_id_changes_nothing_and_says_why() {
+    let dir = TempDir::new("wrong");
+    let db = dir.db();
+    setup(&db);
+    let before = ok(&db, &["export"]);
+    let e = fails(&db, &["entry", "delete", "lab:1", "lab:9"], 4);
+    assert!(e.contains("no entry lab:9"), "{e}");
+    let e = fails(&db, &["entry", "delete", "lab"], 2);
+    assert!(e.contains("KIND:N"), "{e}");
+    let e = fails(&db, &["lab", "edit", "activity:1", "3", "mmol/L"], 3);
+    assert!(e.contains("not a lab result"), "{e}");
+    fails(&db, &["lab", "edit", "lab:1", "9000", "mmol/L"], 3);
+    fails(&db, &["entry", "edit", "lab:1", "--date", "2999-01-01"], 3);
+    fails(&db, &["entry", "edit", "lab:1", "--date", "1950-01-01"], 3);
+    // Nothing was deleted by the command that named one good id and one bad one.
+    assert_eq!(ok(&db, &["export"]), before);
+}
