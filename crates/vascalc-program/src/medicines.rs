@@ -197,6 +197,14 @@ pub fn normalise(name: &str) -> String {
         .collect()
 }
 
+/// Classes a part of a combination name decides (the danger rules need them).
+const CRITICAL: &[MedKind] = &[
+    MedKind::Mk7,
+    MedKind::VitaminKOther,
+    MedKind::VitaminKAntagonist,
+    MedKind::Doac,
+];
+
 /// Words that name a dose form (dropped at the end of a name).
 const FORM_WORDS: &[&str] = &[
     "tablet",
@@ -308,6 +316,11 @@ impl Vocabulary {
             return Some(m);
         }
         let words = tries.pop().unwrap_or_default();
+        // A combination named by its parts ("Vitamin D3 2000 IU + K2 100 mcg"): a part whose
+        // class a danger rule needs (vitamin K, an anticoagulant) decides.
+        if let Some(m) = self.critical_part(name) {
+            return Some(m);
+        }
         // A trailing salt: "atorvastatin calcium", "esomeprazole magnesium".
         let mut w = words.clone();
         while w.len() > 1 && w.last().is_some_and(|t| SALT_WORDS.contains(&t.as_str())) {
@@ -319,6 +332,25 @@ impl Vocabulary {
         // A maker or qualifier after a known name: the longest known beginning ("Warfarin
         // Teva", "magnesium citrate with B6").
         (1..words.len()).rev().find_map(|n| self.get(&words[..n]))
+    }
+
+    /// The first part of a combination name (split at spaces, `+`, `/`, `&`, `,` and "and"/"with";
+    /// one word or two adjacent words) that names a vitamin K or an anticoagulant.
+    fn critical_part(&self, name: &str) -> Option<&Medicine> {
+        let lower = name.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || matches!(c, '+' | '/' | '&' | ','))
+            .filter(|w| !w.is_empty() && *w != "and" && *w != "with")
+            .collect();
+        let critical = |m: &&Medicine| CRITICAL.contains(&m.class);
+        let one = words.iter().map(|w| w.to_string());
+        let two = words.windows(2).map(|p| format!("{} {}", p[0], p[1]));
+        two.chain(one).find_map(|part| {
+            self.index
+                .get(&normalise(&part))
+                .map(|i| &self.medicines[*i])
+                .filter(critical)
+        })
     }
 
     /// Every medicine of a class.
@@ -632,6 +664,21 @@ mod tests {
             ("Norvasc", MedKind::Antihypertensive),
         ] {
             assert_eq!(class(name), Some(kind), "{name}");
+        }
+        // Combinations named by their parts: the vitamin K part decides.
+        for combo in [
+            "Vitamin D3 2000 IU + K2 100mcg",
+            "D3 & K2",
+            "D3/K2",
+            "calcium with vitamin D3 and K2",
+            "K2-MK7 + D3",
+            "Super K (K1, MK-4, MK-7)",
+        ] {
+            let c = class(combo);
+            assert!(
+                matches!(c, Some(MedKind::Mk7 | MedKind::VitaminKOther)),
+                "{combo}: {c:?}"
+            );
         }
         for unknown in ["unobtainium", "", "5 mg", "Teva"] {
             assert_eq!(class(unknown), None, "{unknown:?}");

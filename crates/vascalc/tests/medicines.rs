@@ -394,6 +394,14 @@ fn each_class_by_a_brand_name_raises_its_alert() {
             "vka_vitamin_k",
         ),
         (
+            &[
+                ("Warfarin Teva", "3", "mg"),
+                ("Vitamin D3 + K2", "100", "ug"),
+            ],
+            &[],
+            "vka_vitamin_k",
+        ),
+        (
             &[("Sintrom", "2", "mg"), ("Savaysa", "60", "mg")],
             &[],
             "duplicate_therapy",
