@@ -456,7 +456,7 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
         if let (Some(course), true) = (
             m.dose
                 .as_ref()
-                .and_then(|d| facts::supplement_amount(m.kind, d)),
+                .and_then(|d| facts::plausible_amount(m.kind, &m.name, d)),
             taken > 0,
         ) {
             let (_, total) = f.logged_in(m.kind, start, end);
