@@ -145,3 +145,54 @@ proptest! {
         prop_assert!(rules(&plan(&i)).contains("vka_vitamin_k"));
     }
 }
+
+fn unit() -> impl Strategy<Value = DoseUnit> {
+    proptest::sample::select(vec![
+        DoseUnit::Ug,
+        DoseUnit::Mg,
+        DoseUnit::G,
+        DoseUnit::Iu,
+        DoseUnit::Mmol,
+        DoseUnit::Unit,
+    ])
+}
+
+fn vocabulary_name() -> impl Strategy<Value = (String, MedKind)> {
+    let names: Vec<(String, MedKind)> = medicines::vocabulary()
+        .map(|v| {
+            v.medicines
+                .iter()
+                .flat_map(|m| m.names.iter().map(|n| (n.clone(), m.class)))
+                .collect()
+        })
+        .unwrap_or_default();
+    proptest::sample::select(names)
+}
+
+proptest! {
+    /// Any text is a name vascalc can look up without panicking, and any amount in any unit
+    /// can be checked; a non-finite or non-positive amount is never plausible.
+    #[test]
+    fn lookup_and_dose_checks_never_panic(name in ".{0,60}", k in kind(), u in unit(), amount in any_f64()) {
+        let _ = medicines::lookup(&name);
+        let r = medicines::check_dose(k, &name, &Dose { amount, unit: u });
+        if !(amount.is_finite() && amount > 0.0) && medicines::lookup(&name).is_some() {
+            prop_assert!(r.is_err(), "{name:?} {amount} {u:?}");
+        }
+    }
+
+    /// A vocabulary name followed by a strength, in any case, keeps its class.
+    #[test]
+    fn a_name_with_a_strength_keeps_its_class(
+        (name, class) in vocabulary_name(),
+        strength in 1u32..5000,
+        unit in proptest::sample::select(vec!["mg", "mcg", "µg", "g", "IU", "mmol", ""]),
+        spaced in any::<bool>(),
+        upper in any::<bool>(),
+    ) {
+        let sep = if spaced { " " } else { "" };
+        let typed = format!("{name} {strength}{sep}{unit}");
+        let typed = if upper { typed.to_uppercase() } else { typed };
+        prop_assert_eq!(MedKind::from_name(&typed), Some(class), "{}", typed);
+    }
+}
