@@ -7,10 +7,7 @@ use crate::arterial_age::{ArterialAge, arterial_age};
 use crate::percentile::{Percentile, percentile};
 use crate::profile::{ArteryScores, Race, Sex};
 
-pub const CAC_DRS_SOURCE: &str = "Hecht HS et al. CAC-DRS: Coronary Artery Calcium Data and \
-Reporting System. An expert consensus document of the SCCT, J Cardiovasc Comput Tomogr \
-2018;12(3):185-191, doi:10.1016/j.jcct.2018.03.008 (cut-offs 0 / 1-99 / 100-299 / >=300 as \
-summarised by the CAC Consortium validation, doi:10.1016/j.jcct.2019.03.011, and reviews)";
+pub use vascalc_domain::cac::{CAC_DRS_SOURCE, CacDrs, cac_drs};
 pub const GRUNDY_2018_SOURCE: &str = "Grundy SM et al. 2018 AHA/ACC/Multisociety Guideline on the \
 Management of Blood Cholesterol, Circulation 2019;139:e1082-e1143, \
 doi:10.1161/CIR.0000000000000625";
@@ -49,18 +46,6 @@ pub struct Category {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CacDrs {
-    /// e.g. `A2/N3`, or `A2` when the number of vessels is unknown.
-    pub code: &'static str,
-    /// 0–3.
-    pub a: u8,
-    /// Number of vessels (LM, LAD, LCx, RCA) with calcium, when per-artery scores are given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub n: Option<u8>,
-    pub source: &'static str,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Density {
     /// Agatston score / volume score (mm³): the mean Agatston density weight per mm³ of calcium
     /// (roughly 1–4 by construction of the Agatston weights).
@@ -89,34 +74,6 @@ pub fn category(agatston: f64) -> Category {
         scheme: "cac_drs_agatston",
         label,
         description,
-    }
-}
-
-pub fn cac_drs(agatston: f64, arteries: Option<&ArteryScores>) -> CacDrs {
-    let a = match agatston {
-        x if x <= 0.0 => 0,
-        x if x < 100.0 => 1,
-        x if x < 300.0 => 2,
-        _ => 3,
-    };
-    // N is only stated when all four arteries were given and calcium is present.
-    let n = arteries.and_then(|s| {
-        let (n, all) = s.vessels_with_calcium();
-        (all && a > 0 && n > 0).then_some(n)
-    });
-    // Every code is one of 4 + 4 × 4 static strings: no allocation per assessment.
-    const CODES: [[&str; 5]; 4] = [
-        ["A0", "A0/N1", "A0/N2", "A0/N3", "A0/N4"],
-        ["A1", "A1/N1", "A1/N2", "A1/N3", "A1/N4"],
-        ["A2", "A2/N1", "A2/N2", "A2/N3", "A2/N4"],
-        ["A3", "A3/N1", "A3/N2", "A3/N3", "A3/N4"],
-    ];
-    let code = CODES[usize::from(a)][usize::from(n.unwrap_or(0))];
-    CacDrs {
-        code,
-        a,
-        n,
-        source: CAC_DRS_SOURCE,
     }
 }
 

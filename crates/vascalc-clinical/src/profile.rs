@@ -31,48 +31,13 @@ pub fn hba1c_pct_from_mmol_mol(mmol_mol: f64) -> f64 {
     HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL * mmol_mol + HBA1C_NGSP_PCT_AT_IFCC_ZERO
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sex {
-    Female,
-    Male,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Race {
-    White,
-    Black,
-    Chinese,
-    Hispanic,
-    Other,
-}
-
-impl Sex {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Female => "female",
-            Sex::Male => "male",
-        }
-    }
-}
-
-impl Race {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Race::White => "white",
-            Race::Black => "black",
-            Race::Chinese => "chinese",
-            Race::Hispanic => "hispanic",
-            Race::Other => "other",
-        }
-    }
-}
+pub use vascalc_domain::{Race, Sex};
 
 /// One CAC scan: `{"date":"YYYY-MM-DD","agatston":…,"volume_mm3":…}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scan {
+    #[serde(with = "vascalc_domain::date::ymd")]
     pub date: Date,
     /// Agatston score (total), ≥ 0.
     pub agatston: f64,
@@ -81,44 +46,7 @@ pub struct Scan {
     pub volume_mm3: Option<f64>,
 }
 
-/// Agatston score per coronary artery (left main, LAD, circumflex, right coronary).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArteryScores {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lm: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lad: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lcx: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rca: Option<f64>,
-}
-
-impl ArteryScores {
-    fn values(&self) -> [(&'static str, Option<f64>); 4] {
-        [
-            ("lm", self.lm),
-            ("lad", self.lad),
-            ("lcx", self.lcx),
-            ("rca", self.rca),
-        ]
-    }
-
-    /// Number of arteries with a score > 0 among those given, and whether all four were given.
-    pub fn vessels_with_calcium(&self) -> (u8, bool) {
-        let mut n = 0;
-        let mut all = true;
-        for (_, v) in self.values() {
-            match v {
-                Some(v) if v > 0.0 => n += 1,
-                Some(_) => {}
-                None => all = false,
-            }
-        }
-        (n, all)
-    }
-}
+pub use vascalc_domain::ArteryScores;
 
 /// A person's profile in canonical units. Every field but `age` and `sex` is optional; a model
 /// whose inputs are missing lists itself in `not_applicable` with the missing fields.
@@ -425,9 +353,9 @@ impl Profile {
         AGATSTON.opt(self.cac_agatston)?;
         VOLUME.opt(self.cac_volume_mm3)?;
         if let Some(a) = &self.cac_arteries {
-            for (name, v) in a.values() {
+            for (artery, v) in a.iter() {
                 Plausible {
-                    field: name,
+                    field: artery.field_name(),
                     ..AGATSTON
                 }
                 .opt(v)?;
@@ -853,6 +781,7 @@ mod tests {
             lcx: None,
             rca: Some(3.0),
         };
-        assert_eq!(a.vessels_with_calcium(), (2, false));
+        // LCX not given counts as no calcium (the CAC-DRS N rule, `vascalc_domain::cac_drs`).
+        assert_eq!(a.vessels_with_calcium(), 2);
     }
 }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
+use crate::date::{Date, DateExt};
 use crate::profile::{ProfileError, Race, Scan, Sex, validate_scans};
 
 pub const HOKANSON_SOURCE: &str = "Hokanson JE et al. AJR Am J Roentgenol 2004;182(5):1327-1332, \

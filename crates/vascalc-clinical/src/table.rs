@@ -716,15 +716,17 @@ fn push_int(out: &mut Vec<u8>, v: i64) {
 }
 
 fn push_date(out: &mut Vec<u8>, d: Date) {
-    // Years are 1800–2300 (see `Date::new`): always four digits.
+    // Years are 1800–2300 (see `vascalc_domain::date::YEARS`): always four digits; months and
+    // days are positive.
     push_int(out, i64::from(d.year()));
+    let (month, day) = (d.month().unsigned_abs(), d.day().unsigned_abs());
     out.extend_from_slice(&[
         b'-',
-        b'0' + d.month() / 10,
-        b'0' + d.month() % 10,
+        b'0' + month / 10,
+        b'0' + month % 10,
         b'-',
-        b'0' + d.day() / 10,
-        b'0' + d.day() % 10,
+        b'0' + day / 10,
+        b'0' + day % 10,
     ]);
 }
 

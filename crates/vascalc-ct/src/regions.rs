@@ -178,15 +178,12 @@ impl LabelVolume {
     }
 }
 
-/// Canonical spelling of the four coronary arteries; other names are kept as given.
+/// Canonical spelling of the four coronary arteries ([`vascalc_domain::Artery`]); other names
+/// are kept as given (trimmed).
 pub fn canonical_artery(name: &str) -> String {
-    let upper = name.trim().to_ascii_uppercase();
-    match upper.as_str() {
-        "LM" | "LMCA" | "LEFT MAIN" => "LM".into(),
-        "LAD" => "LAD".into(),
-        "LCX" | "LCXA" | "CX" | "LCIRC" => "LCX".into(),
-        "RCA" => "RCA".into(),
-        _ => name.trim().to_string(),
+    match vascalc_domain::Artery::from_name(name) {
+        vascalc_domain::Artery::NonCoronary => name.trim().to_string(),
+        artery => artery.as_str().to_string(),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::convention::{Convention, Depth, MinSize, WeightFrom};
 use crate::flags::{Flag, FlagCode, acquisition_flags};
 use crate::label::{self, Component, Run};
 use crate::regions::{LabelVolume, Roi, canonical_artery};
+use vascalc_domain::{Artery, ArteryScores};
 use crate::result::{Acquisition, Conventions, Lesion, SeriesScore, Totals};
 use crate::volume::{Volume, VolumeError};
 
@@ -314,31 +315,25 @@ impl Totals {
     }
 }
 
-/// The four coronary arteries counted by CAC-DRS's N.
+/// The four coronary arteries counted by CAC-DRS's N, in their one spelling
+/// ([`vascalc_domain::Artery`]).
 pub const CORONARY_ARTERIES: [&str; 4] = ["LM", "LAD", "LCX", "RCA"];
 
-/// CAC-DRS category from the total Agatston score and, when lesions were assigned to arteries,
-/// the vessel count (Hecht HS et al. 2018, doi:10.1016/j.jcct.2018.03.008).
+/// CAC-DRS code from the total Agatston score and, when lesions were assigned to arteries,
+/// the per-artery totals: [`vascalc_domain::cac_drs`], the one rule shared with the clinical
+/// assessment (an artery with no lesion counts as 0; Hecht HS et al. 2018,
+/// doi:10.1016/j.jcct.2018.03.008).
 pub fn cac_drs(total_agatston: f64, per_artery: Option<&BTreeMap<String, Totals>>) -> String {
-    let a = if total_agatston <= 0.0 {
-        0
-    } else if total_agatston < 100.0 {
-        1
-    } else if total_agatston < 300.0 {
-        2
-    } else {
-        3
-    };
-    let n = per_artery.map(|m| {
-        CORONARY_ARTERIES
-            .iter()
-            .filter(|name| m.get(**name).is_some_and(|t| t.agatston > 0.0))
-            .count()
+    let scores = per_artery.map(|m| {
+        let mut s = ArteryScores::default();
+        for (name, t) in m {
+            s.add(Artery::from_name(name), t.agatston);
+        }
+        s
     });
-    match n {
-        Some(n) if a > 0 && n > 0 => format!("A{a}/N{n}"),
-        _ => format!("A{a}"),
-    }
+    vascalc_domain::cac_drs(total_agatston, scores.as_ref())
+        .code
+        .to_string()
 }
 
 #[cfg(test)]

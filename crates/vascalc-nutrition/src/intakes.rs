@@ -11,12 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::nutrient::Nutrient;
 
 /// Sex, as the DRI tables split it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Female,
-    Male,
-}
+pub use vascalc_domain::Sex;
 
 /// Pregnancy or lactation, which change some DRIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

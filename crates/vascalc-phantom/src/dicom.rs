@@ -161,30 +161,18 @@ fn ds(v: f64) -> String {
     format!("{v:.0}")
 }
 
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    // Howard Hinnant's days-from-civil inverse (public-domain algorithm description).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// Today's date and time (UTC) as DICOM DA and TM strings.
 fn utc_now() -> (String, String) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    // The calendar is vascalc's one date (jiff's); a clock outside 1800–2300 writes 1970-01-01.
+    let date = vascalc_domain::date::from_days_since_epoch(secs.div_euclid(86_400))
+        .unwrap_or(vascalc_domain::Date::constant(1970, 1, 1));
     let s = secs.rem_euclid(86_400);
     (
-        format!("{y:04}{m:02}{d:02}"),
+        format!("{:04}{:02}{:02}", date.year(), date.month(), date.day()),
         format!("{:02}{:02}{:02}", s / 3600, s % 3600 / 60, s % 60),
     )
 }
@@ -398,9 +386,9 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    fn today_is_a_dicom_date_and_time() {
+        let (da, tm) = utc_now();
+        assert_eq!((da.len(), tm.len()), (8, 6));
+        assert!(da.chars().chain(tm.chars()).all(|c| c.is_ascii_digit()));
     }
 }

@@ -1,14 +1,15 @@
 //! `plan()` and `adherence()` on ten years of daily logs (3,650 days of food totals, activity,
 //! vitals and three dose logs; quarterly labs; three scans).
 
-use vascalc_program::{Date, adherence, plan, synthetic};
+use vascalc_program::date::DateExt;
+use vascalc_program::{adherence, plan, synthetic};
 
 fn main() {
     divan::main();
 }
 
 fn ten_years() -> vascalc_program::PlanInput {
-    let today = Date::from_ymd(2025, 6, 30).unwrap_or(Date::from_ymd(2000, 1, 1).unwrap());
+    let today = vascalc_program::date::from_ymd(2025, 6, 30).unwrap_or(vascalc_program::date::from_ymd(2000, 1, 1).unwrap());
     synthetic::record(today, 3650)
 }
 

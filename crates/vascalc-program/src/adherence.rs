@@ -1,6 +1,7 @@
 //! Adherence between two dates (usually two scans), for `vascalc progress`: how closely each
 //! plan item was followed, so a person sees their numbers next to the change in their score.
 
+use crate::date::DateExt;
 use crate::evidence::Pillar;
 use crate::facts::{self, Facts, NutrientSpec, nutrient_window};
 use crate::plan::{dose_unit, fmt_num, minutes_per_week};

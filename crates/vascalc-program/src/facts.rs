@@ -2,6 +2,7 @@
 //! nutrient (food log plus supplements), activity per day. Shared by the plan, the safety rules
 //! and adherence.
 
+use crate::date::DateExt;
 use crate::input::nutrient;
 use crate::labs::{Analyte, normalise};
 use crate::{Date, DoseUnit, MedKind, PlanInput, Scan, Sex};

@@ -4,6 +4,7 @@
 //! tests and other callers can build one by hand or from JSON. Every field except `today` may be
 //! empty or absent: what is absent is reported as "no data", never as zero.
 
+use crate::date::DateExt;
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -127,24 +128,7 @@ pub struct Person {
     pub height_cm: Option<f64>,
 }
 
-/// Sex as the risk equations and reference intakes use it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Female,
-    Male,
-}
-
-/// Race/ethnicity as the risk equations (PCE, MESA) use it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Race {
-    White,
-    Black,
-    Chinese,
-    Hispanic,
-    Other,
-}
+pub use vascalc_domain::{Race, Sex};
 
 /// Clinical facts that are not measurements.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -271,14 +271,13 @@ pub fn normalise(lab: &LabResult) -> Result<(Analyte, f64), LabError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Date;
 
     fn lab(code: &str, value: f64, unit: &str) -> LabResult {
         LabResult {
             loinc: code.into(),
             value,
             unit: unit.into(),
-            date: Date::from_ymd(2024, 1, 1).unwrap(),
+            date: crate::date::from_ymd(2024, 1, 1).unwrap(),
         }
     }
 

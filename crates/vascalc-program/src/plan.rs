@@ -1,5 +1,6 @@
 //! `plan()`: the personal plan, item by item.
 
+use crate::date::DateExt;
 use crate::evidence::{self, Direction, Pillar};
 use crate::facts::{self, Facts, NutrientSpec, WindowMean, nutrient_window};
 use crate::labs::Analyte;

@@ -31,6 +31,7 @@
 //! | `statin_raises_cac` | a statin and at least one scan | info |
 //! | `exercise_raises_cac` | endurance activity logged in the last 90 days and at least one scan | info |
 
+use crate::date::DateExt;
 use crate::evidence;
 use crate::facts::{self, Facts};
 use crate::types::{Alert, Citation, Severity};

@@ -1,5 +1,6 @@
 //! A deterministic synthetic record for benchmarks and property tests (not shown to users).
 
+use crate::date::DateExt;
 use crate::*;
 
 /// Ten years (or `days`) of daily logs ending on `today`: food totals, activity, vitals, three
@@ -7,7 +8,7 @@ use crate::*;
 /// deterministic sequence; they are not meant to be realistic, only plentiful.
 pub fn record(today: Date, days: i32) -> PlanInput {
     let mut i = PlanInput::new(today);
-    i.person.birth_date = Date::from_ymd(1962, 4, 12);
+    i.person.birth_date = crate::date::from_ymd(1962, 4, 12);
     i.person.sex = Some(Sex::Female);
     i.person.height_cm = Some(165.0);
     i.clinical.diabetes = Some(false);
@@ -104,7 +105,7 @@ pub fn record(today: Date, days: i32) -> PlanInput {
         date: start,
         status: SmokingStatus::Former,
         pack_years: Some(5.0),
-        quit_date: Date::from_ymd(2000, 1, 1),
+        quit_date: crate::date::from_ymd(2000, 1, 1),
     });
     i.alcohol.push(Alcohol {
         date: start,

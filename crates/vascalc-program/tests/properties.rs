@@ -1,12 +1,13 @@
 //! Invariants of the plan and the safety rules, over generated records.
 
 use proptest::prelude::*;
+use vascalc_program::date::DateExt;
 use vascalc_program::*;
 
 fn day(d: i32) -> Date {
-    Date::from_ymd(2025, 6, 30)
+    vascalc_program::date::from_ymd(2025, 6, 30)
         .map(|t| t.add_days(-d))
-        .unwrap_or(Date::from_ymd(2025, 1, 1).unwrap())
+        .unwrap_or(vascalc_program::date::from_ymd(2025, 1, 1).unwrap())
 }
 
 fn any_f64() -> impl Strategy<Value = f64> {

@@ -14,7 +14,6 @@
 use std::borrow::Cow;
 
 use super::{ArteryScores, BatchId, BatchLine, Profile, ProfileInput, Race, Scan, Sex};
-use crate::date::Date;
 
 /// Exact powers of ten as f64.
 const POW10: [f64; 23] = [
@@ -246,7 +245,7 @@ impl<'a> P<'a> {
         let (mut date, mut agatston, mut volume) = (None, None, None);
         let seen = self.object(|p, key| match key {
             b"date" => {
-                date = Some(Date::parse_ymd(p.raw_str()?).ok()?);
+                date = Some(crate::date::parse_bytes(p.raw_str()?).ok()?);
                 Some(1)
             }
             b"agatston" => {

@@ -16,15 +16,6 @@ use vascalc_store::{PersonRecord, Scan};
 
 use super::profile::age_on;
 
-/// The record's dates as the clinical crate's dates.
-pub fn clinical_date(d: Date) -> Option<vascalc_clinical::Date> {
-    vascalc_clinical::Date::new(
-        i32::from(d.year()),
-        u8::try_from(d.month()).ok()?,
-        u8::try_from(d.day()).ok()?,
-    )
-}
-
 pub fn sex(r: &PersonRecord) -> Option<Sex> {
     match r.person.sex.as_deref()? {
         "female" => Some(Sex::Female),
@@ -162,7 +153,7 @@ fn clinical_scans(scans: &[&Scan]) -> Vec<vascalc_clinical::Scan> {
         .iter()
         .filter_map(|s| {
             Some(vascalc_clinical::Scan {
-                date: clinical_date(s.date)?,
+                date: s.date,
                 agatston: s.agatston,
                 volume_mm3: s.volume_mm3,
             })

@@ -55,10 +55,13 @@ pub fn run(args: PlanArgs) -> CliResult {
 /// How far back `plan` reads activity and doses (days before `--as-of`).
 const PLAN_LOOKBACK_DAYS: i64 = 89;
 
-/// The record's date as vascalc-program's (which covers years 1–9999; the record holds
+/// The record's date for vascalc-program: the same date (both are jiff's, see vascalc-domain),
+/// `None` outside the years vascalc reads (`vascalc_domain::date::YEARS`; the record holds
 /// 1900-01-01 to today).
 pub fn program_date(d: jiff::civil::Date) -> Option<vascalc_program::Date> {
-    vascalc_program::Date::from_ymd(i32::from(d.year()), d.month() as u32, d.day() as u32)
+    vascalc_program::date::YEARS
+        .contains(&d.year())
+        .then_some(d)
 }
 
 /// Everything `plan` and `adherence` read, from the record, with the food log from `since` on
@@ -279,11 +282,6 @@ pub fn plan_input(
     Ok(input)
 }
 
-/// vascalc-clinical's date as vascalc-program's.
-fn from_clinical(d: vascalc_clinical::Date) -> Option<vascalc_program::Date> {
-    vascalc_program::Date::from_ymd(d.year(), u32::from(d.month()), u32::from(d.day()))
-}
-
 /// What vascalc-clinical says about the record as of `as_of`, for the plan: the 10-year risk by
 /// the 2013 Pooled Cohort Equations (the one the 2018 cholesterol guideline uses), the latest
 /// CAC's percentile, and the next-scan window of the progression analysis (the one `vascalc
@@ -321,9 +319,9 @@ fn assessed_facts(r: &PersonRecord, as_of: jiff::civil::Date, facts: &mut Clinic
         let ns = &p.next_scan;
         facts.next_scan = p.scans.last().and_then(|last| {
             Some(vascalc_program::NextScanAdvice {
-                after: from_clinical(last.date)?,
-                earliest: ns.earliest.and_then(from_clinical),
-                latest: ns.latest.and_then(from_clinical),
+                after: last.date,
+                earliest: ns.earliest,
+                latest: ns.latest,
                 basis: ns.basis.iter().map(|b| b.to_string()).collect(),
                 sources: ns.sources.iter().map(|s| s.to_string()).collect(),
             })

@@ -1,0 +1,12 @@
+//! The domain types every vascalc crate shares, defined once: the civil date ([`date`], jiff's),
+//! [`Sex`], [`Race`], the coronary [`Artery`] and [`ArteryScores`], and [`cac_drs`]. No I/O.
+
+pub mod artery;
+pub mod cac;
+pub mod date;
+pub mod person;
+
+pub use artery::{Artery, ArteryScores};
+pub use cac::{CAC_DRS_SOURCE, CacDrs, cac_drs};
+pub use date::{Date, DateError, DateExt};
+pub use person::{Race, Sex};
