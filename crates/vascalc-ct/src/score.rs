@@ -8,9 +8,9 @@ use crate::convention::{Convention, Depth, MinSize, WeightFrom};
 use crate::flags::{Flag, FlagCode, acquisition_flags};
 use crate::label::{self, Component, Run};
 use crate::regions::{LabelVolume, Roi, canonical_artery};
-use vascalc_domain::{Artery, ArteryScores};
 use crate::result::{Acquisition, Conventions, Lesion, SeriesScore, Totals};
 use crate::volume::{Volume, VolumeError};
+use vascalc_domain::{Artery, ArteryScores};
 
 /// What to score and how.
 #[derive(Debug, Clone, Default)]

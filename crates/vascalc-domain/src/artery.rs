@@ -122,7 +122,9 @@ impl ArteryScores {
     /// Number of coronary arteries with a score above 0: an artery not given has no calcium
     /// (see [`crate::cac_drs`] for why).
     pub fn vessels_with_calcium(&self) -> u8 {
-        self.iter().filter(|(_, v)| v.is_some_and(|v| v > 0.0)).count() as u8
+        self.iter()
+            .filter(|(_, v)| v.is_some_and(|v| v > 0.0))
+            .count() as u8
     }
 }
 
@@ -134,7 +136,10 @@ mod tests {
     fn names_have_one_spelling() {
         for a in Artery::CORONARY {
             assert_eq!(Artery::from_name(a.as_str()), a);
-            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{}\"", a.as_str()));
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                format!("\"{}\"", a.as_str())
+            );
         }
         assert_eq!(Artery::from_name(" lcx "), Artery::Lcx);
         assert_eq!(Artery::from_name("LCx"), Artery::Lcx);
@@ -152,6 +157,9 @@ mod tests {
         s.add(Artery::NonCoronary, 99.0);
         assert_eq!(s.lcx, Some(15.0));
         assert_eq!(s.vessels_with_calcium(), 1);
-        assert_eq!(serde_json::to_string(&s).unwrap(), r#"{"lcx":15.0,"rca":0.0}"#);
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"{"lcx":15.0,"rca":0.0}"#
+        );
     }
 }

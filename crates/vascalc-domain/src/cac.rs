@@ -71,7 +71,14 @@ mod tests {
     #[test]
     fn a_categories() {
         // Cut-offs from Hecht 2018, table 1.
-        for (score, code) in [(0.0, "A0"), (0.5, "A1"), (99.9, "A1"), (100.0, "A2"), (299.0, "A2"), (300.0, "A3")] {
+        for (score, code) in [
+            (0.0, "A0"),
+            (0.5, "A1"),
+            (99.9, "A1"),
+            (100.0, "A2"),
+            (299.0, "A2"),
+            (300.0, "A3"),
+        ] {
             assert_eq!(cac_drs(score, None).code, code, "{score}");
         }
     }
@@ -86,7 +93,10 @@ mod tests {
         };
         let d = cac_drs(350.0, Some(&three));
         assert_eq!((d.code, d.n), ("A3/N3", Some(3)));
-        let with_zero_lm = ArteryScores { lm: Some(0.0), ..three };
+        let with_zero_lm = ArteryScores {
+            lm: Some(0.0),
+            ..three
+        };
         assert_eq!(cac_drs(350.0, Some(&with_zero_lm)).code, "A3/N3");
         assert_eq!(cac_drs(350.0, Some(&ArteryScores::default())).code, "A3");
         assert_eq!(cac_drs(0.0, Some(&three)).code, "A0");

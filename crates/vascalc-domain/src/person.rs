@@ -51,11 +51,26 @@ mod tests {
     #[test]
     fn serde_spelling_is_as_str() {
         for s in [Sex::Female, Sex::Male] {
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
         }
-        for r in [Race::White, Race::Black, Race::Chinese, Race::Hispanic, Race::Other] {
-            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.as_str()));
-            assert_eq!(serde_json::from_str::<Race>(&format!("\"{}\"", r.as_str())).unwrap(), r);
+        for r in [
+            Race::White,
+            Race::Black,
+            Race::Chinese,
+            Race::Hispanic,
+            Race::Other,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
+            assert_eq!(
+                serde_json::from_str::<Race>(&format!("\"{}\"", r.as_str())).unwrap(),
+                r
+            );
         }
     }
 }

@@ -9,7 +9,8 @@ fn main() {
 }
 
 fn ten_years() -> vascalc_program::PlanInput {
-    let today = vascalc_program::date::from_ymd(2025, 6, 30).unwrap_or(vascalc_program::date::from_ymd(2000, 1, 1).unwrap());
+    let today = vascalc_program::date::from_ymd(2025, 6, 30)
+        .unwrap_or(vascalc_program::date::from_ymd(2000, 1, 1).unwrap());
     synthetic::record(today, 3650)
 }
 

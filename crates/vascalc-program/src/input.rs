@@ -4,8 +4,8 @@
 //! tests and other callers can build one by hand or from JSON. Every field except `today` may be
 //! empty or absent: what is absent is reported as "no data", never as zero.
 
-use crate::date::DateExt;
 use crate::date::Date;
+use crate::date::DateExt;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;

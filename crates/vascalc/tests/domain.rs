@@ -9,7 +9,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vascalc-e2e-domain-{tag}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("vascalc-e2e-domain-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
@@ -68,10 +69,21 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
     let db = dir.db();
     let phantom = dir.0.join("phantom");
     let phantom = phantom.to_str().unwrap();
-    ok(&db, &["scan", "phantom", "--out", phantom, "--size", "small"], None);
-    let plain = json(&ok(&db, &["scan", "score", phantom, "--format", "json"], None));
+    ok(
+        &db,
+        &["scan", "phantom", "--out", phantom, "--size", "small"],
+        None,
+    );
+    let plain = json(&ok(
+        &db,
+        &["scan", "score", phantom, "--format", "json"],
+        None,
+    ));
     let lesions = plain["series"][0]["lesions"].as_array().unwrap();
-    assert!(lesions.len() >= 3, "the phantom has at least three lesions: {plain}");
+    assert!(
+        lesions.len() >= 3,
+        "the phantom has at least three lesions: {plain}"
+    );
     // Three lesions to three arteries, none to the left main.
     let assign = dir.0.join("assign.csv");
     let lines: Vec<String> = ["LAD", "LCX", "RCA"]
@@ -82,22 +94,49 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
     std::fs::write(&assign, format!("id,artery\n{}\n", lines.join("\n"))).unwrap();
     let score = ok(
         &db,
-        &["scan", "score", phantom, "--assign", assign.to_str().unwrap(), "--format", "json"],
+        &[
+            "scan",
+            "score",
+            phantom,
+            "--assign",
+            assign.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
         None,
     );
-    let scored = json(&score)["series"][0]["cac_drs"].as_str().unwrap().to_string();
+    let scored = json(&score)["series"][0]["cac_drs"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(scored.ends_with("/N3"), "{scored}");
 
     ok(
         &db,
-        &["profile", "create", "--name", "Ann", "--birth-date", "1958-07-01", "--sex", "female"],
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Ann",
+            "--birth-date",
+            "1958-07-01",
+            "--sex",
+            "female",
+        ],
         None,
     );
     let file = dir.0.join("score.json");
     std::fs::write(&file, &score).unwrap();
     let added = run(
         &db,
-        &["scan", "add", "--from-json", file.to_str().unwrap(), "--date", "2024-05-01"],
+        &[
+            "scan",
+            "add",
+            "--from-json",
+            file.to_str().unwrap(),
+            "--date",
+            "2024-05-01",
+        ],
         None,
     );
     assert!(
@@ -112,5 +151,9 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
         &["assess", "--profile", "-", "--format", "json"],
         Some(&profile),
     ));
-    assert_eq!(assessed["cac"]["cac_drs"]["code"], scored.as_str(), "{profile}");
+    assert_eq!(
+        assessed["cac"]["cac_drs"]["code"],
+        scored.as_str(),
+        "{profile}"
+    );
 }
