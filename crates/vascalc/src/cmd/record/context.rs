@@ -151,12 +151,10 @@ pub fn clinical_profile(r: &PersonRecord, on: Date) -> Result<Profile, String> {
 fn clinical_scans(scans: &[&Scan]) -> Vec<vascalc_clinical::Scan> {
     scans
         .iter()
-        .filter_map(|s| {
-            Some(vascalc_clinical::Scan {
-                date: s.date,
-                agatston: s.agatston,
-                volume_mm3: s.volume_mm3,
-            })
+        .map(|s| vascalc_clinical::Scan {
+            date: s.date,
+            agatston: s.agatston,
+            volume_mm3: s.volume_mm3,
         })
         .collect()
 }

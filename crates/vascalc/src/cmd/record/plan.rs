@@ -317,14 +317,12 @@ fn assessed_facts(r: &PersonRecord, as_of: jiff::civil::Date, facts: &mut Clinic
     }
     if let Ok(Some(p)) = context::progression(r, as_of) {
         let ns = &p.next_scan;
-        facts.next_scan = p.scans.last().and_then(|last| {
-            Some(vascalc_program::NextScanAdvice {
-                after: last.date,
-                earliest: ns.earliest,
-                latest: ns.latest,
-                basis: ns.basis.iter().map(|b| b.to_string()).collect(),
-                sources: ns.sources.iter().map(|s| s.to_string()).collect(),
-            })
+        facts.next_scan = p.scans.last().map(|last| vascalc_program::NextScanAdvice {
+            after: last.date,
+            earliest: ns.earliest,
+            latest: ns.latest,
+            basis: ns.basis.iter().map(|b| b.to_string()).collect(),
+            sources: ns.sources.iter().map(|s| s.to_string()).collect(),
         });
     }
 }
