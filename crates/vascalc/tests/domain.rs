@@ -69,9 +69,13 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
     let db = dir.db();
     let phantom = dir.0.join("phantom");
     let phantom = phantom.to_str().unwrap();
+    // 24 slices of 3 mm: a scan long enough for a heart, so that it is interpreted (a shorter
+    // one is flagged short_coverage and gets no CAC-DRS code).
     ok(
         &db,
-        &["scan", "phantom", "--out", phantom, "--size", "small"],
+        &[
+            "scan", "phantom", "--out", phantom, "--size", "small", "--slices", "24",
+        ],
         None,
     );
     let plain = json(&ok(
