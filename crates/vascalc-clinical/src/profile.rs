@@ -15,21 +15,17 @@ use crate::date::Date;
 mod fastjson;
 
 /// mg/dL of cholesterol per mmol/L (molar mass 386.65 g/mol).
-pub const CHOLESTEROL_MG_DL_PER_MMOL_L: f64 = 38.67;
+pub const CHOLESTEROL_MG_DL_PER_MMOL_L: f64 = vascalc_domain::analyte::factor::CHOLESTEROL;
 /// µmol/L of creatinine per mg/dL (molar mass 113.12 g/mol; the factor used with CKD-EPI).
-pub const CREATININE_UMOL_L_PER_MG_DL: f64 = 88.4;
+pub const CREATININE_UMOL_L_PER_MG_DL: f64 = vascalc_domain::analyte::factor::CREATININE_UMOL;
 /// mg/g of albumin-to-creatinine ratio per mg/mmol (KDIGO: 3 mg/mmol ≈ 30 mg/g).
-pub const UACR_MG_G_PER_MG_MMOL: f64 = 8.84;
-/// HbA1c, IFCC mmol/mol to NGSP %: the IFCC–NGSP master equation as the NGSP states it,
-/// NGSP = 0.09148 × IFCC + 2.152 (ngsp.org/ifcc.asp; Hoelzel W et al., Clin Chem
-/// 2004;50:166-174). 48 mmol/mol is 6.54 %.
-pub const HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL: f64 = 0.09148;
-pub const HBA1C_NGSP_PCT_AT_IFCC_ZERO: f64 = 2.152;
-
-/// NGSP % from IFCC mmol/mol ([`HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL`]).
-pub fn hba1c_pct_from_mmol_mol(mmol_mol: f64) -> f64 {
-    HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL * mmol_mol + HBA1C_NGSP_PCT_AT_IFCC_ZERO
-}
+pub const UACR_MG_G_PER_MG_MMOL: f64 = vascalc_domain::analyte::factor::UACR;
+use vascalc_domain::Analyte;
+/// HbA1c, IFCC mmol/mol to NGSP % (the IFCC–NGSP master equation): vascalc-domain's analyte
+/// table, which the record and the plan convert with too.
+pub use vascalc_domain::analyte::{
+    HBA1C_NGSP_PCT_AT_IFCC_ZERO, HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL, hba1c_pct_from_mmol_mol,
+};
 
 pub use vascalc_domain::{Race, Sex};
 
@@ -180,11 +176,13 @@ const AGE: Plausible = Plausible {
     max: 120.0,
     other: None,
 };
+// The ranges in the canonical units are the analyte table's (vascalc-domain), the ones the
+// record checks `lab add` with: a value the record keeps is one the profile reads.
 const TC_MG: Plausible = Plausible {
     field: "total_cholesterol_mg_dl",
     unit: "mg/dL",
-    min: 40.0,
-    max: 1000.0,
+    min: Analyte::TotalCholesterol.plausible().0,
+    max: Analyte::TotalCholesterol.plausible().1,
     other: Some((1.0, 26.0, "total_cholesterol_mmol_l")),
 };
 const TC_MMOL: Plausible = Plausible {
@@ -197,8 +195,8 @@ const TC_MMOL: Plausible = Plausible {
 const HDL_MG: Plausible = Plausible {
     field: "hdl_mg_dl",
     unit: "mg/dL",
-    min: 5.0,
-    max: 250.0,
+    min: Analyte::Hdl.plausible().0,
+    max: Analyte::Hdl.plausible().1,
     other: Some((0.1, 5.0, "hdl_mmol_l")),
 };
 const HDL_MMOL: Plausible = Plausible {
@@ -211,8 +209,8 @@ const HDL_MMOL: Plausible = Plausible {
 const LDL_MG: Plausible = Plausible {
     field: "ldl_mg_dl",
     unit: "mg/dL",
-    min: 10.0,
-    max: 900.0,
+    min: Analyte::Ldl.plausible().0,
+    max: Analyte::Ldl.plausible().1,
     other: Some((0.2, 10.0, "ldl_mmol_l")),
 };
 const LDL_MMOL: Plausible = Plausible {
@@ -239,15 +237,15 @@ const BMI: Plausible = Plausible {
 const EGFR: Plausible = Plausible {
     field: "egfr_ml_min_1_73m2",
     unit: "mL/min/1.73 m²",
-    min: 1.0,
-    max: 250.0,
+    min: Analyte::Egfr.plausible().0,
+    max: Analyte::Egfr.plausible().1,
     other: None,
 };
 const CREAT_MG: Plausible = Plausible {
     field: "creatinine_mg_dl",
     unit: "mg/dL",
-    min: 0.1,
-    max: 25.0,
+    min: Analyte::Creatinine.plausible().0,
+    max: Analyte::Creatinine.plausible().1,
     other: Some((25.0, 2500.0, "creatinine_umol_l")),
 };
 const CREAT_UMOL: Plausible = Plausible {
@@ -267,8 +265,8 @@ const CYSTATIN: Plausible = Plausible {
 const UACR_MG_G: Plausible = Plausible {
     field: "uacr_mg_g",
     unit: "mg/g",
-    min: 0.0,
-    max: 50_000.0,
+    min: Analyte::Uacr.plausible().0,
+    max: Analyte::Uacr.plausible().1,
     other: None,
 };
 const UACR_MG_MMOL: Plausible = Plausible {
@@ -281,8 +279,8 @@ const UACR_MG_MMOL: Plausible = Plausible {
 const HBA1C_PCT: Plausible = Plausible {
     field: "hba1c_pct",
     unit: "% (NGSP)",
-    min: 3.0,
-    max: 20.0,
+    min: Analyte::Hba1c.plausible().0,
+    max: Analyte::Hba1c.plausible().1,
     other: Some((20.0, 200.0, "hba1c_mmol_mol")),
 };
 const HBA1C_MMOL: Plausible = Plausible {

@@ -360,7 +360,6 @@ fn unit_key(unit: &str) -> String {
         .replace("1.73m²", "1.73m2")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

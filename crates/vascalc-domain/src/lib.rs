@@ -1,11 +1,13 @@
 //! The domain types every vascalc crate shares, defined once: the civil date ([`date`], jiff's),
-//! [`Sex`], [`Race`], the coronary [`Artery`] and [`ArteryScores`], and [`cac_drs`]. No I/O.
+//! [`Sex`], [`Race`], the coronary [`Artery`] and [`ArteryScores`], and [`cac_drs`], and the lab [`Analyte`] table. No I/O.
 
+pub mod analyte;
 pub mod artery;
 pub mod cac;
 pub mod date;
 pub mod person;
 
+pub use analyte::Analyte;
 pub use artery::{Artery, ArteryScores};
 pub use cac::{CAC_DRS_SOURCE, CacDrs, cac_drs};
 pub use date::{Date, DateError, DateExt};

@@ -161,3 +161,41 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
         "{profile}"
     );
 }
+
+/// Issue 15: `lab add ldl 8 mg/dL` was accepted by the record (range 5–800) and refused by the
+/// clinical profile (10–900), so `profile show` said "profile unavailable" from then on. One
+/// analyte table (vascalc-domain; LDL 5–900 mg/dL, LDL_RANGE_SOURCE: values below 19 mg/dL on
+/// PCSK9 inhibitors, Giugliano 2017, Lancet 390:1962) now serves both: the value is kept and
+/// read; 3.4 "mg/dL" (3.4 mmol/L in the wrong unit) is still refused with the range.
+#[test]
+fn an_ldl_the_record_keeps_is_one_the_profile_reads() {
+    let dir = TempDir::new("ldl");
+    let db = dir.db();
+    ok(
+        &db,
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Ann",
+            "--birth-date",
+            "1958-07-01",
+            "--sex",
+            "female",
+        ],
+        None,
+    );
+    ok(
+        &db,
+        &["lab", "add", "ldl", "8", "mg/dL", "--date", "2024-01-05"],
+        None,
+    );
+    let show = json(&ok(&db, &["profile", "show", "--format", "json"], None));
+    assert!(show.get("profile_unavailable").is_none(), "{show}");
+    assert_eq!(show["profile"]["ldl_mg_dl"], 8.0, "{show}");
+
+    let refused = run(&db, &["lab", "add", "ldl", "3.4", "mg/dL"], None);
+    assert_eq!(refused.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("5–900 mg/dL"), "{stderr}");
+}

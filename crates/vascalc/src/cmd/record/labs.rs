@@ -1,158 +1,57 @@
-//! The lab analytes the record knows: LOINC code, the unit each is stored in, the other units
-//! accepted on input, and a plausible range that catches a value typed in the wrong unit.
-//!
-//! The units and their conversions are vascalc-program's ([`vascalc_program::labs`]: factors from
-//! molar masses, HbA1c by the IFCC–NGSP master equation of Hoelzel 2004), so the record and the
-//! plan convert with the same numbers. LOINC codes are those for the mass-unit observation, the
-//! unit the record stores, and the ones vascalc-program writes first; dp-ucMGP and T50 have no
-//! LOINC code and carry vascalc's local codes `vascalc:dp-ucmgp` and `vascalc:t50`.
+//! The lab analytes the record knows: vascalc-domain's one analyte table (LOINC code, the unit
+//! each is stored in, the other units accepted with their conversions, the plausible range and
+//! the names people type), which the plan and the clinical profile read too, so that a value
+//! the record keeps is one they use (vascalc-program re-exports it). This module adds the
+//! record's messages.
 
-use vascalc_program::labs::Analyte as Program;
+use vascalc_program::labs::Analyte as Domain;
 
-/// One analyte the record can hold.
-#[derive(Debug)]
+/// One analyte the record can hold: the analyte table's entry, with its fields at hand.
+#[derive(Debug, Clone, Copy)]
 pub struct Analyte {
     /// The id used on the command line and in the record.
     pub id: &'static str,
     pub name: &'static str,
-    /// The analyte in vascalc-program: the stored unit, the LOINC code and the conversions of
-    /// the other units are its.
-    program: Program,
+    /// The analyte in the table: the stored unit, the LOINC code and the conversions are its.
+    program: Domain,
     /// Plausible range in the stored unit (inclusive).
     pub plausible: (f64, f64),
-    aliases: &'static [&'static str],
 }
 
-pub static ANALYTES: &[Analyte] = &[
+const fn entry(a: Domain) -> Analyte {
     Analyte {
-        id: "total_cholesterol",
-        name: "total cholesterol",
-        program: Program::TotalCholesterol,
-        plausible: (50.0, 1000.0),
-        aliases: &["tc", "cholesterol", "chol"],
-    },
-    Analyte {
-        id: "hdl",
-        name: "HDL cholesterol",
-        program: Program::Hdl,
-        plausible: (5.0, 200.0),
-        aliases: &["hdl_c", "hdl-c"],
-    },
-    Analyte {
-        id: "ldl",
-        name: "LDL cholesterol",
-        program: Program::Ldl,
-        plausible: (5.0, 800.0),
-        aliases: &["ldl_c", "ldl-c"],
-    },
-    Analyte {
-        id: "triglycerides",
-        name: "triglycerides",
-        program: Program::Triglycerides,
-        plausible: (10.0, 5000.0),
-        aliases: &["tg", "trig"],
-    },
-    Analyte {
-        id: "creatinine",
-        name: "creatinine (serum)",
-        program: Program::Creatinine,
-        plausible: (0.1, 25.0),
-        aliases: &["creat", "scr"],
-    },
-    Analyte {
-        id: "egfr",
-        name: "eGFR (CKD-EPI 2021, creatinine)",
-        program: Program::Egfr,
-        plausible: (1.0, 200.0),
-        aliases: &[],
-    },
-    Analyte {
-        id: "calcium",
-        name: "calcium (serum, total)",
-        program: Program::Calcium,
-        plausible: (4.0, 16.0),
-        aliases: &["ca"],
-    },
-    Analyte {
-        id: "phosphate",
-        name: "phosphate (serum, as phosphorus)",
-        program: Program::Phosphate,
-        plausible: (0.5, 15.0),
-        aliases: &["phosphorus", "po4", "p"],
-    },
-    Analyte {
-        id: "magnesium",
-        name: "magnesium (serum)",
-        program: Program::Magnesium,
-        plausible: (0.5, 6.0),
-        aliases: &["mg"],
-    },
-    Analyte {
-        id: "pth",
-        name: "parathyroid hormone (intact)",
-        program: Program::Pth,
-        plausible: (1.0, 3000.0),
-        aliases: &["ipth"],
-    },
-    Analyte {
-        id: "vitamin_d_25oh",
-        name: "25-hydroxyvitamin D (D2+D3)",
-        program: Program::Vitamin25OhD,
-        plausible: (1.0, 250.0),
-        aliases: &["vitamin_d", "25ohd", "25-oh-d", "vitd"],
-    },
-    Analyte {
-        id: "hba1c",
-        name: "HbA1c",
-        program: Program::Hba1c,
-        plausible: (3.0, 20.0),
-        aliases: &["a1c"],
-    },
-    Analyte {
-        id: "glucose",
-        name: "glucose (fasting, serum/plasma)",
-        program: Program::Glucose,
-        plausible: (20.0, 1000.0),
-        aliases: &["fpg", "glu"],
-    },
-    Analyte {
-        id: "uacr",
-        name: "urine albumin/creatinine ratio",
-        program: Program::Uacr,
-        plausible: (0.0, 10000.0),
-        aliases: &["acr", "albumin_creatinine"],
-    },
-    Analyte {
-        id: "dp_ucmgp",
-        name: "dephospho-uncarboxylated matrix Gla protein (dp-ucMGP)",
-        program: Program::DpUcMgp,
-        plausible: (10.0, 10000.0),
-        aliases: &["dp-ucmgp", "ucmgp"],
-    },
-    Analyte {
-        id: "t50",
-        name: "serum calcification propensity (T50)",
-        program: Program::T50,
-        plausible: (30.0, 1000.0),
-        aliases: &["calcification_propensity"],
-    },
-];
+        id: a.id(),
+        name: a.description(),
+        program: a,
+        plausible: a.plausible(),
+    }
+}
+
+/// Every analyte, in the table's order.
+pub static ANALYTES: [Analyte; Domain::ALL.len()] = {
+    let mut out = [entry(Domain::ALL[0]); Domain::ALL.len()];
+    let mut i = 1;
+    while i < out.len() {
+        out[i] = entry(Domain::ALL[i]);
+        i += 1;
+    }
+    out
+};
 
 /// Finds an analyte by id, alias or LOINC code (case-insensitive).
 pub fn find(name: &str) -> Option<&'static Analyte> {
-    let key = name.trim().to_ascii_lowercase();
-    ANALYTES.iter().find(|a| {
-        a.id == key || a.aliases.contains(&key.as_str()) || a.loinc().eq_ignore_ascii_case(&key)
-    })
+    let found = Domain::find(name)?;
+    ANALYTES.iter().find(|a| a.program == found)
 }
 
 impl Analyte {
-    /// The unit values are stored in (vascalc-program's canonical unit).
+    /// The unit values are stored in (the table's canonical unit).
     pub fn unit(&self) -> &'static str {
         self.program.canonical_unit()
     }
 
-    /// The LOINC (or local) code the record writes: the one vascalc-program writes first.
+    /// The LOINC (or local) code the record writes: the table's first, the one vascalc-program
+    /// writes too.
     pub fn loinc(&self) -> &'static str {
         self.program.loinc()
     }
@@ -165,7 +64,7 @@ impl Analyte {
     }
 
     /// Converts `value` in `unit` to the stored unit and checks it is plausible.
-    pub fn to_stored(&self, value: f64, unit: &str) -> Result<f64, String> {
+    pub fn to_stored(self, value: f64, unit: &str) -> Result<f64, String> {
         if !value.is_finite() {
             return Err(format!("{}: {value} is not a number", self.id));
         }
@@ -200,7 +99,7 @@ impl Analyte {
     /// Checks a value in the stored unit.
     pub fn check(&self, stored: f64) -> Result<(), String> {
         let (lo, hi) = self.plausible;
-        if stored.is_finite() && (lo..=hi).contains(&stored) {
+        if self.program.is_plausible(stored) {
             Ok(())
         } else {
             Err(format!(
@@ -228,6 +127,16 @@ mod tests {
         assert_eq!(find("a1c").unwrap().id, "hba1c");
         assert_eq!(find("98979-8").unwrap().id, "egfr");
         assert!(find("sodium").is_none());
+    }
+
+    /// Issue 15: the record took LDL 8 mg/dL (5–800) and the clinical profile refused it
+    /// (10–900). Both now read the analyte table's range (vascalc-domain, LDL_RANGE_SOURCE).
+    #[test]
+    fn the_record_and_the_profile_share_the_range() {
+        for a in &ANALYTES {
+            assert_eq!(a.plausible, a.program.plausible(), "{}", a.id);
+        }
+        assert!(find("ldl").unwrap().to_stored(8.0, "mg/dL").is_ok());
     }
 
     #[test]
