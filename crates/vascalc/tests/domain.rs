@@ -54,6 +54,19 @@ fn ok(db: &Path, args: &[&str], stdin: Option<&str>) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// A woman born 1958-07-01: a birth date and sex are what the clinical profile needs.
+fn create_ann(db: &Path) {
+    let args = [
+        "profile",
+        "create",
+        "--name",
+        "Ann",
+        "--birth-date",
+        "1958-07-01",
+    ];
+    ok(db, &[&args[..], &["--sex", "female"]].concat(), None);
+}
+
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
@@ -115,20 +128,7 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
         .to_string();
     assert!(scored.ends_with("/N3"), "{scored}");
 
-    ok(
-        &db,
-        &[
-            "profile",
-            "create",
-            "--name",
-            "Ann",
-            "--birth-date",
-            "1958-07-01",
-            "--sex",
-            "female",
-        ],
-        None,
-    );
+    create_ann(&db);
     let file = dir.0.join("score.json");
     std::fs::write(&file, &score).unwrap();
     let added = run(
@@ -171,20 +171,7 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
 fn an_ldl_the_record_keeps_is_one_the_profile_reads() {
     let dir = TempDir::new("ldl");
     let db = dir.db();
-    ok(
-        &db,
-        &[
-            "profile",
-            "create",
-            "--name",
-            "Ann",
-            "--birth-date",
-            "1958-07-01",
-            "--sex",
-            "female",
-        ],
-        None,
-    );
+    create_ann(&db);
     ok(
         &db,
         &["lab", "add", "ldl", "8", "mg/dL", "--date", "2024-01-05"],
