@@ -18,6 +18,8 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Failure = 1,
+    /// The command line is wrong or incomplete (clap's own errors use 2 too).
+    Usage = 2,
     InvalidInput = 3,
     NotFound = 4,
     Database = 5,

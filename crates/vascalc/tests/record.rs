@@ -234,7 +234,10 @@ fn export_then_import_round_trips_exactly() {
     // Importing the same person again is refused unless --replace; --replace swaps, not doubles.
     let err = fails(&other, &["import", file.to_str().unwrap()], 3);
     assert!(err.contains("already in this database"), "{err}");
-    ok(&other, &["import", "--replace", file.to_str().unwrap()]);
+    ok(
+        &other,
+        &["import", "--replace", "--yes", file.to_str().unwrap()],
+    );
     assert_eq!(export(&other), first);
 }
 

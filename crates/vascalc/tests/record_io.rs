@@ -254,3 +254,75 @@ fn a_read_only_database_is_read_by_every_command_that_only_reads() {
         mode(&folder, 0o755).unwrap();
     }
 }
+
+#[test]
+fn export_import_export_gives_the_same_bytes() {
+    let dir = TempDir::new("roundtrip");
+    let db = dir.db();
+    fill(&db);
+    // A value whose shortest text needs 17 digits: serde_json without `float_roundtrip` read it
+    // back as 10.608 (issue 15).
+    ok(
+        &db,
+        &[
+            "lab",
+            "add",
+            "hba1c",
+            "10.607999999999999",
+            "%",
+            "--date",
+            "2025-03-03",
+        ],
+    );
+    let first = ok(&db, &["export"]);
+    assert!(first.contains("10.607999999999999"), "{first}");
+    let file = dir.0.join("export.json");
+    std::fs::write(&file, &first).unwrap();
+    let other = dir.0.join("other.db");
+    ok(&other, &["import", file.to_str().unwrap()]);
+    assert_eq!(ok(&other, &["export"]), first);
+}
+
+#[test]
+fn import_says_when_a_file_holds_no_one_and_replace_asks_first() {
+    let dir = TempDir::new("import");
+    let db = dir.db();
+    let empty = dir.0.join("empty.json");
+    std::fs::write(
+        &empty,
+        r#"{"format": "vascalc-record", "version": 1, "people": []}"#,
+    )
+    .unwrap();
+    let e = fails(&db, &["import", empty.to_str().unwrap()], 4);
+    assert!(
+        e.contains("holds no people") && e.contains("nothing was imported"),
+        "{e}"
+    );
+    assert!(!db.exists(), "an empty import created a database");
+
+    fill(&db);
+    let mine = ok(&db, &["export"]);
+    let file = dir.0.join("export.json");
+    std::fs::write(&file, &mine).unwrap();
+    ok(
+        &db,
+        &["lab", "add", "hdl", "1.4", "mmol/L", "--date", "2025-04-01"],
+    );
+    let e = fails(&db, &["import", "--replace", file.to_str().unwrap()], 2);
+    // Ann has 3 LDL results and the HDL: what would be lost is said.
+    assert!(
+        e.contains("would discard the record of Ann (4 entries)"),
+        "{e}"
+    );
+    assert!(e.contains("--yes"), "{e}");
+    assert_ne!(
+        ok(&db, &["export"]),
+        mine,
+        "nothing may change without --yes"
+    );
+    ok(
+        &db,
+        &["import", "--replace", "--yes", file.to_str().unwrap()],
+    );
+    assert_eq!(ok(&db, &["export"]), mine);
+}

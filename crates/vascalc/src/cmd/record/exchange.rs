@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use vascalc_store::{Export, PersonRecord};
 
 use super::{DbArg, dates, foods, invalid, store_error, validate};
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult, Exit};
 use crate::output::Format;
 
 #[derive(Debug, clap::Args)]
@@ -28,9 +28,13 @@ pub struct ExportArgs {
 pub struct ImportArgs {
     /// A `vascalc export` JSON file, or - for stdin.
     file: PathBuf,
-    /// Replace the record of a person already in the database instead of refusing.
+    /// Replace the record of a person already in the database instead of refusing (says what
+    /// it would discard; needs --yes to do it).
     #[arg(long)]
     replace: bool,
+    /// With --replace: discard the records named.
+    #[arg(long, requires = "replace")]
+    yes: bool,
     #[command(flatten)]
     db: DbArg,
     #[arg(long, value_enum, default_value_t)]
@@ -67,6 +71,11 @@ pub fn import(args: ImportArgs) -> CliResult {
     };
     read.map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
     let doc = parse(&text).map_err(|e| invalid(format!("{name}: {e}")))?;
+    if doc.people.is_empty() {
+        return Err(CliError::not_found(anyhow::anyhow!(
+            "{name} holds no people (\"people\" is empty); nothing was imported"
+        )));
+    }
     let today = dates::today();
     for (i, record) in doc.people.iter().enumerate() {
         let at = |e: String| invalid(format!("{name}: people[{i}] ({}): {e}", record.person.name));
@@ -74,6 +83,26 @@ pub fn import(args: ImportArgs) -> CliResult {
         validate::record(record, today, &|id| foods.known(id)).map_err(at)?;
     }
     let mut store = args.db.create()?;
+    if args.replace && !args.yes {
+        let mut discarded = Vec::new();
+        for (id, person) in store.people().map_err(store_error)? {
+            if doc.people.iter().any(|r| r.person.name == person.name) {
+                let n = store.entries(id).map_err(store_error)?.len();
+                discarded.push(format!("{} ({n} entries)", person.name));
+            }
+        }
+        if !discarded.is_empty() {
+            return Err(CliError::new(
+                Exit::Usage,
+                anyhow::anyhow!(
+                    "--replace would discard the record of {} in {} and put the file's in its \
+                     place; add --yes to do it (`vascalc export` first keeps a copy)",
+                    discarded.join(", "),
+                    args.db.path()?.display()
+                ),
+            ));
+        }
+    }
     store
         .import(&doc.people, args.replace)
         .map_err(store_error)?;
