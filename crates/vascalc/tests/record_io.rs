@@ -326,3 +326,39 @@ fn import_says_when_a_file_holds_no_one_and_replace_asks_first() {
     );
     assert_eq!(ok(&db, &["export"]), mine);
 }
+
+#[test]
+fn a_decimal_comma_gets_a_hint_and_bad_stdin_is_invalid_input() {
+    let dir = TempDir::new("input");
+    let db = dir.db();
+    fill(&db);
+    let e = fails(&db, &["lab", "add", "ldl", "3,1", "mmol/L"], 2);
+    assert!(e.contains("use a decimal point (3.1)"), "{e}");
+    // Invalid UTF-8 on standard input is invalid input (exit 3), for import and assess alike.
+    for args in [&["import", "-"][..], &["assess", "--profile", "-"]] {
+        let mut child = cmd(&db, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(b"{\"people\": \"\xff\xfe\"}").unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "vascalc {args:?}: {stderr}");
+        assert!(stderr.contains("UTF-8"), "vascalc {args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn an_unknown_food_id_is_exit_4_for_log_food_and_food_show() {
+    let dir = TempDir::new("food");
+    let db = dir.db();
+    fill(&db);
+    fails(&db, &["log", "food", "ndb:99999", "--grams", "50"], 4);
+    fails(&db, &["food", "show", "ndb:99999"], 4);
+}

@@ -142,9 +142,18 @@ fn parse_profile(text: &str, name: &str, format: InputFormat) -> Result<Profile,
 fn read_input(path: &std::path::Path) -> Result<(String, String), CliError> {
     if path.as_os_str() == "-" {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading the profile from standard input")?;
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            // Text that is not UTF-8 is input that cannot be used (exit 3), like a bad file.
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                CliError::invalid_input(anyhow::anyhow!(
+                    "standard input is not UTF-8 text; give the profile as JSON or TOML in UTF-8"
+                ))
+            } else {
+                CliError::from(
+                    anyhow::Error::new(e).context("reading the profile from standard input"),
+                )
+            }
+        })?;
         Ok((s, "standard input".to_owned()))
     } else {
         let s = std::fs::read_to_string(path)

@@ -173,7 +173,7 @@ mod lab_cmd {
         /// Analyte id, alias or LOINC code (see `vascalc lab analytes`).
         analyte: String,
         /// The value, in UNIT.
-        #[arg(allow_negative_numbers = true)]
+        #[arg(allow_negative_numbers = true, value_parser = super::number)]
         value: f64,
         /// The unit the value is in (SI or US conventional; stored converted).
         unit: String,
@@ -193,7 +193,7 @@ mod lab_cmd {
         /// The result's id, as `vascalc lab list` shows it (lab:N).
         id: String,
         /// The corrected value, in UNIT.
-        #[arg(allow_negative_numbers = true, requires = "unit")]
+        #[arg(allow_negative_numbers = true, requires = "unit", value_parser = super::number)]
         value: Option<f64>,
         /// The unit the corrected value is in.
         unit: Option<String>,
@@ -394,6 +394,21 @@ mod lab_cmd {
             }
         }
         Ok(())
+    }
+}
+
+/// A number on the command line, with a hint for a decimal comma (`3,1` → use `3.1`).
+pub fn number(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ if t.matches(',').count() == 1 && t.replace(',', ".").parse::<f64>().is_ok() => {
+            Err(format!(
+                "{text:?} is not a number: use a decimal point ({})",
+                t.replace(',', ".")
+            ))
+        }
+        _ => Err(format!("{text:?} is not a number")),
     }
 }
 
