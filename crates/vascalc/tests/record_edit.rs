@@ -163,3 +163,55 @@ fn a_wrong_id_changes_nothing_and_says_why() {
     // Nothing was deleted by the command that named one good id and one bad one.
     assert_eq!(ok(&db, &["export"]), before);
 }
+
+#[test]
+fn a_second_same_day_lab_is_kept_or_replaced_and_says_which() {
+    let dir = TempDir::new("sameday");
+    let db = dir.db();
+    setup(&db);
+    let said = ok(
+        &db,
+        &["lab", "add", "ldl", "3.0", "mmol/L", "--date", "2025-01-02"],
+    );
+    assert!(
+        said.contains("kept as a second ldl result of 2025-01-02 beside lab:1"),
+        "{said}"
+    );
+    assert_eq!(
+        json(&ok(&db, &["export"]))["people"][0]["labs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let said = ok(
+        &db,
+        &[
+            "lab",
+            "add",
+            "ldl",
+            "2.8",
+            "mmol/L",
+            "--date",
+            "2025-01-02",
+            "--replace",
+        ],
+    );
+    assert!(
+        said.contains("replaced the earlier result of that day (lab:1, lab:3)"),
+        "{said}"
+    );
+    let labs = ok(&db, &["lab", "list"]);
+    assert_eq!(
+        labs.lines().filter(|l| l.contains(" ldl ")).count(),
+        1,
+        "{labs}"
+    );
+    // A sample from before the person was born is refused.
+    let e = fails(
+        &db,
+        &["lab", "add", "ldl", "2.8", "mmol/L", "--date", "1950-01-02"],
+        3,
+    );
+    assert!(e.contains("before Ann's birth date (1958-07-01)"), "{e}");
+}

@@ -180,6 +180,10 @@ mod lab_cmd {
         /// Date of the sample [default: today].
         #[arg(long)]
         date: Option<String>,
+        /// Replace the result(s) of the same analyte on the same day instead of keeping this
+        /// one as a second result.
+        #[arg(long)]
+        replace: bool,
         #[command(flatten)]
         person: PersonArg,
         #[command(flatten)]
@@ -251,17 +255,55 @@ mod lab_cmd {
         };
         let mut store = args.db.open()?;
         let (id, person) = args.person.select(&store)?;
+        if let Some(birth) = person.birth_date.filter(|b| date < *b) {
+            return Err(invalid(format!(
+                "--date: {date} is before {}'s birth date ({birth})",
+                person.name
+            )));
+        }
+        let same_day: Vec<EntryId> = store
+            .entries_of(id, EntryKind::Lab)
+            .map_err(store_error)?
+            .into_iter()
+            .filter(
+                |(_, e)| matches!(e, Entry::Lab(l) if l.date == date && l.analyte == lab.analyte),
+            )
+            .map(|(eid, _)| eid)
+            .collect();
         store.add_lab(id, &lab).map_err(store_error)?;
+        if args.replace {
+            for old in &same_day {
+                store.delete_entry(id, *old).map_err(store_error)?;
+            }
+        }
+        let ids = same_day
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         match args.format {
             Format::Json => print_json(&lab)?,
-            _ => crate::outln!(
-                "added for {}: {} {} {} on {}",
-                person.name,
-                analyte.name,
-                super::fmt_num(value),
-                analyte.unit(),
-                date
-            )?,
+            _ => {
+                crate::outln!(
+                    "added for {}: {} {} {} on {}",
+                    person.name,
+                    analyte.name,
+                    super::fmt_num(value),
+                    analyte.unit(),
+                    date
+                )?;
+                if same_day.is_empty() {
+                    // the only result of that analyte that day
+                } else if args.replace {
+                    crate::outln!("  replaced the earlier result of that day ({ids})")?;
+                } else {
+                    crate::outln!(
+                        "  kept as a second {} result of {date} beside {ids}; `--replace` \
+                         replaces instead, `vascalc entry delete ID` removes one",
+                        analyte.id
+                    )?;
+                }
+            }
         }
         Ok(())
     }
