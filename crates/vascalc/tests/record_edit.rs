@@ -215,3 +215,41 @@ fn a_second_same_day_lab_is_kept_or_replaced_and_says_which() {
     );
     assert!(e.contains("before Ann's birth date (1958-07-01)"), "{e}");
 }
+
+#[test]
+fn a_score_no_person_can_have_is_refused_in_words() {
+    let dir = TempDir::new("phantom");
+    let db = dir.db();
+    setup(&db);
+    // The score JSON of a whole-image phantom score: `scan phantom` writes the series,
+    // `scan score` scores every calcified voxel (rods and inserts included).
+    let series = dir.0.join("series");
+    ok(&db, &["scan", "phantom", "--out", series.to_str().unwrap()]);
+    let scored = ok(
+        &db,
+        &[
+            "scan",
+            "score",
+            series.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let mut value = json(&scored);
+    // Inflate the total to what the real QRM phantom gives whole-image (176,682.37 AU).
+    value["series"][0]["totals"]["agatston"] = serde_json::json!(176682.36761600032);
+    let file = dir.0.join("score.json");
+    std::fs::write(&file, value.to_string()).unwrap();
+    let e = fails(
+        &db,
+        &["scan", "add", "--from-json", file.to_str().unwrap()],
+        3,
+    );
+    assert!(
+        e.contains("whole-image score") && e.contains("phantom"),
+        "{e}"
+    );
+    assert!(e.contains("--roi"), "{e}");
+    assert!(!e.contains("176682.3676"), "a raw float: {e}");
+    assert!(e.contains("176682 is more than"), "{e}");
+}

@@ -88,6 +88,9 @@ pub fn run(args: ScanAddArgs) -> CliResult {
             }
         }
     };
+    if let Some(path) = &args.from_json {
+        implausible_score(&scan, path)?;
+    }
     validate::scan(&scan, today).map_err(invalid)?;
     let mut store = args.db.open()?;
     let (id, person) = args.person.select(&store)?;
@@ -175,4 +178,27 @@ fn normalise_dicom_date(d: &str) -> String {
     } else {
         d.to_owned()
     }
+}
+
+/// The largest total the record takes (validate::scan's range): above it, a score is not a
+/// person's coronary calcium.
+const MOST_A_HEART_GIVES: f64 = 50_000.0;
+
+/// Refuses, in words, a score from `scan score` that cannot be a person's coronary score (a
+/// whole-image score, or a phantom's), before the range check would print a raw number.
+fn implausible_score(scan: &Scan, path: &std::path::Path) -> CliResult {
+    if scan.agatston <= MOST_A_HEART_GIVES {
+        return Ok(());
+    }
+    Err(invalid(format!(
+        "{}: a total Agatston score of {} is more than a person's coronary arteries give (the \
+         record takes 0 to {}): it is most likely a whole-image score (every calcified voxel, \
+         bone and calibration rods included, no coronary regions given) or a phantom's, not a \
+         reviewed coronary score. Score the series with its coronary regions (`vascalc scan score \
+         DIR --roi NAME=sphere:X,Y,Z,R … --only-rois`, or --labels/--assign) and review it, or \
+         add the report's values with `vascalc scan add --date D --agatston N`",
+        path.display(),
+        fmt_num(scan.agatston.round()),
+        fmt_num(MOST_A_HEART_GIVES)
+    )))
 }
