@@ -253,3 +253,31 @@ fn a_score_no_person_can_have_is_refused_in_words() {
     assert!(!e.contains("176682.3676"), "a raw float: {e}");
     assert!(e.contains("176682 is more than"), "{e}");
 }
+
+#[test]
+fn a_person_under_18_is_told_adult_targets_do_not_apply() {
+    let dir = TempDir::new("minor");
+    let db = dir.db();
+    ok(
+        &db,
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Kid",
+            "--birth-date",
+            "2015-05-01",
+        ],
+    );
+    let shown = ok(&db, &["profile", "show"]);
+    assert!(
+        shown.contains("under 18") && shown.contains("do not apply"),
+        "{shown}"
+    );
+    let plan = ok(&db, &["plan", "--as-of", "2025-05-01"]);
+    assert!(plan.starts_with("Kid: under 18 (age 10)"), "{plan}");
+    // An adult's record says nothing of the kind.
+    let adult = dir.0.join("adult.db");
+    setup(&adult);
+    assert!(!ok(&adult, &["profile", "show"]).contains("under 18"));
+}

@@ -47,7 +47,16 @@ pub fn run(args: PlanArgs) -> CliResult {
     let plan = vascalc_program::plan(&input);
     match args.format {
         Format::Json => print_json(&plan)?,
-        _ => crate::out!("{}", human(&record.person.name, &plan))?,
+        _ => {
+            let minor = record
+                .person
+                .birth_date
+                .and_then(|b| super::profile::minor_note(super::profile::age_on(b, as_of)));
+            if let Some(note) = minor {
+                crate::outln!("{}: {note}.", record.person.name)?;
+            }
+            crate::out!("{}", human(&record.person.name, &plan))?
+        }
     }
     Ok(())
 }

@@ -280,6 +280,19 @@ pub struct Summary {
 }
 
 /// Whole years between `birth` and `on`.
+/// Who vascalc's targets are for: adults.
+pub const ADULT_AGE: i16 = 18;
+
+/// What the record says about a person under 18 (None for an adult).
+pub fn minor_note(age: i16) -> Option<String> {
+    (age < ADULT_AGE).then(|| {
+        format!(
+            "under {ADULT_AGE} (age {age}): vascalc's targets, risk equations and plan are for \
+             adults and do not apply"
+        )
+    })
+}
+
 pub fn age_on(birth: Date, on: Date) -> i16 {
     let years = on.year() - birth.year();
     if (on.month(), on.day()) < (birth.month(), birth.day()) {
@@ -357,6 +370,9 @@ fn print_summary(store: &Store, id: PersonId, person: Person, format: Format) ->
         opt(p.race.clone()),
         opt(p.height_cm.map(|h| format!("{} cm", fmt_num(h))))
     )?;
+    if let Some(note) = s.age_years.and_then(minor_note) {
+        crate::outln!("  {note}")?;
+    }
     crate::outln!(
         "  diabetes {}, family history of MI {}",
         opt(p.diabetes.map(|d| if d { "yes" } else { "no" }.to_owned())),
