@@ -362,3 +362,34 @@ fn an_unknown_food_id_is_exit_4_for_log_food_and_food_show() {
     fails(&db, &["log", "food", "ndb:99999", "--grams", "50"], 4);
     fails(&db, &["food", "show", "ndb:99999"], 4);
 }
+
+#[test]
+fn a_profile_of_the_wrong_shape_is_described_without_rust_type_names() {
+    let dir = TempDir::new("shape");
+    let db = dir.db();
+    for text in ["[1, 2]", "\"x\"", "62"] {
+        let mut child = cmd(&db, &["assess", "--profile", "-"])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{text}: {stderr}");
+        assert!(
+            stderr.contains("a profile is one JSON object"),
+            "{text}: {stderr}"
+        );
+        assert!(!stderr.contains("ProfileInput"), "{text}: {stderr}");
+    }
+}
