@@ -281,3 +281,20 @@ fn a_person_under_18_is_told_adult_targets_do_not_apply() {
     setup(&adult);
     assert!(!ok(&adult, &["profile", "show"]).contains("under 18"));
 }
+
+#[test]
+fn a_scan_dated_before_birth_is_refused() {
+    let dir = TempDir::new("scanbirth");
+    let db = dir.db();
+    setup(&db);
+    let e = fails(
+        &db,
+        &["scan", "add", "--date", "1950-03-01", "--agatston", "12"],
+        3,
+    );
+    assert!(e.contains("before Ann's birth date (1958-07-01)"), "{e}");
+    ok(
+        &db,
+        &["scan", "add", "--date", "2020-03-01", "--agatston", "12"],
+    );
+}

@@ -94,6 +94,12 @@ pub fn run(args: ScanAddArgs) -> CliResult {
     validate::scan(&scan, today).map_err(invalid)?;
     let mut store = args.db.open()?;
     let (id, person) = args.person.select(&store)?;
+    if let Some(birth) = person.birth_date.filter(|b| scan.date < *b) {
+        return Err(invalid(format!(
+            "the scan's date {} is before {}'s birth date ({birth})",
+            scan.date, person.name
+        )));
+    }
     if store
         .scans(id)
         .map_err(store_error)?
