@@ -38,6 +38,11 @@ pub enum FlagCode {
     NotChest,
     /// Too few slices or too short a coverage along the body to hold a heart: not interpreted.
     ShortCoverage,
+    /// `--regions auto` found no chest (no lungs either side of a mediastinum): the whole image
+    /// was scored, as for a phantom; not interpreted.
+    NoChestAnatomy,
+    /// Automatic coronary candidates await review: not interpreted.
+    Unreviewed,
 }
 
 impl FlagCode {
@@ -45,7 +50,13 @@ impl FlagCode {
     pub fn blocks_interpretation(self) -> bool {
         matches!(
             self,
-            Self::NotChest | Self::ShortCoverage | Self::ContrastAgent | Self::NotCt | Self::NotHu
+            Self::NotChest
+                | Self::ShortCoverage
+                | Self::ContrastAgent
+                | Self::NotCt
+                | Self::NotHu
+                | Self::NoChestAnatomy
+                | Self::Unreviewed
         )
     }
 }

@@ -35,6 +35,7 @@
 //! * [`score`] returns a [`SeriesScore`] (serde: the `scan score --format json` shape); wrap
 //!   several in a [`ScanResult`].
 
+pub mod anatomy;
 mod calibration;
 mod convention;
 mod flags;
@@ -44,12 +45,19 @@ mod result;
 mod score;
 mod volume;
 
+pub use anatomy::{Anatomy, find_anatomy};
 pub use calibration::{Calibration, CalibrationError, CalibrationSource};
 pub use convention::{
     Connectivity, Convention, ConventionName, Depth, KV_TABLE, KvAdjustment, MinSize, WeightFrom,
 };
 pub use flags::{Flag, FlagCode, MIN_COVERAGE_MM, MIN_SLICES, acquisition_flags, spacing_flags};
 pub use regions::{LabelVolume, Region, Roi, canonical_artery};
-pub use result::{Acquisition, Conventions, Lesion, ScanResult, SeriesScore, Totals};
-pub use score::{CORONARY_ARTERIES, ScoreError, ScoreOptions, cac_drs, score};
+pub use result::{
+    Acquisition, AnatomySummary, Conventions, ExclusionReason, Lesion, LesionStatus, Review,
+    ScanResult, SeriesScore, Totals,
+};
+pub use score::{
+    CORONARY_ARTERIES, NOISE_AREA_MM2, Regions, ScoreError, ScoreOptions, cac_drs, score,
+    score_with_anatomy,
+};
 pub use volume::{Geometry, Volume, VolumeError};

@@ -23,6 +23,8 @@ pub struct ScanResult {
 /// The scores of one CT series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesScore {
+    /// The score: lesions counted whole-image or assigned to an artery or region; never the
+    /// unreviewed candidates (those are in `review`).
     pub totals: Totals,
     /// Totals per artery (LM, LAD, LCX, RCA or any region name); empty without regions, labels
     /// or assignments.
@@ -32,6 +34,9 @@ pub struct SeriesScore {
     /// too short a coverage, or unreviewed automatic candidates).
     pub cac_drs: Option<String>,
     pub lesions: Vec<Lesion>,
+    /// Candidates and exclusions of the automatic anatomy (`--regions auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
     pub flags: Vec<Flag>,
     pub acquisition: Acquisition,
     pub conventions: Conventions,
@@ -48,6 +53,74 @@ pub struct Totals {
     /// scanner and protocol).
     pub relative_mass_hu_mm3: f64,
     pub lesions: usize,
+}
+
+/// Where a lesion stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LesionStatus {
+    /// Counted in the totals: whole-image scoring (`--regions none`), or no chest was found.
+    #[default]
+    Scored,
+    /// Named by a reviewer's assignment, a region or a label volume: counted in the totals.
+    Assigned,
+    /// A coronary candidate proposed by the automatic anatomy: not counted until reviewed.
+    Candidate,
+    /// Excluded by the automatic anatomy (see `reasons`): not counted.
+    Excluded,
+}
+
+/// Why the automatic anatomy excluded a lesion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExclusionReason {
+    /// One voxel or under 1 mm², with no calcium in the slice above or below: image noise.
+    Noise,
+    /// Touches bone (spine, ribs, sternum, scapulae).
+    Bone,
+    /// Most of its voxels lie in the descending aorta or its wall.
+    Aorta,
+    /// Above the carina: the aortic arch, great vessels and neck, not the heart.
+    AboveCarina,
+    /// No voxel in the heart region (with its margin).
+    OutsideHeartRegion,
+}
+
+impl ExclusionReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Noise => "noise",
+            Self::Bone => "bone",
+            Self::Aorta => "aorta",
+            Self::AboveCarina => "above_carina",
+            Self::OutsideHeartRegion => "outside_heart_region",
+        }
+    }
+}
+
+/// The automatic anatomy's sorting of the lesions (present with `--regions auto`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    /// Coronary candidates, **unreviewed**: not an Agatston score until a reviewer confirms them.
+    pub candidates_unreviewed: Totals,
+    /// Lesions excluded automatically, in total and by their first reason.
+    pub excluded: Totals,
+    pub excluded_by_reason: BTreeMap<String, Totals>,
+    pub anatomy: AnatomySummary,
+    pub note: String,
+}
+
+/// What the anatomy step found (slice indices are 0-based in volume order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnatomySummary {
+    pub chest_found: bool,
+    pub carina_slice: Option<usize>,
+    pub heart_slices: Option<[usize; 2]>,
+    pub lung_ml: f64,
+    pub bone_ml: f64,
+    pub heart_region_ml: f64,
+    /// Slices where the descending aorta was found.
+    pub aorta_slices: usize,
 }
 
 /// One calcified lesion.
@@ -71,6 +144,16 @@ pub struct Lesion {
     pub volume_mm3: f64,
     pub mass_mg: Option<f64>,
     pub relative_mass_hu_mm3: f64,
+    /// Counted, assigned, candidate or excluded.
+    #[serde(default)]
+    pub status: LesionStatus,
+    /// Why an excluded lesion was excluded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<ExclusionReason>,
+    /// The lesion's voxels as runs along rows: `[slice, row, first column, end column)`; only
+    /// when asked for (`ScoreOptions::keep_runs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<[u32; 4]>,
 }
 
 /// Acquisition facts recorded with every result (from DICOM; all optional).

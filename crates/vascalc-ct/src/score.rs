@@ -3,14 +3,33 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::anatomy::{Anatomy, find_anatomy, flag};
 use crate::calibration::Calibration;
 use crate::convention::{Convention, Depth, MinSize, WeightFrom};
 use crate::flags::{Flag, FlagCode, acquisition_flags};
 use crate::label::{self, Component, Run};
 use crate::regions::{LabelVolume, Roi, canonical_artery};
-use crate::result::{Acquisition, Conventions, Lesion, SeriesScore, Totals};
+use crate::result::{
+    Acquisition, AnatomySummary, Conventions, ExclusionReason, Lesion, LesionStatus, Review,
+    SeriesScore, Totals,
+};
 use crate::volume::{Volume, VolumeError};
 use vascalc_domain::{Artery, ArteryScores};
+
+/// Which lesions count when no region, label or assignment names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Regions {
+    /// Every lesion in the image counts (calibration phantoms; the library default).
+    #[default]
+    WholeImage,
+    /// Find the anatomy; lesions become coronary candidates (unreviewed) or exclusions.
+    Auto,
+}
+
+/// Under `Regions::Auto`, a lesion with no calcium in the slice above or below is noise when it
+/// is one voxel, or under this area, or two voxels under twice this area (research note
+/// `ct-anatomy.md`: "lesions under about 1 mm² (or 3 voxels) at 2–3 mm slices").
+pub const NOISE_AREA_MM2: f64 = 1.0;
 
 /// What to score and how.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +50,10 @@ pub struct ScoreOptions {
     pub only_rois: bool,
     /// Lesion id → artery, overriding regions and labels (a reviewer's corrections).
     pub assignments: BTreeMap<u32, String>,
+    /// Lesions that nothing above names: counted (whole image) or sorted by the anatomy.
+    pub regions: Regions,
+    /// Keep each lesion's voxels as runs (`Lesion::runs`), for viewers and mask writers.
+    pub keep_runs: bool,
 }
 
 /// Why a volume cannot be scored.
@@ -54,6 +77,15 @@ pub fn score(
     acquisition: &Acquisition,
     options: &ScoreOptions,
 ) -> Result<SeriesScore, ScoreError> {
+    score_with_anatomy(volume, acquisition, options).map(|(s, _)| s)
+}
+
+/// [`score`], also returning the anatomy found under [`Regions::Auto`] (for mask writers).
+pub fn score_with_anatomy(
+    volume: &Volume,
+    acquisition: &Acquisition,
+    options: &ScoreOptions,
+) -> Result<(SeriesScore, Option<Anatomy>), ScoreError> {
     volume.validate()?;
     if options.only_rois
         && options.rois.is_empty()
@@ -108,6 +140,11 @@ pub fn score(
     );
     let factor = options.calibration.as_ref().map(|c| c.mg_per_mm3_hu);
     let labelling = !options.rois.is_empty() || options.labels.is_some();
+    // `--only-rois` keeps named lesions only: the anatomy would sort nothing.
+    let anatomy =
+        (options.regions == Regions::Auto && !options.only_rois).then(|| find_anatomy(volume));
+    let chest = anatomy.as_ref().filter(|a| a.found());
+    let mut reasons: Vec<Vec<ExclusionReason>> = Vec::new();
     let mut lesions = Vec::new();
     for comp in &components {
         let voxels: u64 = comp.fragments.iter().map(|f| f.voxels).sum();
@@ -134,6 +171,23 @@ pub fn score(
             factor,
         );
         lesion.id = id;
+        if let Some(a) = chest {
+            reasons.push(classify(
+                comp,
+                &runs,
+                a,
+                volume,
+                convention.threshold_hu as f32,
+            ));
+        }
+        if options.keep_runs {
+            lesion.runs = comp
+                .runs
+                .iter()
+                .filter_map(|&r| runs.get(r as usize))
+                .map(|r| [r.k, r.j, r.start, r.end])
+                .collect();
+        }
         if labelling {
             lesion.label = vote(
                 comp,
@@ -150,13 +204,79 @@ pub fn score(
             lesion.label = Some(canonical_artery(name));
         }
     }
+    // Precedence: assignment > --roi > --labels (all in `label`) > the automatic anatomy.
+    let mut unlabelled = 0usize;
+    for (n, lesion) in lesions.iter_mut().enumerate() {
+        if lesion.label.is_some() {
+            lesion.status = LesionStatus::Assigned;
+            continue;
+        }
+        unlabelled += 1;
+        match reasons.get_mut(n) {
+            Some(r) if r.is_empty() => lesion.status = LesionStatus::Candidate,
+            Some(r) => {
+                lesion.status = LesionStatus::Excluded;
+                lesion.reasons = std::mem::take(r);
+            }
+            None => lesion.status = LesionStatus::Scored,
+        }
+    }
     if options.only_rois {
         lesions.retain(|l| l.label.is_some());
+        unlabelled = 0;
+    }
+    let counted = |l: &&Lesion| matches!(l.status, LesionStatus::Scored | LesionStatus::Assigned);
+    let totals = sum(lesions.iter().filter(counted), factor.is_some());
+    let review = chest.map(|a| {
+        let of = |status| {
+            sum(
+                lesions.iter().filter(|l| l.status == status),
+                factor.is_some(),
+            )
+        };
+        let mut by_reason: BTreeMap<String, Totals> = BTreeMap::new();
+        for l in lesions
+            .iter()
+            .filter(|l| l.status == LesionStatus::Excluded)
+        {
+            if let Some(r) = l.reasons.first() {
+                by_reason
+                    .entry(r.as_str().to_string())
+                    .or_insert_with(|| sum(std::iter::empty(), factor.is_some()))
+                    .add(l);
+            }
+        }
+        Review {
+            candidates_unreviewed: of(LesionStatus::Candidate),
+            excluded: of(LesionStatus::Excluded),
+            excluded_by_reason: by_reason,
+            anatomy: summary(a, pixel_area * increment),
+            note: REVIEW_NOTE.into(),
+        }
+    });
+    if let Some(a) = &anatomy {
+        if !a.found() && unlabelled > 0 {
+            flags.push(Flag::new(
+                FlagCode::NoChestAnatomy,
+                "no chest was found (no lungs either side of a mediastinum): the whole image was scored, as for a calibration phantom, and is not interpreted; for a phantom pass --regions none",
+            ));
+        }
+    }
+    if let Some(r) = &review {
+        let c = &r.candidates_unreviewed;
+        if c.lesions > 0 || !(labelling || !options.assignments.is_empty()) {
+            flags.push(Flag::new(
+                FlagCode::Unreviewed,
+                format!(
+                    "{} coronary candidate(s) found automatically, Agatston {:.1} UNREVIEWED (not a calcium score until a reviewer confirms each one); {} lesion(s) excluded automatically; not interpreted until reviewed (--assign ID,ARTERY names them)",
+                    c.lesions, c.agatston, r.excluded.lesions
+                ),
+            ));
+        }
     }
 
-    let totals = sum(lesions.iter(), factor.is_some());
     let mut per_artery: BTreeMap<String, Totals> = BTreeMap::new();
-    for l in &lesions {
+    for l in lesions.iter().filter(counted) {
         if let Some(name) = &l.label {
             per_artery
                 .entry(name.clone())
@@ -168,11 +288,12 @@ pub fn score(
     let interpreted = !flags.iter().any(|f| f.code.blocks_interpretation());
     let cac_drs = interpreted.then(|| cac_drs(totals.agatston, assigned.then_some(&per_artery)));
 
-    Ok(SeriesScore {
+    let result = SeriesScore {
         totals,
         per_artery,
         cac_drs,
         lesions,
+        review,
         flags,
         acquisition: acquisition.clone(),
         conventions: Conventions {
@@ -184,7 +305,124 @@ pub fn score(
             artery_assignment: ASSIGNMENT_NOTE.into(),
             cac_drs: CAC_DRS_NOTE.into(),
         },
-    })
+    };
+    Ok((result, anatomy))
+}
+
+const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending aorta, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending aorta, above_carina, outside_heart_region = no voxel in the heart region";
+
+/// The automatic exclusion reasons of one component (empty: a coronary candidate).
+fn classify(
+    comp: &Component,
+    runs: &[Run],
+    a: &Anatomy,
+    volume: &Volume,
+    threshold: f32,
+) -> Vec<ExclusionReason> {
+    let (mut voxels, mut bone, mut aorta, mut heart, mut sum_k) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    for &r in &comp.runs {
+        let Some(run) = runs.get(r as usize) else {
+            continue;
+        };
+        for i in run.start..run.end {
+            let f = a.at(i as usize, run.j as usize, run.k as usize);
+            voxels += 1;
+            sum_k += u64::from(run.k);
+            bone += u64::from(f & flag::BONE != 0);
+            aorta += u64::from(f & flag::AORTA != 0);
+            heart += u64::from(f & flag::HEART != 0);
+        }
+    }
+    let mut reasons = Vec::new();
+    let area = voxels as f64 * volume.geometry.pixel_area_mm2();
+    if (voxels == 1 || area < NOISE_AREA_MM2 || (voxels < 3 && area < 2.0 * NOISE_AREA_MM2))
+        && !touches_calcium_in_3d(comp, runs, volume, threshold)
+    {
+        reasons.push(ExclusionReason::Noise);
+    }
+    if bone > 0 || (voxels <= BONE_NEIGHBOUR_VOXELS && next_to_bone(comp, runs, a)) {
+        reasons.push(ExclusionReason::Bone);
+    }
+    if aorta * 2 > voxels {
+        reasons.push(ExclusionReason::Aorta);
+    }
+    let k = (sum_k as f64 / voxels.max(1) as f64).round() as usize;
+    if a.above_carina(k) {
+        reasons.push(ExclusionReason::AboveCarina);
+    }
+    if heart == 0 {
+        reasons.push(ExclusionReason::OutsideHeartRegion);
+    }
+    reasons
+}
+
+/// Small lesions are also `bone` when a voxel has bone among its 26 neighbours (a speck in an
+/// intervertebral disc or at a rib's edge).
+const BONE_NEIGHBOUR_VOXELS: u64 = 50;
+
+fn next_to_bone(comp: &Component, runs: &[Run], a: &Anatomy) -> bool {
+    comp.runs
+        .iter()
+        .filter_map(|&r| runs.get(r as usize))
+        .any(|run| {
+            (run.start..run.end).any(|i| {
+                (-1i64..=1).any(|dk| {
+                    (-1i64..=1).any(|dj| {
+                        (-1i64..=1).any(|di| {
+                            let (x, y, z) = (
+                                i64::from(i) + di,
+                                i64::from(run.j) + dj,
+                                i64::from(run.k) + dk,
+                            );
+                            x >= 0
+                                && y >= 0
+                                && z >= 0
+                                && a.at(x as usize, y as usize, z as usize) & flag::BONE != 0
+                        })
+                    })
+                })
+            })
+        })
+}
+
+/// Whether a voxel of the component has a 26-neighbour at or above `threshold` in the slice above
+/// or below: then the component is the edge of a larger 3D object (2D conventions split a
+/// calcification spanning slices into one lesion per slice), not noise.
+fn touches_calcium_in_3d(comp: &Component, runs: &[Run], volume: &Volume, threshold: f32) -> bool {
+    let (cols, rows) = (volume.columns as i64, volume.rows as i64);
+    let slices = volume.slices as i64;
+    comp.runs
+        .iter()
+        .filter_map(|&r| runs.get(r as usize))
+        .any(|run| {
+            (run.start..run.end).any(|i| {
+                [-1i64, 1].iter().any(|dk| {
+                    let k = i64::from(run.k) + dk;
+                    (0..slices).contains(&k)
+                        && (-1i64..=1).any(|dj| {
+                            (-1i64..=1).any(|di| {
+                                let (x, y) = (i64::from(i) + di, i64::from(run.j) + dj);
+                                (0..cols).contains(&x)
+                                    && (0..rows).contains(&y)
+                                    && volume.hu[((k * rows + y) * cols + x) as usize] >= threshold
+                            })
+                        })
+                })
+            })
+        })
+}
+
+fn summary(a: &Anatomy, voxel_mm3: f64) -> AnatomySummary {
+    let heart = a.flags.iter().filter(|f| **f & flag::HEART != 0).count() as f64;
+    AnatomySummary {
+        chest_found: a.found(),
+        carina_slice: a.carina_slice,
+        heart_slices: a.heart_slices,
+        lung_ml: a.lung_voxels as f64 * voxel_mm3 / 1000.0,
+        bone_ml: a.bone_voxels as f64 * voxel_mm3 / 1000.0,
+        heart_region_ml: heart * voxel_mm3 / 1000.0,
+        aorta_slices: a.aorta_slices,
+    }
 }
 
 fn measure(
@@ -246,6 +484,9 @@ fn measure(
         volume_mm3,
         mass_mg: factor.map(|c| c * mean_hu * volume_mm3),
         relative_mass_hu_mm3: mean_hu * volume_mm3,
+        status: LesionStatus::Scored,
+        reasons: Vec::new(),
+        runs: Vec::new(),
     }
 }
 

@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod chest;
 pub mod dicom;
 pub mod expected;
 pub mod model;

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 use vascalc_ct::{
-    Calibration, ConventionName, Region, Roi, ScanResult, ScoreOptions, SeriesScore, score,
+    Calibration, ConventionName, LesionStatus, Region, Regions, Roi, ScanResult, ScoreOptions,
+    SeriesScore, score_with_anatomy,
 };
 use vascalc_dicom::{LoadedSeries, MemoryBudget, SeriesFilter, load_series_each};
 
@@ -29,10 +30,23 @@ struct Args {
     /// Score only this SeriesInstanceUID.
     #[arg(long, value_name = "UID")]
     series: Option<String>,
+    /// Write, per series, the automatic regions (1 heart region, 2 descending aorta, 3 bone,
+    /// 4 lung) and the lesions (1 coronary candidate, 2 excluded, 3 counted) as NIfTI-1 label
+    /// volumes `UID.regions.nii` and `UID.lesions.nii` in DIR (created if missing), for review in
+    /// other tools.
+    #[arg(long, value_name = "DIR")]
+    write_regions: Option<PathBuf>,
     #[command(flatten)]
     scoring: ScoringArgs,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+}
+
+/// `--regions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum RegionsArg {
+    Auto,
+    None,
 }
 
 /// The scoring options, defined once and flattened into `scan score` and `scan batch` so that
@@ -69,6 +83,11 @@ pub(super) struct ScoringArgs {
     /// Drop lesions outside every region or label.
     #[arg(long)]
     only_rois: bool,
+    /// Lesions that no --roi, --labels or --assign names: `auto` finds the anatomy (body, lungs,
+    /// carina, bone, aorta, heart region) and makes them coronary candidates (unreviewed) or
+    /// exclusions with reasons; `none` counts the whole image (calibration phantoms).
+    #[arg(long, value_enum, default_value_t = RegionsArg::Auto)]
+    regions: RegionsArg,
     /// Lesion id → artery file: JSON object {"3":"LAD"} or lines "3,LAD" (one series only).
     #[arg(long, value_name = "FILE")]
     assign: Option<PathBuf>,
@@ -107,6 +126,11 @@ impl ScoringArgs {
                 None => None,
             },
             only_rois: self.only_rois,
+            regions: match self.regions {
+                RegionsArg::Auto => Regions::Auto,
+                RegionsArg::None => Regions::WholeImage,
+            },
+            keep_runs: false,
             assignments: match &self.assign {
                 Some(path) => read_assignments(path)?,
                 None => BTreeMap::new(),
@@ -269,7 +293,18 @@ pub(super) fn dicom_error(e: vascalc_dicom::Error) -> CliError {
 pub fn run(args: ScoreArgs) -> CliResult {
     let args = *args.args;
     // The options first: a wrong option is reported before any file is read.
-    let options = args.scoring.options()?;
+    let mut options = args.scoring.options()?;
+    options.keep_runs = args.write_regions.is_some();
+    if let Some(dir) = &args.write_regions {
+        std::fs::create_dir_all(dir)
+            .with_context(|| {
+                format!(
+                    "{}: cannot create the --write-regions folder",
+                    dir.display()
+                )
+            })
+            .map_err(CliError::invalid_input)?;
+    }
     let filter = SeriesFilter {
         series_uid: args.series.clone(),
         budget: args.scoring.budget(),
@@ -289,7 +324,14 @@ pub fn run(args: ScoreArgs) -> CliResult {
         let scored = args
             .scoring
             .for_series(&options, s)
-            .and_then(|o| Ok(score(&s.volume, &s.acquisition, &o)?))
+            .and_then(|o| Ok(score_with_anatomy(&s.volume, &s.acquisition, &o)?))
+            .and_then(|(mut scored, anatomy)| {
+                if let Some(dir) = &args.write_regions {
+                    write_regions(dir, s, &scored, anatomy.as_ref())?;
+                    scored.lesions.iter_mut().for_each(|l| l.runs.clear());
+                }
+                Ok(scored)
+            })
             .with_context(|| series_context(s));
         match scored {
             Ok(scored) => result.series.push(scored),
@@ -310,6 +352,75 @@ pub fn run(args: ScoreArgs) -> CliResult {
             result.series.len()
         )));
     }
+    Ok(())
+}
+
+/// `--write-regions`: the anatomy and the lesions of one series as NIfTI-1 label volumes.
+fn write_regions(
+    dir: &Path,
+    s: &LoadedSeries,
+    scored: &SeriesScore,
+    anatomy: Option<&vascalc_ct::Anatomy>,
+) -> anyhow::Result<()> {
+    use vascalc_ct::anatomy::flag;
+    let v = &s.volume;
+    let g = &v.geometry;
+    let (first, last) = match (g.positions.first(), g.positions.last()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => return Ok(()),
+    };
+    let steps = (v.slices.max(2) - 1) as f64;
+    let kdir = [0, 1, 2].map(|d| (last[d] - first[d]) / steps);
+    // LPS index-to-patient, then RAS = (-x, -y, z).
+    let mut affine = [[0.0; 4]; 3];
+    for d in 0..3 {
+        let sign = if d < 2 { -1.0 } else { 1.0 };
+        affine[d] = [
+            sign * g.row_direction[d] * g.column_spacing_mm,
+            sign * g.column_direction[d] * g.row_spacing_mm,
+            sign * kdir[d],
+            sign * first[d],
+        ];
+    }
+    let dims = [v.columns, v.rows, v.slices];
+    let uid = &s.series_uid;
+    let n = v.columns * v.rows * v.slices;
+    let mut regions = vec![0u8; n];
+    if let Some(a) = anatomy {
+        for (out, f) in regions.iter_mut().zip(&a.flags) {
+            *out = if f & flag::BONE != 0 {
+                3
+            } else if f & flag::AORTA != 0 {
+                2
+            } else if f & flag::HEART != 0 {
+                1
+            } else if f & flag::LUNG != 0 {
+                4
+            } else {
+                0
+            };
+        }
+    }
+    let path = dir.join(format!("{uid}.regions.nii"));
+    vascalc_dicom::write_labels_nii(&path, dims, &regions, affine)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    let mut lesions = vec![0u8; n];
+    for l in &scored.lesions {
+        let value = match l.status {
+            LesionStatus::Candidate => 1,
+            LesionStatus::Excluded => 2,
+            LesionStatus::Scored | LesionStatus::Assigned => 3,
+        };
+        for r in &l.runs {
+            let base = (r[0] as usize * v.rows + r[1] as usize) * v.columns;
+            if let Some(run) = lesions.get_mut(base + r[2] as usize..base + r[3] as usize) {
+                run.fill(value);
+            }
+        }
+    }
+    let path = dir.join(format!("{uid}.lesions.nii"));
+    vascalc_dicom::write_labels_nii(&path, dims, &lesions, affine)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
 }
 
@@ -345,14 +456,14 @@ fn print_csv(result: &ScanResult) -> std::io::Result<()> {
     let mut out = buffered_stdout();
     writeln!(
         out,
-        "series_instance_uid,lesion_id,label,first_slice,last_slice,x_mm,y_mm,z_mm,area_mm2,voxels,peak_hu,mean_hu,agatston,volume_mm3,mass_mg,relative_mass_hu_mm3"
+        "series_instance_uid,lesion_id,label,first_slice,last_slice,x_mm,y_mm,z_mm,area_mm2,voxels,peak_hu,mean_hu,agatston,volume_mm3,mass_mg,relative_mass_hu_mm3,status,reasons"
     )?;
     for s in &result.series {
         let uid = s.acquisition.series_instance_uid.as_deref().unwrap_or("");
         for l in &s.lesions {
             writeln!(
                 out,
-                "{uid},{},{},{},{},{:.2},{:.2},{:.2},{:.3},{},{:.1},{:.1},{:.3},{:.3},{},{:.1}",
+                "{uid},{},{},{},{},{:.2},{:.2},{:.2},{:.3},{},{:.1},{:.1},{:.3},{:.3},{},{:.1},{},{}",
                 l.id,
                 csv_field(l.label.as_deref().unwrap_or("")),
                 l.slices[0],
@@ -368,10 +479,25 @@ fn print_csv(result: &ScanResult) -> std::io::Result<()> {
                 l.volume_mm3,
                 l.mass_mg.map_or_else(String::new, |m| format!("{m:.3}")),
                 l.relative_mass_hu_mm3,
+                status_str(l.status),
+                l.reasons
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
             )?;
         }
     }
     out.flush()
+}
+
+fn status_str(s: LesionStatus) -> &'static str {
+    match s {
+        LesionStatus::Scored => "scored",
+        LesionStatus::Assigned => "assigned",
+        LesionStatus::Candidate => "candidate",
+        LesionStatus::Excluded => "excluded",
+    }
 }
 
 fn csv_field(s: &str) -> String {
@@ -418,7 +544,12 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
     let t = &s.totals;
     writeln!(
         out,
-        "  Agatston {:.1} · volume {:.1} mm³ · mass {} · {} lesion(s) · CAC-DRS {}",
+        "  {}Agatston {:.1} · volume {:.1} mm³ · mass {} · {} lesion(s) · CAC-DRS {}",
+        if s.review.is_some() {
+            "Counted (assigned by regions or review): "
+        } else {
+            ""
+        },
         t.agatston,
         t.volume_mm3,
         t.mass_mg.map_or(
@@ -430,6 +561,37 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
             .as_deref()
             .unwrap_or("not interpreted (see the flags below)"),
     )?;
+    if let Some(r) = &s.review {
+        let c = &r.candidates_unreviewed;
+        writeln!(
+            out,
+            "  Coronary candidates, UNREVIEWED (not a calcium score): {} lesion(s), Agatston {:.1} unreviewed, volume {:.1} mm³",
+            c.lesions, c.agatston, c.volume_mm3
+        )?;
+        let reasons: Vec<String> = r
+            .excluded_by_reason
+            .iter()
+            .map(|(k, t)| format!("{k} {}", t.lesions))
+            .collect();
+        writeln!(
+            out,
+            "  Excluded automatically: {} lesion(s) ({})",
+            r.excluded.lesions,
+            reasons.join(", ")
+        )?;
+        let a = &r.anatomy;
+        writeln!(
+            out,
+            "  Anatomy: carina slice {} · heart region slices {} ({:.0} mL) · lungs {:.0} mL · bone {:.0} mL · descending aorta on {} slice(s)",
+            a.carina_slice.map_or("not found".into(), |k| k.to_string()),
+            a.heart_slices
+                .map_or("none".into(), |[lo, hi]| format!("{lo}-{hi}")),
+            a.heart_region_ml,
+            a.lung_ml,
+            a.bone_ml,
+            a.aorta_slices
+        )?;
+    }
     writeln!(
         out,
         "  convention {}: ≥{} HU, {}, min size {}, depth {:.3} mm/3 mm — {}",
@@ -484,14 +646,35 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
             "vol mm³",
             "mass mg"
         )?;
+        // Counted lesions first, then candidates, then exclusions; by score within each.
+        let rank = |l: &vascalc_ct::Lesion| match l.status {
+            LesionStatus::Assigned | LesionStatus::Scored => 0,
+            LesionStatus::Candidate => 1,
+            LesionStatus::Excluded => 2,
+        };
         let mut shown: Vec<_> = s.lesions.iter().collect();
-        shown.sort_by(|a, b| b.agatston.total_cmp(&a.agatston));
+        shown.sort_by(|a, b| {
+            rank(a)
+                .cmp(&rank(b))
+                .then(b.agatston.total_cmp(&a.agatston))
+        });
         for l in shown.iter().take(MAX_LESIONS_SHOWN) {
             writeln!(
                 out,
                 "  {:>4} {:<8} {:>7} {:>24} {:>8.1} {:>6.0} {:>6.0} {:>9.1} {:>9.1} {:>8}",
                 l.id,
-                l.label.as_deref().unwrap_or("-"),
+                match (&l.label, l.status) {
+                    (Some(name), _) => name.clone(),
+                    (None, LesionStatus::Candidate) => "cand?".to_string(),
+                    (None, LesionStatus::Excluded) => l
+                        .reasons
+                        .first()
+                        .map_or("excl", |r| r.as_str())
+                        .chars()
+                        .take(8)
+                        .collect(),
+                    (None, _) => "-".to_string(),
+                },
                 format!("{}-{}", l.slices[0], l.slices[1]),
                 format!(
                     "{:.1},{:.1},{:.1}",

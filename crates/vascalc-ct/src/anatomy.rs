@@ -1,0 +1,1073 @@
+//! Anatomy of a non-contrast chest or cardiac CT by image processing alone (no trained weights):
+//! body, lungs, airway and carina, bone, descending aorta and a heart region, so that lesions can
+//! be sorted into coronary candidates and exclusions. Pure: a [`Volume`] in, an [`Anatomy`] out.
+//!
+//! The steps follow what published pipelines need (facts from the research note
+//! `ct-anatomy.md`: Išgum 2007 and 2012, González 2016, DeepCAC's manual masks); the thresholds
+//! and sizes are this module's own choices, each stated beside its constant.
+//!
+//! 1. **Body**, per slice: voxels above −500 HU, the largest 4-connected component, holes filled.
+//! 2. **Lungs**: air (< −400 HU) inside the body, 3D 6-connected components of at least
+//!    [`MIN_LUNG_ML`] mL (the trachea and bronchi join them through the airway).
+//! 3. **Airway and carina**: from the top slice down, the small air section near the body's
+//!    midline (the trachea) is followed slice by slice; the slice where it splits in two is the
+//!    carina. The heart region lies below it.
+//! 4. **Bone**: voxels ≥ 200 HU in 3D components (26-connected) of at least [`MIN_BONE_MM3`] mm³:
+//!    spine, ribs, sternum, scapulae, clavicles. Coronary calcium is never that large.
+//! 5. **Heart region**, per slice between the carina and the lung bases (both lungs present):
+//!    the convex hull of the lungs and the back of the sternum, minus the lungs, in front of the vertebral body's anterior
+//!    edge, minus the descending aorta and bone, dilated by [`HEART_MARGIN_MM`] (DeepCAC's manual
+//!    masks put coronary calcium up to 3.7 mm outside the heart label).
+//! 6. **Descending aorta**, per slice: the round soft-tissue section, 9–16 mm in radius, beside
+//!    and in front of the vertebral body, ringed by non-soft tissue (lung, fat, bone).
+//!
+//! What it does not find (stated in `docs/ct-scoring.md`): the ascending aorta and aortic valve
+//! below the carina (they lie inside the heart region: their calcium is left to the reviewer), the
+//! liver dome within a slice that still has both lungs, and calcified hilar lymph nodes.
+
+use rayon::prelude::*;
+
+use crate::volume::Volume;
+
+/// Voxel flags of [`Anatomy::flags`].
+pub mod flag {
+    /// Inside the body (holes filled).
+    pub const BODY: u8 = 1;
+    /// Lung or airway air.
+    pub const LUNG: u8 = 2;
+    /// Bone.
+    pub const BONE: u8 = 4;
+    /// The heart region, margin included.
+    pub const HEART: u8 = 8;
+    /// The descending aorta (with its wall).
+    pub const AORTA: u8 = 16;
+    /// Deep inside the mediastinum (at least 10 mm from the hull of lungs and sternum).
+    pub const DEEP: u8 = 32;
+}
+
+/// Air below this HU (inside the body) is lung or airway.
+pub const AIR_HU: f32 = -400.0;
+/// The body is above this HU.
+pub const BODY_HU: f32 = -500.0;
+/// Bone candidates are at or above this HU.
+pub const BONE_HU: f32 = 200.0;
+/// The smallest 3D air component counted as lung, mL (an adult lung holds 2–3 L; the gas of the
+/// stomach or bowel, or the oesophagus, holds far less).
+pub const MIN_LUNG_ML: f64 = 300.0;
+/// The smallest 3D component of ≥ 200 HU counted as bone, mm³ (a vertebra holds about 30 mL, a
+/// rib several mL; a very large coronary lesion is about 100 mm³ — CAC volume scores of 1,000 mm³
+/// are totals over the whole tree).
+pub const MIN_BONE_MM3: f64 = 1500.0;
+/// The heart region's margin, mm (coronary calcium lies up to 3.7 mm outside a manual heart
+/// mask: DeepCAC `data/raw/*/msk.nrrd`, research note `ct-anatomy.md`).
+pub const HEART_MARGIN_MM: f64 = 4.0;
+/// Cross-sectional area of a trachea section, mm² (an adult trachea is 15–25 mm across, so
+/// about 180–500 mm²; the range leaves room for partial sections).
+const TRACHEA_AREA_MM2: (f64, f64) = (60.0, 1000.0);
+/// The trachea lies within this distance of the body's midline, mm.
+const TRACHEA_MIDLINE_MM: f64 = 30.0;
+/// A tracked airway section larger than this has joined a lung, mm².
+const AIRWAY_MAX_MM2: f64 = 1500.0;
+/// Both lungs must reach in front of the body's centre with at least this fraction of their
+/// largest such section for a slice to hold the heart region: beside the heart the lungs reach
+/// forward, below it (liver dome, stomach) only their posterior recesses remain.
+const LUNG_BASE_FRACTION: f64 = 0.10;
+/// Parts of the mediastinum smaller than this fraction of its largest part are dropped (vessels
+/// inside the lungs).
+const REGION_PART_FRACTION: f64 = 0.05;
+/// A large ≥ 200 HU structure is not bone when most of it lies this deep inside the mediastinum
+/// (a heavily calcified aortic root or coronary artery), mm.
+const DEEP_MM: f64 = 10.0;
+/// The sternum lies within this distance of the body's midline, mm (adult sternum 25–40 mm wide).
+const STERNUM_MIDLINE_MM: f64 = 25.0;
+/// Slices either side over which the vertebral body's front edge is taken (the most anterior).
+const SPINE_WINDOW: usize = 3;
+/// Descending aorta radii tried, mm (adult descending thoracic aorta 20–32 mm across).
+const AORTA_RADII_MM: [f64; 4] = [9.0, 11.0, 13.0, 15.5];
+/// Soft tissue (blood, wall, muscle) for the aorta search, HU.
+const SOFT_HU: (f32, f32) = (-30.0, 150.0);
+/// The aorta score (soft fraction inside minus soft fraction in the surrounding ring) needed.
+const AORTA_MIN_SCORE: f64 = 0.45;
+
+/// What the anatomy step found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anatomy {
+    pub columns: usize,
+    pub rows: usize,
+    pub slices: usize,
+    /// Per voxel, a combination of the [`flag`] bits (same layout as [`Volume::hu`]).
+    pub flags: Vec<u8>,
+    /// The slice of the carina (where the trachea splits), if the trachea was followed to it.
+    pub carina_slice: Option<usize>,
+    /// First and last slice (inclusive, in volume order) that hold the heart region.
+    pub heart_slices: Option<[usize; 2]>,
+    /// Whether slice index grows towards the head (from the slice normal's z component).
+    pub superior_up: bool,
+    /// Voxels of lung and of bone found (for reports).
+    pub lung_voxels: u64,
+    pub bone_voxels: u64,
+    /// Slices where the descending aorta was found.
+    pub aorta_slices: usize,
+}
+
+impl Anatomy {
+    /// Whether a chest was found: lungs on both sides and a heart region.
+    pub fn found(&self) -> bool {
+        self.heart_slices.is_some()
+    }
+
+    /// The flags of voxel (`i`, `j`, `k`), 0 outside the volume.
+    pub fn at(&self, i: usize, j: usize, k: usize) -> u8 {
+        if i >= self.columns || j >= self.rows || k >= self.slices {
+            return 0;
+        }
+        self.flags[(k * self.rows + j) * self.columns + i]
+    }
+
+    /// Whether slice `k` lies above (towards the head from) the carina.
+    pub fn above_carina(&self, k: usize) -> bool {
+        match self.carina_slice {
+            Some(c) if self.superior_up => k > c,
+            Some(c) => k < c,
+            None => false,
+        }
+    }
+}
+
+/// Finds the anatomy of `volume` (which must be valid: see [`Volume::validate`]). Never fails:
+/// on a phantom or a head CT it finds no chest ([`Anatomy::found`] is `false`).
+pub fn find_anatomy(volume: &Volume) -> Anatomy {
+    let (cols, rows, slices) = (volume.columns, volume.rows, volume.slices);
+    let n = cols * rows;
+    let g = &volume.geometry;
+    let (dx, dy) = (g.column_spacing_mm, g.row_spacing_mm);
+    let pixel_area = dx * dy;
+    let depth = g.increment_mm().unwrap_or(1.0);
+    let voxel_mm3 = pixel_area * depth;
+    let superior_up = g.normal()[2] >= 0.0;
+    // Patient left is +x (LPS): the column direction along which x grows.
+    let left_sign = if g.row_direction[0] >= 0.0 { 1.0 } else { -1.0 };
+    let posterior_sign = if g.column_direction[1] >= 0.0 {
+        1.0
+    } else {
+        -1.0
+    };
+    let axial = g.row_direction[0].abs() > 0.9 && g.column_direction[1].abs() > 0.9;
+
+    let mut flags = vec![0u8; n * slices];
+    let mut anatomy = Anatomy {
+        columns: cols,
+        rows,
+        slices,
+        flags: Vec::new(),
+        carina_slice: None,
+        heart_slices: None,
+        superior_up,
+        lung_voxels: 0,
+        bone_voxels: 0,
+        aorta_slices: 0,
+    };
+    if n == 0 || slices == 0 || volume.hu.len() != n * slices || !axial {
+        anatomy.flags = flags;
+        return anatomy;
+    }
+
+    // 1. Body and interior air, per slice. Air is marked LUNG for now, kept only in large
+    // 3D components below.
+    flags
+        .par_chunks_mut(n)
+        .zip(volume.hu.par_chunks(n))
+        .for_each(|(f, hu)| body_and_air(hu, f, cols, rows));
+
+    // 2. Lungs: large 3D air components.
+    let min_lung = (MIN_LUNG_ML * 1000.0 / voxel_mm3).ceil() as u64;
+    let lung_runs = Runs::of(&flags, cols, rows, slices, |_, f| f & flag::LUNG != 0);
+    let keep = lung_runs.large_components(min_lung, false);
+    for f in flags.iter_mut() {
+        *f &= !flag::LUNG;
+    }
+    anatomy.lung_voxels = lung_runs.mark(&keep, &mut flags, flag::LUNG);
+
+    // 4. Bone: large 3D components at ≥ 200 HU inside the body.
+    let min_bone = (MIN_BONE_MM3 / voxel_mm3).ceil() as u64;
+    let bone_runs = Runs::of(&flags, cols, rows, slices, |idx, f| {
+        f & flag::BODY != 0 && volume.hu[idx] >= BONE_HU
+    });
+    let keep = bone_runs.large_components(min_bone, true);
+    anatomy.bone_voxels = bone_runs.mark(&keep, &mut flags, flag::BONE);
+    let keep_bone = keep;
+
+    // Per slice: body centre, lung areas left and right.
+    let stats: Vec<SliceStats> = flags
+        .par_chunks(n)
+        .map(|f| SliceStats::of(f, cols, left_sign, posterior_sign))
+        .collect();
+
+    // 3. Carina: follow the trachea from the top slice down.
+    let order: Vec<usize> = if superior_up {
+        (0..slices).rev().collect()
+    } else {
+        (0..slices).collect()
+    };
+    anatomy.carina_slice = find_carina(&flags, &stats, &order, cols, rows, dx, pixel_area);
+
+    // 5. Heart slices: below the carina, while both lungs are present.
+    let max_left = stats.iter().map(|s| s.front_left).max().unwrap_or(0);
+    let max_right = stats.iter().map(|s| s.front_right).max().unwrap_or(0);
+    let min_lung_px = |max: u64| ((max as f64 * LUNG_BASE_FRACTION).ceil() as u64).max(1);
+    let both_lungs = |k: usize| {
+        stats[k].front_left >= min_lung_px(max_left)
+            && stats[k].front_right >= min_lung_px(max_right)
+    };
+    let start = match anatomy.carina_slice {
+        Some(c) => order.iter().position(|&k| k == c).map_or(0, |p| p + 1),
+        None => 0,
+    };
+    let heart: Vec<usize> = order[start.min(order.len())..]
+        .iter()
+        .copied()
+        .skip_while(|&k| !both_lungs(k))
+        .take_while(|&k| both_lungs(k))
+        .collect();
+    if max_left == 0 || max_right == 0 || heart.is_empty() {
+        anatomy.flags = flags;
+        return anatomy;
+    }
+    let (lo, hi) = (
+        heart.iter().copied().min().unwrap_or(0),
+        heart.iter().copied().max().unwrap_or(0),
+    );
+    anatomy.heart_slices = Some([lo, hi]);
+
+    // The vertebral body's front edge per slice, then the most anterior within ±3 slices (an
+    // intervertebral disc is not bone: its slice alone would put the "front" at the posterior
+    // elements).
+    let spines: Vec<Option<(f64, f64)>> = (0..slices)
+        .into_par_iter()
+        .map(|k| {
+            if (lo..=hi).contains(&k) {
+                spine_front(
+                    &flags[k * n..(k + 1) * n],
+                    cols,
+                    rows,
+                    dx,
+                    stats[k].centre,
+                    posterior_sign,
+                )
+            } else {
+                None
+            }
+        })
+        .collect();
+    let smoothed: Vec<Option<(f64, f64)>> = (0..slices)
+        .map(|k| {
+            let window =
+                &spines[k.saturating_sub(SPINE_WINDOW)..(k + SPINE_WINDOW + 1).min(slices)];
+            let front = window
+                .iter()
+                .flatten()
+                .map(|s| s.0)
+                .min_by(f64::total_cmp)?;
+            let x = spines[k]
+                .or_else(|| window.iter().flatten().next().copied())?
+                .1;
+            Some((front, x))
+        })
+        .collect();
+
+    // 5–6. Heart region and descending aorta, per slice.
+    let margin = (HEART_MARGIN_MM / dx.min(dy)).round().max(1.0) as usize;
+    let found: usize = flags
+        .par_chunks_mut(n)
+        .zip(volume.hu.par_chunks(n))
+        .enumerate()
+        .filter(|(k, _)| (lo..=hi).contains(k))
+        .map(|(k, (f, hu))| {
+            let ctx = SliceContext {
+                cols,
+                rows,
+                dx,
+                dy,
+                left_sign,
+                posterior_sign,
+                margin,
+                centre: stats[k].centre,
+                spine: smoothed[k],
+            };
+            usize::from(heart_region(hu, f, &ctx))
+        })
+        .sum();
+    anatomy.aorta_slices = found;
+    // A large calcified structure mostly deep in the mediastinum is not bone: no rib, vertebra,
+    // sternum or scapula lies there, a heavily calcified aortic root or coronary artery does.
+    let roots = bone_runs.roots(true);
+    let mut per_root = std::collections::HashMap::<u32, (u64, u64)>::new();
+    for (r, run) in bone_runs.runs.iter().enumerate() {
+        if !keep_bone[r] {
+            continue;
+        }
+        let base = run[0] as usize * n + run[1] as usize * cols;
+        let d = flags[base + run[2] as usize..base + run[3] as usize]
+            .iter()
+            .filter(|v| **v & flag::DEEP != 0)
+            .count() as u64;
+
+        let e = per_root.entry(roots[r]).or_default();
+        e.0 += d;
+        e.1 += u64::from(run[3] - run[2]);
+    }
+    for (r, run) in bone_runs.runs.iter().enumerate() {
+        let Some(&(d, total)) = per_root.get(&roots[r]) else {
+            continue;
+        };
+        if keep_bone[r] && d * 2 > total {
+            let base = run[0] as usize * n + run[1] as usize * cols;
+            for v in &mut flags[base + run[2] as usize..base + run[3] as usize] {
+                *v &= !flag::BONE;
+                *v |= flag::HEART;
+            }
+            anatomy.bone_voxels -= u64::from(run[3] - run[2]);
+        }
+    }
+    anatomy.flags = flags;
+    anatomy
+}
+
+/// Body (largest component above −500 HU, holes filled) and interior air of one slice.
+fn body_and_air(hu: &[f32], f: &mut [u8], cols: usize, rows: usize) {
+    let above: Vec<bool> = hu.iter().map(|&v| v > BODY_HU).collect();
+    let (labels, areas) = components2d(&above, cols, rows);
+    let Some((best, _)) = areas.iter().enumerate().skip(1).max_by_key(|(_, a)| **a) else {
+        return;
+    };
+    let body_raw: Vec<bool> = labels.iter().map(|&l| l as usize == best).collect();
+    // Fill holes: everything not reachable from the border through non-body pixels.
+    let outside = flood_from_border(&body_raw, cols, rows);
+    for idx in 0..cols * rows {
+        if !outside[idx] {
+            f[idx] |= flag::BODY;
+            if hu[idx] < AIR_HU {
+                f[idx] |= flag::LUNG;
+            }
+        }
+    }
+}
+
+/// 4-connected components of `mask`: a label per pixel (0 = background) and the area of each
+/// label (index 0 unused).
+fn components2d(mask: &[bool], cols: usize, rows: usize) -> (Vec<u32>, Vec<usize>) {
+    let mut labels = vec![0u32; mask.len()];
+    let mut areas = vec![0usize];
+    let mut stack = Vec::new();
+    for start in 0..mask.len() {
+        if !mask[start] || labels[start] != 0 {
+            continue;
+        }
+        let label = areas.len() as u32;
+        let mut area = 0;
+        labels[start] = label;
+        stack.push(start);
+        while let Some(p) = stack.pop() {
+            area += 1;
+            let (i, j) = (p % cols, p / cols);
+            let mut visit = |q: usize| {
+                if mask[q] && labels[q] == 0 {
+                    labels[q] = label;
+                    stack.push(q);
+                }
+            };
+            if i > 0 {
+                visit(p - 1);
+            }
+            if i + 1 < cols {
+                visit(p + 1);
+            }
+            if j > 0 {
+                visit(p - cols);
+            }
+            if j + 1 < rows {
+                visit(p + cols);
+            }
+        }
+        areas.push(area);
+    }
+    (labels, areas)
+}
+
+/// Pixels not in `solid` reachable from the image border (4-connected).
+fn flood_from_border(solid: &[bool], cols: usize, rows: usize) -> Vec<bool> {
+    let mut out = vec![false; solid.len()];
+    let mut stack = Vec::new();
+    let seed = |p: usize, out: &mut Vec<bool>, stack: &mut Vec<usize>| {
+        if !solid[p] && !out[p] {
+            out[p] = true;
+            stack.push(p);
+        }
+    };
+    for i in 0..cols {
+        seed(i, &mut out, &mut stack);
+        seed((rows - 1) * cols + i, &mut out, &mut stack);
+    }
+    for j in 0..rows {
+        seed(j * cols, &mut out, &mut stack);
+        seed(j * cols + cols - 1, &mut out, &mut stack);
+    }
+    while let Some(p) = stack.pop() {
+        let (i, j) = (p % cols, p / cols);
+        if i > 0 {
+            seed(p - 1, &mut out, &mut stack);
+        }
+        if i + 1 < cols {
+            seed(p + 1, &mut out, &mut stack);
+        }
+        if j > 0 {
+            seed(p - cols, &mut out, &mut stack);
+        }
+        if j + 1 < rows {
+            seed(p + cols, &mut out, &mut stack);
+        }
+    }
+    out
+}
+
+/// Runs of a 3D mask along rows, with a union-find over touching runs.
+struct Runs {
+    /// (slice, row, start, end)
+    runs: Vec<[u32; 4]>,
+    /// Per slice, per row: offsets into `runs` (`rows + 1` per slice).
+    offsets: Vec<Vec<u32>>,
+    cols: usize,
+    rows: usize,
+}
+
+impl Runs {
+    fn of(
+        flags: &[u8],
+        cols: usize,
+        rows: usize,
+        slices: usize,
+        pred: impl Fn(usize, u8) -> bool + Sync,
+    ) -> Self {
+        let n = cols * rows;
+        let per: Vec<(Vec<[u32; 4]>, Vec<u32>)> = (0..slices)
+            .into_par_iter()
+            .map(|k| {
+                let mut runs = Vec::new();
+                let mut offsets = Vec::with_capacity(rows + 1);
+                for j in 0..rows {
+                    offsets.push(runs.len() as u32);
+                    let base = k * n + j * cols;
+                    let mut i = 0;
+                    while i < cols {
+                        if pred(base + i, flags[base + i]) {
+                            let s = i;
+                            while i < cols && pred(base + i, flags[base + i]) {
+                                i += 1;
+                            }
+                            runs.push([k as u32, j as u32, s as u32, i as u32]);
+                        } else {
+                            i += 1;
+                        }
+                    }
+                }
+                offsets.push(runs.len() as u32);
+                (runs, offsets)
+            })
+            .collect();
+        let mut runs = Vec::new();
+        let mut offsets = Vec::with_capacity(slices);
+        for (r, mut o) in per {
+            let base = runs.len() as u32;
+            o.iter_mut().for_each(|x| *x += base);
+            runs.extend(r);
+            offsets.push(o);
+        }
+        Self {
+            runs,
+            offsets,
+            cols,
+            rows,
+        }
+    }
+
+    /// Per run: whether its 3D component (6-connected, or 26-connected with `diagonal`) holds at
+    /// least `min_voxels` voxels.
+    fn large_components(&self, min_voxels: u64, diagonal: bool) -> Vec<bool> {
+        let roots = self.roots(diagonal);
+        let mut size = vec![0u64; self.runs.len()];
+        for (r, &root) in roots.iter().enumerate() {
+            size[root as usize] += u64::from(self.runs[r][3] - self.runs[r][2]);
+        }
+        roots
+            .iter()
+            .map(|&root| size[root as usize] >= min_voxels)
+            .collect()
+    }
+
+    /// Per run: the first run of its 3D component.
+    fn roots(&self, diagonal: bool) -> Vec<u32> {
+        let mut parent: Vec<u32> = (0..self.runs.len() as u32).collect();
+        fn find(p: &mut [u32], mut x: u32) -> u32 {
+            while p[x as usize] != x {
+                let up = p[p[x as usize] as usize];
+                p[x as usize] = up;
+                x = up;
+            }
+            x
+        }
+        let runs = &self.runs;
+        let mut join = |a: std::ops::Range<u32>, b: std::ops::Range<u32>, slack: u32| {
+            let (mut x, mut y) = (a.start, b.start);
+            while x < a.end && y < b.end {
+                let (ra, rb) = (runs[x as usize], runs[y as usize]);
+                if ra[2] < rb[3] + slack && rb[2] < ra[3] + slack {
+                    let (fa, fb) = (find(&mut parent, x), find(&mut parent, y));
+                    if fa != fb {
+                        parent[fa.max(fb) as usize] = fa.min(fb);
+                    }
+                }
+                if ra[3] < rb[3] {
+                    x += 1;
+                } else {
+                    y += 1;
+                }
+            }
+        };
+        let slack = u32::from(diagonal);
+        let range = |k: usize, j: usize| self.offsets[k][j]..self.offsets[k][j + 1];
+        for k in 0..self.offsets.len() {
+            for j in 0..self.rows {
+                let here = range(k, j);
+                if here.is_empty() {
+                    continue;
+                }
+                if j > 0 {
+                    join(here.clone(), range(k, j - 1), slack);
+                }
+                if k > 0 {
+                    join(here.clone(), range(k - 1, j), slack);
+                    if diagonal {
+                        if j > 0 {
+                            join(here.clone(), range(k - 1, j - 1), 1);
+                        }
+                        if j + 1 < self.rows {
+                            join(here.clone(), range(k - 1, j + 1), 1);
+                        }
+                    }
+                }
+            }
+        }
+        (0..runs.len() as u32)
+            .map(|r| find(&mut parent, r))
+            .collect()
+    }
+
+    /// Sets `bit` on the voxels of the kept runs; returns how many voxels.
+    fn mark(&self, keep: &[bool], flags: &mut [u8], bit: u8) -> u64 {
+        let n = self.cols * self.rows;
+        let mut count = 0;
+        for (run, &k) in self.runs.iter().zip(keep) {
+            if !k {
+                continue;
+            }
+            let base = run[0] as usize * n + run[1] as usize * self.cols;
+            for f in &mut flags[base + run[2] as usize..base + run[3] as usize] {
+                *f |= bit;
+            }
+            count += u64::from(run[3] - run[2]);
+        }
+        count
+    }
+}
+
+/// Per-slice facts for the carina and the lung bases.
+#[derive(Debug, Clone, Copy)]
+struct SliceStats {
+    /// Body centroid (column, row), pixels.
+    centre: (f64, f64),
+    /// Lung pixels in front of the body centre, left and right.
+    front_left: u64,
+    front_right: u64,
+}
+
+impl SliceStats {
+    fn of(f: &[u8], cols: usize, left_sign: f64, posterior_sign: f64) -> Self {
+        let (mut si, mut sj, mut nb) = (0.0, 0.0, 0u64);
+        for (idx, &v) in f.iter().enumerate() {
+            if v & flag::BODY != 0 {
+                si += (idx % cols) as f64;
+                sj += (idx / cols) as f64;
+                nb += 1;
+            }
+        }
+        let centre = if nb > 0 {
+            (si / nb as f64, sj / nb as f64)
+        } else {
+            (cols as f64 / 2.0, f.len() as f64 / cols as f64 / 2.0)
+        };
+        let (mut left, mut right) = (0, 0);
+        for (idx, &v) in f.iter().enumerate() {
+            let front = ((idx / cols) as f64 - centre.1) * posterior_sign < 0.0;
+            if v & flag::LUNG != 0 && front {
+                if ((idx % cols) as f64 - centre.0) * left_sign > 0.0 {
+                    left += 1;
+                } else {
+                    right += 1;
+                }
+            }
+        }
+        Self {
+            centre,
+            front_left: left,
+            front_right: right,
+        }
+    }
+}
+
+/// Follows the trachea from the top slice down; the slice where it splits is the carina.
+fn find_carina(
+    flags: &[u8],
+    stats: &[SliceStats],
+    order: &[usize],
+    cols: usize,
+    rows: usize,
+    dx: f64,
+    pixel_area: f64,
+) -> Option<usize> {
+    let n = cols * rows;
+    let mut tracked: Option<Vec<bool>> = None;
+    for &k in order {
+        let f = &flags[k * n..(k + 1) * n];
+        let air: Vec<bool> = f.iter().map(|v| v & flag::LUNG != 0).collect();
+        let (labels, areas) = components2d(&air, cols, rows);
+        match &tracked {
+            None => {
+                // A small section near the midline: the trachea.
+                let mut sx = vec![0.0f64; areas.len()];
+                for (idx, &l) in labels.iter().enumerate() {
+                    if l != 0 {
+                        sx[l as usize] += (idx % cols) as f64;
+                    }
+                }
+                let pick = (1..areas.len()).find(|&l| {
+                    let area = areas[l] as f64 * pixel_area;
+                    let cx = sx[l] / areas[l] as f64;
+                    (TRACHEA_AREA_MM2.0..=TRACHEA_AREA_MM2.1).contains(&area)
+                        && ((cx - stats[k].centre.0) * dx).abs() <= TRACHEA_MIDLINE_MM
+                });
+                if let Some(l) = pick {
+                    tracked = Some(labels.iter().map(|&x| x as usize == l).collect());
+                }
+            }
+            Some(prev) => {
+                let mut touched: Vec<usize> = labels
+                    .iter()
+                    .zip(prev)
+                    .filter(|(l, p)| **l != 0 && **p)
+                    .map(|(l, _)| *l as usize)
+                    .collect();
+                touched.sort_unstable();
+                touched.dedup();
+                match touched.as_slice() {
+                    [] => tracked = None, // lost: look for the trachea again
+                    [one] if areas[*one] as f64 * pixel_area <= AIRWAY_MAX_MM2 => {
+                        tracked = Some(labels.iter().map(|&x| x as usize == *one).collect());
+                    }
+                    _ => return Some(k), // split in two, or joined a lung: the carina
+                }
+            }
+        }
+    }
+    None
+}
+
+struct SliceContext {
+    cols: usize,
+    rows: usize,
+    dx: f64,
+    dy: f64,
+    left_sign: f64,
+    posterior_sign: f64,
+    margin: usize,
+    centre: (f64, f64),
+    /// The vertebral body's front edge (row × posterior sign) and its centre column.
+    spine: Option<(f64, f64)>,
+}
+
+/// Vertebral body: bone near the midline behind the body centre. Returns its front edge (row ×
+/// `posterior_sign`, so that smaller is more anterior) and its mean column.
+fn spine_front(
+    f: &[u8],
+    cols: usize,
+    rows: usize,
+    dx: f64,
+    centre: (f64, f64),
+    posterior_sign: f64,
+) -> Option<(f64, f64)> {
+    let mut front: Option<f64> = None;
+    let (mut sx, mut n) = (0.0, 0u64);
+    for j in 0..rows {
+        if (j as f64 - centre.1) * posterior_sign <= 0.0 {
+            continue;
+        }
+        for i in 0..cols {
+            if f[j * cols + i] & flag::BONE != 0 && ((i as f64 - centre.0) * dx).abs() <= 20.0 {
+                let v = j as f64 * posterior_sign;
+                front = Some(front.map_or(v, |s: f64| s.min(v)));
+                sx += i as f64;
+                n += 1;
+            }
+        }
+    }
+    front.map(|fr| (fr, sx / n.max(1) as f64))
+}
+
+/// The heart region and descending aorta of one slice; returns whether the aorta was found.
+fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
+    let (cols, rows) = (c.cols, c.rows);
+    let mid = c.centre.0;
+    // Convex hull of the lungs (each row's extreme lung pixels) and of the back of the sternum
+    // (per column near the midline, the most posterior bone pixel in front of the body centre):
+    // the heart's front often lies in front of the lungs, against the sternum, while the costal
+    // cartilages beside the sternum stay outside.
+    let mut pts = Vec::new();
+    let mut lung_rows = 0;
+    let mut sternum_back: Vec<Option<usize>> = vec![None; cols];
+    for j in 0..rows {
+        let row = &f[j * cols..(j + 1) * cols];
+        let first = row.iter().position(|v| v & flag::LUNG != 0);
+        let last = row.iter().rposition(|v| v & flag::LUNG != 0);
+        if let (Some(a), Some(b)) = (first, last) {
+            pts.push((a as i64, j as i64));
+            pts.push((b as i64, j as i64));
+            lung_rows += 1;
+        }
+        if (j as f64 - c.centre.1) * c.posterior_sign < 0.0 {
+            for (i, v) in row.iter().enumerate() {
+                if v & flag::BONE != 0 && ((i as f64 - mid) * c.dx).abs() <= STERNUM_MIDLINE_MM {
+                    let back = sternum_back[i]
+                        .is_none_or(|b| (j as f64 - b as f64) * c.posterior_sign > 0.0);
+                    if back {
+                        sternum_back[i] = Some(j);
+                    }
+                }
+            }
+        }
+    }
+    for (i, b) in sternum_back.iter().enumerate() {
+        if let Some(j) = b {
+            pts.push((i as i64, *j as i64));
+        }
+    }
+    let hull = convex_hull(pts);
+    if hull.len() < 3 || lung_rows == 0 {
+        return false;
+    }
+    let spine_front = c.spine.map(|s| s.0);
+    // The descending aorta: left of and in front of the vertebral body.
+    let aorta = c
+        .spine
+        .and_then(|(front, sx)| find_aorta(hu, f, c, sx, front * c.posterior_sign));
+    if let Some((ai, aj, r)) = aorta {
+        let rr = r + 4.0; // the wall and its calcium
+        for j in 0..rows {
+            for i in 0..cols {
+                let (ddx, ddy) = ((i as f64 - ai) * c.dx, (j as f64 - aj) * c.dy);
+                if ddx * ddx + ddy * ddy <= rr * rr {
+                    f[j * cols + i] |= flag::AORTA;
+                }
+            }
+        }
+    }
+    // Mediastinum: inside the hull, not lung, not bone, not aorta, in front of the spine.
+    let mut region = vec![false; cols * rows];
+    for j in 0..rows {
+        let Some((a, b)) = hull_span(&hull, j as i64) else {
+            continue;
+        };
+        let in_front = spine_front.is_none_or(|s| (j as f64) * c.posterior_sign <= s);
+        if !in_front {
+            continue;
+        }
+        for i in a.max(0) as usize..=(b.max(0) as usize).min(cols - 1) {
+            let v = f[j * cols + i];
+            region[j * cols + i] = v & flag::BODY != 0
+                && v & (flag::LUNG | flag::BONE | flag::AORTA) == 0
+                && hu[j * cols + i].is_finite();
+        }
+    }
+    // Drop small parts (vessels inside the lungs).
+    let (labels, areas) = components2d(&region, cols, rows);
+    let largest = areas.iter().skip(1).copied().max().unwrap_or(0);
+    let keep: Vec<bool> = areas
+        .iter()
+        .map(|&a| a as f64 >= largest as f64 * REGION_PART_FRACTION)
+        .collect();
+    for (r, &l) in region.iter_mut().zip(&labels) {
+        *r = *r && l != 0 && keep[l as usize];
+    }
+    // Deep inside the hull, in front of the spine: where a large calcified structure is not bone.
+    let m = (DEEP_MM / c.dx.min(c.dy)).round() as i64;
+    let inside = |i: i64, j: i64| {
+        j >= 0 && (j as usize) < rows && hull_span(&hull, j).is_some_and(|(a, b)| a <= i && i <= b)
+    };
+    for j in 0..rows {
+        let in_front = spine_front.is_none_or(|s| (j as f64) * c.posterior_sign <= s);
+        if !in_front {
+            continue;
+        }
+        let (ji, lo, hi) = (j as i64, j as i64 - m, j as i64 + m);
+        for i in 0..cols {
+            let ii = i as i64;
+            if inside(ii - m, lo)
+                && inside(ii + m, lo)
+                && inside(ii - m, hi)
+                && inside(ii + m, hi)
+                && inside(ii, ji)
+            {
+                f[j * cols + i] |= flag::DEEP;
+            }
+        }
+    }
+    let region = dilate_box(&region, cols, rows, c.margin);
+    for (idx, on) in region.into_iter().enumerate() {
+        if on && f[idx] & (flag::AORTA | flag::LUNG) == 0 && f[idx] & flag::BODY != 0 {
+            f[idx] |= flag::HEART;
+        }
+    }
+    aorta.is_some()
+}
+
+/// Searches for the descending aorta: returns (column, row, radius mm).
+fn find_aorta(
+    hu: &[f32],
+    f: &[u8],
+    c: &SliceContext,
+    spine_x: f64,
+    spine_front_row: f64,
+) -> Option<(f64, f64, f64)> {
+    let (cols, rows) = (c.cols, c.rows);
+    // Summed-area table of soft tissue (square boxes stand in for discs when searching).
+    let mut sat = vec![0u32; (cols + 1) * (rows + 1)];
+    for j in 0..rows {
+        let mut acc = 0u32;
+        for i in 0..cols {
+            let v = hu[j * cols + i];
+            let soft = v >= SOFT_HU.0 && v < SOFT_HU.1 && f[j * cols + i] & flag::BONE == 0;
+            acc += u32::from(soft);
+            sat[(j + 1) * (cols + 1) + i + 1] = sat[j * (cols + 1) + i + 1] + acc;
+        }
+    }
+    let boxsum = |i: i64, j: i64, hw: i64| -> (f64, f64) {
+        let (i0, j0) = ((i - hw).max(0) as usize, (j - hw).max(0) as usize);
+        let (i1, j1) = (
+            ((i + hw + 1) as usize).min(cols),
+            ((j + hw + 1) as usize).min(rows),
+        );
+        if i1 <= i0 || j1 <= j0 {
+            return (0.0, 0.0);
+        }
+        let s = sat[j1 * (cols + 1) + i1] + sat[j0 * (cols + 1) + i0]
+            - sat[j0 * (cols + 1) + i1]
+            - sat[j1 * (cols + 1) + i0];
+        (f64::from(s), ((i1 - i0) * (j1 - j0)) as f64)
+    };
+    let px = |mm: f64| (mm / c.dx).round() as i64;
+    let step = px(1.5).max(1);
+    let mut best: Option<(f64, f64, f64, f64)> = None;
+    // Window: from 5 mm right of the spine centre to 60 mm left; 45 mm in front of the spine's
+    // front edge to 15 mm behind it.
+    let (x0, x1) = (-5.0f64, 60.0f64);
+    let (y0, y1) = (-45.0f64, 15.0f64);
+    let mut y = y0;
+    while y <= y1 {
+        let j = (spine_front_row + y / c.dy * c.posterior_sign).round() as i64;
+        let mut x = x0;
+        while x <= x1 {
+            let i = (spine_x + x / c.dx * c.left_sign).round() as i64;
+            if i >= 0 && j >= 0 && (i as usize) < cols && (j as usize) < rows {
+                for r in AORTA_RADII_MM {
+                    let (si, ni) = boxsum(i, j, px(r * 0.7));
+                    let (so, no) = boxsum(i, j, px(r + 6.0));
+                    let (sm, nm) = boxsum(i, j, px(r + 2.0));
+                    let ring_n = no - nm;
+                    if ni == 0.0 || ring_n <= 0.0 {
+                        continue;
+                    }
+                    let score = si / ni - (so - sm) / ring_n;
+                    if best.is_none_or(|b| score > b.3) {
+                        best = Some((i as f64, j as f64, r, score));
+                    }
+                }
+            }
+            x += step as f64 * c.dx;
+        }
+        y += step as f64 * c.dy;
+    }
+    best.filter(|b| b.3 >= AORTA_MIN_SCORE)
+        .map(|(i, j, _, _)| refine_disc(hu, f, c, i, j))
+}
+
+/// Centre and radius (mm) of the soft-tissue disc around (`i`, `j`): 16 rays to the first
+/// voxel that is not soft tissue; rays that run far (into a soft neighbour such as the
+/// oesophagus) are left out; the centre is the mean of the other ends, the radius their median
+/// distance from it.
+fn refine_disc(hu: &[f32], f: &[u8], c: &SliceContext, i: f64, j: f64) -> (f64, f64, f64) {
+    let soft = |x: f64, y: f64| {
+        let (xi, yi) = (x.round(), y.round());
+        if xi < 0.0 || yi < 0.0 || xi as usize >= c.cols || yi as usize >= c.rows {
+            return false;
+        }
+        let idx = yi as usize * c.cols + xi as usize;
+        hu[idx] >= SOFT_HU.0 && hu[idx] < SOFT_HU.1 && f[idx] & flag::BONE == 0
+    };
+    let step = 0.5 * c.dx.min(c.dy);
+    let rays: Vec<(f64, f64, f64)> = (0..16)
+        .map(|a| {
+            let th = f64::from(a) * std::f64::consts::PI / 8.0;
+            let (ux, uy) = (th.cos(), th.sin());
+            let mut t = 0.0;
+            while t < 25.0 && soft(i + ux * t / c.dx, j + uy * t / c.dy) {
+                t += step;
+            }
+            (t, i + ux * t / c.dx, j + uy * t / c.dy)
+        })
+        .collect();
+    let mut lens: Vec<f64> = rays.iter().map(|r| r.0).collect();
+    lens.sort_by(f64::total_cmp);
+    let median = lens[lens.len() / 2];
+    let kept: Vec<&(f64, f64, f64)> = rays.iter().filter(|r| r.0 <= median * 1.3).collect();
+    let n = kept.len().max(1) as f64;
+    let (ci, cj) = (
+        kept.iter().map(|r| r.1).sum::<f64>() / n,
+        kept.iter().map(|r| r.2).sum::<f64>() / n,
+    );
+    let mut d: Vec<f64> = kept
+        .iter()
+        .map(|r| (((r.1 - ci) * c.dx).powi(2) + ((r.2 - cj) * c.dy).powi(2)).sqrt())
+        .collect();
+    d.sort_by(f64::total_cmp);
+    let radius = d.get(d.len() / 2).copied().unwrap_or(median);
+    (ci, cj, radius)
+}
+
+/// Andrew's monotone chain; returns the hull counter-clockwise.
+fn convex_hull(mut pts: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    pts.sort_unstable();
+    pts.dedup();
+    if pts.len() < 3 {
+        return pts;
+    }
+    let cross = |o: (i64, i64), a: (i64, i64), b: (i64, i64)| {
+        (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
+    };
+    let mut lower: Vec<(i64, i64)> = Vec::new();
+    for &p in &pts {
+        while lower.len() >= 2 && cross(lower[lower.len() - 2], lower[lower.len() - 1], p) <= 0 {
+            lower.pop();
+        }
+        lower.push(p);
+    }
+    let mut upper: Vec<(i64, i64)> = Vec::new();
+    for &p in pts.iter().rev() {
+        while upper.len() >= 2 && cross(upper[upper.len() - 2], upper[upper.len() - 1], p) <= 0 {
+            upper.pop();
+        }
+        upper.push(p);
+    }
+    lower.pop();
+    upper.pop();
+    lower.extend(upper);
+    lower
+}
+
+/// The columns of row `j` inside a convex polygon (inclusive), if any.
+fn hull_span(hull: &[(i64, i64)], j: i64) -> Option<(i64, i64)> {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    let y = j as f64;
+    for e in 0..hull.len() {
+        let (a, b) = (hull[e], hull[(e + 1) % hull.len()]);
+        let (ya, yb) = (a.1 as f64, b.1 as f64);
+        if (ya - y) * (yb - y) > 0.0 {
+            continue;
+        }
+        if ya == yb {
+            lo = lo.min(a.0.min(b.0) as f64);
+            hi = hi.max(a.0.max(b.0) as f64);
+        } else {
+            let x = a.0 as f64 + (y - ya) / (yb - ya) * (b.0 - a.0) as f64;
+            lo = lo.min(x);
+            hi = hi.max(x);
+        }
+    }
+    (lo <= hi).then(|| (lo.ceil() as i64, hi.floor() as i64))
+}
+
+/// Binary dilation by a square of half-width `r` pixels (separable running counts).
+fn dilate_box(mask: &[bool], cols: usize, rows: usize, r: usize) -> Vec<bool> {
+    let mut tmp = vec![false; mask.len()];
+    for j in 0..rows {
+        let row = &mask[j * cols..(j + 1) * cols];
+        let mut prefix = vec![0u32; cols + 1];
+        for i in 0..cols {
+            prefix[i + 1] = prefix[i] + u32::from(row[i]);
+        }
+        for i in 0..cols {
+            let (a, b) = (i.saturating_sub(r), (i + r + 1).min(cols));
+            tmp[j * cols + i] = prefix[b] > prefix[a];
+        }
+    }
+    let mut out = vec![false; mask.len()];
+    let mut prefix = vec![0u32; rows + 1];
+    for i in 0..cols {
+        for j in 0..rows {
+            prefix[j + 1] = prefix[j] + u32::from(tmp[j * cols + i]);
+        }
+        for j in 0..rows {
+            let (a, b) = (j.saturating_sub(r), (j + r + 1).min(rows));
+            out[j * cols + i] = prefix[b] > prefix[a];
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hull_and_span_of_a_square() {
+        let hull = convex_hull(vec![(0, 0), (4, 0), (4, 4), (0, 4), (2, 2)]);
+        assert_eq!(hull.len(), 4);
+        assert_eq!(hull_span(&hull, 2), Some((0, 4)));
+        assert_eq!(hull_span(&hull, 5), None);
+    }
+
+    #[test]
+    fn dilation_by_a_box() {
+        let mut m = vec![false; 7 * 7];
+        m[3 * 7 + 3] = true;
+        let d = dilate_box(&m, 7, 7, 2);
+        assert_eq!(d.iter().filter(|v| **v).count(), 25);
+        assert!(d[7 + 1] && !d[0]);
+    }
+
+    #[test]
+    fn holes_are_filled_and_border_air_is_outside() {
+        // A ring of tissue around an air hole, in air.
+        let (cols, rows) = (9, 9);
+        let mut hu = vec![-1000.0f32; cols * rows];
+        for j in 1..8 {
+            for i in 1..8 {
+                hu[j * cols + i] = 40.0;
+            }
+        }
+        hu[4 * cols + 4] = -900.0;
+        let mut f = vec![0u8; cols * rows];
+        body_and_air(&hu, &mut f, cols, rows);
+        assert_eq!(f[0], 0);
+        assert_eq!(f[4 * cols + 4], flag::BODY | flag::LUNG);
+        assert_eq!(f[cols + 1], flag::BODY);
+    }
+}
