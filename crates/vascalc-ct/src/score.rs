@@ -264,7 +264,7 @@ pub fn score_with_anatomy(
     }
     if let Some(r) = &review {
         let c = &r.candidates_unreviewed;
-        if c.lesions > 0 || !(labelling || !options.assignments.is_empty()) {
+        if c.lesions > 0 || (!labelling && options.assignments.is_empty()) {
             flags.push(Flag::new(
                 FlagCode::Unreviewed,
                 format!(
