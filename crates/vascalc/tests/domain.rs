@@ -117,6 +117,9 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
             phantom,
             "--assign",
             assign.to_str().unwrap(),
+            // A calibration phantom, not a chest: scored on the whole image (issue 14).
+            "--regions",
+            "none",
             "--format",
             "json",
         ],
