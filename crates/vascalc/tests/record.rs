@@ -830,9 +830,13 @@ fn a_scan_from_a_score_result_keeps_the_result() {
             phantom.to_str().unwrap(),
             "--size",
             "small",
+            "--slices",
+            "24",
         ],
     );
-    let score = ok(
+    // Scored as it is automatically (anatomy on): a phantom is no chest, so the series is not
+    // interpreted and the record refuses it in words instead of keeping a total of 0.
+    let auto = ok(
         &db,
         &[
             "scan",
@@ -843,6 +847,34 @@ fn a_scan_from_a_score_result_keeps_the_result() {
         ],
     );
     let file = dir.0.join("score.json");
+    std::fs::write(&file, &auto).unwrap();
+    let e = fails(
+        &db,
+        &[
+            "scan",
+            "add",
+            "--from-json",
+            file.to_str().unwrap(),
+            "--date",
+            "2024-05-01",
+        ],
+        3,
+    );
+    assert!(e.contains("not interpreted"), "{e}");
+    assert!(e.contains("--agatston"), "{e}");
+    // A 24-slice series scored whole-image (a calibration phantom: --regions none) is interpreted.
+    let score = ok(
+        &db,
+        &[
+            "scan",
+            "score",
+            phantom.to_str().unwrap(),
+            "--regions",
+            "none",
+            "--format",
+            "json",
+        ],
+    );
     std::fs::write(&file, &score).unwrap();
     ok(
         &db,

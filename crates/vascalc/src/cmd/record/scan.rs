@@ -88,9 +88,6 @@ pub fn run(args: ScanAddArgs) -> CliResult {
             }
         }
     };
-    if let Some(path) = &args.from_json {
-        implausible_score(&scan, path)?;
-    }
     validate::scan(&scan, today).map_err(invalid)?;
     let mut store = args.db.open()?;
     let (id, person) = args.person.select(&store)?;
@@ -160,7 +157,7 @@ fn from_json(
     let artery = |name: &str| one.per_artery.get(name).map(|t| t.agatston);
     let score =
         serde_json::to_value(one).map_err(|e| bad(format!("cannot keep the result: {e}")))?;
-    Ok(Scan {
+    let scan = Scan {
         date,
         agatston: one.totals.agatston,
         per_artery: PerArtery {
@@ -173,7 +170,34 @@ fn from_json(
         mass_mg: one.totals.mass_mg,
         source: ScanSource::Score,
         score: Some(score),
-    })
+    };
+    implausible_score(&scan, path)?;
+    not_interpreted(one, path)?;
+    Ok(scan)
+}
+
+/// Refuses a series that `scan score` did not interpret (its flags withhold CAC-DRS: unreviewed
+/// automatic candidates, no chest found, not a chest series, too short a coverage, contrast, not
+/// CT or not HU): its total is not a person's coronary score, and an unreviewed chest CT's total
+/// (assigned lesions only) would be recorded as 0.
+fn not_interpreted(one: &vascalc_ct::SeriesScore, path: &std::path::Path) -> CliResult {
+    let why: Vec<String> = one
+        .flags
+        .iter()
+        .filter(|f| f.code.blocks_interpretation())
+        .map(|f| f.message.clone())
+        .collect();
+    if why.is_empty() {
+        return Ok(());
+    }
+    Err(invalid(format!(
+        "{}: this series was not interpreted as a coronary calcium score, so the record does not \
+         take it: {}. Review the candidates or score the series with its coronary regions \
+         (`vascalc scan score DIR --assign FILE`, --roi or --labels) and add that result, or add \
+         the report's values with `vascalc scan add --date D --agatston N`",
+        path.display(),
+        why.join("; ")
+    )))
 }
 
 /// DICOM dates are `YYYYMMDD`; ISO ones pass through.
