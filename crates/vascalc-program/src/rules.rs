@@ -599,21 +599,28 @@ fn oral_bisphosphonate_in_use(f: &Facts) -> bool {
         .any(|n| oral(n))
 }
 
-fn bisphosphonate_spacing(f: &Facts, out: &mut Vec<Alert>) {
-    if !oral_bisphosphonate_in_use(f) {
-        return;
-    }
-    let with: Vec<&str> = [
+/// The calcium, magnesium, iron, antacids and phosphate binders in use: the multivalent cations
+/// that bind oral bisphosphonates, quinolones and tetracyclines in the gut (as the person reads
+/// them in an alert).
+fn multivalent_cations_in_use(f: &Facts) -> Vec<&'static str> {
+    [
         (MedKind::Calcium, "calcium"),
         (MedKind::Magnesium, "magnesium"),
         (MedKind::Iron, "iron"),
         (MedKind::Antacid, "an antacid"),
         (MedKind::PhosphateBinder, "a phosphate binder"),
     ]
-    .iter()
+    .into_iter()
     .filter(|(k, _)| f.using(*k))
-    .map(|(_, w)| *w)
-    .collect();
+    .map(|(_, w)| w)
+    .collect()
+}
+
+fn bisphosphonate_spacing(f: &Facts, out: &mut Vec<Alert>) {
+    if !oral_bisphosphonate_in_use(f) {
+        return;
+    }
+    let with = multivalent_cations_in_use(f);
     if with.is_empty() {
         return;
     }
@@ -633,17 +640,7 @@ fn antibiotic_chelation(f: &Facts, out: &mut Vec<Alert>) {
     if antibiotics.is_empty() {
         return;
     }
-    let with: Vec<&str> = [
-        (MedKind::Magnesium, "magnesium"),
-        (MedKind::Calcium, "calcium"),
-        (MedKind::Iron, "iron"),
-        (MedKind::Antacid, "an antacid"),
-        (MedKind::PhosphateBinder, "a phosphate binder"),
-    ]
-    .iter()
-    .filter(|(k, _)| f.using(*k))
-    .map(|(_, w)| *w)
-    .collect();
+    let with = multivalent_cations_in_use(f);
     if with.is_empty() {
         return;
     }

@@ -2,58 +2,10 @@
 //! temporary database.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vascalc-e2e-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-    fn db(&self) -> PathBuf {
-        self.0.join("record.db")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_vascalc"));
-    c.args(args)
-        .env("VASCALC_DB", db)
-        .env_remove("XDG_DATA_HOME");
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    cmd(db, args).output().unwrap()
-}
-
-/// Runs and expects success; returns stdout.
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(
-        out.status.success(),
-        "vascalc {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs and expects exit `code`; returns stderr.
-fn fails(db: &Path, args: &[&str], code: i32) -> String {
-    let out = run(db, args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(code), "vascalc {args:?}: {stderr}");
-    stderr
-}
+mod common;
+use common::{TempDir, cmd, fails, ok, run};
 
 fn export(db: &Path) -> String {
     ok(db, &["export"])
