@@ -19,24 +19,11 @@ fn one_core() -> rayon::ThreadPool {
         .expect("pool")
 }
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 fn phantom() -> vascalc_ct::Volume {
-    let v = render_chest(&ChestSpec::standard(1)).expect("renders");
-    let g = &v.geometry;
-    let mut geometry = vascalc_ct::Geometry::axial(
-        g.pixel_spacing_mm,
-        g.slice_increment_mm,
-        g.slices as usize,
-        g.position(0),
-        Some(g.slice_thickness_mm),
-    );
-    geometry.positions = (0..g.slices as usize).map(|k| g.position(k)).collect();
-    vascalc_ct::Volume {
-        columns: g.columns as usize,
-        rows: g.rows as usize,
-        slices: g.slices as usize,
-        hu: v.hu.iter().map(|h| f32::from(*h)).collect(),
-        geometry,
-    }
+    common::ct_volume(&render_chest(&ChestSpec::standard(1)).expect("renders"))
 }
 
 fn cap002() -> Option<vascalc_dicom::LoadedSeries> {

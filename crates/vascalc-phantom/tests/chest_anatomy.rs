@@ -2,31 +2,13 @@
 //! every coronary lesion is a candidate (sensitivity 100 % on the phantom), no bone, aortic-wall
 //! or noise lesion is, and nothing else in the image is either.
 
+mod common;
+use common::ct_volume;
 use vascalc_ct::{
     Acquisition, ExclusionReason, FlagCode, Lesion, LesionStatus, Regions, ScoreOptions,
     SeriesScore,
 };
-use vascalc_phantom::Volume;
 use vascalc_phantom::chest::{ChestLesionKind, ChestSpec, chest_truth, render_chest};
-
-fn ct_volume(v: &Volume) -> vascalc_ct::Volume {
-    let g = &v.geometry;
-    let mut geometry = vascalc_ct::Geometry::axial(
-        g.pixel_spacing_mm,
-        g.slice_increment_mm,
-        g.slices as usize,
-        g.position(0),
-        Some(g.slice_thickness_mm),
-    );
-    geometry.positions = (0..g.slices as usize).map(|k| g.position(k)).collect();
-    vascalc_ct::Volume {
-        columns: g.columns as usize,
-        rows: g.rows as usize,
-        slices: g.slices as usize,
-        hu: v.hu.iter().map(|h| f32::from(*h)).collect(),
-        geometry,
-    }
-}
 
 fn scored(spec: &ChestSpec, regions: Regions) -> (SeriesScore, vascalc_ct::Volume) {
     let v = ct_volume(&render_chest(spec).expect("renders"));

@@ -3,13 +3,15 @@
 //! implies (see `vascalc_phantom::expected`), and invariants: file names and order, translation,
 //! increment scaling, duplicated lesions.
 
+mod common;
+use common::ct_volume;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
 use vascalc_ct::{Acquisition, Calibration, CalibrationSource, Region, ScoreOptions, SeriesScore};
 use vascalc_phantom::{
-    Insert, Layout, PhantomSpec, Truth, Volume, dicom, expected, model::slice_weight, render,
+    Insert, Layout, PhantomSpec, Truth, dicom, expected, model::slice_weight, render,
 };
 
 const THRESHOLD: f64 = 130.0;
@@ -20,25 +22,6 @@ fn tmp(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
-}
-
-fn ct_volume(v: &Volume) -> vascalc_ct::Volume {
-    let g = &v.geometry;
-    let mut geometry = vascalc_ct::Geometry::axial(
-        g.pixel_spacing_mm,
-        g.slice_increment_mm,
-        g.slices as usize,
-        g.position(0),
-        Some(g.slice_thickness_mm),
-    );
-    geometry.positions = (0..g.slices as usize).map(|k| g.position(k)).collect();
-    vascalc_ct::Volume {
-        columns: g.columns as usize,
-        rows: g.rows as usize,
-        slices: g.slices as usize,
-        hu: v.hu.iter().map(|h| f32::from(*h)).collect(),
-        geometry,
-    }
 }
 
 fn acquisition() -> Acquisition {
