@@ -11,4 +11,4 @@ pub use analyte::Analyte;
 pub use artery::{Artery, ArteryScores};
 pub use cac::{CAC_DRS_SOURCE, CacDrs, cac_drs};
 pub use date::{Date, DateError, DateExt};
-pub use person::{Race, Sex};
+pub use person::{Race, Sex, UnknownName};

@@ -1,162 +1,34 @@
-//! Entries by id: every row a person adds (a scan, a lab result, vitals, activity, smoking,
-//! alcohol, a medication course, a dose, a food-log entry) has an id `KIND:N` (`lab:12`) that
-//! stays the entry's for as long as it exists, so that it can be shown, edited and deleted.
-//!
-//! The number is the row's `INTEGER PRIMARY KEY` in its table; it survives `VACUUM` and every
-//! other write. An export carries no ids: an import gives the entries new ones.
-
-use std::fmt;
-use std::str::FromStr;
+//! Entries by id in SQLite: an entry's id `KIND:N` (`lab:12`) is the row's
+//! `INTEGER PRIMARY KEY AUTOINCREMENT` in the kind's table (schema version 5 on), so that a
+//! deleted entry's id is never given again; an edit rewrites the row under the same id.
 
 use jiff::civil::Date;
-use rusqlite::params;
-use serde::{Serialize, Serializer};
+use rusqlite::{Connection, params};
 
 use crate::{
-    Activity, Alcohol, FoodEntry, Lab, MedDose, Medication, PersonId, Result, Scan, Smoking, Store,
-    StoreError, Vitals,
+    Entry, EntryId, EntryKind, Lab, PersonId, RecordError, Result, Store, StoreError, insert_entry,
 };
 
-/// The kinds of entries, with the name their ids start with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntryKind {
-    Scan,
-    Lab,
-    Vitals,
-    Activity,
-    Smoking,
-    Alcohol,
-    Medication,
-    Dose,
-    Food,
-}
-
-impl EntryKind {
-    pub const ALL: [Self; 9] = [
-        Self::Scan,
-        Self::Lab,
-        Self::Vitals,
-        Self::Activity,
-        Self::Smoking,
-        Self::Alcohol,
-        Self::Medication,
-        Self::Dose,
-        Self::Food,
-    ];
-
-    /// The prefix of the kind's ids (`lab` in `lab:12`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Scan => "scan",
-            Self::Lab => "lab",
-            Self::Vitals => "vitals",
-            Self::Activity => "activity",
-            Self::Smoking => "smoking",
-            Self::Alcohol => "alcohol",
-            Self::Medication => "med",
-            Self::Dose => "dose",
-            Self::Food => "food",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    fn table(self) -> &'static str {
-        match self {
-            Self::Scan => "scan",
-            Self::Lab => "lab",
-            Self::Vitals => "vitals",
-            Self::Activity => "activity",
-            Self::Smoking => "smoking",
-            Self::Alcohol => "alcohol",
-            Self::Medication => "medication",
-            Self::Dose => "med_dose",
-            Self::Food => "food_log",
-        }
-    }
-
-    /// The column that holds the entry's date (a course's start).
-    fn date_column(self) -> &'static str {
-        match self {
-            Self::Medication => "start_date",
-            _ => "date",
-        }
+/// The table of a kind's entries.
+pub(crate) fn table(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Scan => "scan",
+        EntryKind::Lab => "lab",
+        EntryKind::Vitals => "vitals",
+        EntryKind::Activity => "activity",
+        EntryKind::Smoking => "smoking",
+        EntryKind::Alcohol => "alcohol",
+        EntryKind::Medication => "medication",
+        EntryKind::Dose => "med_dose",
+        EntryKind::Food => "food_log",
     }
 }
 
-/// The id of one entry: its kind and its row number (`lab:12`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EntryId {
-    pub kind: EntryKind,
-    pub row: i64,
-}
-
-impl fmt::Display for EntryId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.kind.name(), self.row)
-    }
-}
-
-impl Serialize for EntryId {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// Why a text is not an entry id.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{0:?} is not an entry id: ids are KIND:N with KIND one of scan, lab, vitals, activity, \
-     smoking, alcohol, med, dose, food (`vascalc entry list` shows them)"
-)]
-pub struct BadEntryId(pub String);
-
-impl FromStr for EntryId {
-    type Err = BadEntryId;
-
-    fn from_str(s: &str) -> std::result::Result<Self, BadEntryId> {
-        let bad = || BadEntryId(s.to_owned());
-        let (kind, row) = s.trim().split_once(':').ok_or_else(bad)?;
-        let kind = EntryKind::parse(&kind.to_ascii_lowercase()).ok_or_else(bad)?;
-        let row: i64 = row.parse().map_err(|_| bad())?;
-        if row < 1 {
-            return Err(bad());
-        }
-        Ok(Self { kind, row })
-    }
-}
-
-/// One entry of any kind, as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", content = "entry", rename_all = "snake_case")]
-pub enum Entry {
-    Scan(Scan),
-    Lab(Lab),
-    Vitals(Vitals),
-    Activity(Activity),
-    Smoking(Smoking),
-    Alcohol(Alcohol),
-    Medication(Medication),
-    Dose(MedDose),
-    Food(FoodEntry),
-}
-
-impl Entry {
-    /// The day of the entry (a course's start).
-    pub fn date(&self) -> Date {
-        match self {
-            Self::Scan(e) => e.date,
-            Self::Lab(e) => e.date,
-            Self::Vitals(e) => e.date,
-            Self::Activity(e) => e.date,
-            Self::Smoking(e) => e.date,
-            Self::Alcohol(e) => e.date,
-            Self::Medication(e) => e.start,
-            Self::Dose(e) => e.date,
-            Self::Food(e) => e.date,
-        }
+/// The column that holds the entry's date (a course's start).
+fn date_column(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Medication => "start_date",
+        _ => "date",
     }
 }
 
@@ -166,8 +38,8 @@ impl Store {
     fn ids_of(&self, person: PersonId, kind: EntryKind) -> Result<Vec<EntryId>> {
         let sql = format!(
             "SELECT id FROM {} WHERE person_id = ?1 ORDER BY {}, id",
-            kind.table(),
-            kind.date_column()
+            table(kind),
+            date_column(kind)
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([person.0], |r| {
@@ -230,12 +102,13 @@ impl Store {
                 .collect(),
         };
         if ids.len() != entries.len() {
-            return Err(StoreError::Inconsistent(format!(
+            return Err(RecordError::Inconsistent(format!(
                 "{} ids for {} {} entries",
                 ids.len(),
                 entries.len(),
                 kind.name()
-            )));
+            ))
+            .into());
         }
         Ok(ids.into_iter().zip(entries).collect())
     }
@@ -260,32 +133,34 @@ impl Store {
         Ok(all)
     }
 
-    /// The entry `id` of `person` ([`StoreError::NoEntry`] when `person` has none by that id).
+    /// The entry `id` of `person` ([`RecordError::NoEntry`] when `person` has none by that id).
     pub fn entry(&self, person: PersonId, id: EntryId) -> Result<Entry> {
         self.entries_of(person, id.kind)?
             .into_iter()
             .find(|(i, _)| *i == id)
             .map(|(_, e)| e)
-            .ok_or(StoreError::NoEntry(id))
+            .ok_or(StoreError::Record(RecordError::NoEntry(id)))
     }
 
     /// Deletes the entry `id` of `person`; returns what it was.
     pub fn delete_entry(&mut self, person: PersonId, id: EntryId) -> Result<Entry> {
-        let entry = self.entry(person, id)?;
+        Ok(self.delete_entries(person, &[id])?.remove(0))
+    }
+
+    /// Deletes the entries `ids` of `person` in one transaction: all of them, or none when one
+    /// is not `person`'s. Returns what they were.
+    pub fn delete_entries(&mut self, person: PersonId, ids: &[EntryId]) -> Result<Vec<Entry>> {
+        let mut before = Vec::with_capacity(ids.len());
+        for id in ids {
+            before.push(self.entry(person, *id)?);
+        }
         self.write(|tx| {
-            let n = tx.execute(
-                &format!(
-                    "DELETE FROM {} WHERE id = ?1 AND person_id = ?2",
-                    id.kind.table()
-                ),
-                params![id.row, person.0],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NoEntry(id));
+            for id in ids {
+                delete_row(tx, person, *id)?;
             }
             Ok(())
         })?;
-        Ok(entry)
+        Ok(before)
     }
 
     /// Moves the entry `id` of `person` to `date` (a course's start; a course may not then
@@ -300,41 +175,47 @@ impl Store {
             let n = tx.execute(
                 &format!(
                     "UPDATE {} SET {} = ?1 WHERE id = ?2 AND person_id = ?3{extra}",
-                    id.kind.table(),
-                    id.kind.date_column()
+                    table(id.kind),
+                    date_column(id.kind)
                 ),
                 params![date.to_string(), id.row, person.0],
             )?;
             if n == 0 {
-                return Err(StoreError::NoEntry(id));
+                return Err(RecordError::NoEntry(id).into());
             }
+            Ok(())
+        })
+    }
+
+    /// Replaces the entry `id` of `person` by `entry`, which must be of the same kind; the id
+    /// stays the entry's.
+    pub fn replace_entry(&mut self, person: PersonId, id: EntryId, entry: &Entry) -> Result<()> {
+        if entry.kind() != id.kind {
+            return Err(RecordError::NoEntry(id).into());
+        }
+        self.write(|tx| {
+            delete_row(tx, person, id)?;
+            insert_entry(tx, person, entry, Some(id.row))?;
             Ok(())
         })
     }
 
     /// Replaces the lab result `id` of `person` with `lab`.
     pub fn replace_lab(&mut self, person: PersonId, id: EntryId, lab: &Lab) -> Result<()> {
-        if id.kind != EntryKind::Lab {
-            return Err(StoreError::NoEntry(id));
-        }
-        self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE lab SET date = ?1, analyte = ?2, loinc = ?3, value = ?4, unit = ?5
-                 WHERE id = ?6 AND person_id = ?7",
-                params![
-                    lab.date.to_string(),
-                    lab.analyte,
-                    lab.loinc,
-                    lab.value,
-                    lab.unit,
-                    id.row,
-                    person.0
-                ],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NoEntry(id));
-            }
-            Ok(())
-        })
+        self.replace_entry(person, id, &Entry::Lab(lab.clone()))
     }
+}
+
+fn delete_row(tx: &Connection, person: PersonId, id: EntryId) -> Result<()> {
+    let n = tx.execute(
+        &format!(
+            "DELETE FROM {} WHERE id = ?1 AND person_id = ?2",
+            table(id.kind)
+        ),
+        params![id.row, person.0],
+    )?;
+    if n == 0 {
+        return Err(RecordError::NoEntry(id).into());
+    }
+    Ok(())
 }

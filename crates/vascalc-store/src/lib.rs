@@ -10,8 +10,8 @@
 //! - Opening a database applies the migrations it lacks ([`schema::MIGRATIONS`]).
 
 pub mod entries;
-pub mod model;
 pub mod schema;
+mod trait_impl;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,15 +20,13 @@ use jiff::civil::Date;
 use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
-pub use entries::{BadEntryId, Entry, EntryId, EntryKind};
-pub use model::*;
+pub use vascalc_record::model::{self, *};
+pub use vascalc_record::{
+    BadEntryId, Entry, EntryId, EntryKind, PersonId, RecordError, RecordStore,
+};
 
 /// How long a write waits for another process's write to finish before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Row id of a person in the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PersonId(pub i64);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -58,20 +56,9 @@ pub enum StoreError {
     TooNew { found: u32, known: u32 },
     #[error("cannot migrate the database from schema version {from}: {source}")]
     Migrate { from: u32, source: rusqlite::Error },
-    #[error(
-        "this database holds no person yet; create one with `vascalc profile create --name NAME`"
-    )]
-    NoPerson,
-    #[error("no person named {name:?} in this database (people: {known})")]
-    UnknownPerson { name: String, known: String },
-    #[error("this database holds several people ({0}); choose one with --person NAME")]
-    SeveralPeople(String),
-    #[error("a person named {0:?} is already in this database")]
-    PersonExists(String),
-    #[error("this person has no entry {0}; `vascalc entry list` shows the ids")]
-    NoEntry(EntryId),
-    #[error("the database is inconsistent: {0}")]
-    Inconsistent(String),
+    /// What every store can say (no such person or entry, a name taken, …).
+    #[error(transparent)]
+    Record(#[from] RecordError),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -327,29 +314,7 @@ impl Store {
 
     /// The person named `name`, or the only person when `name` is None.
     pub fn select_person(&self, name: Option<&str>) -> Result<(PersonId, Person)> {
-        let mut people = self.people()?;
-        let names = || {
-            people
-                .iter()
-                .map(|(_, p)| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        match name {
-            Some(name) => match people.iter().position(|(_, p)| p.name == name) {
-                Some(i) => Ok(people.swap_remove(i)),
-                None if people.is_empty() => Err(StoreError::NoPerson),
-                None => Err(StoreError::UnknownPerson {
-                    name: name.to_owned(),
-                    known: names(),
-                }),
-            },
-            None => match people.len() {
-                0 => Err(StoreError::NoPerson),
-                1 => Ok(people.swap_remove(0)),
-                _ => Err(StoreError::SeveralPeople(names())),
-            },
-        }
+        Ok(RecordStore::select_person(self, name)?)
     }
 
     /// Adds a person; fails if the name is taken.
@@ -368,7 +333,7 @@ impl Store {
                 )
                 .optional()?;
             if taken.is_some() {
-                return Err(StoreError::PersonExists(person.name.clone()));
+                return Err(RecordError::PersonExists(person.name.clone()).into());
             }
             tx.execute(
                 "UPDATE person SET name = ?2, birth_date = ?3, sex = ?4, race = ?5, height_cm = ?6,
@@ -395,32 +360,57 @@ impl Store {
 
     // ----- adding entries ------------------------------------------------------------------
 
-    pub fn add_scan(&mut self, id: PersonId, scan: &Scan) -> Result<()> {
-        self.write(|tx| insert_scan(tx, id, scan))
+    /// Deletes a person and everything recorded about them.
+    pub fn delete_person(&mut self, id: PersonId) -> Result<()> {
+        self.write(|tx| {
+            if tx.execute("DELETE FROM person WHERE id = ?1", [id.0])? == 0 {
+                return Err(RecordError::NoPerson.into());
+            }
+            Ok(())
+        })
     }
 
-    pub fn add_lab(&mut self, id: PersonId, lab: &Lab) -> Result<()> {
-        self.write(|tx| insert_lab(tx, id, lab))
+    /// Adds one entry; returns its id.
+    pub fn add_entry(&mut self, id: PersonId, entry: &Entry) -> Result<EntryId> {
+        self.write(|tx| insert_entry(tx, id, entry, None))
     }
 
-    pub fn add_vitals(&mut self, id: PersonId, vitals: &Vitals) -> Result<()> {
-        self.write(|tx| insert_vitals(tx, id, vitals))
+    /// Adds entries in one transaction; returns their ids in order.
+    pub fn add_entries(&mut self, id: PersonId, entries: &[Entry]) -> Result<Vec<EntryId>> {
+        self.write(|tx| {
+            entries
+                .iter()
+                .map(|e| insert_entry(tx, id, e, None))
+                .collect()
+        })
     }
 
-    pub fn add_activity(&mut self, id: PersonId, activity: &Activity) -> Result<()> {
-        self.write(|tx| insert_activity(tx, id, activity))
+    pub fn add_scan(&mut self, id: PersonId, scan: &Scan) -> Result<EntryId> {
+        self.add_entry(id, &Entry::Scan(scan.clone()))
     }
 
-    pub fn add_smoking(&mut self, id: PersonId, smoking: &Smoking) -> Result<()> {
-        self.write(|tx| insert_smoking(tx, id, smoking))
+    pub fn add_lab(&mut self, id: PersonId, lab: &Lab) -> Result<EntryId> {
+        self.add_entry(id, &Entry::Lab(lab.clone()))
     }
 
-    pub fn add_alcohol(&mut self, id: PersonId, alcohol: &Alcohol) -> Result<()> {
-        self.write(|tx| insert_alcohol(tx, id, alcohol))
+    pub fn add_vitals(&mut self, id: PersonId, vitals: &Vitals) -> Result<EntryId> {
+        self.add_entry(id, &Entry::Vitals(vitals.clone()))
     }
 
-    pub fn add_medication(&mut self, id: PersonId, medication: &Medication) -> Result<()> {
-        self.write(|tx| insert_medication(tx, id, medication))
+    pub fn add_activity(&mut self, id: PersonId, activity: &Activity) -> Result<EntryId> {
+        self.add_entry(id, &Entry::Activity(activity.clone()))
+    }
+
+    pub fn add_smoking(&mut self, id: PersonId, smoking: &Smoking) -> Result<EntryId> {
+        self.add_entry(id, &Entry::Smoking(smoking.clone()))
+    }
+
+    pub fn add_alcohol(&mut self, id: PersonId, alcohol: &Alcohol) -> Result<EntryId> {
+        self.add_entry(id, &Entry::Alcohol(alcohol.clone()))
+    }
+
+    pub fn add_medication(&mut self, id: PersonId, medication: &Medication) -> Result<EntryId> {
+        self.add_entry(id, &Entry::Medication(medication.clone()))
     }
 
     /// Adds doses taken, all in one transaction.
@@ -751,7 +741,7 @@ impl Store {
                     .optional()?;
                 if let Some(existing) = existing {
                     if !replace {
-                        return Err(StoreError::PersonExists(record.person.name.clone()));
+                        return Err(RecordError::PersonExists(record.person.name.clone()).into());
                     }
                     tx.execute("DELETE FROM person WHERE id = ?1", [existing])?;
                 }
@@ -762,28 +752,79 @@ impl Store {
     }
 }
 
+/// Inserts `entry` for `person`, as row `row` when given (an edit keeps the id), else under a
+/// new id; returns the id.
+pub(crate) fn insert_entry(
+    tx: &Connection,
+    person: PersonId,
+    entry: &Entry,
+    row: Option<i64>,
+) -> Result<EntryId> {
+    let row = match entry {
+        Entry::Scan(e) => insert_scan(tx, person, e, row)?,
+        Entry::Lab(e) => insert_lab(tx, person, e, row)?,
+        Entry::Vitals(e) => insert_vitals(tx, person, e, row)?,
+        Entry::Activity(e) => insert_activity(tx, person, e, row)?,
+        Entry::Smoking(e) => insert_smoking(tx, person, e, row)?,
+        Entry::Alcohol(e) => insert_alcohol(tx, person, e, row)?,
+        Entry::Medication(e) => insert_medication(tx, person, e, row)?,
+        Entry::Dose(e) => insert_dose(tx, person, e, row)?,
+        Entry::Food(e) => insert_food(tx, person, e, row)?,
+    };
+    Ok(EntryId {
+        kind: entry.kind(),
+        row,
+    })
+}
+
+fn insert_dose(tx: &Connection, id: PersonId, d: &MedDose, row: Option<i64>) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO med_dose (id, person_id, date, name, kind, dose, unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            row,
+            id.0,
+            d.date.to_string(),
+            d.name,
+            d.kind,
+            d.dose,
+            d.unit
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn insert_food(tx: &Connection, id: PersonId, f: &FoodEntry, row: Option<i64>) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO food_log (id, person_id, date, food_id, grams, portion)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![row, id.0, f.date.to_string(), f.food_id, f.grams, f.portion],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 fn insert_record(tx: &Connection, record: &PersonRecord) -> Result<()> {
     let id = insert_person(tx, &record.person)?;
     for scan in &record.scans {
-        insert_scan(tx, id, scan)?;
+        insert_scan(tx, id, scan, None)?;
     }
     for lab in &record.labs {
-        insert_lab(tx, id, lab)?;
+        insert_lab(tx, id, lab, None)?;
     }
     for vitals in &record.vitals {
-        insert_vitals(tx, id, vitals)?;
+        insert_vitals(tx, id, vitals, None)?;
     }
     for activity in &record.activity {
-        insert_activity(tx, id, activity)?;
+        insert_activity(tx, id, activity, None)?;
     }
     for smoking in &record.smoking {
-        insert_smoking(tx, id, smoking)?;
+        insert_smoking(tx, id, smoking, None)?;
     }
     for alcohol in &record.alcohol {
-        insert_alcohol(tx, id, alcohol)?;
+        insert_alcohol(tx, id, alcohol, None)?;
     }
     for medication in &record.medications {
-        insert_medication(tx, id, medication)?;
+        insert_medication(tx, id, medication, None)?;
     }
     insert_doses(tx, id, &record.doses)?;
     for food in &record.own_foods {
@@ -801,7 +842,7 @@ fn insert_person(tx: &Connection, person: &Person) -> Result<PersonId> {
         )
         .optional()?;
     if taken.is_some() {
-        return Err(StoreError::PersonExists(person.name.clone()));
+        return Err(RecordError::PersonExists(person.name.clone()).into());
     }
     tx.execute(
         "INSERT INTO person (name, birth_date, sex, race, height_cm, diabetes, family_history_mi,
@@ -824,12 +865,13 @@ fn insert_person(tx: &Connection, person: &Person) -> Result<PersonId> {
     Ok(PersonId(tx.last_insert_rowid()))
 }
 
-fn insert_scan(tx: &Connection, id: PersonId, scan: &Scan) -> Result<()> {
+fn insert_scan(tx: &Connection, id: PersonId, scan: &Scan, row: Option<i64>) -> Result<i64> {
     let score = scan.score.as_ref().map(|v| v.to_string());
     tx.execute(
-        "INSERT INTO scan (person_id, date, agatston, lm, lad, lcx, rca, volume_mm3, mass_mg,
-         source, score_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO scan (id, person_id, date, agatston, lm, lad, lcx, rca, volume_mm3, mass_mg,
+         source, score_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
+            row,
             id.0,
             scan.date.to_string(),
             scan.agatston,
@@ -843,14 +885,15 @@ fn insert_scan(tx: &Connection, id: PersonId, scan: &Scan) -> Result<()> {
             score
         ],
     )?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
-fn insert_lab(tx: &Connection, id: PersonId, lab: &Lab) -> Result<()> {
+fn insert_lab(tx: &Connection, id: PersonId, lab: &Lab, row: Option<i64>) -> Result<i64> {
     tx.execute(
-        "INSERT INTO lab (person_id, date, analyte, loinc, value, unit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO lab (id, person_id, date, analyte, loinc, value, unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
+            row,
             id.0,
             lab.date.to_string(),
             lab.analyte,
@@ -859,14 +902,15 @@ fn insert_lab(tx: &Connection, id: PersonId, lab: &Lab) -> Result<()> {
             lab.unit
         ],
     )?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
-fn insert_vitals(tx: &Connection, id: PersonId, v: &Vitals) -> Result<()> {
+fn insert_vitals(tx: &Connection, id: PersonId, v: &Vitals, row: Option<i64>) -> Result<i64> {
     tx.execute(
-        "INSERT INTO vitals (person_id, date, systolic_mm_hg, diastolic_mm_hg, weight_kg, waist_cm)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO vitals (id, person_id, date, systolic_mm_hg, diastolic_mm_hg, weight_kg, waist_cm)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
+            row,
             id.0,
             v.date.to_string(),
             v.systolic_mm_hg,
@@ -875,22 +919,23 @@ fn insert_vitals(tx: &Connection, id: PersonId, v: &Vitals) -> Result<()> {
             v.waist_cm
         ],
     )?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
-fn insert_activity(tx: &Connection, id: PersonId, a: &Activity) -> Result<()> {
+fn insert_activity(tx: &Connection, id: PersonId, a: &Activity, row: Option<i64>) -> Result<i64> {
     tx.execute(
-        "INSERT INTO activity (person_id, date, kind, minutes) VALUES (?1, ?2, ?3, ?4)",
-        params![id.0, a.date.to_string(), a.kind, a.minutes],
+        "INSERT INTO activity (id, person_id, date, kind, minutes) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![row, id.0, a.date.to_string(), a.kind, a.minutes],
     )?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
-fn insert_smoking(tx: &Connection, id: PersonId, s: &Smoking) -> Result<()> {
+fn insert_smoking(tx: &Connection, id: PersonId, s: &Smoking, row: Option<i64>) -> Result<i64> {
     tx.execute(
-        "INSERT INTO smoking (person_id, date, status, pack_years, quit_date)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO smoking (id, person_id, date, status, pack_years, quit_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
+            row,
             id.0,
             s.date.to_string(),
             s.status,
@@ -898,22 +943,28 @@ fn insert_smoking(tx: &Connection, id: PersonId, s: &Smoking) -> Result<()> {
             s.quit_date.map(|d| d.to_string())
         ],
     )?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
-fn insert_alcohol(tx: &Connection, id: PersonId, a: &Alcohol) -> Result<()> {
+fn insert_alcohol(tx: &Connection, id: PersonId, a: &Alcohol, row: Option<i64>) -> Result<i64> {
     tx.execute(
-        "INSERT INTO alcohol (person_id, date, drinks_per_week) VALUES (?1, ?2, ?3)",
-        params![id.0, a.date.to_string(), a.drinks_per_week],
+        "INSERT INTO alcohol (id, person_id, date, drinks_per_week) VALUES (?1, ?2, ?3, ?4)",
+        params![row, id.0, a.date.to_string(), a.drinks_per_week],
     )?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
-fn insert_medication(tx: &Connection, id: PersonId, m: &Medication) -> Result<()> {
+fn insert_medication(
+    tx: &Connection,
+    id: PersonId,
+    m: &Medication,
+    row: Option<i64>,
+) -> Result<i64> {
     tx.execute(
-        "INSERT INTO medication (person_id, name, kind, dose, unit, start_date, end_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO medication (id, person_id, name, kind, dose, unit, start_date, end_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
+            row,
             id.0,
             m.name,
             m.kind,
@@ -923,7 +974,7 @@ fn insert_medication(tx: &Connection, id: PersonId, m: &Medication) -> Result<()
             m.end.map(|d| d.to_string())
         ],
     )?;
-    Ok(())
+    Ok(tx.last_insert_rowid())
 }
 
 fn insert_doses(tx: &Connection, id: PersonId, doses: &[MedDose]) -> Result<()> {

@@ -125,6 +125,126 @@ CREATE TABLE med_dose (
 );
 CREATE INDEX med_dose_person_date ON med_dose(person_id, date);
 "#,
+    // v5: stable entry ids. Each entry table is rebuilt with `AUTOINCREMENT`, so that the id of
+    // a deleted entry is never given again (a plain INTEGER PRIMARY KEY reuses the largest id
+    // after the newest row is deleted); rows keep their ids. The sequence starts after the
+    // largest id present: an id deleted before this migration, above every id kept, can still be
+    // given once more.
+    r#"
+CREATE TABLE scan_v5 (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date       TEXT NOT NULL,
+    agatston   REAL NOT NULL,
+    lm         REAL,
+    lad        REAL,
+    lcx        REAL,
+    rca        REAL,
+    volume_mm3 REAL,
+    mass_mg    REAL,
+    source     TEXT NOT NULL,
+    score_json TEXT
+);
+INSERT INTO scan_v5 SELECT * FROM scan;
+DROP TABLE scan;
+ALTER TABLE scan_v5 RENAME TO scan;
+CREATE INDEX scan_person_date ON scan(person_id, date);
+CREATE TABLE lab_v5 (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date      TEXT NOT NULL,
+    analyte   TEXT NOT NULL,
+    loinc     TEXT,
+    value     REAL NOT NULL,
+    unit      TEXT NOT NULL
+);
+INSERT INTO lab_v5 SELECT * FROM lab;
+DROP TABLE lab;
+ALTER TABLE lab_v5 RENAME TO lab;
+CREATE INDEX lab_person_date ON lab(person_id, date);
+CREATE TABLE vitals_v5 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id       INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date            TEXT NOT NULL,
+    systolic_mm_hg  REAL,
+    diastolic_mm_hg REAL,
+    weight_kg       REAL,
+    waist_cm        REAL
+);
+INSERT INTO vitals_v5 SELECT * FROM vitals;
+DROP TABLE vitals;
+ALTER TABLE vitals_v5 RENAME TO vitals;
+CREATE INDEX vitals_person_date ON vitals(person_id, date);
+CREATE TABLE activity_v5 (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    minutes   REAL NOT NULL
+);
+INSERT INTO activity_v5 SELECT * FROM activity;
+DROP TABLE activity;
+ALTER TABLE activity_v5 RENAME TO activity;
+CREATE INDEX activity_person_date ON activity(person_id, date);
+CREATE TABLE smoking_v5 (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date       TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    pack_years REAL,
+    quit_date  TEXT
+);
+INSERT INTO smoking_v5 SELECT * FROM smoking;
+DROP TABLE smoking;
+ALTER TABLE smoking_v5 RENAME TO smoking;
+CREATE TABLE alcohol_v5 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id       INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date            TEXT NOT NULL,
+    drinks_per_week REAL NOT NULL
+);
+INSERT INTO alcohol_v5 SELECT * FROM alcohol;
+DROP TABLE alcohol;
+ALTER TABLE alcohol_v5 RENAME TO alcohol;
+CREATE TABLE medication_v5 (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    dose       REAL,
+    unit       TEXT,
+    start_date TEXT NOT NULL,
+    end_date   TEXT
+);
+INSERT INTO medication_v5 SELECT * FROM medication;
+DROP TABLE medication;
+ALTER TABLE medication_v5 RENAME TO medication;
+CREATE TABLE med_dose_v5 (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date      TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    dose      REAL NOT NULL,
+    unit      TEXT NOT NULL
+);
+INSERT INTO med_dose_v5 SELECT * FROM med_dose;
+DROP TABLE med_dose;
+ALTER TABLE med_dose_v5 RENAME TO med_dose;
+CREATE INDEX med_dose_person_date ON med_dose(person_id, date);
+CREATE TABLE food_log_v5 (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date      TEXT NOT NULL,
+    food_id   TEXT NOT NULL,
+    grams     REAL NOT NULL,
+    portion   TEXT
+);
+INSERT INTO food_log_v5 SELECT * FROM food_log;
+DROP TABLE food_log;
+ALTER TABLE food_log_v5 RENAME TO food_log;
+CREATE INDEX food_log_person_date ON food_log(person_id, date);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -136,7 +136,7 @@ fn a_failed_import_changes_nothing() {
         .import(&[sample_record("Bob"), sample_record("Ann")], false)
         .unwrap_err();
     assert!(
-        matches!(err, StoreError::PersonExists(ref n) if n == "Ann"),
+        matches!(err, StoreError::Record(RecordError::PersonExists(ref n)) if n == "Ann"),
         "{err}"
     );
     assert_eq!(store.export(&[]).unwrap(), before);
@@ -150,26 +150,26 @@ fn choosing_a_person() {
     let mut store = Store::open_in_memory().unwrap();
     assert!(matches!(
         store.select_person(None),
-        Err(StoreError::NoPerson)
+        Err(StoreError::Record(RecordError::NoPerson))
     ));
     let ann = store.add_person(&Person::named("Ann")).unwrap();
     assert_eq!(store.select_person(None).unwrap().0, ann);
     let bob = store.add_person(&Person::named("Bob")).unwrap();
     assert!(
-        matches!(store.select_person(None), Err(StoreError::SeveralPeople(ref s)) if s == "Ann, Bob")
+        matches!(store.select_person(None), Err(StoreError::Record(RecordError::SeveralPeople(ref s))) if s == "Ann, Bob")
     );
     assert_eq!(store.select_person(Some("Bob")).unwrap().0, bob);
     assert!(matches!(
         store.select_person(Some("Cy")),
-        Err(StoreError::UnknownPerson { .. })
+        Err(StoreError::Record(RecordError::UnknownPerson { .. }))
     ));
     assert!(matches!(
         store.add_person(&Person::named("Ann")),
-        Err(StoreError::PersonExists(_))
+        Err(StoreError::Record(RecordError::PersonExists(_)))
     ));
     assert!(matches!(
         store.update_person(bob, &Person::named("Ann")),
-        Err(StoreError::PersonExists(_))
+        Err(StoreError::Record(RecordError::PersonExists(_)))
     ));
 }
 
@@ -589,11 +589,11 @@ fn entries_keep_their_ids_and_are_edited_and_deleted_only_for_their_person() {
     let bobs: EntryId = "lab:3".parse().unwrap();
     assert!(matches!(
         store.delete_entry(ann, bobs),
-        Err(StoreError::NoEntry(_))
+        Err(StoreError::Record(RecordError::NoEntry(_)))
     ));
     assert!(matches!(
         store.set_entry_date(ann, bobs, date(2020, 1, 1)),
-        Err(StoreError::NoEntry(_))
+        Err(StoreError::Record(RecordError::NoEntry(_)))
     ));
     assert_eq!(store.labs(bob).unwrap().len(), 1);
 
@@ -631,4 +631,79 @@ fn entry_ids_parse_and_print_alike() {
     ] {
         assert!(bad.parse::<EntryId>().is_err(), "{bad:?}");
     }
+}
+
+#[test]
+fn a_deleted_entrys_id_is_never_given_again_and_an_edit_keeps_it() {
+    let mut store = Store::open_in_memory().unwrap();
+    let ann = store.add_person(&Person::named("Ann")).unwrap();
+    let record = sample_record("x");
+    let first = store.add_lab(ann, &record.labs[0]).unwrap();
+    let newest = store.add_lab(ann, &record.labs[0]).unwrap();
+    assert_eq!((first.row, newest.row), (1, 2));
+    // The newest row deleted: a plain rowid would give 2 again.
+    store.delete_entry(ann, newest).unwrap();
+    let next = store.add_lab(ann, &record.labs[0]).unwrap();
+    assert_eq!(next.row, 3);
+    let mut changed = record.labs[0].clone();
+    changed.value = 120.0;
+    store
+        .replace_entry(ann, first, &Entry::Lab(changed.clone()))
+        .unwrap();
+    let ids: Vec<EntryId> = store
+        .entries_of(ann, EntryKind::Lab)
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(ids, [first, next]);
+    assert_eq!(store.entry(ann, first).unwrap(), Entry::Lab(changed));
+    // An entry of another kind cannot replace it.
+    assert!(
+        store
+            .replace_entry(ann, first, &Entry::Scan(record.scans[0].clone()))
+            .is_err()
+    );
+}
+
+#[test]
+fn a_version_4_database_keeps_its_entry_ids_and_never_reuses_them() {
+    let dir = tempdir();
+    let path = dir.join("v4.db");
+    {
+        // The schema of version 4 as it was released, written by its own DDL.
+        let conn = Connection::open(&path).unwrap();
+        for step in &schema::MIGRATIONS[..4] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO person (id, name) VALUES (1, 'Ann');
+             INSERT INTO lab (id, person_id, date, analyte, loinc, value, unit)
+                 VALUES (3, 1, '2024-01-10', 'ldl', '13457-7', 131.5, 'mg/dL'),
+                        (7, 1, '2024-02-10', 'ldl', '13457-7', 120.0, 'mg/dL');
+             INSERT INTO food_log (id, person_id, date, food_id, grams, portion)
+                 VALUES (5, 1, '2024-01-10', 'ndb:01001', 10, NULL);",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let (ann, _) = store.select_person(Some("Ann")).unwrap();
+    let labs: Vec<String> = store
+        .entries_of(ann, EntryKind::Lab)
+        .unwrap()
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
+    assert_eq!(labs, ["lab:3", "lab:7"]);
+    let foods = store.entries_of(ann, EntryKind::Food).unwrap();
+    assert_eq!(foods[0].0.to_string(), "food:5");
+    // The newest lab deleted, the next one gets 8, not 7 again.
+    store.delete_entry(ann, "lab:7".parse().unwrap()).unwrap();
+    let lab = store.labs(ann).unwrap().remove(0);
+    assert_eq!(store.add_lab(ann, &lab).unwrap().to_string(), "lab:8");
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -93,9 +93,58 @@ pub fn message(error: &anyhow::Error) -> String {
     line
 }
 
+/// An error from the use cases, the record or the store gets the exit code of its kind (see
+/// [`exit_of`]); any other error is an unexpected failure (1).
 impl<E: Into<anyhow::Error>> From<E> for CliError {
     fn from(error: E) -> Self {
-        Self::new(Exit::Failure, error)
+        let error = error.into();
+        Self::new(exit_of(&error), error)
+    }
+}
+
+/// The exit code for an error: vascalc-app's kinds (invalid input 3, not found 4, a conflict 3
+/// as a taken name always was, storage 5, internal 1), the store's errors as
+/// [`crate::cmd::record::store_exit`] says, else 1.
+pub fn exit_of(error: &anyhow::Error) -> Exit {
+    use vascalc_app::AppError;
+    use vascalc_store::{RecordError, StoreError};
+    if let Some(e) = error.downcast_ref::<AppError>() {
+        return match e {
+            AppError::Storage(r) => record_exit(r),
+            other => other.kind().into(),
+        };
+    }
+    if let Some(e) = error.downcast_ref::<StoreError>() {
+        return crate::cmd::record::store_exit(e);
+    }
+    if let Some(e) = error.downcast_ref::<RecordError>() {
+        return record_exit(e);
+    }
+    Exit::Failure
+}
+
+/// A record error's exit code; the store's own error inside keeps the store's mapping.
+fn record_exit(e: &vascalc_store::RecordError) -> Exit {
+    match e {
+        vascalc_store::RecordError::Storage(inner) => {
+            match inner.downcast_ref::<vascalc_store::StoreError>() {
+                Some(s) => crate::cmd::record::store_exit(s),
+                None => Exit::Database,
+            }
+        }
+        other => vascalc_app::error::record_kind(other).into(),
+    }
+}
+
+impl From<vascalc_app::ErrorKind> for Exit {
+    fn from(kind: vascalc_app::ErrorKind) -> Self {
+        use vascalc_app::ErrorKind;
+        match kind {
+            ErrorKind::Invalid | ErrorKind::Conflict => Exit::InvalidInput,
+            ErrorKind::NotFound => Exit::NotFound,
+            ErrorKind::Storage => Exit::Database,
+            ErrorKind::Internal => Exit::Failure,
+        }
     }
 }
 

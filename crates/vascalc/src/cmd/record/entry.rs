@@ -8,7 +8,7 @@
 use serde::Serialize;
 use vascalc_store::{Entry, EntryId, EntryKind};
 
-use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error};
+use super::{DbArg, PersonArg, dates, flag_date, fmt_num};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -101,13 +101,8 @@ pub struct Row<'a> {
 }
 
 fn list(args: ListArgs) -> CliResult {
-    let store = args.db.open_read()?;
-    let (id, _) = args.person.select(&store)?;
-    let entries = match args.kind {
-        Some(kind) => store.entries_of(id, kind),
-        None => store.entries(id),
-    }
-    .map_err(store_error)?;
+    let app = args.db.app_read()?;
+    let (_, entries) = app.entries(args.person.person.as_deref(), args.kind)?;
     if args.format == Format::Json {
         let rows: Vec<Row<'_>> = entries
             .iter()
@@ -130,16 +125,9 @@ fn list(args: ListArgs) -> CliResult {
 }
 
 fn delete(args: DeleteArgs) -> CliResult {
-    let mut store = args.db.open()?;
-    let (person, p) = args.person.select(&store)?;
+    let mut app = args.db.app()?;
     // All ids are checked before anything is deleted.
-    for id in &args.ids {
-        store.entry(person, *id).map_err(store_error)?;
-    }
-    let mut deleted = Vec::new();
-    for id in &args.ids {
-        deleted.push((*id, store.delete_entry(person, *id).map_err(store_error)?));
-    }
+    let (person, deleted) = app.delete_entries(args.person.person.as_deref(), &args.ids)?;
     if args.format == Format::Json {
         let rows: Vec<Row<'_>> = deleted
             .iter()
@@ -151,7 +139,7 @@ fn delete(args: DeleteArgs) -> CliResult {
     for (id, entry) in &deleted {
         crate::outln!(
             "deleted for {}: {id} {}  {}",
-            p.name,
+            person.name,
             entry.date(),
             describe(entry)
         )?;
@@ -161,45 +149,24 @@ fn delete(args: DeleteArgs) -> CliResult {
 
 fn edit(args: EditArgs) -> CliResult {
     let date = dates::arg_or_today(Some(&args.date), "--date")?;
-    let mut store = args.db.open()?;
-    let (person, p) = args.person.select(&store)?;
-    let before = store.entry(person, args.id).map_err(store_error)?;
-    if let Entry::Medication(m) = &before {
-        if m.end.is_some_and(|end| end < date) {
-            return Err(invalid(format!(
-                "{}: the course of {} ends on {}, before {date}; a course cannot start after it ends",
-                args.id,
-                m.name,
-                m.end.map(|d| d.to_string()).unwrap_or_default()
-            )));
-        }
-    }
-    if let Some(birth) = p.birth_date {
-        if date < birth {
-            return Err(invalid(format!(
-                "--date: {date} is before {}'s birth date ({birth})",
-                p.name
-            )));
-        }
-    }
-    store
-        .set_entry_date(person, args.id, date)
-        .map_err(store_error)?;
-    let after = store.entry(person, args.id).map_err(store_error)?;
+    let mut app = args.db.app()?;
+    let change = app
+        .move_entry(args.person.person.as_deref(), args.id, date)
+        .map_err(flag_date)?;
     if args.format == Format::Json {
         print_json(&Row {
             id: args.id,
-            entry: &after,
+            entry: &change.after,
         })?;
         return Ok(());
     }
     crate::outln!(
         "changed for {}: {} {} → {}  {}",
-        p.name,
+        change.person,
         args.id,
-        before.date(),
-        after.date(),
-        describe(&after)
+        change.before.date(),
+        change.after.date(),
+        describe(&change.after)
     )?;
     Ok(())
 }

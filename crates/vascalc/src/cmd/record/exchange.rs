@@ -78,7 +78,9 @@ pub fn import(args: ImportArgs) -> CliResult {
     }
     let today = dates::today();
     for (i, record) in doc.people.iter().enumerate() {
-        let at = |e: String| invalid(format!("{name}: people[{i}] ({}): {e}", record.person.name));
+        let at = |e: vascalc_app::AppError| {
+            invalid(format!("{name}: people[{i}] ({}): {e}", record.person.name))
+        };
         let foods = foods::Foods::new(&record.own_foods).map_err(at)?;
         validate::record(record, today, &|id| foods.known(id)).map_err(at)?;
     }

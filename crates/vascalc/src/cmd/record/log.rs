@@ -212,7 +212,7 @@ fn activity(args: ActivityArgs) -> CliResult {
         &args.common,
         &entry,
         |a| format!("{} min {} on {}", fmt_num(a.minutes), a.kind, a.date),
-        |s, id, a| s.add_activity(id, a),
+        |s, id, a| s.add_activity(id, a).map(drop),
     )
 }
 
@@ -259,7 +259,7 @@ fn vitals(args: VitalsArgs) -> CliResult {
             }
             format!("{} on {}", parts.join(", "), v.date)
         },
-        |s, id, v| s.add_vitals(id, v),
+        |s, id, v| s.add_vitals(id, v).map(drop),
     )
 }
 
@@ -326,7 +326,7 @@ fn med(args: MedArgs) -> CliResult {
             let end = m.end.map(|e| format!(" to {e}")).unwrap_or_default();
             format!("{}{dose} ({}) from {}{end}", m.name, m.kind, m.start)
         },
-        |s, id, m| s.add_medication(id, m),
+        |s, id, m| s.add_medication(id, m).map(drop),
     )?;
     if kind == MedKind::Unknown.as_str() {
         eprintln!("{}", unknown_hint(&args.name));

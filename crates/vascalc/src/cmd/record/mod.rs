@@ -5,28 +5,28 @@
 //! `$XDG_DATA_HOME/vascalc/vascalc.db`. Values are checked here ([`validate`]) before anything is
 //! written, and every write is one transaction, so bad input changes nothing.
 
-mod context;
 mod dates;
 mod demo;
 mod demo_phantom;
 mod entry;
 mod exchange;
 mod food_log;
-pub(crate) mod foods;
-mod labs;
 mod log;
 mod plan;
 mod profile;
 mod progress;
 mod scan;
-mod validate;
+
+// The record's rules live in vascalc-app; these names keep the commands' paths short.
+pub(crate) use vascalc_app::{context, foods, labs, validate};
 
 use std::path::PathBuf;
 
 use anyhow::anyhow;
-use vascalc_store::{Person, PersonId, Store, StoreError};
+use vascalc_app::App;
+use vascalc_store::{Person, PersonId, RecordError, Store, StoreError};
 
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, Exit};
 
 pub use scan::{ScanAddArgs, run as scan_add};
 
@@ -107,6 +107,16 @@ impl DbArg {
         let path = self.path()?;
         Store::open(&path).map_err(store_error)
     }
+
+    /// The application over the existing database, for writing.
+    pub fn app(&self) -> CliResult<App<Store>> {
+        Ok(App::new(self.open()?))
+    }
+
+    /// The application over the existing database, for reading only.
+    pub fn app_read(&self) -> CliResult<App<Store>> {
+        Ok(App::new(self.open_read()?))
+    }
 }
 
 /// Which person a command is about.
@@ -127,13 +137,42 @@ impl PersonArg {
 
 /// Maps a store error to the exit code a user can act on.
 pub fn store_error(err: StoreError) -> CliError {
+    CliError::new(store_exit(&err), err)
+}
+
+/// The exit code of a store error: a missing file or an unknown person or entry is 4, a
+/// choice the command line must make or a name taken 3, everything else 5.
+pub fn store_exit(err: &StoreError) -> Exit {
     match err {
-        StoreError::NoPerson
-        | StoreError::UnknownPerson { .. }
-        | StoreError::Missing { .. }
-        | StoreError::NoEntry(_) => CliError::not_found(err),
-        StoreError::SeveralPeople(_) | StoreError::PersonExists(_) => CliError::invalid_input(err),
-        _ => CliError::database(err),
+        StoreError::Missing { .. } => Exit::NotFound,
+        StoreError::Record(RecordError::Storage(_) | RecordError::Inconsistent(_)) => {
+            Exit::Database
+        }
+        StoreError::Record(e) => vascalc_app::error::record_kind(e).into(),
+        _ => Exit::Database,
+    }
+}
+
+/// A use case's refusal of the `date` field, with the option's name as the command line spells
+/// it (`--date: …`); other errors as they are.
+pub fn flag_date(err: vascalc_app::AppError) -> CliError {
+    match err {
+        vascalc_app::AppError::Invalid {
+            field,
+            value,
+            reason,
+        } if field == "date" => {
+            let reason = match reason.strip_prefix("date: ") {
+                Some(rest) => format!("--date: {rest}"),
+                None => reason,
+            };
+            CliError::invalid_input(vascalc_app::AppError::Invalid {
+                field,
+                value,
+                reason,
+            })
+        }
+        other => CliError::from(other),
     }
 }
 
@@ -145,9 +184,10 @@ pub fn invalid(message: impl std::fmt::Display) -> CliError {
 mod lab_cmd {
     //! `vascalc lab add`, `vascalc lab list`, `vascalc lab edit`.
 
-    use super::{DbArg, PersonArg, dates, invalid, labs, store_error};
+    use super::{DbArg, PersonArg, dates, flag_date, invalid, labs};
     use crate::exit::CliResult;
     use crate::output::{Format, print_json};
+    use vascalc_app::{LabEdit, LabInput};
     use vascalc_store::{Entry, EntryId, EntryKind, Lab};
 
     #[derive(Debug, clap::Args)]
@@ -238,69 +278,56 @@ mod lab_cmd {
     }
 
     fn add(args: AddArgs) -> CliResult {
+        // The analyte and value are checked before the database is opened.
         let analyte = labs::find(&args.analyte).ok_or_else(|| {
             invalid(format!(
                 "unknown analyte {:?}; `vascalc lab analytes` lists the ones vascalc knows",
                 args.analyte
             ))
         })?;
-        let value = analyte.to_stored(args.value, &args.unit).map_err(invalid)?;
+        analyte.to_stored(args.value, &args.unit)?;
         let date = dates::arg_or_today(args.date.as_deref(), "--date")?;
-        let lab = Lab {
-            date,
-            analyte: analyte.id.to_owned(),
-            loinc: Some(analyte.loinc().to_owned()),
-            value,
-            unit: analyte.unit().to_owned(),
-        };
-        let mut store = args.db.open()?;
-        let (id, person) = args.person.select(&store)?;
-        if let Some(birth) = person.birth_date.filter(|b| date < *b) {
-            return Err(invalid(format!(
-                "--date: {date} is before {}'s birth date ({birth})",
-                person.name
-            )));
-        }
-        let same_day: Vec<EntryId> = store
-            .entries_of(id, EntryKind::Lab)
-            .map_err(store_error)?
-            .into_iter()
-            .filter(
-                |(_, e)| matches!(e, Entry::Lab(l) if l.date == date && l.analyte == lab.analyte),
+        let mut app = args.db.app()?;
+        let added = app
+            .add_lab(
+                args.person.person.as_deref(),
+                &LabInput {
+                    analyte: args.analyte,
+                    value: args.value,
+                    unit: args.unit,
+                    date: Some(date),
+                    replace: args.replace,
+                },
             )
-            .map(|(eid, _)| eid)
-            .collect();
-        store.add_lab(id, &lab).map_err(store_error)?;
-        if args.replace {
-            for old in &same_day {
-                store.delete_entry(id, *old).map_err(store_error)?;
-            }
-        }
-        let ids = same_day
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+            .map_err(flag_date)?;
         match args.format {
-            Format::Json => print_json(&lab)?,
+            Format::Json => print_json(&added.lab)?,
             _ => {
+                let lab = &added.lab;
                 crate::outln!(
                     "added for {}: {} {} {} on {}",
-                    person.name,
-                    analyte.name,
-                    super::fmt_num(value),
-                    analyte.unit(),
-                    date
+                    added.person,
+                    added.analyte_name,
+                    super::fmt_num(lab.value),
+                    lab.unit,
+                    lab.date
                 )?;
-                if same_day.is_empty() {
+                let ids = added
+                    .same_day
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if added.same_day.is_empty() {
                     // the only result of that analyte that day
-                } else if args.replace {
+                } else if added.replaced {
                     crate::outln!("  replaced the earlier result of that day ({ids})")?;
                 } else {
                     crate::outln!(
-                        "  kept as a second {} result of {date} beside {ids}; `--replace` \
+                        "  kept as a second {} result of {} beside {ids}; `--replace` \
                          replaces instead, `vascalc entry delete ID` removes one",
-                        analyte.id
+                        lab.analyte,
+                        lab.date
                     )?;
                 }
             }
@@ -310,45 +337,31 @@ mod lab_cmd {
 
     fn edit(args: EditArgs) -> CliResult {
         let id: EntryId = args.id.parse().map_err(invalid)?;
-        if id.kind != EntryKind::Lab {
-            return Err(invalid(format!(
-                "{id} is not a lab result; `vascalc entry edit` moves other entries, \
-                 `vascalc entry delete` removes them"
-            )));
-        }
-        if args.value.is_none() && args.date.is_none() {
-            return Err(invalid(
-                "nothing to change: give VALUE UNIT, --date D, or both",
-            ));
-        }
-        let mut store = args.db.open()?;
-        let (person, p) = args.person.select(&store)?;
-        let Entry::Lab(before) = store.entry(person, id).map_err(store_error)? else {
+        let date = args
+            .date
+            .as_deref()
+            .map(|d| dates::arg_or_today(Some(d), "--date"))
+            .transpose()?;
+        let edit = LabEdit {
+            value: args.value,
+            unit: args.unit,
+            date,
+        };
+        vascalc_app::entries::check_lab_edit(id, &edit)?;
+        let mut app = args.db.app()?;
+        let change = app.edit_lab(args.person.person.as_deref(), id, &edit)?;
+        let (Entry::Lab(before), Entry::Lab(after)) = (&change.before, &change.after) else {
             return Err(invalid(format!("{id} is not a lab result")));
         };
-        let analyte = labs::find(&before.analyte).ok_or_else(|| {
-            invalid(format!(
-                "{id} holds {:?}, an analyte this vascalc does not know",
-                before.analyte
-            ))
-        })?;
-        let mut after = before.clone();
-        if let (Some(value), Some(unit)) = (args.value, args.unit.as_deref()) {
-            after.value = analyte.to_stored(value, unit).map_err(invalid)?;
-        }
-        if let Some(date) = args.date.as_deref() {
-            after.date = dates::arg_or_today(Some(date), "--date")?;
-        }
-        store.replace_lab(person, id, &after).map_err(store_error)?;
         match args.format {
             Format::Json => print_json(&super::entry::Row {
                 id,
-                entry: &Entry::Lab(after),
+                entry: &change.after,
             })?,
             _ => crate::outln!(
                 "changed for {}: {id} {} {} {} on {} → {} {} on {}",
-                p.name,
-                analyte.name,
+                change.person,
+                labs::find(&after.analyte).map_or(after.analyte.as_str(), |a| a.name),
                 super::fmt_num(before.value),
                 before.unit,
                 before.date,
@@ -361,9 +374,8 @@ mod lab_cmd {
     }
 
     fn list(args: ListArgs) -> CliResult {
-        let store = args.db.open_read()?;
-        let (id, _) = args.person.select(&store)?;
-        let rows = store.entries_of(id, EntryKind::Lab).map_err(store_error)?;
+        let app = args.db.app_read()?;
+        let (_, rows) = app.entries(args.person.person.as_deref(), Some(EntryKind::Lab))?;
         let labs: Vec<(EntryId, &Lab)> = rows
             .iter()
             .filter_map(|(id, e)| match e {

@@ -2,20 +2,13 @@
 //! food log through vascalc-nutrition totals), and the plan it gives: alerts first, then the
 //! items grouped by pillar with status, target, current figures and evidence with citations.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use jiff::ToSpan;
+use vascalc_app::people;
 use vascalc_program::evidence::Pillar;
-use vascalc_program::{
-    Activity, ActivityKind, Alcohol, ClinicalFacts, DailyIntake, Dose, DoseUnit, LabResult,
-    MedDose, MedKind, Medication, NutrientTotal, Person, Plan, PlanInput, Scan, Severity, Smoking,
-    SmokingStatus, Status, Vital,
-};
-use vascalc_store::{PersonId, PersonRecord, Store};
+use vascalc_program::{Plan, Severity, Status};
 
-use super::foods::{Foods, daily_totals};
-use super::{DbArg, PersonArg, context, dates, invalid, store_error};
+use super::{DbArg, PersonArg, dates};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -34,314 +27,25 @@ pub struct PlanArgs {
 
 pub fn run(args: PlanArgs) -> CliResult {
     let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
-    let store = args.db.open_read()?;
-    let (id, person) = args.person.select(&store)?;
-    // The plan looks back 90 days at most (exercise in the last 90 days; doses in the 30 days
-    // before a 30-day window tell whether doses were being logged); older activity and doses
-    // are not read.
-    let recent = as_of.checked_sub(PLAN_LOOKBACK_DAYS.days()).ok();
-    let record = context::load(&store, id, person, recent)?;
-    // The plan's windows are 7 and 30 days; the food log before that is not read.
-    let since = as_of.checked_sub(29.days()).unwrap_or(as_of);
-    let input = plan_input(&store, id, &record, Some(since), as_of)?;
-    let plan = vascalc_program::plan(&input);
+    let app = args.db.app_read()?;
+    let view = app.plan(args.person.person.as_deref(), Some(as_of))?;
     match args.format {
-        Format::Json => print_json(&plan)?,
+        Format::Json => print_json(&view.plan)?,
         _ => {
-            let minor = record
+            let minor = view
                 .person
                 .birth_date
-                .and_then(|b| super::profile::minor_note(super::profile::age_on(b, as_of)));
+                .and_then(|b| people::minor_note(people::age_on(b, as_of)));
             if let Some(note) = minor {
-                crate::outln!("{}: {note}.", record.person.name)?;
+                crate::outln!("{}: {note}.", view.person.name)?;
             }
-            crate::out!("{}", human(&record.person.name, &plan))?
+            crate::out!("{}", human(&view.person.name, &view.plan))?
         }
     }
     Ok(())
 }
 
-/// How far back `plan` reads activity and doses (days before `--as-of`).
-const PLAN_LOOKBACK_DAYS: i64 = 89;
-
-/// The record's date for vascalc-program: the same date (both are jiff's, see vascalc-domain),
-/// `None` outside the years vascalc reads (`vascalc_domain::date::YEARS`; the record holds
-/// 1900-01-01 to today).
-pub fn program_date(d: jiff::civil::Date) -> Option<vascalc_program::Date> {
-    vascalc_program::date::YEARS
-        .contains(&d.year())
-        .then_some(d)
-}
-
-/// Everything `plan` and `adherence` read, from the record, with the food log from `since` on
-/// turned into daily nutrient totals.
-pub fn plan_input(
-    store: &Store,
-    id: PersonId,
-    r: &PersonRecord,
-    since: Option<jiff::civil::Date>,
-    as_of: jiff::civil::Date,
-) -> CliResult<PlanInput> {
-    let d = program_date;
-    let today = d(as_of).ok_or_else(|| invalid(format!("{as_of} is outside years 1–9999")))?;
-    let mut input = PlanInput::new(today);
-    input.person = Person {
-        birth_date: r.person.birth_date.and_then(d),
-        age: None,
-        sex: context::sex(r).map(|s| match s {
-            vascalc_clinical::Sex::Female => vascalc_program::Sex::Female,
-            vascalc_clinical::Sex::Male => vascalc_program::Sex::Male,
-        }),
-        race: context::race(r).map(|x| match x {
-            vascalc_clinical::Race::White => vascalc_program::Race::White,
-            vascalc_clinical::Race::Black => vascalc_program::Race::Black,
-            vascalc_clinical::Race::Chinese => vascalc_program::Race::Chinese,
-            vascalc_clinical::Race::Hispanic => vascalc_program::Race::Hispanic,
-            vascalc_clinical::Race::Other => vascalc_program::Race::Other,
-        }),
-        height_cm: r.person.height_cm,
-    };
-    input.clinical = ClinicalFacts {
-        diabetes: r.person.diabetes,
-        bp_treated: Some(
-            r.medications
-                .iter()
-                .any(|m| context::treats_blood_pressure(m) && m.active_on(as_of)),
-        ),
-        ascvd: r.person.ascvd,
-        family_history_mi: r.person.family_history_mi,
-        dialysis: r.person.dialysis.unwrap_or(false),
-        calciphylaxis: r.person.calciphylaxis.unwrap_or(false),
-        specialist_care_calciphylaxis: r.person.calciphylaxis_specialist_care.unwrap_or(false),
-        ascvd_risk_10y: None,
-        cac_percentile: None,
-        next_scan: None,
-    };
-    assessed_facts(r, as_of, &mut input.clinical);
-    input.scans = r
-        .scans
-        .iter()
-        .filter(|s| s.date <= as_of)
-        .filter_map(|s| {
-            let a = &s.per_artery;
-            Some(Scan {
-                date: d(s.date)?,
-                agatston: s.agatston,
-                volume_mm3: s.volume_mm3,
-                per_artery: [("lm", a.lm), ("lad", a.lad), ("lcx", a.lcx), ("rca", a.rca)]
-                    .into_iter()
-                    .filter_map(|(k, v)| Some((k.to_owned(), v?)))
-                    .collect(),
-            })
-        })
-        .collect();
-    input.labs = r
-        .labs
-        .iter()
-        .filter(|l| l.date <= as_of)
-        .filter_map(|l| {
-            Some(LabResult {
-                loinc: l.loinc.clone()?,
-                value: l.value,
-                unit: l.unit.clone(),
-                date: d(l.date)?,
-            })
-        })
-        .collect();
-    // vascalc-program judges kidney function by eGFR results; a creatinine without an eGFR on
-    // the same day gets one by CKD-EPI 2021 (vascalc-clinical), as laboratories report it.
-    if let (Some(birth), Some(sex)) = (r.person.birth_date, context::sex(r)) {
-        for l in r
-            .labs
-            .iter()
-            .filter(|l| l.analyte == "creatinine" && l.date <= as_of)
-        {
-            let reported = r
-                .labs
-                .iter()
-                .any(|e| e.analyte == "egfr" && e.date == l.date);
-            let age = f64::from(super::profile::age_on(birth, l.date));
-            if reported || age < 18.0 {
-                continue;
-            }
-            if let Some(date) = d(l.date) {
-                input.labs.push(LabResult {
-                    loinc: "98979-8".into(),
-                    value: vascalc_clinical::kidney::egfr_ckd_epi_2021_cr(l.value, age, sex),
-                    unit: "mL/min/1.73m2".into(),
-                    date,
-                });
-            }
-        }
-    }
-    input.vitals = r
-        .vitals
-        .iter()
-        .filter(|v| v.date <= as_of)
-        .filter_map(|v| {
-            Some(Vital {
-                date: d(v.date)?,
-                systolic_mm_hg: v.systolic_mm_hg,
-                diastolic_mm_hg: v.diastolic_mm_hg,
-                weight_kg: v.weight_kg,
-                waist_cm: v.waist_cm,
-            })
-        })
-        .collect();
-    input.activity = r
-        .activity
-        .iter()
-        .filter(|a| a.date <= as_of)
-        .filter_map(|a| {
-            Some(Activity {
-                date: d(a.date)?,
-                kind: if a.kind == "strength" {
-                    ActivityKind::Strength
-                } else {
-                    ActivityKind::Endurance
-                },
-                minutes: a.minutes,
-            })
-        })
-        .collect();
-    input.smoking = r
-        .smoking
-        .iter()
-        .filter(|s| s.date <= as_of)
-        .filter_map(|s| {
-            Some(Smoking {
-                date: d(s.date)?,
-                status: match s.status.as_str() {
-                    "current" => SmokingStatus::Current,
-                    "former" => SmokingStatus::Former,
-                    _ => SmokingStatus::Never,
-                },
-                pack_years: s.pack_years,
-                quit_date: s.quit_date.and_then(d),
-            })
-        })
-        .collect();
-    input.alcohol = r
-        .alcohol
-        .iter()
-        .filter(|a| a.date <= as_of)
-        .filter_map(|a| {
-            Some(Alcohol {
-                date: d(a.date)?,
-                drinks_per_week: a.drinks_per_week,
-            })
-        })
-        .collect();
-    input.medications = r
-        .medications
-        .iter()
-        .filter(|m| m.start <= as_of)
-        .map(|m| Medication {
-            kind: med_kind(&m.kind),
-            name: m.name.clone(),
-            dose: match (m.dose, m.unit.as_deref().and_then(DoseUnit::parse)) {
-                (Some(amount), Some(unit)) => Some(Dose { amount, unit }),
-                _ => None,
-            },
-            start: d(m.start),
-            end: m.end.and_then(d),
-        })
-        .collect();
-    input.med_log = r
-        .doses
-        .iter()
-        .filter(|x| x.date <= as_of)
-        .filter_map(|x| {
-            Some(MedDose {
-                date: d(x.date)?,
-                kind: med_kind(&x.kind),
-                name: x.name.clone(),
-                dose: DoseUnit::parse(&x.unit).map(|unit| Dose {
-                    amount: x.dose,
-                    unit,
-                }),
-            })
-        })
-        .collect();
-    let foods = Foods::new(&r.own_foods).map_err(invalid)?;
-    let rows = store
-        .food_grams_by_day(id, since)
-        .map_err(store_error)?
-        .into_iter()
-        .filter(|row| row.0 <= as_of)
-        .collect::<Vec<_>>();
-    input.intakes = daily_totals(&foods, &rows)
-        .map_err(invalid)?
-        .into_iter()
-        .filter_map(|day| {
-            Some(DailyIntake {
-                date: d(day.date)?,
-                foods: day.entries,
-                phosphate_additive_foods: day.phosphate_additive_entries,
-                nutrients: day
-                    .nutrients
-                    .into_iter()
-                    .map(|(k, (at_least, missing))| {
-                        (k.to_owned(), NutrientTotal { at_least, missing })
-                    })
-                    .collect::<BTreeMap<_, _>>(),
-            })
-        })
-        .collect();
-    Ok(input)
-}
-
-/// What vascalc-clinical says about the record as of `as_of`, for the plan: the 10-year risk by
-/// the 2013 Pooled Cohort Equations (the one the 2018 cholesterol guideline uses), the latest
-/// CAC's percentile, and the next-scan window of the progression analysis (the one `vascalc
-/// progress` shows). What cannot be computed stays `None`; the plan says why.
-fn assessed_facts(r: &PersonRecord, as_of: jiff::civil::Date, facts: &mut ClinicalFacts) {
-    if let Ok(mut profile) = context::clinical_profile(r, as_of) {
-        // Progression is computed below, as `vascalc progress` does.
-        profile.scans.clear();
-        let a = vascalc_clinical::assess(&profile, &vascalc_clinical::Options::default());
-        facts.ascvd_risk_10y = a
-            .risks
-            .iter()
-            .find(|x| x.model == "pce_2013" && x.outcome == "ascvd_10y")
-            .map(|x| vascalc_program::RiskEstimate {
-                model: x.model.to_owned(),
-                percent: x.percent,
-                source: x.source.to_owned(),
-            });
-        facts.cac_percentile = a.cac.as_ref().and_then(|c| {
-            let p = c.percentile.as_ref()?;
-            let text = match (p.percentile, &p.band) {
-                (Some(n), _) => format!("percentile {n} for age, sex and race ({})", p.reference),
-                (None, Some(band)) => format!("{band} for age and sex ({})", p.reference),
-                (None, None) => p.reference.to_owned(),
-            };
-            Some(vascalc_program::CacPercentile {
-                agatston: c.agatston,
-                at_or_above_75th: p.at_or_above_75th,
-                text,
-                source: p.source.to_owned(),
-            })
-        });
-    }
-    if let Ok(Some(p)) = context::progression(r, as_of) {
-        let ns = &p.next_scan;
-        facts.next_scan = p.scans.last().map(|last| vascalc_program::NextScanAdvice {
-            after: last.date,
-            earliest: ns.earliest,
-            latest: ns.latest,
-            basis: ns.basis.iter().map(|b| b.to_string()).collect(),
-            sources: ns.sources.iter().map(|s| s.to_string()).collect(),
-        });
-    }
-}
-
-/// The record's medication kind in vascalc-program's closed list; a kind it does not name is
-/// `unknown` (never `other`: the plan then says its safety rules could not be checked). The
-/// program itself lets a name its vocabulary knows decide the class.
-fn med_kind(kind: &str) -> MedKind {
-    MedKind::parse(kind).unwrap_or(MedKind::Unknown)
-}
+pub use vascalc_app::plan::{plan_input, program_date};
 
 fn status_mark(s: Status) -> &'static str {
     match s {

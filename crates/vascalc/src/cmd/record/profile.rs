@@ -1,10 +1,11 @@
 //! `vascalc profile create|update|show|list`.
 
 use jiff::civil::Date;
-use serde::Serialize;
-use vascalc_store::{Alcohol, Lab, Medication, Person, PersonId, Scan, Smoking, Store, Vitals};
+use vascalc_app::people::{self, minor_note};
+use vascalc_app::{App, PersonInput, SmokingInput, Summary};
+use vascalc_store::Person;
 
-use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
+use super::{DbArg, PersonArg, dates, fmt_num};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -134,121 +135,64 @@ pub fn run(args: ProfileArgs) -> CliResult {
     }
 }
 
-/// What the flags add: the new profile plus dated smoking/alcohol entries.
-struct Changes {
-    smoking: Option<Smoking>,
-    alcohol: Option<Alcohol>,
-}
-
-fn apply(fields: &Fields, person: &mut Person, today: Date) -> CliResult<Changes> {
-    if let Some(b) = &fields.birth_date {
-        person.birth_date = Some(dates::arg(b, "--birth-date", today)?);
-    }
-    if let Some(s) = &fields.sex {
-        person.sex = Some(s.to_lowercase());
-    }
-    if let Some(r) = &fields.race {
-        person.race = Some(r.to_lowercase());
-    }
-    if let Some(h) = fields.height_cm {
-        person.height_cm = Some(h);
-    }
-    if let Some(h) = fields.height_in {
-        person.height_cm = Some(h * 2.54);
-    }
-    if let Some(d) = fields.diabetes {
-        person.diabetes = Some(d);
-    }
-    for (value, field) in [
-        (fields.family_history_mi, &mut person.family_history_mi),
-        (fields.ascvd, &mut person.ascvd),
-        (fields.dialysis, &mut person.dialysis),
-        (fields.calciphylaxis, &mut person.calciphylaxis),
-        (
-            fields.calciphylaxis_specialist_care,
-            &mut person.calciphylaxis_specialist_care,
-        ),
-    ] {
-        if value.is_some() {
-            *field = value;
-        }
-    }
-    validate::person(person, today).map_err(invalid)?;
-    let as_of = dates::opt_arg(fields.date.as_deref(), "--date", today)?.unwrap_or(today);
+/// The flags as the use cases' input: dates read and checked here, with the options' names in
+/// the messages; inches converted to centimetres.
+fn input(fields: &Fields, name: Option<String>, today: Date) -> CliResult<PersonInput> {
+    let birth_date = dates::opt_arg(fields.birth_date.as_deref(), "--birth-date", today)?;
+    let as_of = dates::opt_arg(fields.date.as_deref(), "--date", today)?;
     let smoking = match &fields.smoking {
         None => None,
-        Some(status) => {
-            let s = Smoking {
-                date: as_of,
-                status: status.to_lowercase(),
-                pack_years: fields.pack_years,
-                quit_date: dates::opt_arg(fields.quit_date.as_deref(), "--quit-date", today)?,
-            };
-            validate::smoking(&s, today).map_err(invalid)?;
-            Some(s)
-        }
+        Some(status) => Some(SmokingInput {
+            status: status.clone(),
+            pack_years: fields.pack_years,
+            quit_date: dates::opt_arg(fields.quit_date.as_deref(), "--quit-date", today)?,
+        }),
     };
-    let alcohol = match fields.drinks_per_week {
-        None => None,
-        Some(d) => {
-            let a = Alcohol {
-                date: as_of,
-                drinks_per_week: d,
-            };
-            validate::alcohol(&a, today).map_err(invalid)?;
-            Some(a)
-        }
-    };
-    Ok(Changes { smoking, alcohol })
-}
-
-fn save_changes(store: &mut Store, id: PersonId, changes: &Changes) -> CliResult {
-    if let Some(s) = &changes.smoking {
-        store.add_smoking(id, s).map_err(store_error)?;
-    }
-    if let Some(a) = &changes.alcohol {
-        store.add_alcohol(id, a).map_err(store_error)?;
-    }
-    Ok(())
+    Ok(PersonInput {
+        name,
+        birth_date,
+        sex: fields.sex.clone(),
+        race: fields.race.clone(),
+        height_cm: fields.height_cm.or(fields.height_in.map(|h| h * 2.54)),
+        diabetes: fields.diabetes,
+        family_history_mi: fields.family_history_mi,
+        ascvd: fields.ascvd,
+        dialysis: fields.dialysis,
+        calciphylaxis: fields.calciphylaxis,
+        calciphylaxis_specialist_care: fields.calciphylaxis_specialist_care,
+        smoking,
+        drinks_per_week: fields.drinks_per_week,
+        as_of,
+    })
 }
 
 fn create(args: CreateArgs) -> CliResult {
     let today = dates::today();
-    let mut person = Person::named(args.name);
-    let changes = apply(&args.fields, &mut person, today)?;
-    let mut store = args.db.create()?;
-    let id = store.add_person(&person).map_err(store_error)?;
-    save_changes(&mut store, id, &changes)?;
-    print_summary(&store, id, person, args.format)
+    let input = input(&args.fields, Some(args.name), today)?;
+    // Checked before the database is created: a refused profile creates no file.
+    people::apply(&input, Person::named(""), today)?;
+    let mut app = App::at(args.db.create()?, today);
+    let summary = app.create_person(&input)?;
+    print_summary(summary, args.format)
 }
 
 fn update(args: UpdateArgs) -> CliResult {
     let today = dates::today();
-    let mut store = args.db.open()?;
-    let (id, mut person) = args.person.select(&store)?;
-    if let Some(name) = args.name {
-        person.name = name;
-    }
-    let changes = apply(&args.fields, &mut person, today)?;
-    store.update_person(id, &person).map_err(store_error)?;
-    save_changes(&mut store, id, &changes)?;
-    print_summary(&store, id, person, args.format)
+    let input = input(&args.fields, args.name, today)?;
+    let mut app = App::at(args.db.open()?, today);
+    let summary = app.update_person(args.person.person.as_deref(), &input)?;
+    print_summary(summary, args.format)
 }
 
 fn show(args: ShowArgs) -> CliResult {
-    let store = args.db.open_read()?;
-    let (id, person) = args.person.select(&store)?;
-    print_summary(&store, id, person, args.format)
+    let app = args.db.app_read()?;
+    let summary = app.summary(args.person.person.as_deref())?;
+    print_summary(summary, args.format)
 }
 
 fn list(args: ListArgs) -> CliResult {
-    let store = args.db.open_read()?;
-    let people: Vec<Person> = store
-        .people()
-        .map_err(store_error)?
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect();
+    let app = args.db.app_read()?;
+    let people = app.people()?;
     match args.format {
         Format::Json => print_json(&people)?,
         _ => {
@@ -260,101 +204,7 @@ fn list(args: ListArgs) -> CliResult {
     Ok(())
 }
 
-/// The profile with the latest value of everything that changes.
-#[derive(Debug, Serialize)]
-pub struct Summary {
-    pub person: Person,
-    /// The clinical profile vocabulary (`vascalc assess --profile` reads it), when the record
-    /// has a birth date and sex.
-    pub profile: Option<vascalc_clinical::Profile>,
-    /// Why `profile` is absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile_unavailable: Option<String>,
-    pub age_years: Option<i16>,
-    pub smoking: Option<Smoking>,
-    pub alcohol: Option<Alcohol>,
-    pub latest_vitals: Option<Vitals>,
-    pub latest_labs: Vec<Lab>,
-    pub current_medications: Vec<Medication>,
-    pub scans: Vec<Scan>,
-}
-
-/// Whole years between `birth` and `on`.
-/// Who vascalc's targets are for: adults.
-pub const ADULT_AGE: i16 = 18;
-
-/// What the record says about a person under 18 (None for an adult).
-pub fn minor_note(age: i16) -> Option<String> {
-    (age < ADULT_AGE).then(|| {
-        format!(
-            "under {ADULT_AGE} (age {age}): vascalc's targets, risk equations and plan are for \
-             adults and do not apply"
-        )
-    })
-}
-
-pub fn age_on(birth: Date, on: Date) -> i16 {
-    let years = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        years - 1
-    } else {
-        years
-    }
-}
-
-pub fn summary(store: &Store, id: PersonId, person: Person, today: Date) -> CliResult<Summary> {
-    let record = super::context::load(store, id, person, None)?;
-    let (profile, profile_unavailable) = match super::context::clinical_profile(&record, today) {
-        Ok(p) => (Some(p), None),
-        Err(why) => (None, Some(why)),
-    };
-    // The latest result of each analyte, in catalogue order.
-    let mut latest_labs: Vec<Lab> = Vec::new();
-    for lab in record.labs.iter().rev() {
-        if !latest_labs.iter().any(|l| l.analyte == lab.analyte) {
-            latest_labs.push(lab.clone());
-        }
-    }
-    latest_labs.sort_by_key(|l| {
-        super::labs::ANALYTES
-            .iter()
-            .position(|a| a.id == l.analyte)
-            .unwrap_or(usize::MAX)
-    });
-    Ok(Summary {
-        profile,
-        profile_unavailable,
-        age_years: record.person.birth_date.map(|b| age_on(b, today)),
-        smoking: record.smoking.last().cloned(),
-        alcohol: record.alcohol.last().cloned(),
-        latest_vitals: latest_vitals(&record.vitals),
-        latest_labs,
-        current_medications: record
-            .medications
-            .iter()
-            .filter(|m| m.active_on(today))
-            .cloned()
-            .collect(),
-        scans: record.scans,
-        person: record.person,
-    })
-}
-
-/// The latest value of each vital sign, dated by the latest entry that has any.
-fn latest_vitals(all: &[Vitals]) -> Option<Vitals> {
-    let last = all.last()?;
-    let latest = |f: fn(&Vitals) -> Option<f64>| all.iter().rev().find_map(f);
-    Some(Vitals {
-        date: last.date,
-        systolic_mm_hg: latest(|v| v.systolic_mm_hg),
-        diastolic_mm_hg: latest(|v| v.diastolic_mm_hg),
-        weight_kg: latest(|v| v.weight_kg),
-        waist_cm: latest(|v| v.waist_cm),
-    })
-}
-
-fn print_summary(store: &Store, id: PersonId, person: Person, format: Format) -> CliResult {
-    let s = summary(store, id, person, dates::today())?;
+fn print_summary(s: Summary, format: Format) -> CliResult {
     if format == Format::Json {
         print_json(&s)?;
         return Ok(());
@@ -452,17 +302,4 @@ fn print_summary(store: &Store, id: PersonId, person: Person, format: Format) ->
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn age_counts_whole_years() {
-        assert_eq!(age_on(date(1960, 6, 15), date(2020, 6, 14)), 59);
-        assert_eq!(age_on(date(1960, 6, 15), date(2020, 6, 15)), 60);
-        assert_eq!(age_on(date(2000, 2, 29), date(2021, 2, 28)), 20);
-    }
 }

@@ -6,6 +6,8 @@
 
 use vascalc_program::labs::Analyte as Domain;
 
+use crate::error::{AppError, AppResult};
+
 /// One analyte the record can hold: the analyte table's entry, with its fields at hand.
 #[derive(Debug, Clone, Copy)]
 pub struct Analyte {
@@ -64,21 +66,34 @@ impl Analyte {
     }
 
     /// Converts `value` in `unit` to the stored unit and checks it is plausible.
-    pub fn to_stored(self, value: f64, unit: &str) -> Result<f64, String> {
+    pub fn to_stored(self, value: f64, unit: &str) -> AppResult<f64> {
         if !value.is_finite() {
-            return Err(format!("{}: {value} is not a number", self.id));
+            return Err(AppError::invalid(
+                "value",
+                value,
+                format!("{}: {value} is not a number", self.id),
+            ));
         }
         let Some(stored) = self.program.to_canonical(value, unit) else {
-            return Err(format!(
-                "{}: unit {unit:?} is not one vascalc knows for {}; use one of {}",
-                self.id,
-                self.name,
-                self.units().join(", ")
+            return Err(AppError::invalid(
+                "unit",
+                unit,
+                format!(
+                    "{}: unit {unit:?} is not one vascalc knows for {}; use one of {}",
+                    self.id,
+                    self.name,
+                    self.units().join(", ")
+                ),
             ));
         };
-        self.check(stored)
-            .map(|()| stored)
-            .map_err(|msg| self.hint(value, unit, msg))
+        match self.implausible(stored) {
+            None => Ok(stored),
+            Some(msg) => Err(AppError::invalid(
+                "value",
+                format!("{value} {unit}"),
+                self.hint(value, unit, msg),
+            )),
+        }
     }
 
     /// Adds to `msg` the unit in which `value` would have been plausible.
@@ -89,7 +104,7 @@ impl Analyte {
                 && self
                     .program
                     .to_canonical(value, u)
-                    .is_some_and(|v| self.check(v).is_ok())
+                    .is_some_and(|v| self.implausible(v).is_none())
         }) {
             msg.push_str(&format!("; did you mean {value} {fits}?"));
         }
@@ -97,12 +112,20 @@ impl Analyte {
     }
 
     /// Checks a value in the stored unit.
-    pub fn check(&self, stored: f64) -> Result<(), String> {
+    pub fn check(&self, stored: f64) -> AppResult<()> {
+        match self.implausible(stored) {
+            None => Ok(()),
+            Some(reason) => Err(AppError::invalid("value", stored, reason)),
+        }
+    }
+
+    /// Why a value in the stored unit is not plausible (None when it is).
+    fn implausible(&self, stored: f64) -> Option<String> {
         let (lo, hi) = self.plausible;
         if self.program.is_plausible(stored) {
-            Ok(())
+            None
         } else {
-            Err(format!(
+            Some(format!(
                 "{} {} {} is outside the plausible range {lo}–{hi} {}",
                 self.name,
                 round(stored),
@@ -204,8 +227,12 @@ mod tests {
     #[test]
     fn a_value_in_the_wrong_unit_is_refused_with_a_hint() {
         let err = find("ldl").unwrap().to_stored(3.1, "mg/dL").unwrap_err();
+        assert_eq!(err.field(), Some("value"));
+        let err = err.to_string();
         assert!(err.contains("did you mean 3.1 mmol/L"), "{err}");
         let err = find("ldl").unwrap().to_stored(3.1, "furlongs").unwrap_err();
+        assert_eq!(err.field(), Some("unit"));
+        let err = err.to_string();
         assert!(err.contains("mg/dL, mmol/L"), "{err}");
         assert!(find("ldl").unwrap().to_stored(f64::NAN, "mg/dL").is_err());
     }

@@ -3,17 +3,36 @@
 //! names the field and the value.
 
 use jiff::civil::Date;
-use vascalc_store::{
+use vascalc_record::{
     Activity, Alcohol, FoodEntry, Lab, MedDose, Medication, Person, PersonRecord, Scan, ScanSource,
     Smoking, Vitals,
 };
 
-use super::{dates, labs};
+use vascalc_domain::{Race, Sex};
 
-pub type Check = Result<(), String>;
+use crate::error::{AppError, AppResult};
+use crate::{dates, labs};
 
-pub const SEXES: &[&str] = &["female", "male"];
-pub const RACES: &[&str] = &["white", "black", "chinese", "hispanic", "other"];
+pub type Check = AppResult<()>;
+
+/// The field of the JSON vocabulary a message's name stands for.
+fn field(what: &str) -> &str {
+    match what {
+        "activity kind" | "medication kind" => "kind",
+        "smoking status" => "status",
+        "systolic" => "systolic_mm_hg",
+        "diastolic" => "diastolic_mm_hg",
+        "weight" => "weight_kg",
+        "waist" => "waist_cm",
+        "dose unit" => "unit",
+        "medication name" => "name",
+        other => other,
+    }
+}
+
+fn invalid(what: &str, value: impl ToString, reason: String) -> AppError {
+    AppError::invalid(field(what), value, reason)
+}
 pub const ACTIVITY_KINDS: &[&str] = &["endurance", "strength"];
 pub const SMOKING_STATUSES: &[&str] = &["never", "former", "current"];
 /// Dose units, as vascalc-program's `DoseUnit` spells them.
@@ -44,20 +63,33 @@ fn one_of(what: &str, value: &str, allowed: &[&str]) -> Check {
     if allowed.contains(&value) {
         Ok(())
     } else {
-        Err(format!(
-            "{what} {value:?} is not one of {}",
-            allowed.join(", ")
+        Err(invalid(
+            what,
+            value,
+            format!("{what} {value:?} is not one of {}", allowed.join(", ")),
         ))
     }
 }
 
 fn in_range(what: &str, value: f64, lo: f64, hi: f64, unit: &str) -> Check {
     if !value.is_finite() {
-        Err(format!("{what} {value} is not a number"))
+        Err(invalid(
+            what,
+            value,
+            format!("{what} {value} is not a number"),
+        ))
     } else if value < 0.0 {
-        Err(format!("{what} {value} {unit} is negative"))
+        Err(invalid(
+            what,
+            value,
+            format!("{what} {value} {unit} is negative"),
+        ))
     } else if !(lo..=hi).contains(&value) {
-        Err(format!("{what} {value} {unit} is outside {lo}–{hi} {unit}"))
+        Err(invalid(
+            what,
+            value,
+            format!("{what} {value} {unit} is outside {lo}–{hi} {unit}"),
+        ))
     } else {
         Ok(())
     }
@@ -68,25 +100,31 @@ fn opt_range(what: &str, value: Option<f64>, lo: f64, hi: f64, unit: &str) -> Ch
 }
 
 fn date(what: &str, d: Date, today: Date) -> Check {
-    dates::check(d, today).map_err(|e| format!("{what}: {e}"))
+    dates::check(what, d, today).map_err(|e| e.prefixed(what))
 }
 
 pub fn person(p: &Person, today: Date) -> Check {
     let name = p.name.trim();
     if name.is_empty() || name != p.name || name.len() > 100 || name.chars().any(char::is_control) {
-        return Err(format!(
-            "name {:?}: give 1–100 characters without leading or trailing spaces",
-            p.name
+        return Err(invalid(
+            "name",
+            &p.name,
+            format!(
+                "name {:?}: give 1–100 characters without leading or trailing spaces",
+                p.name
+            ),
         ));
     }
     if let Some(b) = p.birth_date {
         date("birth_date", b, today)?;
     }
     if let Some(s) = &p.sex {
-        one_of("sex", s, SEXES)?;
+        s.parse::<Sex>()
+            .map_err(|e| invalid("sex", s, e.to_string()))?;
     }
     if let Some(r) = &p.race {
-        one_of("race", r, RACES)?;
+        r.parse::<Race>()
+            .map_err(|e| invalid("race", r, e.to_string()))?;
     }
     opt_range("height_cm", p.height_cm, 50.0, 250.0, "cm")
 }
@@ -101,18 +139,28 @@ pub fn scan(s: &Scan, today: Date) -> Check {
     let sum: f64 = [a.lm, a.lad, a.lcx, a.rca].iter().flatten().sum();
     // Reports round each artery; allow half a point of rounding per artery.
     if sum > s.agatston + 2.0 {
-        return Err(format!(
-            "per-artery scores add up to {sum}, more than the total {}",
-            s.agatston
+        return Err(invalid(
+            "per_artery",
+            sum,
+            format!(
+                "per-artery scores add up to {sum}, more than the total {}",
+                s.agatston
+            ),
         ));
     }
     opt_range("volume_mm3", s.volume_mm3, 0.0, 100_000.0, "mm³")?;
     opt_range("mass_mg", s.mass_mg, 0.0, 100_000.0, "mg")?;
     match (s.source, &s.score) {
-        (ScanSource::Score, None) => Err("a scan with source \"score\" needs its score".into()),
-        (ScanSource::Report, Some(_)) => {
-            Err("a scan with source \"report\" carries no score result".into())
-        }
+        (ScanSource::Score, None) => Err(invalid(
+            "score",
+            "",
+            "a scan with source \"score\" needs its score".into(),
+        )),
+        (ScanSource::Report, Some(_)) => Err(invalid(
+            "score",
+            "",
+            "a scan with source \"report\" carries no score result".into(),
+        )),
         _ => Ok(()),
     }
 }
@@ -121,21 +169,30 @@ pub fn lab(l: &Lab, today: Date) -> Check {
     date("date", l.date, today)?;
     let a = labs::find(&l.analyte)
         .filter(|a| a.id == l.analyte)
-        .ok_or_else(|| format!("unknown analyte {:?}", l.analyte))?;
+        .ok_or_else(|| {
+            invalid(
+                "analyte",
+                &l.analyte,
+                format!("unknown analyte {:?}", l.analyte),
+            )
+        })?;
     if l.unit != a.unit() {
-        return Err(format!(
-            "{} is stored in {}, not {:?}",
-            a.id,
-            a.unit(),
-            l.unit
+        return Err(invalid(
+            "unit",
+            &l.unit,
+            format!("{} is stored in {}, not {:?}", a.id, a.unit(), l.unit),
         ));
     }
     if l.loinc.as_deref() != Some(a.loinc()) {
-        return Err(format!(
-            "{}: LOINC {:?} does not match {:?}",
-            a.id,
-            l.loinc,
-            a.loinc()
+        return Err(invalid(
+            "loinc",
+            l.loinc.as_deref().unwrap_or(""),
+            format!(
+                "{}: LOINC {:?} does not match {:?}",
+                a.id,
+                l.loinc,
+                a.loinc()
+            ),
         ));
     }
     a.check(l.value)
@@ -148,16 +205,28 @@ pub fn vitals(v: &Vitals, today: Date) -> Check {
         && v.weight_kg.is_none()
         && v.waist_cm.is_none()
     {
-        return Err("give at least one of blood pressure, weight or waist".into());
+        return Err(invalid(
+            "systolic_mm_hg",
+            "",
+            "give at least one of blood pressure, weight or waist".into(),
+        ));
     }
     if v.systolic_mm_hg.is_some() != v.diastolic_mm_hg.is_some() {
-        return Err("blood pressure needs both systolic and diastolic".into());
+        return Err(invalid(
+            "diastolic_mm_hg",
+            "",
+            "blood pressure needs both systolic and diastolic".into(),
+        ));
     }
     opt_range("systolic", v.systolic_mm_hg, 60.0, 280.0, "mmHg")?;
     opt_range("diastolic", v.diastolic_mm_hg, 30.0, 180.0, "mmHg")?;
     if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg) {
         if d >= s {
-            return Err(format!("diastolic {d} is not below systolic {s}"));
+            return Err(invalid(
+                "diastolic",
+                d,
+                format!("diastolic {d} is not below systolic {s}"),
+            ));
         }
     }
     opt_range("weight", v.weight_kg, 20.0, 350.0, "kg")?;
@@ -169,7 +238,11 @@ pub fn activity(a: &Activity, today: Date) -> Check {
     one_of("activity kind", &a.kind, ACTIVITY_KINDS)?;
     in_range("minutes", a.minutes, 0.0, 1440.0, "min")?;
     if a.minutes == 0.0 {
-        return Err("minutes must be more than 0".into());
+        return Err(invalid(
+            "minutes",
+            a.minutes,
+            "minutes must be more than 0".into(),
+        ));
     }
     Ok(())
 }
@@ -181,14 +254,22 @@ pub fn smoking(s: &Smoking, today: Date) -> Check {
     if let Some(q) = s.quit_date {
         date("quit_date", q, today)?;
         if s.status != "former" {
-            return Err(format!(
-                "a quit date goes with status \"former\", not {:?}",
-                s.status
+            return Err(invalid(
+                "quit_date",
+                q,
+                format!(
+                    "a quit date goes with status \"former\", not {:?}",
+                    s.status
+                ),
             ));
         }
     }
     if s.status == "never" && s.pack_years.is_some_and(|p| p > 0.0) {
-        return Err("a never-smoker has no pack-years".into());
+        return Err(invalid(
+            "pack_years",
+            s.pack_years.unwrap_or_default(),
+            "a never-smoker has no pack-years".into(),
+        ));
     }
     Ok(())
 }
@@ -200,12 +281,20 @@ pub fn alcohol(a: &Alcohol, today: Date) -> Check {
 
 fn med_name_and_kind(name: &str, kind: &str) -> Check {
     if name.trim().is_empty() || name.len() > 100 {
-        return Err(format!("medication name {name:?}: give 1–100 characters"));
+        return Err(invalid(
+            "medication name",
+            name,
+            format!("medication name {name:?}: give 1–100 characters"),
+        ));
     }
     if !med_kinds().any(|k| k == kind) {
-        return Err(format!(
-            "medication kind {kind:?} is not one of {}",
-            med_kinds().collect::<Vec<_>>().join(", ")
+        return Err(invalid(
+            "medication kind",
+            kind,
+            format!(
+                "medication kind {kind:?} is not one of {}",
+                med_kinds().collect::<Vec<_>>().join(", ")
+            ),
         ));
     }
     Ok(())
@@ -214,13 +303,21 @@ fn med_name_and_kind(name: &str, kind: &str) -> Check {
 /// A dose amount: positive, in a known unit, and not absurd ([`MAX_DOSE`]).
 fn dose_amount(dose: f64, unit: &str, name: &str) -> Check {
     if !dose.is_finite() || dose <= 0.0 {
-        return Err(format!("dose {dose} of {name} must be a positive number"));
+        return Err(invalid(
+            "dose",
+            dose,
+            format!("dose {dose} of {name} must be a positive number"),
+        ));
     }
     one_of("dose unit", unit, DOSE_UNITS)?;
     match MAX_DOSE.iter().find(|(u, _)| *u == unit) {
-        Some((_, max)) if dose > *max => Err(format!(
-            "dose {dose} {unit} of {name} is implausible (more than {max} {unit}); check the \
-             amount and the unit"
+        Some((_, max)) if dose > *max => Err(invalid(
+            "dose",
+            dose,
+            format!(
+                "dose {dose} {unit} of {name} is implausible (more than {max} {unit}); check \
+                 the amount and the unit"
+            ),
         )),
         _ => Ok(()),
     }
@@ -231,16 +328,30 @@ pub fn medication(m: &Medication, today: Date) -> Check {
     if let Some(dose) = m.dose {
         match &m.unit {
             Some(u) => dose_amount(dose, u, &m.name)?,
-            None => return Err(format!("dose {dose} of {} needs a unit", m.name)),
+            None => {
+                return Err(invalid(
+                    "unit",
+                    "",
+                    format!("dose {dose} of {} needs a unit", m.name),
+                ));
+            }
         }
-    } else if m.unit.is_some() {
-        return Err(format!("a unit without a dose for {}", m.name));
+    } else if let Some(unit) = &m.unit {
+        return Err(invalid(
+            "unit",
+            unit,
+            format!("a unit without a dose for {}", m.name),
+        ));
     }
     date("start", m.start, today)?;
     if let Some(end) = m.end {
         date("end", end, today)?;
         if end < m.start {
-            return Err(format!("end {end} is before start {}", m.start));
+            return Err(invalid(
+                "end",
+                end,
+                format!("end {end} is before start {}", m.start),
+            ));
         }
     }
     Ok(())
@@ -258,12 +369,20 @@ pub fn food(f: &FoodEntry, today: Date, known_food: &dyn Fn(&str) -> bool) -> Ch
     date("date", f.date, today)?;
     in_range("grams", f.grams, 0.0, 5000.0, "g")?;
     if f.grams == 0.0 {
-        return Err("grams must be more than 0".into());
+        return Err(invalid(
+            "grams",
+            f.grams,
+            "grams must be more than 0".into(),
+        ));
     }
     if !known_food(&f.food_id) {
-        return Err(format!(
-            "unknown food {:?}; `vascalc food search WORDS` finds food ids",
-            f.food_id
+        return Err(invalid(
+            "food_id",
+            &f.food_id,
+            format!(
+                "unknown food {:?}; `vascalc food search WORDS` finds food ids",
+                f.food_id
+            ),
         ));
     }
     Ok(())
@@ -274,13 +393,17 @@ pub fn record(r: &PersonRecord, today: Date, known_food: &dyn Fn(&str) -> bool) 
     fn each<T>(list: &[T], name: &str, f: impl Fn(&T) -> Check) -> Check {
         list.iter()
             .enumerate()
-            .try_for_each(|(i, x)| f(x).map_err(|e| format!("{name}[{i}]: {e}")))
+            .try_for_each(|(i, x)| f(x).map_err(|e| e.within(&format!("{name}[{i}]"))))
     }
-    person(&r.person, today).map_err(|e| format!("person: {e}"))?;
+    person(&r.person, today).map_err(|e| e.within("person"))?;
     each(&r.scans, "scans", |x| scan(x, today))?;
     for (i, s) in r.scans.iter().enumerate() {
         if r.scans[..i].iter().any(|earlier| earlier.date == s.date) {
-            return Err(format!("scans[{i}]: a second scan on {}", s.date));
+            return Err(AppError::invalid(
+                format!("scans[{i}].date"),
+                s.date,
+                format!("scans[{i}]: a second scan on {}", s.date),
+            ));
         }
     }
     each(&r.labs, "labs", |x| lab(x, today))?;
@@ -318,6 +441,7 @@ mod tests {
         assert!(
             medication(&med(Some(-5.0), Some("mg")), TODAY)
                 .unwrap_err()
+                .to_string()
                 .contains("positive")
         );
         assert!(medication(&med(Some(5.0), None), TODAY).is_err());
@@ -339,16 +463,19 @@ mod tests {
         assert!(
             dose(&d(-300.0, "mg", TODAY), TODAY)
                 .unwrap_err()
+                .to_string()
                 .contains("positive")
         );
         assert!(
             dose(&d(300_000.0, "mg", TODAY), TODAY)
                 .unwrap_err()
+                .to_string()
                 .contains("implausible")
         );
         assert!(
             dose(&d(300.0, "mg", date(2026, 1, 2)), TODAY)
                 .unwrap_err()
+                .to_string()
                 .contains("future")
         );
         let mut unknown = d(300.0, "mg", TODAY);
@@ -406,11 +533,13 @@ mod tests {
         assert!(
             food(&f("sr28:2", 100.0), TODAY, &known)
                 .unwrap_err()
+                .to_string()
                 .contains("unknown food")
         );
         assert!(
             food(&f("sr28:1", -1.0), TODAY, &known)
                 .unwrap_err()
+                .to_string()
                 .contains("negative")
         );
         assert!(food(&f("sr28:1", 0.0), TODAY, &known).is_err());

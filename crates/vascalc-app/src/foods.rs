@@ -10,7 +10,9 @@ use serde_json::Value;
 use vascalc_nutrition::{
     Food, FoodTable, Nutrient, Recipe, SearchHit, UserFood, has_inorganic_phosphate, totals,
 };
-use vascalc_store::OwnFood;
+use vascalc_record::OwnFood;
+
+use crate::error::{AppError, AppResult};
 
 /// A definition of the person's own: a food with its values, or a recipe.
 pub enum Definition {
@@ -20,17 +22,20 @@ pub enum Definition {
 
 impl Definition {
     /// Reads a `UserFood` (has `per_100g`) or a `Recipe` (has an `ingredients` list).
-    pub fn parse(value: &Value) -> Result<Self, String> {
+    pub fn parse(value: &Value) -> AppResult<Self> {
+        let bad = |reason: String| AppError::invalid("definition", "", reason);
         if value.get("per_100g").is_some() {
             serde_json::from_value(value.clone())
                 .map(Definition::Food)
-                .map_err(|e| format!("not a food definition: {e}"))
+                .map_err(|e| bad(format!("not a food definition: {e}")))
         } else if value.get("ingredients").is_some_and(Value::is_array) {
             serde_json::from_value(value.clone())
                 .map(Definition::Recipe)
-                .map_err(|e| format!("not a recipe: {e}"))
+                .map_err(|e| bad(format!("not a recipe: {e}")))
         } else {
-            Err("a food needs \"per_100g\" values, a recipe an \"ingredients\" list".into())
+            Err(bad(
+                "a food needs \"per_100g\" values, a recipe an \"ingredients\" list".into(),
+            ))
         }
     }
 
@@ -54,8 +59,9 @@ pub struct Foods {
 impl Foods {
     /// The table and `own` foods, checked: user foods first, then recipes in order (a recipe may
     /// use the table, the person's foods and the recipes before it).
-    pub fn new(own: &[OwnFood]) -> Result<Self, String> {
-        let table = FoodTable::shipped().map_err(|e| format!("the shipped food table: {e}"))?;
+    pub fn new(own: &[OwnFood]) -> AppResult<Self> {
+        let table = FoodTable::shipped()
+            .map_err(|e| AppError::Internal(format!("the shipped food table: {e}")))?;
         let mut foods = Self {
             table,
             own: HashMap::new(),
@@ -64,12 +70,16 @@ impl Foods {
         let mut defs = Vec::with_capacity(own.len());
         for (i, o) in own.iter().enumerate() {
             let def = Definition::parse(&o.definition)
-                .map_err(|e| format!("own_foods[{i}] ({}): {e}", o.food_id))?;
+                .map_err(|e| e.within(&format!("own_foods[{i}] ({})", o.food_id)))?;
             if def.food_id() != o.food_id {
-                return Err(format!(
-                    "own_foods[{i}]: food_id {:?} does not match its definition ({})",
-                    o.food_id,
-                    def.food_id()
+                return Err(AppError::invalid(
+                    format!("own_foods[{i}].food_id"),
+                    &o.food_id,
+                    format!(
+                        "own_foods[{i}]: food_id {:?} does not match its definition ({})",
+                        o.food_id,
+                        def.food_id()
+                    ),
                 ));
             }
             defs.push((i, def));
@@ -78,18 +88,19 @@ impl Foods {
         for (i, def) in &defs {
             foods
                 .add(def)
-                .map_err(|e| format!("own_foods[{i}] ({}): {e}", def.food_id()))?;
+                .map_err(|e| e.within(&format!("own_foods[{i}] ({})", def.food_id())))?;
         }
         Ok(foods)
     }
 
     /// Checks a definition and makes it available.
-    pub fn add(&mut self, def: &Definition) -> Result<(), String> {
+    pub fn add(&mut self, def: &Definition) -> AppResult<()> {
+        let bad = |reason: String| AppError::invalid("definition", def.food_id(), reason);
         let food = match def {
-            Definition::Food(f) => f.to_food().map_err(|e| e.to_string())?,
+            Definition::Food(f) => f.to_food().map_err(|e| bad(e.to_string()))?,
             Definition::Recipe(r) => {
                 r.to_food(|id| self.get(id))
-                    .map_err(|e| e.to_string())?
+                    .map_err(|e| bad(e.to_string()))?
                     .food
             }
         };
@@ -139,10 +150,7 @@ pub struct DayTotals {
 
 /// Per-day totals from `(date, food id, grams, entries)` rows sorted by date (the store's
 /// `food_grams_by_day`).
-pub fn daily_totals(
-    foods: &Foods,
-    rows: &[(Date, String, f64, u32)],
-) -> Result<Vec<DayTotals>, String> {
+pub fn daily_totals(foods: &Foods, rows: &[(Date, String, f64, u32)]) -> AppResult<Vec<DayTotals>> {
     let mut days = Vec::new();
     let mut start = 0;
     while start < rows.len() {
@@ -154,16 +162,20 @@ pub fn daily_totals(
         let mut items = Vec::with_capacity(end - start);
         let (mut entries, mut additive) = (0, 0);
         for (_, id, grams, n) in &rows[start..end] {
-            let food = foods
-                .get(id)
-                .ok_or_else(|| format!("the food log names {id:?}, which no food table holds"))?;
+            let food = foods.get(id).ok_or_else(|| {
+                AppError::invalid(
+                    "food_id",
+                    id,
+                    format!("the food log names {id:?}, which no food table holds"),
+                )
+            })?;
             entries += n;
             if has_inorganic_phosphate(&food.phosphate_additives) {
                 additive += n;
             }
             items.push((food, *grams));
         }
-        let t = totals(items).map_err(|e| e.to_string())?;
+        let t = totals(items).map_err(|e| AppError::invalid("grams", "", e.to_string()))?;
         days.push(DayTotals {
             date,
             entries,

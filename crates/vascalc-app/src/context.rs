@@ -12,27 +12,19 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use vascalc_clinical::progression::{Progression, Subject};
 use vascalc_clinical::{ArteryScores, Profile, Race, Sex};
-use vascalc_store::{PersonRecord, Scan};
+use vascalc_record::{Person, PersonId, PersonRecord, RecordStore, Scan};
 
-use super::profile::age_on;
+use crate::error::{AppError, AppResult};
+use crate::people::age_on;
 
+/// The record's sex, when it is one vascalc-domain names.
 pub fn sex(r: &PersonRecord) -> Option<Sex> {
-    match r.person.sex.as_deref()? {
-        "female" => Some(Sex::Female),
-        "male" => Some(Sex::Male),
-        _ => None,
-    }
+    r.person.sex.as_deref()?.parse().ok()
 }
 
+/// The record's race, when it is one vascalc-domain names.
 pub fn race(r: &PersonRecord) -> Option<Race> {
-    match r.person.race.as_deref()? {
-        "white" => Some(Race::White),
-        "black" => Some(Race::Black),
-        "chinese" => Some(Race::Chinese),
-        "hispanic" => Some(Race::Hispanic),
-        "other" => Some(Race::Other),
-        _ => None,
-    }
+    r.person.race.as_deref()?.parse().ok()
 }
 
 /// The latest value of lab `analyte` on or before `on`.
@@ -71,7 +63,7 @@ pub fn systolic(r: &PersonRecord, on: Date) -> Option<f64> {
 
 /// Whether a course treats blood pressure (an antihypertensive or a thiazide), by the class the
 /// medicine vocabulary gives its name, else by its recorded kind.
-pub fn treats_blood_pressure(m: &vascalc_store::Medication) -> bool {
+pub fn treats_blood_pressure(m: &vascalc_record::Medication) -> bool {
     vascalc_program::medicines::lookup(&m.name)
         .map(|v| v.class)
         .or_else(|| vascalc_program::MedKind::parse(&m.kind))
@@ -85,12 +77,16 @@ fn taking(r: &PersonRecord, kind: &str, on: Date) -> bool {
 }
 
 /// The clinical profile as of `on`, or why there is none (birth date and sex are needed).
-pub fn clinical_profile(r: &PersonRecord, on: Date) -> Result<Profile, String> {
+pub fn clinical_profile(r: &PersonRecord, on: Date) -> AppResult<Profile> {
     let (Some(birth), Some(sex)) = (r.person.birth_date, sex(r)) else {
-        return Err(format!(
-            "the profile of {} needs a birth date and sex (`vascalc profile update --birth-date \
-             YYYY-MM-DD --sex female|male`)",
-            r.person.name
+        return Err(AppError::invalid(
+            missing_field(r),
+            "",
+            format!(
+                "the profile of {} needs a birth date and sex (`vascalc profile update \
+                 --birth-date YYYY-MM-DD --sex female|male`)",
+                r.person.name
+            ),
         ));
     };
     let mut p = Profile::new(f64::from(age_on(birth, on)), sex);
@@ -142,8 +138,9 @@ pub fn clinical_profile(r: &PersonRecord, on: Date) -> Result<Profile, String> {
         });
     }
     p.scans = clinical_scans(&scans);
-    p.validate()
-        .map_err(|e| format!("the record of {} gives {e}", r.person.name))?;
+    p.validate().map_err(|e| {
+        AppError::invalid("", "", format!("the record of {} gives {e}", r.person.name))
+    })?;
     Ok(p)
 }
 
@@ -163,16 +160,20 @@ fn clinical_scans(scans: &[&Scan]) -> Vec<vascalc_clinical::Scan> {
 /// scan, sex, race, diabetes from the record): `None` without a scan, an error naming what is
 /// missing without a birth date or sex. `vascalc progress` and the plan's next-scan item both
 /// use it, so they agree.
-pub fn progression(r: &PersonRecord, as_of: Date) -> Result<Option<Progression>, String> {
+pub fn progression(r: &PersonRecord, as_of: Date) -> AppResult<Option<Progression>> {
     let scans = scans_until(r, as_of);
     let Some(last) = scans.last() else {
         return Ok(None);
     };
     let name = &r.person.name;
     let (Some(birth), Some(sex)) = (r.person.birth_date, sex(r)) else {
-        return Err(format!(
-            "progression needs {name}'s birth date and sex (`vascalc profile update \
-             --birth-date YYYY-MM-DD --sex female|male`)"
+        return Err(AppError::invalid(
+            missing_field(r),
+            "",
+            format!(
+                "progression needs {name}'s birth date and sex (`vascalc profile update \
+                 --birth-date YYYY-MM-DD --sex female|male`)"
+            ),
         ));
     };
     let subject = Subject {
@@ -184,28 +185,36 @@ pub fn progression(r: &PersonRecord, as_of: Date) -> Result<Option<Progression>,
     let clinical = clinical_scans(&scans);
     vascalc_clinical::progression::progression(&clinical, &subject)
         .map(Some)
-        .map_err(|e| format!("{name}: {e}"))
+        .map_err(|e| AppError::invalid("scans", "", format!("{name}: {e}")))
+}
+
+/// The field a profile lacks first: `birth_date`, else `sex`.
+fn missing_field(r: &PersonRecord) -> &'static str {
+    if r.person.birth_date.is_none() {
+        "birth_date"
+    } else {
+        "sex"
+    }
 }
 
 /// Everything recorded about a person but the food log (which plan and progress read by day);
 /// activity and doses only from `recent` on when given (the plan looks back 90 days at most).
-pub fn load(
-    store: &vascalc_store::Store,
-    id: vascalc_store::PersonId,
-    person: vascalc_store::Person,
+pub fn load<S: RecordStore + ?Sized>(
+    store: &S,
+    id: PersonId,
+    person: Person,
     recent: Option<Date>,
-) -> crate::exit::CliResult<PersonRecord> {
-    let e = super::store_error;
+) -> AppResult<PersonRecord> {
     Ok(PersonRecord {
-        scans: store.scans(id).map_err(e)?,
-        labs: store.labs(id).map_err(e)?,
-        vitals: store.vitals(id).map_err(e)?,
-        activity: store.activity(id, recent).map_err(e)?,
-        smoking: store.smoking(id).map_err(e)?,
-        alcohol: store.alcohol(id).map_err(e)?,
-        medications: store.medications(id).map_err(e)?,
-        doses: store.doses(id, recent).map_err(e)?,
-        own_foods: store.own_foods(id).map_err(e)?,
+        scans: store.scans(id)?,
+        labs: store.labs(id)?,
+        vitals: store.vitals(id)?,
+        activity: store.activity(id, recent)?,
+        smoking: store.smoking(id)?,
+        alcohol: store.alcohol(id)?,
+        medications: store.medications(id)?,
+        doses: store.doses(id, recent)?,
+        own_foods: store.own_foods(id)?,
         foods: Vec::new(),
         person,
     })

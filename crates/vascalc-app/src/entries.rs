@@ -1,0 +1,251 @@
+//! Entries by id: list, delete, move to another day; lab results added and corrected.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use vascalc_record::{Entry, EntryId, EntryKind, Lab, Person, RecordStore};
+
+use crate::error::{AppError, AppResult};
+use crate::{App, dates, labs};
+
+/// One lab result as a person gives it: the analyte by id, alias or LOINC code, the value in
+/// any unit vascalc accepts for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabInput {
+    pub analyte: String,
+    pub value: f64,
+    pub unit: String,
+    /// The day of the sample [default: today].
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// Replace the result(s) of the same analyte on the same day instead of keeping this one
+    /// as a second result.
+    #[serde(default)]
+    pub replace: bool,
+}
+
+/// What adding a lab result did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabAdded {
+    pub person: String,
+    pub id: EntryId,
+    /// As stored: the value in the analyte's stored unit.
+    pub lab: Lab,
+    /// The analyte's name for people.
+    pub analyte_name: &'static str,
+    /// Other results of the analyte on the same day: kept beside it, or replaced when
+    /// `replaced`.
+    pub same_day: Vec<EntryId>,
+    pub replaced: bool,
+}
+
+/// A correction of a lab result: a new value (with its unit), a new date, or both.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabEdit {
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub date: Option<Date>,
+}
+
+/// An entry before and after a change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryChange {
+    pub person: String,
+    pub id: EntryId,
+    pub before: Entry,
+    pub after: Entry,
+}
+
+fn unknown_analyte(name: &str) -> AppError {
+    AppError::invalid(
+        "analyte",
+        name,
+        format!("unknown analyte {name:?}; `vascalc lab analytes` lists the ones vascalc knows"),
+    )
+}
+
+/// Checks a date given for an entry of `person`: 1900 to today, not before birth.
+pub fn check_entry_date(field: &str, d: Date, person: &Person, today: Date) -> AppResult<()> {
+    dates::check(field, d, today).map_err(|e| e.prefixed(field))?;
+    dates::not_before_birth(field, d, person)
+}
+
+impl<S: RecordStore> App<S> {
+    /// The entries of `who` with their ids, by date (only those of `kind` when given).
+    pub fn entries(
+        &self,
+        who: Option<&str>,
+        kind: Option<EntryKind>,
+    ) -> AppResult<(Person, Vec<(EntryId, Entry)>)> {
+        let (id, person) = self.person(who)?;
+        let entries = match kind {
+            Some(kind) => self.store().entries_of(id, kind)?,
+            None => self.store().entries(id)?,
+        };
+        Ok((person, entries))
+    }
+
+    /// Deletes entries of `who` by id: all of them, or none when one is not theirs.
+    pub fn delete_entries(
+        &mut self,
+        who: Option<&str>,
+        ids: &[EntryId],
+    ) -> AppResult<(Person, Vec<(EntryId, Entry)>)> {
+        let (person_id, person) = self.person(who)?;
+        let deleted = self.store_mut().delete_entries(person_id, ids)?;
+        Ok((person, ids.iter().copied().zip(deleted).collect()))
+    }
+
+    /// Moves the entry `id` of `who` to `date` (a course's start, which may not then be after
+    /// its end).
+    pub fn move_entry(
+        &mut self,
+        who: Option<&str>,
+        id: EntryId,
+        date: Date,
+    ) -> AppResult<EntryChange> {
+        let (person_id, person) = self.person(who)?;
+        dates::check("date", date, self.today()).map_err(|e| e.prefixed("date"))?;
+        let before = self.store().entry(person_id, id)?;
+        if let Entry::Medication(m) = &before {
+            if let Some(end) = m.end.filter(|end| *end < date) {
+                return Err(AppError::invalid(
+                    "date",
+                    date,
+                    format!(
+                        "{id}: the course of {} ends on {end}, before {date}; a course cannot \
+                         start after it ends",
+                        m.name
+                    ),
+                ));
+            }
+        }
+        dates::not_before_birth("date", date, &person)?;
+        self.store_mut().set_entry_date(person_id, id, date)?;
+        let after = self.store().entry(person_id, id)?;
+        Ok(EntryChange {
+            person: person.name,
+            id,
+            before,
+            after,
+        })
+    }
+
+    /// Adds a lab result for `who`, converted to the analyte's stored unit. Another result of
+    /// the analyte on the same day is kept beside it, or replaced when `input.replace`.
+    pub fn add_lab(&mut self, who: Option<&str>, input: &LabInput) -> AppResult<LabAdded> {
+        let analyte = labs::find(&input.analyte).ok_or_else(|| unknown_analyte(&input.analyte))?;
+        let value = analyte.to_stored(input.value, &input.unit)?;
+        let date = input.date.unwrap_or(self.today());
+        dates::check("date", date, self.today()).map_err(|e| e.prefixed("date"))?;
+        let lab = Lab {
+            date,
+            analyte: analyte.id.to_owned(),
+            loinc: Some(analyte.loinc().to_owned()),
+            value,
+            unit: analyte.unit().to_owned(),
+        };
+        let (person_id, person) = self.person(who)?;
+        dates::not_before_birth("date", date, &person)?;
+        let same_day: Vec<EntryId> = self
+            .store()
+            .entries_of(person_id, EntryKind::Lab)?
+            .into_iter()
+            .filter(
+                |(_, e)| matches!(e, Entry::Lab(l) if l.date == date && l.analyte == lab.analyte),
+            )
+            .map(|(eid, _)| eid)
+            .collect();
+        let id = self
+            .store_mut()
+            .add_entry(person_id, &Entry::Lab(lab.clone()))?;
+        if input.replace && !same_day.is_empty() {
+            self.store_mut().delete_entries(person_id, &same_day)?;
+        }
+        Ok(LabAdded {
+            person: person.name,
+            id,
+            lab,
+            analyte_name: analyte.name,
+            same_day,
+            replaced: input.replace,
+        })
+    }
+
+    /// Corrects the lab result `id` of `who`: its value (in any accepted unit), its date, or
+    /// both. The id stays.
+    pub fn edit_lab(
+        &mut self,
+        who: Option<&str>,
+        id: EntryId,
+        edit: &LabEdit,
+    ) -> AppResult<EntryChange> {
+        check_lab_edit(id, edit)?;
+        let (person_id, person) = self.person(who)?;
+        let before = self.store().entry(person_id, id)?;
+        let Entry::Lab(old) = &before else {
+            return Err(AppError::invalid(
+                "id",
+                id,
+                format!("{id} is not a lab result"),
+            ));
+        };
+        let analyte = labs::find(&old.analyte).ok_or_else(|| {
+            AppError::Internal(format!(
+                "{id} holds {:?}, an analyte this vascalc does not know",
+                old.analyte
+            ))
+        })?;
+        let mut lab = old.clone();
+        match (edit.value, edit.unit.as_deref()) {
+            (Some(value), Some(unit)) => lab.value = analyte.to_stored(value, unit)?,
+            (Some(value), None) => {
+                return Err(AppError::invalid(
+                    "unit",
+                    "",
+                    format!("the value {value} needs its unit"),
+                ));
+            }
+            (None, _) => {}
+        }
+        if let Some(date) = edit.date {
+            dates::check("date", date, self.today()).map_err(|e| e.prefixed("date"))?;
+            lab.date = date;
+        }
+        let after = Entry::Lab(lab);
+        self.store_mut().replace_entry(person_id, id, &after)?;
+        Ok(EntryChange {
+            person: person.name,
+            id,
+            before,
+            after,
+        })
+    }
+}
+
+/// Checks a lab correction before any record is read: `id` must be a lab result's and the
+/// edit must change something.
+pub fn check_lab_edit(id: EntryId, edit: &LabEdit) -> AppResult<()> {
+    if id.kind != EntryKind::Lab {
+        return Err(AppError::invalid(
+            "id",
+            id,
+            format!(
+                "{id} is not a lab result; `vascalc entry edit` moves other entries, \
+                 `vascalc entry delete` removes them"
+            ),
+        ));
+    }
+    if edit.value.is_none() && edit.date.is_none() {
+        return Err(AppError::invalid(
+            "value",
+            "",
+            "nothing to change: give VALUE UNIT, --date D, or both".to_owned(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,370 @@
+//! The use cases over an in-memory SQLite store, with a fixed today.
+
+use jiff::civil::{Date, date};
+use vascalc_record::{Entry, EntryKind};
+use vascalc_store::Store;
+
+use crate::people::{PersonInput, SmokingInput, age_on};
+use crate::{App, AppError, ErrorKind, LabEdit, LabInput};
+
+const TODAY: Date = date(2026, 12, 7);
+
+fn app() -> App<Store> {
+    App::at(Store::open_in_memory().unwrap(), TODAY)
+}
+
+fn ann(app: &mut App<Store>) {
+    app.create_person(&PersonInput {
+        name: Some("Ann".into()),
+        birth_date: Some(date(1958, 7, 1)),
+        sex: Some("Female".into()),
+        race: Some("white".into()),
+        height_cm: Some(165.0),
+        ..PersonInput::default()
+    })
+    .unwrap();
+}
+
+fn ldl(value: f64, unit: &str, on: Date) -> LabInput {
+    LabInput {
+        analyte: "ldl".into(),
+        value,
+        unit: unit.into(),
+        date: Some(on),
+        replace: false,
+    }
+}
+
+/// The kind and field of an invalid input.
+fn invalid_field(e: &AppError) -> &str {
+    assert_eq!(e.kind(), ErrorKind::Invalid, "{e}");
+    e.field().unwrap()
+}
+
+fn entry_count(app: &App<Store>) -> usize {
+    let (id, _) = app.person(None).unwrap();
+    app.store().entries(id).unwrap().len()
+}
+
+#[test]
+fn age_counts_whole_years() {
+    assert_eq!(age_on(date(1960, 6, 15), date(2020, 6, 14)), 59);
+    assert_eq!(age_on(date(1960, 6, 15), date(2020, 6, 15)), 60);
+    assert_eq!(age_on(date(2000, 2, 29), date(2021, 2, 28)), 20);
+}
+
+#[test]
+fn a_person_is_created_shown_updated_and_deleted() {
+    let mut app = app();
+    ann(&mut app);
+    let s = app.summary(Some("Ann")).unwrap();
+    assert_eq!(s.person.sex.as_deref(), Some("female"));
+    // Born 1958-07-01: 68 on 2026-12-07.
+    assert_eq!(s.age_years, Some(68));
+    assert!(s.profile.is_some(), "{:?}", s.profile_unavailable);
+    let s = app
+        .update_person(
+            None,
+            &PersonInput {
+                smoking: Some(SmokingInput {
+                    status: "Former".into(),
+                    pack_years: Some(10.0),
+                    quit_date: Some(date(2010, 6, 30)),
+                }),
+                drinks_per_week: Some(3.0),
+                ..PersonInput::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        s.smoking.as_ref().map(|x| x.status.as_str()),
+        Some("former")
+    );
+    assert_eq!(s.smoking.map(|x| x.date), Some(TODAY));
+    assert_eq!(s.alcohol.map(|a| a.drinks_per_week), Some(3.0));
+    let gone = app.delete_person("Ann").unwrap();
+    assert_eq!(gone.smoking.len(), 1);
+    assert!(app.people().unwrap().is_empty());
+    let e = app.summary(None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn a_refused_profile_names_its_field_and_writes_nothing() {
+    let mut app = app();
+    ann(&mut app);
+    let before = app.summary(None).unwrap();
+    for (input, field) in [
+        (
+            PersonInput {
+                sex: Some("other".into()),
+                ..PersonInput::default()
+            },
+            "sex",
+        ),
+        (
+            PersonInput {
+                race: Some("martian".into()),
+                ..PersonInput::default()
+            },
+            "race",
+        ),
+        (
+            PersonInput {
+                height_cm: Some(20.0),
+                ..PersonInput::default()
+            },
+            "height_cm",
+        ),
+        (
+            PersonInput {
+                birth_date: Some(date(2027, 1, 1)),
+                ..PersonInput::default()
+            },
+            "birth_date",
+        ),
+        (
+            PersonInput {
+                // A valid profile change with a refused smoking entry: neither is written.
+                height_cm: Some(170.0),
+                smoking: Some(SmokingInput {
+                    status: "never".into(),
+                    pack_years: Some(5.0),
+                    quit_date: None,
+                }),
+                ..PersonInput::default()
+            },
+            "pack_years",
+        ),
+    ] {
+        let e = app.update_person(None, &input).unwrap_err();
+        assert_eq!(invalid_field(&e), field, "{e}");
+        let after = app.summary(None).unwrap();
+        assert_eq!(after.person, before.person);
+        assert!(after.smoking.is_none());
+    }
+    let e = app
+        .create_person(&PersonInput {
+            name: Some("Ann".into()),
+            ..PersonInput::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    assert_eq!(app.people().unwrap().len(), 1);
+}
+
+#[test]
+fn several_people_need_a_choice() {
+    let mut app = app();
+    ann(&mut app);
+    app.create_person(&PersonInput {
+        name: Some("Bob".into()),
+        ..PersonInput::default()
+    })
+    .unwrap();
+    let e = app.summary(None).unwrap_err();
+    assert_eq!(invalid_field(&e), "person");
+    assert!(e.to_string().contains("Ann, Bob"), "{e}");
+    let e = app.summary(Some("Cy")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn a_lab_is_added_in_the_stored_unit_and_a_second_same_day_result_is_kept_or_replaced() {
+    let mut app = app();
+    ann(&mut app);
+    let day = date(2026, 3, 2);
+    // 3.1 mmol/L LDL is 119.88 mg/dL (× 38.67, vascalc-domain's factor).
+    let first = app.add_lab(None, &ldl(3.1, "mmol/L", day)).unwrap();
+    assert_eq!(first.lab.unit, "mg/dL");
+    assert!(
+        (first.lab.value - 3.1 * 38.67).abs() < 0.01,
+        "{}",
+        first.lab.value
+    );
+    assert!(first.same_day.is_empty());
+    let second = app.add_lab(None, &ldl(120.0, "mg/dL", day)).unwrap();
+    assert_eq!(second.same_day, [first.id]);
+    assert!(!second.replaced);
+    assert_eq!(entry_count(&app), 2);
+    let mut third = ldl(121.0, "mg/dL", day);
+    third.replace = true;
+    let third = app.add_lab(None, &third).unwrap();
+    assert_eq!(third.same_day, [first.id, second.id]);
+    let (_, labs) = app.entries(None, Some(EntryKind::Lab)).unwrap();
+    assert_eq!(labs.len(), 1);
+    assert_eq!(labs[0].0, third.id);
+}
+
+#[test]
+fn a_refused_lab_names_its_field_and_writes_nothing() {
+    let mut app = app();
+    ann(&mut app);
+    let today = TODAY;
+    let cases = [
+        (ldl(3.1, "mg/dL", today), "value"),
+        (ldl(3.1, "furlongs", today), "unit"),
+        (ldl(f64::NAN, "mg/dL", today), "value"),
+        (ldl(120.0, "mg/dL", date(2027, 1, 1)), "date"),
+        // Before Ann's birth (1958-07-01).
+        (ldl(120.0, "mg/dL", date(1950, 1, 1)), "date"),
+        (
+            LabInput {
+                analyte: "sodium".into(),
+                ..ldl(140.0, "mmol/L", today)
+            },
+            "analyte",
+        ),
+    ];
+    for (input, field) in cases {
+        let e = app.add_lab(None, &input).unwrap_err();
+        assert_eq!(invalid_field(&e), field, "{e}");
+    }
+    let e = app
+        .add_lab(None, &ldl(120.0, "mg/dL", date(1950, 1, 1)))
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("before Ann's birth date (1958-07-01)"),
+        "{e}"
+    );
+    assert_eq!(entry_count(&app), 0);
+}
+
+#[test]
+fn a_lab_is_corrected_under_its_id() {
+    let mut app = app();
+    ann(&mut app);
+    let added = app
+        .add_lab(None, &ldl(120.0, "mg/dL", date(2026, 3, 2)))
+        .unwrap();
+    let change = app
+        .edit_lab(
+            None,
+            added.id,
+            &LabEdit {
+                value: Some(3.0),
+                unit: Some("mmol/L".into()),
+                date: Some(date(2026, 3, 3)),
+            },
+        )
+        .unwrap();
+    let Entry::Lab(after) = &change.after else {
+        panic!("{:?}", change.after)
+    };
+    assert!((after.value - 116.01).abs() < 0.01, "{}", after.value);
+    assert_eq!(after.date, date(2026, 3, 3));
+    let (_, labs) = app.entries(None, None).unwrap();
+    assert_eq!(labs, [(added.id, change.after.clone())]);
+    // Nothing to change, the wrong kind, an implausible value, an unknown id.
+    let e = app
+        .edit_lab(None, added.id, &LabEdit::default())
+        .unwrap_err();
+    assert_eq!(invalid_field(&e), "value");
+    let scan_id = "scan:1".parse().unwrap();
+    let e = app
+        .edit_lab(
+            None,
+            scan_id,
+            &LabEdit {
+                date: Some(TODAY),
+                ..LabEdit::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(invalid_field(&e), "id");
+    let e = app
+        .edit_lab(
+            None,
+            added.id,
+            &LabEdit {
+                value: Some(5000.0),
+                unit: Some("mg/dL".into()),
+                date: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(invalid_field(&e), "value");
+    let e = app
+        .edit_lab(
+            None,
+            "lab:99".parse().unwrap(),
+            &LabEdit {
+                date: Some(TODAY),
+                ..LabEdit::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(app.entries(None, None).unwrap().1[0].1, change.after);
+}
+
+#[test]
+fn entries_are_moved_and_deleted_by_id_all_or_none() {
+    let mut app = app();
+    ann(&mut app);
+    let a = app
+        .add_lab(None, &ldl(120.0, "mg/dL", date(2026, 3, 2)))
+        .unwrap();
+    let b = app
+        .add_lab(None, &ldl(110.0, "mg/dL", date(2026, 4, 2)))
+        .unwrap();
+    let moved = app.move_entry(None, a.id, date(2026, 5, 1)).unwrap();
+    assert_eq!(moved.after.date(), date(2026, 5, 1));
+    let e = app.move_entry(None, a.id, date(1950, 1, 1)).unwrap_err();
+    assert_eq!(invalid_field(&e), "date");
+    // One unknown id: nothing is deleted.
+    let e = app
+        .delete_entries(None, &[b.id, "lab:99".parse().unwrap()])
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(entry_count(&app), 2);
+    let (_, deleted) = app.delete_entries(None, &[b.id, a.id]).unwrap();
+    assert_eq!(deleted.len(), 2);
+    assert_eq!(entry_count(&app), 0);
+    // A deleted id is not given again.
+    let c = app
+        .add_lab(None, &ldl(100.0, "mg/dL", date(2026, 6, 2)))
+        .unwrap();
+    assert!(c.id.row > b.id.row, "{} after {}", c.id, b.id);
+}
+
+#[test]
+fn the_plan_reads_the_record_and_says_which_facts_it_used() {
+    let mut app = app();
+    ann(&mut app);
+    app.update_person(
+        None,
+        &PersonInput {
+            smoking: Some(SmokingInput {
+                status: "never".into(),
+                ..SmokingInput::default()
+            }),
+            ..PersonInput::default()
+        },
+    )
+    .unwrap();
+    for (analyte, value, unit) in [
+        ("total_cholesterol", 210.0, "mg/dL"),
+        ("hdl", 55.0, "mg/dL"),
+        ("ldl", 130.0, "mg/dL"),
+    ] {
+        app.add_lab(
+            None,
+            &LabInput {
+                analyte: analyte.into(),
+                ..ldl(value, unit, date(2026, 11, 1))
+            },
+        )
+        .unwrap();
+    }
+    let view = app.plan(None, None).unwrap();
+    assert_eq!(view.as_of, TODAY);
+    assert_eq!(view.plan.today, TODAY);
+    assert_eq!(view.input.labs.len(), 3);
+    // No blood pressure in the record: no 10-year PCE risk, and the plan still comes.
+    assert!(view.input.clinical.ascvd_risk_10y.is_none());
+    assert!(!view.plan.items.is_empty());
+    let e = app.plan(Some("Bob"), None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+}
