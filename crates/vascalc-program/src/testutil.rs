@@ -78,3 +78,11 @@ pub fn dose(i: &mut PlanInput, kind: MedKind, date: &str, amount: f64, unit: Dos
         dose: Some(Dose { amount, unit }),
     });
 }
+
+/// The plan item with `topic` (a test fails when there is none).
+pub fn item<'a>(p: &'a Plan, topic: &str) -> &'a PlanItem {
+    match p.items.iter().find(|i| i.topic == topic) {
+        Some(i) => i,
+        None => panic!("no item {topic}"),
+    }
+}
