@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use vascalc_record::{Entry, EntryId, EntryKind, Lab, Person, RecordStore};
 
 use crate::error::{AppError, AppResult};
-use crate::{App, dates, labs};
+use crate::foods::Foods;
+use crate::{App, dates, labs, validate};
 
 /// One lab result as a person gives it: the analyte by id, alias or LOINC code, the value in
 /// any unit vascalc accepts for it.
@@ -248,4 +249,63 @@ pub fn check_lab_edit(id: EntryId, edit: &LabEdit) -> AppResult<()> {
         ));
     }
     Ok(())
+}
+
+/// Checks one entry as the record would keep it (values in the stored units); `known_food`
+/// says whether a food id exists.
+pub fn check_entry(entry: &Entry, today: Date, known_food: &dyn Fn(&str) -> bool) -> AppResult<()> {
+    match entry {
+        Entry::Scan(e) => validate::scan(e, today),
+        Entry::Lab(e) => validate::lab(e, today),
+        Entry::Vitals(e) => validate::vitals(e, today),
+        Entry::Activity(e) => validate::activity(e, today),
+        Entry::Smoking(e) => validate::smoking(e, today),
+        Entry::Alcohol(e) => validate::alcohol(e, today),
+        Entry::Medication(e) => validate::medication(e, today),
+        Entry::Dose(e) => validate::dose(e, today),
+        Entry::Food(e) => validate::food(e, today, known_food),
+    }
+}
+
+impl<S: RecordStore> App<S> {
+    /// Adds one entry of any kind for `who`, as the record keeps it (values in the stored
+    /// units: `add_lab` converts a lab value first). Checked whole first: the values, the date
+    /// (not in the future, not before the person's birth), a known food, one scan a day.
+    pub fn add_entry(&mut self, who: Option<&str>, entry: &Entry) -> AppResult<(Person, EntryId)> {
+        let (person_id, person) = self.person(who)?;
+        let today = self.today();
+        match entry {
+            Entry::Food(_) => {
+                let foods = Foods::new(&self.store().own_foods(person_id)?)?;
+                check_entry(entry, today, &|id| foods.known(id))?;
+            }
+            _ => check_entry(entry, today, &|_| false)?,
+        }
+        if let Entry::Scan(scan) = entry {
+            if let Some(birth) = person.birth_date.filter(|b| scan.date < *b) {
+                return Err(AppError::invalid(
+                    "date",
+                    scan.date,
+                    format!(
+                        "the scan's date {} is before {}'s birth date ({birth})",
+                        scan.date, person.name
+                    ),
+                ));
+            }
+            if self
+                .store()
+                .scans(person_id)?
+                .iter()
+                .any(|s| s.date == scan.date)
+            {
+                return Err(AppError::Conflict(format!(
+                    "{} already has a scan on {}; one scan per day",
+                    person.name, scan.date
+                )));
+            }
+        }
+        dates::not_before_birth("date", entry.date(), &person)?;
+        let id = self.store_mut().add_entry(person_id, entry)?;
+        Ok((person, id))
+    }
 }

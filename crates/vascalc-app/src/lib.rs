@@ -10,12 +10,15 @@
 
 pub mod context;
 pub mod dates;
+pub mod demo;
 pub mod entries;
 pub mod error;
+pub mod exchange;
 pub mod foods;
 pub mod labs;
 pub mod people;
 pub mod plan;
+pub mod progress;
 pub mod validate;
 
 pub use entries::{EntryChange, LabAdded, LabEdit, LabInput};

@@ -368,3 +368,146 @@ fn the_plan_reads_the_record_and_says_which_facts_it_used() {
     let e = app.plan(Some("Bob"), None).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
 }
+
+#[test]
+fn entries_of_every_kind_are_checked_before_they_are_added() {
+    use vascalc_record::{Activity, FoodEntry, PerArtery, Scan, ScanSource, Vitals};
+    let mut app = app();
+    ann(&mut app);
+    let vitals = Vitals {
+        date: date(2026, 11, 1),
+        systolic_mm_hg: Some(128.0),
+        diastolic_mm_hg: Some(82.0),
+        weight_kg: Some(70.0),
+        waist_cm: None,
+    };
+    app.add_entry(None, &Entry::Vitals(vitals.clone())).unwrap();
+    let bad = [
+        (
+            Entry::Vitals(Vitals {
+                diastolic_mm_hg: Some(140.0),
+                ..vitals.clone()
+            }),
+            "diastolic_mm_hg",
+        ),
+        (
+            Entry::Activity(Activity {
+                date: date(2026, 11, 1),
+                kind: "yoga".into(),
+                minutes: 30.0,
+            }),
+            "kind",
+        ),
+        (
+            Entry::Activity(Activity {
+                date: date(1950, 1, 1),
+                kind: "endurance".into(),
+                minutes: 30.0,
+            }),
+            "date",
+        ),
+        (
+            Entry::Food(FoodEntry {
+                date: date(2026, 11, 1),
+                food_id: "ndb:99999".into(),
+                grams: 100.0,
+                portion: None,
+            }),
+            "food_id",
+        ),
+    ];
+    for (entry, field) in bad {
+        let e = app.add_entry(None, &entry).unwrap_err();
+        assert_eq!(invalid_field(&e), field, "{e}");
+    }
+    assert_eq!(entry_count(&app), 1);
+    let scan = Scan {
+        date: date(2025, 1, 10),
+        agatston: 120.0,
+        per_artery: PerArtery::default(),
+        volume_mm3: None,
+        mass_mg: None,
+        source: ScanSource::Report,
+        score: None,
+    };
+    app.add_entry(None, &Entry::Scan(scan.clone())).unwrap();
+    let e = app.add_entry(None, &Entry::Scan(scan)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    assert_eq!(entry_count(&app), 2);
+}
+
+#[test]
+fn progress_needs_a_scan_and_then_reports_it() {
+    use vascalc_record::{PerArtery, Scan, ScanSource};
+    let mut app = app();
+    ann(&mut app);
+    let e = app.progress(None, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    for (on, agatston) in [(date(2022, 1, 10), 100.0), (date(2025, 1, 10), 180.0)] {
+        let scan = Scan {
+            date: on,
+            agatston,
+            per_artery: PerArtery::default(),
+            volume_mm3: None,
+            mass_mg: None,
+            source: ScanSource::Report,
+            score: None,
+        };
+        app.add_entry(None, &Entry::Scan(scan)).unwrap();
+    }
+    let report = app.progress(None, None).unwrap();
+    assert_eq!(report.scans.len(), 2);
+    // Between the scans, then from the last scan to today.
+    assert_eq!(report.adherence.len(), 2);
+    let (profile, assessment) = app
+        .assess(None, None, &vascalc_clinical::Options::default())
+        .unwrap();
+    assert_eq!(profile.cac_agatston, Some(180.0));
+    assert!(assessment.cac.is_some());
+}
+
+#[test]
+fn export_and_import_round_trip_and_refuse_bad_records_whole() {
+    let mut app = app();
+    let demo = app.fill_demo().unwrap();
+    let doc = app.export(&[]).unwrap();
+    assert_eq!(doc.people.len(), 1);
+    assert_eq!(doc.people[0].person, demo.person);
+    assert_eq!(
+        crate::exchange::entry_count(&doc.people[0]),
+        crate::exchange::entry_count(&demo)
+    );
+    let text = serde_json::to_string(&doc).unwrap();
+    let back = crate::exchange::parse_export(&text).unwrap();
+    let mut other = App::at(Store::open_in_memory().unwrap(), TODAY);
+    let imported = other.import(&back, false).unwrap();
+    assert_eq!(imported[0].entries, crate::exchange::entry_count(&demo));
+    assert!(
+        other.export(&[]).unwrap() == doc,
+        "the export reads back whole"
+    );
+    // The same person again: a conflict unless replacing, which says what it discards.
+    let e = other.import(&back, false).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    assert_eq!(
+        other.replaced_by(&back).unwrap()[0].person,
+        demo.person.name
+    );
+    // One bad lab: nothing of the file is imported; the message names the record and field.
+    let mut bad = back.clone();
+    bad.people[0].person.name = "Someone Else".into();
+    bad.people[0].labs[0].value = -1.0;
+    let e = other.import(&bad, false).unwrap_err();
+    assert_eq!(invalid_field(&e), "people[0] (Someone Else).labs[0].value");
+    assert_eq!(other.people().unwrap().len(), 1);
+    let e =
+        crate::exchange::parse_export(r#"{"format":"other","version":1,"people":[]}"#).unwrap_err();
+    assert_eq!(invalid_field(&e), "format");
+    let empty =
+        crate::exchange::parse_export(r#"{"format":"vascalc-record","version":1,"people":[]}"#)
+            .unwrap();
+    assert_eq!(
+        other.import(&empty, false).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+}

@@ -15,8 +15,17 @@ use crate::exit::{CliError, CliResult};
 use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["profile", "batch", "codebook"])))]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["profile", "batch", "codebook", "person"])))]
 pub struct AssessArgs {
+    /// Assess a person of the record (`vascalc profile create`): the profile their latest
+    /// values give as of today (or --as-of), as `vascalc profile show` shows it.
+    #[arg(long, value_name = "NAME")]
+    pub person: Option<String>,
+    /// With --person: the date the profile is taken as of [default: today].
+    #[arg(long, requires = "person")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub db: crate::cmd::record::DbArg,
     /// Profile file (JSON, or TOML for a `.toml` file), or `-` for standard input (JSON unless
     /// `--input-format toml`).
     #[arg(long, value_name = "FILE|-")]
@@ -91,14 +100,25 @@ pub fn run(args: AssessArgs) -> CliResult {
         };
         return run_batch(batch, args.out.as_deref(), layout, &options);
     }
-    let Some(path) = &args.profile else {
-        return Err(CliError::invalid_input(anyhow::anyhow!(
-            "give --profile FILE or --batch FILE.jsonl"
-        )));
+    let (profile, assessment) = match (&args.profile, &args.person) {
+        (Some(path), _) => {
+            let (text, name) = read_input(path)?;
+            let profile = parse_profile(&text, &name, input_format(path, args.input_format))?;
+            let assessment = assess(&profile, &options);
+            (profile, assessment)
+        }
+        (None, Some(person)) => {
+            let as_of = crate::cmd::record::date_arg(args.as_of.as_deref(), "--as-of")?;
+            args.db
+                .app_read()?
+                .assess(Some(person), Some(as_of), &options)?
+        }
+        (None, None) => {
+            return Err(CliError::invalid_input(anyhow::anyhow!(
+                "give --profile FILE, --person NAME or --batch FILE.jsonl"
+            )));
+        }
     };
-    let (text, name) = read_input(path)?;
-    let profile = parse_profile(&text, &name, input_format(path, args.input_format))?;
-    let assessment = assess(&profile, &options);
     match args.format {
         Format::Json => print_json(&assessment)?,
         Format::Human => {

@@ -3,9 +3,10 @@
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use vascalc_store::{Export, PersonRecord};
+use vascalc_app::{App, exchange};
+use vascalc_store::Export;
 
-use super::{DbArg, dates, foods, invalid, store_error, validate};
+use super::{DbArg, dates, invalid};
 use crate::exit::{CliError, CliResult, Exit};
 use crate::output::Format;
 
@@ -42,8 +43,8 @@ pub struct ImportArgs {
 }
 
 pub fn export(args: ExportArgs) -> CliResult {
-    let store = args.db.open_read()?;
-    let doc = store.export(&args.person).map_err(store_error)?;
+    let app = args.db.app_read()?;
+    let doc = app.export(&args.person)?;
     let text = match args.format {
         Format::Csv => to_csv(&doc),
         _ => serde_json::to_string_pretty(&doc)? + "\n",
@@ -70,29 +71,21 @@ pub fn import(args: ImportArgs) -> CliResult {
         std::fs::File::open(&args.file).and_then(|mut f| f.read_to_string(&mut text).map(|_| ()))
     };
     read.map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
-    let doc = parse(&text).map_err(|e| invalid(format!("{name}: {e}")))?;
+    let doc = exchange::parse_export(&text).map_err(|e| e.prefixed(&name))?;
     if doc.people.is_empty() {
         return Err(CliError::not_found(anyhow::anyhow!(
             "{name} holds no people (\"people\" is empty); nothing was imported"
         )));
     }
-    let today = dates::today();
-    for (i, record) in doc.people.iter().enumerate() {
-        let at = |e: vascalc_app::AppError| {
-            invalid(format!("{name}: people[{i}] ({}): {e}", record.person.name))
-        };
-        let foods = foods::Foods::new(&record.own_foods).map_err(at)?;
-        validate::record(record, today, &|id| foods.known(id)).map_err(at)?;
-    }
-    let mut store = args.db.create()?;
+    // Checked whole before a database is created.
+    exchange::check_export(&doc, dates::today()).map_err(|e| e.prefixed(&name))?;
+    let mut app = App::new(args.db.create()?);
     if args.replace && !args.yes {
-        let mut discarded = Vec::new();
-        for (id, person) in store.people().map_err(store_error)? {
-            if doc.people.iter().any(|r| r.person.name == person.name) {
-                let n = store.entries(id).map_err(store_error)?.len();
-                discarded.push(format!("{} ({n} entries)", person.name));
-            }
-        }
+        let discarded: Vec<String> = app
+            .replaced_by(&doc)?
+            .iter()
+            .map(|d| format!("{} ({} entries)", d.person, d.entries))
+            .collect();
         if !discarded.is_empty() {
             return Err(CliError::new(
                 Exit::Usage,
@@ -105,60 +98,19 @@ pub fn import(args: ImportArgs) -> CliResult {
             ));
         }
     }
-    store
-        .import(&doc.people, args.replace)
-        .map_err(store_error)?;
-    let counts = doc
-        .people
-        .iter()
-        .map(|p| (p.person.name.as_str(), entries(p)))
-        .collect::<Vec<_>>();
+    let imported = app.import(&doc, args.replace)?;
     if args.format == Format::Json {
-        let v: Vec<_> = counts
+        let v: Vec<_> = imported
             .iter()
-            .map(|(n, c)| serde_json::json!({"person": n, "entries": c}))
+            .map(|i| serde_json::json!({"person": i.person, "entries": i.entries}))
             .collect();
         crate::output::print_json(&serde_json::json!({"imported": v}))?;
     } else {
-        for (n, c) in counts {
-            crate::outln!("imported {n}: {c} entries")?;
+        for i in imported {
+            crate::outln!("imported {}: {} entries", i.person, i.entries)?;
         }
     }
     Ok(())
-}
-
-/// Parses an export document, refusing other formats and versions with a clear message.
-fn parse(text: &str) -> Result<Export, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let format = value.get("format").and_then(|f| f.as_str());
-    if format != Some(Export::FORMAT) {
-        return Err(format!(
-            "not a vascalc export (\"format\" is {format:?}, expected {:?})",
-            Export::FORMAT
-        ));
-    }
-    let version = value.get("version").and_then(|v| v.as_u64());
-    if version != Some(u64::from(Export::VERSION)) {
-        return Err(format!(
-            "export version {version:?}; this vascalc reads version {}",
-            Export::VERSION
-        ));
-    }
-    // Parse from the text again for error positions (line, column) in the message.
-    serde_json::from_str(text).map_err(|e| format!("{e}"))
-}
-
-fn entries(r: &PersonRecord) -> usize {
-    r.scans.len()
-        + r.labs.len()
-        + r.vitals.len()
-        + r.activity.len()
-        + r.smoking.len()
-        + r.alcohol.len()
-        + r.medications.len()
-        + r.doses.len()
-        + r.foods.len()
 }
 
 /// One row per recorded value: `person,table,date,item,value,unit,detail`.
@@ -317,21 +269,5 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("1 cup, chopped"), "\"1 cup, chopped\"");
         assert_eq!(csv_field("5\" piece"), "\"5\"\" piece\"");
-    }
-
-    #[test]
-    fn other_documents_are_refused() {
-        assert!(parse("[]").unwrap_err().contains("not a vascalc export"));
-        assert!(
-            parse("{\"format\":\"vascalc-record\",\"version\":9,\"people\":[]}")
-                .unwrap_err()
-                .contains("version")
-        );
-        assert!(
-            parse("{\"format\":\"vascalc-record\",\"version\":1,\"people\":[{}]}")
-                .unwrap_err()
-                .contains("person")
-        );
-        assert!(parse("{\"format\":\"vascalc-record\",\"version\":1,\"people\":[]}").is_ok());
     }
 }

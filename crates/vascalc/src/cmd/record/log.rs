@@ -4,11 +4,11 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 use vascalc_program::{Dose, DoseUnit, MedKind, medicines};
-use vascalc_store::{Activity, MedDose, Medication, OwnFood, Vitals};
+use vascalc_store::{Activity, Entry, MedDose, Medication, OwnFood, Vitals};
 
 use super::food_log;
 use super::foods::{Definition, Foods};
-use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
+use super::{DbArg, PersonArg, dates, flag_date, fmt_num, invalid, store_error, validate};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -148,23 +148,22 @@ pub fn run(args: LogArgs) -> CliResult {
     }
 }
 
-/// Writes one entry after the check and prints it.
+/// Adds one entry through the use case (checked whole first) and prints it.
 fn save<T: Serialize>(
     common: &Common,
-    entry: &T,
+    entry: T,
     describe: impl Fn(&T) -> String,
-    write: impl FnOnce(
-        &mut vascalc_store::Store,
-        vascalc_store::PersonId,
-        &T,
-    ) -> vascalc_store::Result<()>,
+    wrap: impl FnOnce(T) -> Entry,
 ) -> CliResult {
-    let mut store = common.db.open()?;
-    let (id, person) = common.person.select(&store)?;
-    write(&mut store, id, entry).map_err(store_error)?;
+    let text = describe(&entry);
+    let json = serde_json::to_value(&entry)?;
+    let mut app = common.db.app()?;
+    let (person, _) = app
+        .add_entry(common.person.person.as_deref(), &wrap(entry))
+        .map_err(flag_date)?;
     match common.format {
-        Format::Json => print_json(entry)?,
-        _ => crate::outln!("logged for {}: {}", person.name, describe(entry))?,
+        Format::Json => print_json(&json)?,
+        _ => crate::outln!("logged for {}: {text}", person.name)?,
     }
     Ok(())
 }
@@ -210,9 +209,9 @@ fn activity(args: ActivityArgs) -> CliResult {
     validate::activity(&entry, today).map_err(invalid)?;
     save(
         &args.common,
-        &entry,
+        entry,
         |a| format!("{} min {} on {}", fmt_num(a.minutes), a.kind, a.date),
-        |s, id, a| s.add_activity(id, a).map(drop),
+        Entry::Activity,
     )
 }
 
@@ -245,7 +244,7 @@ fn vitals(args: VitalsArgs) -> CliResult {
     validate::vitals(&entry, today).map_err(invalid)?;
     save(
         &args.common,
-        &entry,
+        entry,
         |v| {
             let mut parts = Vec::new();
             if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg) {
@@ -259,7 +258,7 @@ fn vitals(args: VitalsArgs) -> CliResult {
             }
             format!("{} on {}", parts.join(", "), v.date)
         },
-        |s, id, v| s.add_vitals(id, v).map(drop),
+        Entry::Vitals,
     )
 }
 
@@ -317,7 +316,7 @@ fn med(args: MedArgs) -> CliResult {
     }
     save(
         &args.common,
-        &entry,
+        entry,
         |m| {
             let dose = match (m.dose, &m.unit) {
                 (Some(d), Some(u)) => format!(" {} {u}/day", fmt_num(d)),
@@ -326,7 +325,7 @@ fn med(args: MedArgs) -> CliResult {
             let end = m.end.map(|e| format!(" to {e}")).unwrap_or_default();
             format!("{}{dose} ({}) from {}{end}", m.name, m.kind, m.start)
         },
-        |s, id, m| s.add_medication(id, m).map(drop),
+        Entry::Medication,
     )?;
     if kind == MedKind::Unknown.as_str() {
         eprintln!("{}", unknown_hint(&args.name));

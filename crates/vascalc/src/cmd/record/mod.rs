@@ -67,6 +67,11 @@ pub fn run(command: RecordCommand) -> CliResult {
     }
 }
 
+/// A date option (`what` names it in messages), or today.
+pub fn date_arg(text: Option<&str>, what: &str) -> CliResult<jiff::civil::Date> {
+    dates::arg_or_today(text, what)
+}
+
 /// Where the database is: `--db` / `VASCALC_DB`, else the XDG default.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DbArg {

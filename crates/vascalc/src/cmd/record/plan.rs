@@ -45,8 +45,6 @@ pub fn run(args: PlanArgs) -> CliResult {
     Ok(())
 }
 
-pub use vascalc_app::plan::{plan_input, program_date};
-
 fn status_mark(s: Status) -> &'static str {
     match s {
         Status::Met => "✓",

@@ -4,13 +4,10 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
-use vascalc_clinical::progression::Progression;
 use vascalc_program::Adherence;
-use vascalc_store::{PersonId, Store};
 
-use super::{DbArg, PersonArg, context, dates, fmt_num, invalid};
-use crate::exit::{CliError, CliResult};
+use super::{DbArg, PersonArg, dates, fmt_num};
+use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
@@ -26,72 +23,17 @@ pub struct ProgressArgs {
     format: Format,
 }
 
-/// `vascalc progress --format json`.
-#[derive(Debug, Serialize)]
-pub struct Report {
-    pub person: String,
-    pub as_of: jiff::civil::Date,
-    pub scans: Vec<vascalc_store::Scan>,
-    pub progression: Progression,
-    /// What the person did between consecutive scans (vascalc-program's adherence), then from
-    /// the last scan to `as_of`.
-    pub adherence: Vec<Adherence>,
-}
+pub use vascalc_app::progress::Report;
 
 pub fn run(args: ProgressArgs) -> CliResult {
     let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
-    let store = args.db.open_read()?;
-    let (id, person) = args.person.select(&store)?;
-    let record = context::load(&store, id, person, None)?;
-    let report = report(&store, id, &record, as_of)?;
+    let app = args.db.app_read()?;
+    let report = app.progress(args.person.person.as_deref(), Some(as_of))?;
     match args.format {
         Format::Json => print_json(&report)?,
         _ => crate::out!("{}", human(&report))?,
     }
     Ok(())
-}
-
-pub fn report(
-    store: &Store,
-    id: PersonId,
-    record: &vascalc_store::PersonRecord,
-    as_of: jiff::civil::Date,
-) -> CliResult<Report> {
-    let name = &record.person.name;
-    let scans: Vec<vascalc_store::Scan> = context::scans_until(record, as_of)
-        .into_iter()
-        .cloned()
-        .collect();
-    if scans.is_empty() {
-        return Err(CliError::not_found(anyhow::anyhow!(
-            "{name} has no scan on or before {as_of}; add one with `vascalc scan add`"
-        )));
-    }
-    let progression = context::progression(record, as_of)
-        .map_err(invalid)?
-        .ok_or_else(|| CliError::not_found(anyhow::anyhow!("{name} has no scan")))?;
-    let input = super::plan::plan_input(store, id, record, None, as_of)?;
-    let mut bounds: Vec<jiff::civil::Date> = scans.iter().map(|s| s.date).collect();
-    if bounds.last().is_some_and(|last| *last < as_of) {
-        bounds.push(as_of);
-    }
-    let adherence = bounds
-        .windows(2)
-        .filter_map(|w| {
-            let (from, to) = (
-                super::plan::program_date(w[0])?,
-                super::plan::program_date(w[1])?,
-            );
-            Some(vascalc_program::adherence(&input, from, to))
-        })
-        .collect();
-    Ok(Report {
-        person: name.clone(),
-        as_of,
-        scans,
-        progression,
-        adherence,
-    })
 }
 
 fn adherence_lines(s: &mut String, a: &Adherence) {

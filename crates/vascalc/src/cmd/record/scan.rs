@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use vascalc_ct::ScanResult;
-use vascalc_store::{PerArtery, Scan, ScanSource};
+use vascalc_store::{Entry, PerArtery, Scan, ScanSource};
 
-use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
+use super::{DbArg, PersonArg, dates, fmt_num, invalid, validate};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -89,26 +89,8 @@ pub fn run(args: ScanAddArgs) -> CliResult {
         }
     };
     validate::scan(&scan, today).map_err(invalid)?;
-    let mut store = args.db.open()?;
-    let (id, person) = args.person.select(&store)?;
-    if let Some(birth) = person.birth_date.filter(|b| scan.date < *b) {
-        return Err(invalid(format!(
-            "the scan's date {} is before {}'s birth date ({birth})",
-            scan.date, person.name
-        )));
-    }
-    if store
-        .scans(id)
-        .map_err(store_error)?
-        .iter()
-        .any(|s| s.date == scan.date)
-    {
-        return Err(invalid(format!(
-            "{} already has a scan on {}; one scan per day",
-            person.name, scan.date
-        )));
-    }
-    store.add_scan(id, &scan).map_err(store_error)?;
+    let mut app = args.db.app()?;
+    let (person, _) = app.add_entry(args.person.person.as_deref(), &Entry::Scan(scan.clone()))?;
     match args.format {
         Format::Json => print_json(&scan)?,
         _ => crate::outln!(
