@@ -28,6 +28,8 @@ enum Command {
     Food(cmd::food::FoodArgs),
     /// Risk equations, CAC interpretation, kidney function and progression from a profile.
     Assess(cmd::assess::AssessArgs),
+    /// The local web app: record, food log, charts and plan in the browser (loopback only).
+    Serve(cmd::serve::ServeArgs),
     #[command(flatten)]
     Record(cmd::record::RecordCommand),
 }
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Food(args) => cmd::food::run(args),
         Command::Assess(args) => cmd::assess::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Record(command) => cmd::record::run(command),
     };
     match result {

@@ -4,3 +4,4 @@ pub mod assess;
 pub mod food;
 pub mod record;
 pub mod scan;
+pub mod serve;

@@ -1,0 +1,226 @@
+//! The OpenAPI 3.1 document of every route, built by hand (utoipa's derive macros would add
+//! their cold build for a document this size). A test checks that the router's routes and the
+//! document's operations are the same set.
+
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+
+fn error_responses(codes: &[&str]) -> Value {
+    let mut map = serde_json::Map::new();
+    for c in codes {
+        let description = match *c {
+            "400" => "The body is not JSON.",
+            "403" => {
+                "A state-changing request without a same-origin Origin/Sec-Fetch-Site or the per-launch token."
+            }
+            "404" => "Nothing with that id.",
+            "409" => "It conflicts with what the record holds.",
+            "413" => "The body is over 1 MiB.",
+            "415" => "The body is not declared as application/json.",
+            "421" => {
+                "The Host header does not name this server (localhost, 127.0.0.1 or [::1] at its port)."
+            }
+            "422" => "A field's value is not acceptable: `field` names it, `reason` says why.",
+            _ => "The record could not be read or written.",
+        };
+        map.insert(
+            (*c).to_string(),
+            json!({
+                "description": description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+            }),
+        );
+    }
+    Value::Object(map)
+}
+
+fn ok_json(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+fn html_page(summary: &str) -> Value {
+    json!({"get": {
+        "summary": summary,
+        "tags": ["pages"],
+        "responses": {
+            "200": {"description": "The page (HTML; its scripts read the API).",
+                    "content": {"text/html": {"schema": {"type": "string"}}}},
+            "421": error_responses(&["421"])["421"].clone()
+        }
+    }})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let read_errors = error_responses(&["421"]);
+    let mut paths = serde_json::Map::new();
+    paths.insert(
+        "/".into(),
+        json!({"get": {
+            "summary": "The start page: redirects to the food log.",
+            "tags": ["pages"],
+            "responses": {"303": {"description": "See /food."}, "421": read_errors["421"].clone()}
+        }}),
+    );
+    paths.insert(
+        "/food".into(),
+        html_page("Food log: search-as-you-type, a food's nutrients with sources."),
+    );
+    paths.insert(
+        "/assets/{name}".into(),
+        json!({"get": {
+            "summary": "An embedded stylesheet or script.",
+            "tags": ["pages"],
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+                "200": {"description": "The file.", "content": {
+                    "text/css": {"schema": {"type": "string"}},
+                    "text/javascript": {"schema": {"type": "string"}}}},
+                "404": error_responses(&["404"])["404"].clone()
+            }
+        }}),
+    );
+    paths.insert(
+        "/api/openapi.json".into(),
+        json!({"get": {
+            "summary": "This document.",
+            "tags": ["meta"],
+            "responses": {"200": ok_json("OpenAPI 3.1", json!({"type": "object"}))}
+        }}),
+    );
+    let mut search_errors = error_responses(&["421", "422"]);
+    search_errors["200"] = ok_json(
+        "Ranked hits, as `vascalc food search --format json`.",
+        json!({"$ref": "#/components/schemas/FoodSearch"}),
+    );
+    paths.insert(
+        "/api/foods".into(),
+        json!({"get": {
+            "summary": "Search the food table (typo-tolerant, ranked for people).",
+            "tags": ["foods"],
+            "parameters": [
+                {"name": "q", "in": "query", "required": true,
+                 "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+                {"name": "limit", "in": "query", "required": false,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}}
+            ],
+            "responses": search_errors
+        }}),
+    );
+    let mut show_errors = error_responses(&["404", "421", "422"]);
+    show_errors["200"] = ok_json(
+        "The food, per 100 g with the source of every value, and the serving asked for, as \
+         `vascalc food show --format json`.",
+        json!({"$ref": "#/components/schemas/Food"}),
+    );
+    paths.insert(
+        "/api/foods/{id}".into(),
+        json!({"get": {
+            "summary": "A food's nutrients with their sources.",
+            "tags": ["foods"],
+            "parameters": [
+                {"name": "id", "in": "path", "required": true,
+                 "description": "ndb:01009, fdc:…, fndds:…, ciqual:…, lit:…",
+                 "schema": {"type": "string"}},
+                {"name": "portion", "in": "query", "required": false,
+                 "description": "A household portion: \"1 cup\", \"2 tbsp\", \"1 large\".",
+                 "schema": {"type": "string"}},
+                {"name": "grams", "in": "query", "required": false,
+                 "schema": {"type": "number", "minimum": 0}}
+            ],
+            "responses": show_errors
+        }}),
+    );
+    paths.insert(
+        "/api/nutrients".into(),
+        json!({"get": {
+            "summary": "The nutrient keys of per_100g with labels and units, in display order.",
+            "tags": ["foods"],
+            "responses": {"200": ok_json("The nutrients.", json!({"type": "array", "items": {
+                "type": "object", "required": ["key", "label", "unit"],
+                "properties": {"key": {"type": "string"}, "label": {"type": "string"},
+                               "unit": {"type": "string"}}}}))}
+        }}),
+    );
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "vascalc",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The local API of `vascalc serve`. Requests must name localhost, \
+                127.0.0.1 or [::1] at the server's port in Host. POST, PUT, PATCH and DELETE \
+                need a same-origin Origin or Sec-Fetch-Site and the per-launch token in \
+                X-Vascalc-Token (in the pages' <meta name=\"vascalc-token\">). Errors are \
+                ApiError objects. The JSON is that of the CLI's --format json.",
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"}
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "launchToken": {"type": "apiKey", "in": "header", "name": "X-Vascalc-Token"}
+            },
+            "schemas": {
+                "ApiError": {
+                    "type": "object",
+                    "required": ["error", "reason"],
+                    "properties": {
+                        "error": {"type": "string", "enum": ["invalid", "bad_request", "forbidden",
+                            "misdirected", "not_found", "method_not_allowed", "conflict",
+                            "too_large", "unsupported_media_type", "storage", "internal"]},
+                        "field": {"type": "string"},
+                        "reason": {"type": "string"}
+                    }
+                },
+                "FoodHit": {
+                    "type": "object",
+                    "required": ["id", "name", "source", "score", "exact", "head"],
+                    "properties": {
+                        "id": {"type": "string"}, "name": {"type": "string"},
+                        "source": {"type": "string"}, "score": {"type": "number"},
+                        "exact": {"type": "boolean"}, "head": {"type": "boolean"},
+                        "alternatives": {"type": "array", "items": {"type": "object"}}
+                    }
+                },
+                "FoodSearch": {
+                    "type": "object",
+                    "required": ["query", "hits"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/FoodHit"}}
+                    }
+                },
+                "Food": {
+                    "type": "object",
+                    "required": ["id", "name", "source", "per_100g"],
+                    "properties": {
+                        "id": {"type": "string"}, "name": {"type": "string"},
+                        "source": {"type": "string"},
+                        "per_100g": {"type": "object", "additionalProperties": {
+                            "$ref": "#/components/schemas/NutrientValue"}},
+                        "portions": {"type": "array", "items": {"type": "object"}},
+                        "phosphate_additives": {"type": "array", "items": {"type": "object"}},
+                        "serving": {"type": "object"}
+                    }
+                },
+                "NutrientValue": {
+                    "type": "object",
+                    "required": ["value", "provenance"],
+                    "properties": {
+                        "value": {"type": ["number", "null"]},
+                        "provenance": {"type": "string",
+                            "enum": ["measured", "literature", "calculated", "user", "missing"]},
+                        "source": {"type": "string"}, "detail": {"type": "string"},
+                        "citation": {"type": "string"}, "method": {"type": "string"}
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub(crate) async fn handler() -> Result<Response, ApiError> {
+    crate::json(&document())
+}
