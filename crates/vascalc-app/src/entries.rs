@@ -309,3 +309,60 @@ impl<S: RecordStore> App<S> {
         Ok((person, id))
     }
 }
+
+impl<S: RecordStore> App<S> {
+    /// Replaces the entry `id` of `who` by `entry`, of the same kind, checked as
+    /// [`add_entry`](Self::add_entry) checks a new one (values, date, a known food); the id
+    /// stays. A lab result is better corrected with [`edit_lab`](Self::edit_lab), which
+    /// converts units.
+    pub fn edit_entry(
+        &mut self,
+        who: Option<&str>,
+        id: EntryId,
+        entry: &Entry,
+    ) -> AppResult<EntryChange> {
+        let (person_id, person) = self.person(who)?;
+        if entry.kind() != id.kind {
+            return Err(AppError::invalid(
+                "kind",
+                entry.kind().name(),
+                format!(
+                    "{id} is a {} entry; it cannot become a {} entry (delete it and add the new one)",
+                    id.kind.name(),
+                    entry.kind().name()
+                ),
+            ));
+        }
+        let before = self.store().entry(person_id, id)?;
+        let today = self.today();
+        match entry {
+            Entry::Food(_) => {
+                let foods = Foods::new(&self.store().own_foods(person_id)?)?;
+                check_entry(entry, today, &|f| foods.known(f))?;
+            }
+            _ => check_entry(entry, today, &|_| false)?,
+        }
+        if let Entry::Scan(scan) = entry {
+            if self
+                .store()
+                .entries_of(person_id, EntryKind::Scan)?
+                .iter()
+                .any(|(other, e)| *other != id && e.date() == scan.date)
+            {
+                return Err(AppError::Conflict(format!(
+                    "{} already has a scan on {}; one scan per day",
+                    person.name, scan.date
+                )));
+            }
+        }
+        dates::not_before_birth("date", entry.date(), &person)?;
+        self.store_mut().replace_entry(person_id, id, entry)?;
+        let after = self.store().entry(person_id, id)?;
+        Ok(EntryChange {
+            person: person.name,
+            id,
+            before,
+            after,
+        })
+    }
+}

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod entries;
 pub mod error;
 pub mod exchange;
+pub mod food_day;
 pub mod foods;
 pub mod labs;
 pub mod people;

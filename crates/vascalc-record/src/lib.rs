@@ -182,6 +182,18 @@ pub trait RecordStore {
     /// Days with at least one food-log entry from `since` on.
     fn food_logged_days(&self, person: PersonId, since: Option<Date>) -> Result<Vec<Date>>;
 
+    /// The food-log entries of one day with their ids, in the order they were logged.
+    fn food_entries_on(&self, person: PersonId, date: Date) -> Result<Vec<(EntryId, FoodEntry)>> {
+        Ok(self
+            .entries_of(person, EntryKind::Food)?
+            .into_iter()
+            .filter_map(|(id, e)| match e {
+                Entry::Food(f) if f.date == date => Some((id, f)),
+                _ => None,
+            })
+            .collect())
+    }
+
     // ----- whole records -----------------------------------------------------------------
 
     /// Everything recorded about one person.

@@ -115,6 +115,20 @@ impl RecordStore for Store {
     fn food_logged_days(&self, person: PersonId, since: Option<Date>) -> R<Vec<Date>> {
         Ok(Store::food_logged_days(self, person, since)?)
     }
+    fn food_entries_on(&self, person: PersonId, date: Date) -> R<Vec<(EntryId, FoodEntry)>> {
+        Ok(Store::food_entries_on(self, person, date)?
+            .into_iter()
+            .map(|(row, f)| {
+                (
+                    EntryId {
+                        kind: EntryKind::Food,
+                        row,
+                    },
+                    f,
+                )
+            })
+            .collect())
+    }
     fn record(&self, id: PersonId, person: Person) -> R<PersonRecord> {
         Ok(Store::record(self, id, person)?)
     }

@@ -25,9 +25,11 @@ mod foods;
 mod log;
 pub mod openapi;
 mod pages;
+mod record;
 pub mod security;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -52,6 +54,8 @@ pub struct Options {
     pub port: u16,
     /// Log one line per request (method, route template, status, duration) to standard error.
     pub log: bool,
+    /// The record database (the only file the server opens); None serves foods only.
+    pub db: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -60,6 +64,7 @@ impl Default for Options {
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             log: true,
+            db: None,
         }
     }
 }
@@ -103,27 +108,35 @@ pub struct State {
     pub port: u16,
     pub foods: &'static FoodTable,
     pub log: bool,
+    /// The record database, when one was given.
+    pub record: Option<record::Record>,
 }
 
 pub type Shared = Arc<State>;
 
 impl State {
     /// A state with a fresh token from the operating system's random source.
-    pub fn new(port: u16, log: bool) -> Result<Self, ServeError> {
+    pub fn new(port: u16, log: bool, db: Option<PathBuf>) -> Result<Self, ServeError> {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| ServeError::Token(e.to_string()))?;
         let token = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        Self::with_token(token, port, log)
+        Self::with_token(token, port, log, db)
     }
 
     /// A state with a given token (tests).
-    pub fn with_token(token: String, port: u16, log: bool) -> Result<Self, ServeError> {
+    pub fn with_token(
+        token: String,
+        port: u16,
+        log: bool,
+        db: Option<PathBuf>,
+    ) -> Result<Self, ServeError> {
         let foods = FoodTable::shipped().map_err(|e| ServeError::Foods(e.to_string()))?;
         Ok(Self {
             token,
             port,
             foods,
             log,
+            record: db.map(record::Record::new),
         })
     }
 }
@@ -169,6 +182,7 @@ pub fn routes() -> Routes {
     let r = pages::register(r);
     let r = assets::register(r);
     let r = foods::register(r);
+    let r = record::register(r);
     r.add("/api/openapi.json", &["GET"], get(openapi::handler))
 }
 
@@ -219,7 +233,7 @@ impl Server {
         let listener = std::net::TcpListener::bind(addr)
             .map_err(|source| ServeError::Bind { addr, source })?;
         let port = listener.local_addr()?.port();
-        let state = Arc::new(State::new(port, options.log)?);
+        let state = Arc::new(State::new(port, options.log, options.db)?);
         Ok(Self { listener, state })
     }
 

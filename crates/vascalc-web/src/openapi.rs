@@ -52,6 +52,134 @@ fn html_page(summary: &str) -> Value {
     }})
 }
 
+fn person_param() -> Value {
+    json!({"name": "person", "in": "query", "required": false,
+           "description": "The person's name; needed when the record holds several people.",
+           "schema": {"type": "string"}})
+}
+
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true,
+           "description": "An entry id, KIND:N (food:12, lab:3).", "schema": {"type": "string"}})
+}
+
+fn as_of_param() -> Value {
+    json!({"name": "as_of", "in": "query", "required": false,
+           "description": "YYYY-MM-DD [default: today]",
+           "schema": {"type": "string", "format": "date"}})
+}
+
+/// One record operation: `ok` is the success status and its description; `body` the request
+/// schema; `errors` the error statuses it may answer.
+fn record_op(
+    summary: &str,
+    params: Vec<Value>,
+    body: Option<Value>,
+    ok: (&str, &str),
+    errors: &[&str],
+) -> Value {
+    let mut responses = error_responses(errors);
+    responses[ok.0] = ok_json(ok.1, json!({"type": ["object", "array"]}));
+    let mut op = json!({
+        "summary": summary,
+        "tags": ["record"],
+        "parameters": params,
+        "responses": responses
+    });
+    if let Some(schema) = body {
+        op["requestBody"] =
+            json!({"required": true, "content": {"application/json": {"schema": schema}}});
+        op["security"] = json!([{"launchToken": []}]);
+    }
+    op
+}
+
+fn record_paths(paths: &mut serde_json::Map<String, Value>) {
+    let read = ["404", "421", "422", "500"];
+    let write = [
+        "400", "403", "404", "409", "413", "415", "421", "422", "500",
+    ];
+    paths.insert("/api/people".into(), json!({
+        "get": record_op("Everyone in the record, as `profile list --format json`.", vec![], None,
+            ("200", "The people."), &read),
+        "post": record_op("Create a person (the database is created if missing), as `profile create`.",
+            vec![], Some(json!({"$ref": "#/components/schemas/PersonInput"})),
+            ("201", "The new person's summary."), &write)
+    }));
+    paths.insert("/api/summary".into(), json!({"get": record_op(
+        "The profile with the latest value of everything that changes, as `profile show --format json`.",
+        vec![person_param()], None, ("200", "The summary."), &read)}));
+    paths.insert("/api/assessment".into(), json!({"get": record_op(
+        "The clinical profile the record gives and its assessment (risks, CAC interpretation, kidney function), as `assess --person NAME --format json` (with the profile).",
+        vec![person_param(), as_of_param()], None, ("200", "{profile, assessment}."), &read)}));
+    paths.insert(
+        "/api/plan".into(),
+        json!({"get": record_op(
+        "The plan, as `plan --format json`.",
+        vec![person_param(), as_of_param()], None, ("200", "The plan."), &read)}),
+    );
+    paths.insert("/api/progress".into(), json!({"get": record_op(
+        "Scans, progression and adherence between scans, as `progress --format json` (404 without a scan).",
+        vec![person_param(), as_of_param()], None, ("200", "The progress report."), &read)}));
+    paths.insert(
+        "/api/entries".into(),
+        json!({
+            "get": record_op("The entries with their ids, as `entry list --format json`.",
+                vec![person_param(), json!({"name": "kind", "in": "query", "required": false,
+                    "schema": {"type": "string", "enum": ["scan", "lab", "vitals", "activity",
+                        "smoking", "alcohol", "med", "dose", "food"]}})],
+                None, ("200", "[{id, kind, entry}]"), &read),
+            "post": record_op("Add an entry of any kind, checked as the CLI checks it.",
+                vec![person_param()], Some(json!({"$ref": "#/components/schemas/Entry"})),
+                ("201", "{id, kind, entry}"), &write)
+        }),
+    );
+    paths.insert("/api/entries/{id}".into(), json!({
+        "put": record_op("Replace an entry by one of the same kind; the id stays.",
+            vec![id_param(), person_param()], Some(json!({"$ref": "#/components/schemas/Entry"})),
+            ("200", "{id, kind, entry}"), &write),
+        "patch": record_op("Move an entry to another date, as `entry edit ID --date D`.",
+            vec![id_param(), person_param()],
+            Some(json!({"type": "object", "required": ["date"],
+                "properties": {"date": {"type": "string", "format": "date"}}})),
+            ("200", "{id, kind, entry}"), &write),
+        "delete": record_op("Delete an entry, as `entry delete ID`.",
+            vec![id_param(), person_param()], None, ("200", "[{id, kind, entry}] deleted"), &write)
+    }));
+    paths.insert(
+        "/api/labs".into(),
+        json!({"post": record_op(
+        "Add a lab result in any accepted unit (converted to the stored unit), as `lab add`.",
+        vec![person_param()], Some(json!({"type": "object",
+            "required": ["analyte", "value", "unit"],
+            "properties": {"analyte": {"type": "string"}, "value": {"type": "number"},
+                "unit": {"type": "string"}, "date": {"type": "string", "format": "date"},
+                "replace": {"type": "boolean"}}})),
+        ("201", "The result as stored, with same-day results."), &write)}),
+    );
+    paths.insert(
+        "/api/labs/{id}".into(),
+        json!({"patch": record_op(
+        "Correct a lab result's value (with its unit) or date, as `lab edit`.",
+        vec![id_param(), person_param()], Some(json!({"type": "object",
+            "properties": {"value": {"type": "number"}, "unit": {"type": "string"},
+                "date": {"type": "string", "format": "date"}}})),
+        ("200", "{id, kind, entry}"), &write)}),
+    );
+    paths.insert("/api/food-log/{date}".into(), json!({"get": record_op(
+        "One day's food log with entry ids and nutrient totals (missing values listed), as `log today --format json`.",
+        vec![json!({"name": "date", "in": "path", "required": true,
+            "description": "YYYY-MM-DD or today", "schema": {"type": "string"}}), person_param()],
+        None, ("200", "The day."), &read)}));
+    paths.insert("/api/food-days".into(), json!({"get": record_op(
+        "Per-day nutrient totals of the food log over the last `days` days (charts).",
+        vec![person_param(), as_of_param(), json!({"name": "days", "in": "query",
+            "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 366,
+            "default": 30}})],
+        None, ("200", "{since, until, days: [{date, entries, phosphate_additive_entries, nutrients}]}"),
+        &read)}));
+}
+
 /// The document.
 pub fn document() -> Value {
     let read_errors = error_responses(&["421"]);
@@ -144,6 +272,7 @@ pub fn document() -> Value {
                                "unit": {"type": "string"}}}}))}
         }}),
     );
+    record_paths(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -172,6 +301,28 @@ pub fn document() -> Value {
                             "too_large", "unsupported_media_type", "storage", "internal"]},
                         "field": {"type": "string"},
                         "reason": {"type": "string"}
+                    }
+                },
+                "PersonInput": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"}, "birth_date": {"type": "string", "format": "date"},
+                        "sex": {"type": "string", "enum": ["female", "male"]},
+                        "race": {"type": "string", "enum": ["white", "black", "chinese", "hispanic", "other"]},
+                        "height_cm": {"type": "number"}, "diabetes": {"type": "boolean"},
+                        "family_history_mi": {"type": "boolean"}, "ascvd": {"type": "boolean"},
+                        "dialysis": {"type": "boolean"}, "calciphylaxis": {"type": "boolean"},
+                        "smoking": {"type": "object"}, "drinks_per_week": {"type": "number"}
+                    }
+                },
+                "Entry": {
+                    "type": "object",
+                    "description": "An entry as the record keeps it (values in stored units), as in exports.",
+                    "required": ["kind", "entry"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["scan", "lab", "vitals", "activity",
+                            "smoking", "alcohol", "medication", "dose", "food"]},
+                        "entry": {"type": "object"}
                     }
                 },
                 "FoodHit": {

@@ -17,7 +17,7 @@ const ORIGIN: &str = "http://127.0.0.1:7317";
 
 fn server() -> Router {
     app(Arc::new(
-        State::with_token(TOKEN.to_string(), PORT, false).unwrap(),
+        State::with_token(TOKEN.to_string(), PORT, false, None).unwrap(),
     ))
 }
 

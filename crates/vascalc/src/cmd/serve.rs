@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use anyhow::anyhow;
 use clap::Args;
 
+use crate::cmd::record::DbArg;
 use crate::exit::{CliError, CliResult, Exit};
 
 #[derive(Debug, Args)]
@@ -24,6 +25,8 @@ pub struct ServeArgs {
     /// Do not log requests (the log holds method, route, status and duration only).
     #[arg(long)]
     quiet: bool,
+    #[command(flatten)]
+    db: DbArg,
 }
 
 pub fn run(args: ServeArgs) -> CliResult {
@@ -31,6 +34,7 @@ pub fn run(args: ServeArgs) -> CliResult {
         ip: args.bind,
         port: args.port,
         log: !args.quiet,
+        db: Some(args.db.path()?),
     };
     let server = vascalc_web::Server::bind(options).map_err(|e| match e {
         vascalc_web::ServeError::NotLoopback(_) => CliError::new(Exit::Usage, anyhow!(e)),

@@ -10,7 +10,8 @@
 
 use serde::Serialize;
 
-use vascalc_nutrition::{Food, Nutrient, Phrase, PortionMatch, SearchHit, confident_hit, totals};
+use vascalc_app::food_day::{DAY_NUTRIENTS, SOURCES};
+use vascalc_nutrition::{Food, Phrase, PortionMatch, SearchHit, confident_hit};
 use vascalc_store::FoodEntry;
 
 use super::foods::Foods;
@@ -211,108 +212,15 @@ fn ambiguous(text: &str, hits: &[SearchHit<'_>], format: Format) -> CliError {
     ))
 }
 
-/// The nutrients `log today` shows, in order.
-const DAY_NUTRIENTS: [Nutrient; 14] = [
-    Nutrient::EnergyKcal,
-    Nutrient::ProteinG,
-    Nutrient::CalciumMg,
-    Nutrient::MagnesiumMg,
-    Nutrient::PhosphorusMg,
-    Nutrient::SodiumMg,
-    Nutrient::VitaminDUg,
-    Nutrient::PhylloquinoneUg,
-    Nutrient::Menaquinone4Ug,
-    Nutrient::Menaquinone7Ug,
-    Nutrient::VitaminK2TotalUg,
-    Nutrient::EpaG,
-    Nutrient::DhaG,
-    Nutrient::AlaG,
-];
-
-#[derive(Serialize)]
-struct DayEntry<'a> {
-    id: i64,
-    food_id: &'a str,
-    name: &'a str,
-    source: &'a str,
-    grams: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    portion: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct DayTotal {
-    /// The sum over the entries whose food has a value: the day's total is at least this.
-    at_least: f64,
-    unit: &'static str,
-    /// Foods of the day with no value for the nutrient (missing, never counted as 0).
-    missing_foods: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Day<'a> {
-    person: &'a str,
-    date: String,
-    entries: Vec<DayEntry<'a>>,
-    grams: f64,
-    totals: std::collections::BTreeMap<&'static str, DayTotal>,
-    sources: &'static str,
-}
-
-const SOURCES: &str = "values per food from the releases each food names (`vascalc food show ID`): USDA SR28, FDC Foundation Foods, FNDDS 2021-2023, Ciqual 2020, literature menaquinones";
-
 pub fn today(args: TodayArgs) -> CliResult {
     let date = dates::arg_or_today(args.date.as_deref(), "--date")?;
-    let store = args.db.open_read()?;
-    let (id, person) = args.person.select(&store)?;
-    let foods = Foods::new(&store.own_foods(id).map_err(store_error)?).map_err(invalid)?;
-    let rows = store.food_entries_on(id, date).map_err(store_error)?;
-    let mut entries = Vec::with_capacity(rows.len());
-    let mut items = Vec::with_capacity(rows.len());
-    for (row, e) in &rows {
-        let food = foods.get(&e.food_id).ok_or_else(|| {
-            invalid(format!(
-                "entry {row} names {:?}, which no food table holds",
-                e.food_id
-            ))
-        })?;
-        items.push((food, e.grams));
-        entries.push(DayEntry {
-            id: *row,
-            food_id: &e.food_id,
-            name: &food.name,
-            source: &food.source,
-            grams: e.grams,
-            portion: e.portion.as_deref(),
-        });
-    }
-    let t = totals(items).map_err(|e| invalid(e.to_string()))?;
-    let day = Day {
-        person: &person.name,
-        date: date.to_string(),
-        grams: t.grams,
-        totals: DAY_NUTRIENTS
-            .iter()
-            .map(|&n| {
-                let x = t.get(n);
-                (
-                    n.key(),
-                    DayTotal {
-                        at_least: x.at_least,
-                        unit: n.unit().symbol(),
-                        missing_foods: x.missing_foods.clone(),
-                    },
-                )
-            })
-            .collect(),
-        entries,
-        sources: SOURCES,
-    };
+    let app = args.db.app_read()?;
+    let day = app.food_day(args.person.person.as_deref(), date)?;
     if args.format == Format::Json {
         print_json(&day)?;
         return Ok(());
     }
-    let mut out = format!("{} — food log for {}\n", person.name, day.date);
+    let mut out = format!("{} — food log for {}\n", day.person, day.date);
     if day.entries.is_empty() {
         out.push_str("  nothing logged (vascalc log food \"2 eggs\" adds an entry)\n");
         crate::out!("{out}")?;
@@ -325,7 +233,10 @@ pub fn today(args: TodayArgs) -> CliResult {
             fmt_num(e.grams),
             e.name,
             e.food_id,
-            e.portion.map(|p| format!(", {p}")).unwrap_or_default()
+            e.portion
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default()
         ));
     }
     out.push_str(&format!(
@@ -334,7 +245,11 @@ pub fn today(args: TodayArgs) -> CliResult {
         fmt_num(day.grams)
     ));
     for n in DAY_NUTRIENTS {
-        out.push_str(&format!("  {:<30} {}\n", n.label(), t.get(n).describe()));
+        out.push_str(&format!(
+            "  {:<30} {}\n",
+            n.label(),
+            day.all.get(n).describe()
+        ));
     }
     out.push_str(&format!("\n{SOURCES}.\n"));
     crate::out!("{out}")?;

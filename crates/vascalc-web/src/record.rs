@@ -1,0 +1,445 @@
+//! The record API: every handler calls one vascalc-app use case (the CLI's), on a database
+//! connection from a small pool, in a blocking thread. The JSON is the CLI's `--format json`.
+//!
+//! Every record route takes `?person=NAME` (optional when the record holds one person).
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, patch, post};
+use serde::{Deserialize, Serialize};
+use vascalc_app::record::{Entry, EntryId, EntryKind};
+use vascalc_app::{App, AppError, ErrorKind, LabEdit, LabInput, PersonInput};
+use vascalc_store::Store;
+
+use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::{Routes, Shared};
+
+/// The record database and a pool of open connections to it.
+pub struct Record {
+    path: PathBuf,
+    pool: Mutex<Vec<Store>>,
+}
+
+/// Connections kept open between requests.
+const POOL: usize = 8;
+
+impl Record {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn take(&self, create: bool) -> Result<Store, ApiError> {
+        if let Some(s) = self.pool.lock().ok().and_then(|mut p| p.pop()) {
+            return Ok(s);
+        }
+        let opened = if create {
+            Store::open(&self.path)
+        } else {
+            Store::open_existing(&self.path)
+        };
+        opened.map_err(|e| match e {
+            vascalc_store::StoreError::Missing { .. } => ApiError::not_found(format!(
+                "{e}; create a person first (on the dashboard, or `vascalc profile create`)"
+            )),
+            e => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", e.to_string()),
+        })
+    }
+
+    fn give_back(&self, store: Store) {
+        if let Ok(mut p) = self.pool.lock()
+            && p.len() < POOL
+        {
+            p.push(store);
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let reason = e.to_string();
+        match e.kind() {
+            ErrorKind::Invalid => ApiError::invalid(e.field().unwrap_or("body"), reason),
+            ErrorKind::NotFound => ApiError::not_found(reason),
+            ErrorKind::Conflict => ApiError::conflict(reason),
+            ErrorKind::Storage => {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", reason)
+            }
+            ErrorKind::Internal => ApiError::internal(reason),
+        }
+    }
+}
+
+/// Runs `f` on the application over a pooled connection, off the async threads.
+async fn with_app<T, F>(state: &Shared, create: bool, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut App<Store>) -> Result<T, ApiError> + Send + 'static,
+{
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let record = state.record.as_ref().ok_or_else(|| {
+            ApiError::not_found("no record database: start vascalc serve with --db FILE")
+        })?;
+        let mut app = App::new(record.take(create)?);
+        let result = f(&mut app);
+        record.give_back(app.into_store());
+        result
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?
+}
+
+fn created(r: Result<Response, ApiError>) -> Result<Response, ApiError> {
+    r.map(|mut resp| {
+        *resp.status_mut() = StatusCode::CREATED;
+        resp
+    })
+}
+
+pub(crate) fn register(r: Routes) -> Routes {
+    r.add(
+        "/api/people",
+        &["GET", "POST"],
+        get(people).post(create_person),
+    )
+    .add("/api/summary", &["GET"], get(summary))
+    .add("/api/assessment", &["GET"], get(assessment))
+    .add("/api/plan", &["GET"], get(plan))
+    .add("/api/progress", &["GET"], get(progress))
+    .add(
+        "/api/entries",
+        &["GET", "POST"],
+        get(entries).post(add_entry),
+    )
+    .add(
+        "/api/entries/{id}",
+        &["PUT", "PATCH", "DELETE"],
+        axum::routing::put(edit_entry)
+            .patch(move_entry)
+            .delete(delete_entry),
+    )
+    .add("/api/labs", &["POST"], post(add_lab))
+    .add("/api/labs/{id}", &["PATCH"], patch(edit_lab))
+    .add("/api/food-log/{date}", &["GET"], get(food_day))
+    .add("/api/food-days", &["GET"], get(food_days))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Who {
+    person: Option<String>,
+    as_of: Option<String>,
+    kind: Option<String>,
+    days: Option<String>,
+}
+
+impl Who {
+    fn as_of(&self) -> Result<Option<jiff::civil::Date>, ApiError> {
+        self.as_of
+            .as_deref()
+            .map(|d| vascalc_app::dates::parse("as_of", d))
+            .transpose()
+            .map_err(ApiError::from)
+    }
+}
+
+fn entry_id(text: &str) -> Result<EntryId, ApiError> {
+    text.parse::<EntryId>()
+        .map_err(|e| ApiError::invalid("id", format!("{text:?}: {e}")))
+}
+
+async fn people(State(state): State<Shared>) -> Result<Response, ApiError> {
+    with_app(&state, false, |app| crate::json(&app.people()?)).await
+}
+
+async fn create_person(
+    State(state): State<Shared>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<Response, ApiError> {
+    created(
+        with_app(&state, true, move |app| {
+            crate::json(&app.create_person(&input)?)
+        })
+        .await,
+    )
+}
+
+async fn summary(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    with_app(&state, false, move |app| {
+        crate::json(&app.summary(who.person.as_deref())?)
+    })
+    .await
+}
+
+/// What `vascalc assess --person NAME --format json` prints, with the profile it used.
+#[derive(Serialize)]
+struct AssessmentOut {
+    profile: vascalc_clinical::Profile,
+    assessment: vascalc_clinical::Assessment,
+}
+
+async fn assessment(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    let as_of = who.as_of()?;
+    with_app(&state, false, move |app| {
+        let (profile, assessment) = app.assess(
+            who.person.as_deref(),
+            as_of,
+            &vascalc_clinical::Options::default(),
+        )?;
+        crate::json(&AssessmentOut {
+            profile,
+            assessment,
+        })
+    })
+    .await
+}
+
+async fn plan(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    let as_of = who.as_of()?;
+    with_app(&state, false, move |app| {
+        crate::json(&app.plan(who.person.as_deref(), as_of)?.plan)
+    })
+    .await
+}
+
+async fn progress(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    let as_of = who.as_of()?;
+    with_app(&state, false, move |app| {
+        crate::json(&app.progress(who.person.as_deref(), as_of)?)
+    })
+    .await
+}
+
+/// An entry with its id, as `vascalc entry list --format json` gives it.
+#[derive(Serialize)]
+struct Row<'a> {
+    id: EntryId,
+    #[serde(flatten)]
+    entry: &'a Entry,
+}
+
+fn rows(list: &[(EntryId, Entry)]) -> Vec<Row<'_>> {
+    list.iter()
+        .map(|(id, entry)| Row { id: *id, entry })
+        .collect()
+}
+
+async fn entries(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    let kind = match who.kind.as_deref() {
+        None | Some("") => None,
+        Some(k) => Some(EntryKind::parse(k).ok_or_else(|| {
+            ApiError::invalid(
+                "kind",
+                format!(
+                    "{k:?} is not a kind of entry: one of {}",
+                    EntryKind::ALL.map(EntryKind::name).join(", ")
+                ),
+            )
+        })?),
+    };
+    with_app(&state, false, move |app| {
+        let (_, list) = app.entries(who.person.as_deref(), kind)?;
+        crate::json(&rows(&list))
+    })
+    .await
+}
+
+async fn add_entry(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+    ApiJson(entry): ApiJson<Entry>,
+) -> Result<Response, ApiError> {
+    created(
+        with_app(&state, false, move |app| {
+            let (_, id) = app.add_entry(who.person.as_deref(), &entry)?;
+            crate::json(&Row { id, entry: &entry })
+        })
+        .await,
+    )
+}
+
+async fn edit_entry(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    ApiQuery(who): ApiQuery<Who>,
+    ApiJson(entry): ApiJson<Entry>,
+) -> Result<Response, ApiError> {
+    let id = entry_id(&id)?;
+    with_app(&state, false, move |app| {
+        let change = app.edit_entry(who.person.as_deref(), id, &entry)?;
+        crate::json(&Row {
+            id,
+            entry: &change.after,
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewDate {
+    date: String,
+}
+
+async fn move_entry(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    ApiQuery(who): ApiQuery<Who>,
+    ApiJson(body): ApiJson<NewDate>,
+) -> Result<Response, ApiError> {
+    let id = entry_id(&id)?;
+    let date = vascalc_app::dates::parse("date", &body.date)?;
+    with_app(&state, false, move |app| {
+        let change = app.move_entry(who.person.as_deref(), id, date)?;
+        crate::json(&Row {
+            id,
+            entry: &change.after,
+        })
+    })
+    .await
+}
+
+async fn delete_entry(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    let id = entry_id(&id)?;
+    with_app(&state, false, move |app| {
+        let (_, deleted) = app.delete_entries(who.person.as_deref(), &[id])?;
+        crate::json(&rows(&deleted))
+    })
+    .await
+}
+
+async fn add_lab(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+    ApiJson(input): ApiJson<LabInput>,
+) -> Result<Response, ApiError> {
+    created(
+        with_app(&state, false, move |app| {
+            crate::json(&app.add_lab(who.person.as_deref(), &input)?)
+        })
+        .await,
+    )
+}
+
+async fn edit_lab(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    ApiQuery(who): ApiQuery<Who>,
+    ApiJson(edit): ApiJson<LabEdit>,
+) -> Result<Response, ApiError> {
+    let id = entry_id(&id)?;
+    with_app(&state, false, move |app| {
+        let change = app.edit_lab(who.person.as_deref(), id, &edit)?;
+        crate::json(&Row {
+            id,
+            entry: &change.after,
+        })
+    })
+    .await
+}
+
+async fn food_day(
+    State(state): State<Shared>,
+    Path(date): Path<String>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    with_app(&state, false, move |app| {
+        let date = if date == "today" {
+            app.today()
+        } else {
+            vascalc_app::dates::parse("date", &date)?
+        };
+        crate::json(&app.food_day(who.person.as_deref(), date)?)
+    })
+    .await
+}
+
+/// One day of the food log's totals (a point of the 7- and 30-day charts).
+#[derive(Serialize)]
+struct DayPoint {
+    date: String,
+    entries: u32,
+    phosphate_additive_entries: u32,
+    /// Per nutrient key: the day's total is at least `at_least`; `missing` foods had no value.
+    nutrients: std::collections::BTreeMap<&'static str, PointValue>,
+}
+
+#[derive(Serialize)]
+struct PointValue {
+    at_least: f64,
+    missing: u32,
+}
+
+/// The longest period the food-day series covers.
+const MAX_DAYS: i64 = 366;
+
+async fn food_days(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    let days = match who.days.as_deref() {
+        None => 30,
+        Some(t) => match t.trim().parse::<i64>() {
+            Ok(n) if (1..=MAX_DAYS).contains(&n) => n,
+            _ => {
+                return Err(ApiError::invalid(
+                    "days",
+                    format!("days {t:?} is not a whole number from 1 to {MAX_DAYS}"),
+                ));
+            }
+        },
+    };
+    let as_of = who.as_of()?;
+    with_app(&state, false, move |app| {
+        use jiff::ToSpan;
+        let until = as_of.unwrap_or(app.today());
+        let since = until
+            .checked_sub((days - 1).days())
+            .map_err(|e| ApiError::invalid("days", e.to_string()))?;
+        let list = app.food_days(who.person.as_deref(), since, until)?;
+        let points: Vec<DayPoint> = list
+            .into_iter()
+            .map(|d| DayPoint {
+                date: d.date.to_string(),
+                entries: d.entries,
+                phosphate_additive_entries: d.phosphate_additive_entries,
+                nutrients: d
+                    .nutrients
+                    .into_iter()
+                    .map(|(k, (at_least, missing))| (k, PointValue { at_least, missing }))
+                    .collect(),
+            })
+            .collect();
+        crate::json(&serde_json::json!({
+            "since": since.to_string(),
+            "until": until.to_string(),
+            "days": points,
+        }))
+    })
+    .await
+}

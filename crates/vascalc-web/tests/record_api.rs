@@ -1,0 +1,454 @@
+//! The record API through the whole app (middleware included) on a temporary SQLite record:
+//! every route with good and bad input; a refused request changes nothing.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use tower::ServiceExt as _;
+use vascalc_web::{State, app};
+
+const TOKEN: &str = "feedfacefeedfacefeedfacefeedface";
+const HOST: &str = "127.0.0.1:7317";
+const ORIGIN: &str = "http://127.0.0.1:7317";
+
+struct Server {
+    app: Router,
+    dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn today() -> String {
+    vascalc_app::dates::today().to_string()
+}
+
+impl Server {
+    /// A server on an empty record in a temporary folder named after the test.
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("vascalc-web-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let state =
+            State::with_token(TOKEN.to_string(), 7317, false, Some(dir.join("record.db"))).unwrap();
+        Self {
+            app: app(Arc::new(state)),
+            dir,
+        }
+    }
+
+    fn send(&self, request: Request<Body>) -> Answer {
+        block_on(async {
+            let response = self.app.clone().oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap()
+                .to_vec();
+            Answer { status, body }
+        })
+    }
+
+    fn get(&self, uri: &str) -> Answer {
+        self.send(
+            Request::get(uri)
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+    }
+
+    fn write_raw(&self, method: &str, uri: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .header(header::HOST, HOST)
+                .header(header::ORIGIN, ORIGIN)
+                .header("x-vascalc-token", TOKEN)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+    }
+
+    fn write(&self, method: &str, uri: &str, body: &Value) -> Answer {
+        self.write_raw(
+            method,
+            uri,
+            "application/json",
+            serde_json::to_vec(body).unwrap(),
+        )
+    }
+
+    /// Creates Ann (born 1960, female, white).
+    fn with_ann(tag: &str) -> Self {
+        let s = Self::new(tag);
+        let a = s.write(
+            "POST",
+            "/api/people",
+            &json!({"name": "Ann", "birth_date": "1960-05-01", "sex": "female", "race": "white"}),
+        );
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+        s
+    }
+
+    /// Everything the record holds for Ann, to compare before and after a refused request.
+    fn snapshot(&self) -> Value {
+        json!({
+            "people": self.get("/api/people").json(),
+            "entries": self.get("/api/entries").json(),
+        })
+    }
+
+    fn refused(&self, a: &Answer, status: StatusCode, field: Option<&str>, before: &Value) {
+        assert_eq!(a.status, status, "{}", String::from_utf8_lossy(&a.body));
+        let v = a.json();
+        assert!(v["reason"].as_str().is_some_and(|r| !r.is_empty()), "{v}");
+        if let Some(f) = field {
+            assert_eq!(v["field"], f, "{v}");
+        }
+        assert_eq!(&self.snapshot(), before, "the record changed after {v}");
+    }
+}
+
+#[test]
+fn without_a_record_the_routes_say_so() {
+    let s = Server::new("none");
+    for uri in ["/api/summary", "/api/entries", "/api/plan", "/api/people"] {
+        let a = s.get(uri);
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(
+            a.json()["reason"]
+                .as_str()
+                .unwrap()
+                .contains("create a person")
+        );
+    }
+    // Nothing was created by reading.
+    assert!(!s.dir.join("record.db").exists());
+}
+
+#[test]
+fn people_are_created_listed_and_conflicts_refused() {
+    let s = Server::with_ann("people");
+    let people = s.get("/api/people").json();
+    assert_eq!(people[0]["name"], "Ann");
+    let summary = s.get("/api/summary").json();
+    assert_eq!(summary["person"]["name"], "Ann");
+    assert_eq!(summary["profile"]["sex"], "female");
+
+    let before = s.snapshot();
+    let a = s.write("POST", "/api/people", &json!({"name": "Ann"}));
+    s.refused(&a, StatusCode::CONFLICT, None, &before);
+    let a = s.write(
+        "POST",
+        "/api/people",
+        &json!({"name": "Bob", "birth_date": "2999-01-01"}),
+    );
+    s.refused(
+        &a,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("birth_date"),
+        &before,
+    );
+    let a = s.write(
+        "POST",
+        "/api/people",
+        &json!({"name": "Bob", "sex": "robot"}),
+    );
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("sex"), &before);
+    let a = s.write("POST", "/api/people", &json!({"nme": "Bob"}));
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("nme"), &before);
+
+    // Two people: a record route must say whose.
+    let a = s.write("POST", "/api/people", &json!({"name": "Bob"}));
+    assert_eq!(a.status, StatusCode::CREATED);
+    let a = s.get("/api/summary");
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["field"], "person");
+    assert_eq!(
+        s.get("/api/summary?person=Bob").json()["person"]["name"],
+        "Bob"
+    );
+    assert_eq!(
+        s.get("/api/summary?person=Cy").status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[test]
+fn labs_are_added_converted_edited_and_bad_ones_refused() {
+    let s = Server::with_ann("labs");
+    let before = s.snapshot();
+    for (body, field) in [
+        (
+            json!({"analyte": "cholesterol_of_mars", "value": 5.0, "unit": "mmol/L"}),
+            "analyte",
+        ),
+        (
+            json!({"analyte": "total_cholesterol", "value": -5.0, "unit": "mmol/L"}),
+            "value",
+        ),
+        (
+            json!({"analyte": "total_cholesterol", "value": 5.0, "unit": "furlongs"}),
+            "unit",
+        ),
+        (
+            json!({"analyte": "total_cholesterol", "value": 5.0, "unit": "mmol/L", "date": "2999-01-01"}),
+            "date",
+        ),
+        (
+            json!({"analyte": "total_cholesterol", "value": "five", "unit": "mmol/L"}),
+            "body",
+        ),
+    ] {
+        let a = s.write("POST", "/api/labs", &body);
+        s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some(field), &before);
+    }
+    let a = s.write(
+        "POST",
+        "/api/labs",
+        &json!({"analyte": "total_cholesterol", "value": 5.4, "unit": "mmol/L", "date": "2026-11-01"}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let added = a.json();
+    let id = added["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("lab:"), "{id}");
+    // Stored in mg/dL: 5.4 mmol/L × 38.67 (the analyte table's factor for cholesterol).
+    assert_eq!(added["lab"]["unit"], "mg/dL");
+    let v = added["lab"]["value"].as_f64().unwrap();
+    assert!((v - 5.4 * 38.67).abs() < 0.01, "{v}");
+
+    let a = s.write(
+        "PATCH",
+        &format!("/api/labs/{id}"),
+        &json!({"value": 200, "unit": "mg/dL"}),
+    );
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    assert_eq!(a.json()["entry"]["value"], 200.0);
+    let before = s.snapshot();
+    let a = s.write(
+        "PATCH",
+        &format!("/api/labs/{id}"),
+        &json!({"value": -1, "unit": "mg/dL"}),
+    );
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("value"), &before);
+    let a = s.write(
+        "PATCH",
+        "/api/labs/lab:999",
+        &json!({"value": 100, "unit": "mg/dL"}),
+    );
+    s.refused(&a, StatusCode::NOT_FOUND, None, &before);
+    let labs = s.get("/api/entries?kind=lab").json();
+    assert_eq!(labs.as_array().unwrap().len(), 1);
+    assert_eq!(labs[0]["id"], id);
+    assert_eq!(labs[0]["kind"], "lab");
+    let a = s.get("/api/entries?kind=labz");
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["field"], "kind");
+}
+
+#[test]
+fn food_is_logged_totalled_edited_moved_and_deleted() {
+    let s = Server::with_ann("food");
+    let day = today();
+    let empty = s.get("/api/food-log/today").json();
+    assert_eq!(empty["entries"].as_array().unwrap().len(), 0);
+    assert_eq!(empty["date"], day);
+
+    let before = s.snapshot();
+    for (entry, field) in [
+        (
+            json!({"date": day, "food_id": "ndb:99999999", "grams": 30}),
+            "food_id",
+        ),
+        (
+            json!({"date": day, "food_id": "ndb:01009", "grams": 0}),
+            "grams",
+        ),
+        (
+            json!({"date": day, "food_id": "ndb:01009", "grams": 9000}),
+            "grams",
+        ),
+        (
+            json!({"date": "1950-01-01", "food_id": "ndb:01009", "grams": 30}),
+            "date",
+        ),
+    ] {
+        let a = s.write(
+            "POST",
+            "/api/entries",
+            &json!({"kind": "food", "entry": entry}),
+        );
+        s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some(field), &before);
+    }
+
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &json!({"kind": "food", "entry": {"date": day, "food_id": "ndb:01009", "grams": 30}}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let log = s.get("/api/food-log/today").json();
+    assert_eq!(log["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(log["entries"][0]["name"], "Cheese, cheddar");
+    // 30 g of cheddar: 710 mg/100 g calcium (USDA SR28 01009) → 213 mg.
+    let ca = log["totals"]["calcium_mg"]["at_least"].as_f64().unwrap();
+    assert!((ca - 213.0).abs() < 1e-9, "{ca}");
+    assert_eq!(s.get(&format!("/api/food-log/{day}")).json(), log);
+
+    let a = s.write(
+        "PUT",
+        &format!("/api/entries/{id}"),
+        &json!({"kind": "food", "entry": {"date": day, "food_id": "ndb:01009", "grams": 60}}),
+    );
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    assert_eq!(a.json()["id"], id);
+    let ca = s.get("/api/food-log/today").json()["totals"]["calcium_mg"]["at_least"]
+        .as_f64()
+        .unwrap();
+    assert!((ca - 426.0).abs() < 1e-9, "{ca}");
+    let before = s.snapshot();
+    let a = s.write(
+        "PUT",
+        &format!("/api/entries/{id}"),
+        &json!({"kind": "activity", "entry": {"date": day, "kind": "endurance", "minutes": 30}}),
+    );
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("kind"), &before);
+    let a = s.write(
+        "PUT",
+        &format!("/api/entries/{id}"),
+        &json!({"kind": "food", "entry": {"date": day, "food_id": "ndb:01009", "grams": -1}}),
+    );
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("grams"), &before);
+
+    let days = s.get("/api/food-days?days=7").json();
+    assert_eq!(days["days"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        days["days"][0]["nutrients"]["calcium_mg"]["at_least"],
+        426.0
+    );
+    for bad in ["0", "367", "week"] {
+        let a = s.get(&format!("/api/food-days?days={bad}"));
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(a.json()["field"], "days");
+    }
+    let a = s.get("/api/food-log/2026-02-30");
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["field"], "date");
+
+    let a = s.write(
+        "PATCH",
+        &format!("/api/entries/{id}"),
+        &json!({"date": "2026-12-01"}),
+    );
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    assert_eq!(a.json()["entry"]["date"], "2026-12-01");
+    let before = s.snapshot();
+    let a = s.write(
+        "PATCH",
+        &format!("/api/entries/{id}"),
+        &json!({"date": "yesterday"}),
+    );
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("date"), &before);
+
+    let a = s.write("DELETE", &format!("/api/entries/{id}"), &Value::Null);
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json()[0]["id"], id);
+    let before = s.snapshot();
+    let a = s.write("DELETE", &format!("/api/entries/{id}"), &Value::Null);
+    s.refused(&a, StatusCode::NOT_FOUND, None, &before);
+    let a = s.write("DELETE", "/api/entries/banana", &Value::Null);
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("id"), &before);
+}
+
+#[test]
+fn bodies_that_are_not_json_or_too_large_are_refused() {
+    let s = Server::with_ann("bodies");
+    let before = s.snapshot();
+    let a = s.write_raw(
+        "POST",
+        "/api/entries",
+        "application/json",
+        b"{not json".to_vec(),
+    );
+    s.refused(&a, StatusCode::BAD_REQUEST, None, &before);
+    let a = s.write_raw("POST", "/api/entries", "text/plain", b"{}".to_vec());
+    s.refused(&a, StatusCode::UNSUPPORTED_MEDIA_TYPE, None, &before);
+    let big = format!(
+        "{{\"kind\":\"food\",\"entry\":{{\"date\":\"{}\",\"food_id\":\"{}\",\"grams\":30}}}}",
+        today(),
+        "x".repeat(2 << 20)
+    );
+    let a = s.write_raw("POST", "/api/entries", "application/json", big.into_bytes());
+    s.refused(&a, StatusCode::PAYLOAD_TOO_LARGE, None, &before);
+    assert_eq!(a.json()["error"], "too_large");
+}
+
+#[test]
+fn summary_plan_assessment_and_progress_are_the_app_s() {
+    let s = Server::with_ann("views");
+    let plan = s.get("/api/plan").json();
+    assert!(
+        plan["items"].as_array().is_some_and(|i| !i.is_empty()),
+        "{plan}"
+    );
+    assert_eq!(plan["today"], today());
+    let a = s.get("/api/plan?as_of=someday");
+    assert_eq!(a.json()["field"], "as_of");
+
+    // No scan yet: progress says so.
+    let a = s.get("/api/progress");
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &json!({"kind": "scan", "entry": {"date": "2024-03-01", "agatston": 131.0, "source": "report"}}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let before = s.snapshot();
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &json!({"kind": "scan", "entry": {"date": "2024-03-01", "agatston": 10.0, "source": "report"}}),
+    );
+    s.refused(&a, StatusCode::CONFLICT, None, &before);
+    let progress = s.get("/api/progress").json();
+    assert_eq!(progress["scans"][0]["agatston"], 131.0);
+
+    let a = s.get("/api/assessment");
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    let v = a.json();
+    assert_eq!(v["profile"]["sex"], "female");
+    assert_eq!(v["profile"]["cac_agatston"], 131.0);
+    assert!(v["assessment"].is_object());
+}
