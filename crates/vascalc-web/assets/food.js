@@ -95,4 +95,143 @@
 
   portion.addEventListener('change', amount);
   grams.addEventListener('change', () => { portion.value = ''; amount(); });
+  window.vascalcFood = { current: () => current };
+})();
+
+// The day's log, totals against the plan's targets, and the 7- and 30-day charts.
+(async () => {
+  const { api, el, fmt, withPerson } = vascalc;
+  const people = await vascalc.ready;
+  const dayBox = document.getElementById('day');
+  const logButton = document.getElementById('food-log-button');
+  if (!people.length) {
+    vascalc.noRecord(dayBox);
+    logButton.disabled = true;
+    return;
+  }
+  const today = new Date();
+  const iso = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  const dayDate = document.getElementById('day-date');
+  const logDate = document.getElementById('log-date');
+  dayDate.value = logDate.value = iso(today);
+  const labels = Object.fromEntries((await api('GET', '/api/nutrients')).map((n) => [n.key, n]));
+  // The plan's diet targets by nutrient key (EPA+DHA together, in mg).
+  let targets = {};
+  try {
+    const plan = await api('GET', withPerson('/api/plan'));
+    const byTopic = Object.fromEntries(plan.items.filter((i) => i.pillar === 'diet').map((i) => [i.topic, i]));
+    const map = { magnesium: 'magnesium_mg', calcium: 'calcium_mg', phosphate: 'phosphorus_mg',
+      omega3: 'epa_dha', vitamin_k2: 'vitamin_k2_total_ug' };
+    for (const [topic, key] of Object.entries(map)) if (byTopic[topic]) targets[key] = byTopic[topic].target;
+  } catch (_) { targets = {}; }
+
+  logButton.addEventListener('click', async () => {
+    const err = document.getElementById('food-log-error');
+    const done = document.getElementById('food-log-done');
+    err.hidden = true;
+    done.textContent = '';
+    const food = window.vascalcFood && window.vascalcFood.current();
+    if (!food) return;
+    const portion = document.getElementById('food-portion').value;
+    const grams = Number(document.getElementById('food-grams').value);
+    const entry = { date: logDate.value, food_id: food.id, grams };
+    if (portion) entry.portion = portion;
+    try {
+      const row = await api('POST', withPerson('/api/entries'), { kind: 'food', entry });
+      done.textContent = `Logged ${fmt(grams)} g of ${food.name} (${row.id}).`;
+      dayDate.value = logDate.value;
+      await showDay();
+      await charts();
+    } catch (e) {
+      vascalc.showError(e, 'food', err);
+    }
+  });
+
+  async function showDay() {
+    const status = document.getElementById('day-status');
+    let day;
+    try {
+      day = await api('GET', withPerson('/api/food-log/' + (dayDate.value || 'today')));
+    } catch (e) { status.textContent = e.message; return; }
+    status.textContent = day.entries.length ? `${day.entries.length} entries, ${fmt(day.grams)} g` : 'Nothing logged on this day.';
+    document.querySelector('#day-entries tbody').replaceChildren(...day.entries.map((e) => {
+      const id = 'food:' + e.id;
+      const amount = el('td', { class: 'num' }, fmt(e.grams) + ' g' + (e.portion ? ' (' + e.portion + ')' : ''));
+      return el('tr', { 'data-id': id },
+        el('td', {}, e.name, ' ', el('span', { class: 'source' }, '[' + e.source + ']')), amount,
+        el('td', {},
+          el('button', { type: 'button', 'data-edit': id, onclick: () => edit(e, amount) }, 'Edit'),
+          el('button', { type: 'button', 'data-delete': id, 'aria-label': 'Delete ' + e.name, onclick: async () => {
+            try {
+              await api('DELETE', withPerson('/api/entries/' + id));
+              await showDay();
+              await charts();
+            } catch (x) { status.textContent = x.message; }
+          } }, 'Delete')));
+    }));
+    const rows = [];
+    for (const [key, t] of Object.entries(day.totals)) {
+      const n = labels[key] || { label: key, unit: t.unit };
+      const missing = t.missing_foods.length;
+      const text = day.entries.length === 0 ? 'nothing logged'
+        : (missing ? `at least ${fmt(t.at_least)} ${t.unit}; missing for ${missing} food${missing > 1 ? 's' : ''} (${t.missing_foods.join(', ')})`
+          : `${fmt(t.at_least)} ${t.unit}`);
+      rows.push(el('tr', { 'data-nutrient': key }, el('th', { scope: 'row' }, n.label),
+        el('td', { class: missing ? 'missing' : '' }, text),
+        el('td', { class: 'source' }, targets[key] ? targets[key].text + (targets[key].source ? ' — ' + targets[key].source : '') : 'no target in the plan')));
+    }
+    if (day.totals.epa_g && day.totals.dha_g) {
+      const sum = (day.totals.epa_g.at_least + day.totals.dha_g.at_least) * 1000;
+      const missing = new Set([...day.totals.epa_g.missing_foods, ...day.totals.dha_g.missing_foods]).size;
+      rows.push(el('tr', { 'data-nutrient': 'epa_dha' }, el('th', { scope: 'row' }, 'EPA + DHA'),
+        el('td', { class: missing ? 'missing' : '' }, day.entries.length ? (missing ? 'at least ' : '') + fmt(sum) + ' mg' +
+          (missing ? `; missing for ${missing} foods` : '') : 'nothing logged'),
+        el('td', { class: 'source' }, targets.epa_dha ? targets.epa_dha.text + ' — ' + (targets.epa_dha.source || '') : 'no target in the plan')));
+    }
+    document.querySelector('#day-totals tbody').replaceChildren(...rows);
+    document.getElementById('day-sources').textContent = 'Sources: ' + day.sources + '.';
+  }
+
+  function edit(e, cell) {
+    const input = el('input', { type: 'number', step: 'any', min: '0', value: e.grams, id: 'edit-food-' + e.id,
+      'aria-label': 'Grams of ' + e.name });
+    const err = el('p', { class: 'error', role: 'alert', hidden: true });
+    cell.replaceChildren(input, ' g ', el('button', { type: 'button', 'data-save': 'food:' + e.id, onclick: async () => {
+      try {
+        await api('PUT', withPerson('/api/entries/food:' + e.id),
+          { kind: 'food', entry: { date: dayDate.value, food_id: e.food_id, grams: Number(input.value) } });
+        await showDay();
+        await charts();
+      } catch (x) { err.textContent = x.message; err.hidden = false; input.setAttribute('aria-invalid', 'true'); }
+    } }, 'Save'), err);
+    input.focus();
+  }
+
+  const trend = document.getElementById('trend-nutrient');
+  const keys = ['calcium_mg', 'magnesium_mg', 'phosphorus_mg', 'phylloquinone_ug', 'menaquinone4_ug',
+    'menaquinone7_ug', 'vitamin_d_ug', 'epa_g', 'dha_g', 'ala_g'];
+  trend.replaceChildren(...keys.map((k) => el('option', { value: k }, labels[k] ? labels[k].label : k)));
+  trend.addEventListener('change', charts);
+
+  async function charts() {
+    const box = document.getElementById('food-charts');
+    let data;
+    try { data = await api('GET', withPerson('/api/food-days?days=30')); } catch (e) { box.textContent = e.message; return; }
+    const key = trend.value;
+    const n = labels[key];
+    const t = targets[key];
+    const points = data.days.map((d) => [d.date, d.nutrients[key] ? d.nutrients[key].at_least : 0]);
+    const since7 = data.days.length ? vascalc.iso(vascalc.day(data.until) - 6) : data.until;
+    const charts = [];
+    for (const [id, title, pts] of [['chart-7', '7 days', points.filter((p) => p[0] >= since7)], ['chart-30', '30 days', points]]) {
+      if (!pts.length) { charts.push(el('p', {}, `${title}: nothing logged.`)); continue; }
+      charts.push(vascalc.timeChart({ id, title: `${n.label}, ${title} (at least; days without a logged value absent)`, unit: n.unit,
+        series: [{ label: n.label, points: pts }], target: t && t.min != null ? { min: t.min } : t && t.max != null ? { max: t.max } : null }));
+    }
+    box.replaceChildren(...charts);
+  }
+
+  dayDate.addEventListener('change', showDay);
+  await showDay();
+  await charts();
 })();

@@ -36,6 +36,26 @@ pub const ASSETS: &[Asset] = &[
         content_type: JS,
         body: include_str!("../assets/food.js"),
     },
+    Asset {
+        name: "dashboard.js",
+        content_type: JS,
+        body: include_str!("../assets/dashboard.js"),
+    },
+    Asset {
+        name: "cac.js",
+        content_type: JS,
+        body: include_str!("../assets/cac.js"),
+    },
+    Asset {
+        name: "measures.js",
+        content_type: JS,
+        body: include_str!("../assets/measures.js"),
+    },
+    Asset {
+        name: "plan.js",
+        content_type: JS,
+        body: include_str!("../assets/plan.js"),
+    },
 ];
 
 /// The bytes of JavaScript and CSS a browser may load, all pages together.

@@ -171,6 +171,16 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>) {
         vec![json!({"name": "date", "in": "path", "required": true,
             "description": "YYYY-MM-DD or today", "schema": {"type": "string"}}), person_param()],
         None, ("200", "The day."), &read)}));
+    paths.insert("/api/analytes".into(), json!({"get": {
+        "summary": "The lab analytes vascalc knows, with stored unit, accepted units, LOINC code and plausible range.",
+        "tags": ["record"],
+        "responses": {"200": ok_json("The analytes.", json!({"type": "array", "items": {"type": "object"}}))}
+    }}));
+    paths.insert("/api/medication-kinds".into(), json!({"get": {
+        "summary": "The medication classes a course may have.",
+        "tags": ["record"],
+        "responses": {"200": ok_json("The classes.", json!({"type": "array", "items": {"type": "string"}}))}
+    }}));
     paths.insert("/api/food-days".into(), json!({"get": record_op(
         "Per-day nutrient totals of the food log over the last `days` days (charts).",
         vec![person_param(), as_of_param(), json!({"name": "days", "in": "query",
@@ -184,18 +194,31 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>) {
 pub fn document() -> Value {
     let read_errors = error_responses(&["421"]);
     let mut paths = serde_json::Map::new();
-    paths.insert(
-        "/".into(),
-        json!({"get": {
-            "summary": "The start page: redirects to the food log.",
-            "tags": ["pages"],
-            "responses": {"303": {"description": "See /food."}, "421": read_errors["421"].clone()}
-        }}),
-    );
-    paths.insert(
-        "/food".into(),
-        html_page("Food log: search-as-you-type, a food's nutrients with sources."),
-    );
+    let _ = &read_errors;
+    for (path, summary) in [
+        (
+            "/",
+            "Dashboard: safety alerts, latest CAC (category, CAC-DRS, percentile, arterial age), kidney function, the plan at a glance, risks with sources.",
+        ),
+        (
+            "/cac",
+            "CAC over time: observed scans, the expected trajectory as a band, interventions on the same time axis.",
+        ),
+        (
+            "/food",
+            "Food log: search-as-you-type, portions, the day's entries with edit and delete, totals against the plan's targets, 7- and 30-day charts.",
+        ),
+        (
+            "/measures",
+            "Labs, vital signs, activity and medication courses: forms, lists with edit and delete, a chart per measure.",
+        ),
+        (
+            "/plan",
+            "The plan: alerts first, every item with target, current value, status and evidence with DOI links.",
+        ),
+    ] {
+        paths.insert(path.into(), html_page(summary));
+    }
     paths.insert(
         "/assets/{name}".into(),
         json!({"get": {

@@ -4,17 +4,26 @@
 
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::{Routes, Shared};
 
 /// The pages in the navigation: (path, label).
-pub const NAV: &[(&str, &str)] = &[("/food", "Food log")];
+pub const NAV: &[(&str, &str)] = &[
+    ("/", "Dashboard"),
+    ("/cac", "CAC over time"),
+    ("/food", "Food log"),
+    ("/measures", "Labs, vitals, activity, medicines"),
+    ("/plan", "Plan"),
+];
 
 pub(crate) fn register(r: Routes) -> Routes {
-    r.add("/", &["GET"], get(home))
+    r.add("/", &["GET"], get(dashboard))
+        .add("/cac", &["GET"], get(cac))
         .add("/food", &["GET"], get(food))
+        .add("/measures", &["GET"], get(measures))
+        .add("/plan", &["GET"], get(plan))
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -95,16 +104,61 @@ pub fn not_found() -> Response {
     )
 }
 
-async fn home() -> Redirect {
-    Redirect::to("/food")
-}
-
-const FOOD: &str = include_str!("../assets/food.html");
-
-async fn food(State(state): State<Shared>) -> Response {
+/// A page: its path, title, script and body.
+fn page(state: &Shared, path: &str, title: &str, script: &str, body: &str) -> Response {
     html(
         StatusCode::OK,
-        shell(&state.token, "/food", "Food log", Some("food.js"), FOOD),
+        shell(&state.token, path, title, Some(script), body),
+    )
+}
+
+async fn dashboard(State(state): State<Shared>) -> Response {
+    page(
+        &state,
+        "/",
+        "Dashboard",
+        "dashboard.js",
+        include_str!("../assets/dashboard.html"),
+    )
+}
+
+async fn cac(State(state): State<Shared>) -> Response {
+    page(
+        &state,
+        "/cac",
+        "CAC over time",
+        "cac.js",
+        include_str!("../assets/cac.html"),
+    )
+}
+
+async fn food(State(state): State<Shared>) -> Response {
+    page(
+        &state,
+        "/food",
+        "Food log",
+        "food.js",
+        include_str!("../assets/food.html"),
+    )
+}
+
+async fn measures(State(state): State<Shared>) -> Response {
+    page(
+        &state,
+        "/measures",
+        "Labs, vitals, activity, medicines",
+        "measures.js",
+        include_str!("../assets/measures.html"),
+    )
+}
+
+async fn plan(State(state): State<Shared>) -> Response {
+    page(
+        &state,
+        "/plan",
+        "Plan",
+        "plan.js",
+        include_str!("../assets/plan.html"),
     )
 }
 

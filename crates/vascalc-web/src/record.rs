@@ -129,6 +129,42 @@ pub(crate) fn register(r: Routes) -> Routes {
     .add("/api/labs/{id}", &["PATCH"], patch(edit_lab))
     .add("/api/food-log/{date}", &["GET"], get(food_day))
     .add("/api/food-days", &["GET"], get(food_days))
+    .add("/api/analytes", &["GET"], get(analytes))
+    .add("/api/medication-kinds", &["GET"], get(medication_kinds))
+}
+
+#[derive(Serialize)]
+struct AnalyteInfo {
+    id: &'static str,
+    name: &'static str,
+    /// The unit the record stores.
+    unit: &'static str,
+    /// Every unit a result may be given in (converted to `unit`).
+    units: Vec<&'static str>,
+    loinc: &'static str,
+    /// Plausible range in the stored unit.
+    plausible: (f64, f64),
+}
+
+/// The lab analytes vascalc knows (`vascalc lab analytes`), with their units.
+async fn analytes() -> Result<Response, ApiError> {
+    let list: Vec<AnalyteInfo> = vascalc_app::labs::ANALYTES
+        .iter()
+        .map(|a| AnalyteInfo {
+            id: a.id,
+            name: a.name,
+            unit: a.unit(),
+            units: a.units(),
+            loinc: a.loinc(),
+            plausible: a.plausible,
+        })
+        .collect();
+    crate::json(&list)
+}
+
+/// The medication classes a course may have (the program's vocabulary).
+async fn medication_kinds() -> Result<Response, ApiError> {
+    crate::json(&vascalc_app::validate::med_kinds().collect::<Vec<_>>())
 }
 
 #[derive(Deserialize)]

@@ -322,7 +322,29 @@ fn pages_carry_the_token_and_load_only_embedded_assets() {
         }
         assert_eq!(get(url).status, StatusCode::OK, "{url}");
     }
-    assert_eq!(get("/").status, StatusCode::SEE_OTHER);
+    for page in ["/", "/cac", "/measures", "/plan"] {
+        let a = get(page);
+        assert_eq!(a.status, StatusCode::OK, "{page}");
+        let text = a.text();
+        // Every labelled control's label points at an element that exists, and every form
+        // control of the page has a label.
+        for part in text.split("<label for=\"").skip(1) {
+            let id = &part[..part.find('"').unwrap()];
+            assert!(
+                text.contains(&format!("id=\"{id}\"")),
+                "{page}: label for missing #{id}"
+            );
+        }
+        for tag in ["<input id=\"", "<select id=\""] {
+            for part in text.split(tag).skip(1) {
+                let id = &part[..part.find('"').unwrap()];
+                assert!(
+                    text.contains(&format!("<label for=\"{id}\"")),
+                    "{page}: #{id} has no label"
+                );
+            }
+        }
+    }
     let missing = get("/assets/nothing.js");
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let none = get("/nowhere");

@@ -1,0 +1,136 @@
+// Labs, vital signs, activity and medication courses: entry forms (validation messages beside
+// the field, from the API's 422), lists with edit and delete, and a chart per measure.
+'use strict';
+
+(async () => {
+  const { api, el, fmt, withPerson } = vascalc;
+  const status = document.getElementById('measures-status');
+  const people = await vascalc.ready;
+  if (!people.length) { vascalc.noRecord(status); return; }
+  const today = new Date().toISOString().slice(0, 10);
+  for (const id of ['lab-date', 'vitals-date', 'activity-date', 'medication-start']) {
+    document.getElementById(id).value = today;
+  }
+  const [analytes, medKinds] = await Promise.all([api('GET', '/api/analytes'), api('GET', '/api/medication-kinds')]);
+  const byId = Object.fromEntries(analytes.map((a) => [a.id, a]));
+  const analyteSel = document.getElementById('lab-analyte');
+  analyteSel.replaceChildren(...analytes.map((a) => el('option', { value: a.id }, a.name)));
+  const unitSel = document.getElementById('lab-unit');
+  const setUnits = () => {
+    const a = byId[analyteSel.value];
+    unitSel.replaceChildren(...a.units.map((u) => el('option', { value: u, selected: u === a.unit }, u)));
+  };
+  analyteSel.addEventListener('change', setUnits);
+  setUnits();
+  document.getElementById('medication-kind').replaceChildren(...medKinds.map((k) => el('option', { value: k }, k.replace(/_/g, ' '))));
+
+  document.getElementById('lab-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const form = ev.target;
+    vascalc.clearErrors(form);
+    const body = { analyte: analyteSel.value, value: Number(document.getElementById('lab-value').value),
+      unit: unitSel.value, date: document.getElementById('lab-date').value || undefined };
+    if (document.getElementById('lab-value').value.trim() === '') body.value = null;
+    try {
+      await api('POST', withPerson('/api/labs'), body);
+      document.getElementById('lab-value').value = '';
+      await refresh();
+    } catch (e) { vascalc.showError(e, 'lab', document.getElementById('lab-error')); }
+  });
+
+  for (const form of document.querySelectorAll('form[data-kind]')) {
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      vascalc.clearErrors(form);
+      const kind = form.dataset.kind;
+      const entry = {};
+      for (const input of form.querySelectorAll('[data-field]')) {
+        const v = input.value.trim();
+        if (v === '') continue;
+        entry[input.dataset.field] = input.hasAttribute('data-number') ? Number(v) : v;
+      }
+      try {
+        await api('POST', withPerson('/api/entries'), { kind, entry });
+        for (const input of form.querySelectorAll('input[data-number]')) input.value = '';
+        await refresh();
+      } catch (e) { vascalc.showError(e, kind, document.getElementById(kind + '-error')); }
+    });
+  }
+
+  function actions(row, onEdit) {
+    return el('td', {},
+      onEdit ? el('button', { type: 'button', 'data-edit': row.id, onclick: onEdit }, 'Edit') : null,
+      el('button', { type: 'button', 'data-delete': row.id, 'aria-label': 'Delete ' + row.id, onclick: async () => {
+        try {
+          await api('DELETE', withPerson('/api/entries/' + encodeURIComponent(row.id)));
+          await refresh();
+        } catch (e) { status.textContent = e.message; }
+      } }, 'Delete'));
+  }
+
+  function editLab(row, cell) {
+    const input = el('input', { type: 'number', step: 'any', value: row.entry.value, id: 'edit-' + row.id.replace(':', '-'),
+      'aria-label': 'New value in ' + row.entry.unit });
+    const err = el('p', { class: 'error', role: 'alert', hidden: true });
+    const save = el('button', { type: 'button', onclick: async () => {
+      try {
+        await api('PATCH', withPerson('/api/labs/' + encodeURIComponent(row.id)), { value: Number(input.value), unit: row.entry.unit });
+        await refresh();
+      } catch (e) { err.textContent = e.message; err.hidden = false; input.setAttribute('aria-invalid', 'true'); }
+    } }, 'Save');
+    cell.replaceChildren(input, ' ' + row.entry.unit + ' ', save, err);
+    input.focus();
+  }
+
+  async function refresh() {
+    const all = await api('GET', withPerson('/api/entries'));
+    const of = (k) => all.filter((r) => r.kind === k).sort((a, b) => (b.entry.date || b.entry.start).localeCompare(a.entry.date || a.entry.start));
+    const labs = of('lab');
+    document.querySelector('#lab-list tbody').replaceChildren(...labs.map((r) => {
+      const valueCell = el('td', { class: 'num' }, fmt(r.entry.value) + ' ' + r.entry.unit);
+      return el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date),
+        el('td', {}, byId[r.entry.analyte] ? byId[r.entry.analyte].name : r.entry.analyte), valueCell,
+        actions(r, () => editLab(r, valueCell)));
+    }));
+    const groups = {};
+    for (const r of labs) (groups[r.entry.analyte] = groups[r.entry.analyte] || []).push(r);
+    document.getElementById('lab-charts').replaceChildren(...Object.entries(groups).map(([a, rows]) =>
+      vascalc.timeChart({ id: 'chart-lab-' + a, title: (byId[a] ? byId[a].name : a), unit: rows[0].entry.unit,
+        series: [{ label: a, points: rows.map((r) => [r.entry.date, r.entry.value]).reverse() }] })));
+
+    const vitals = of('vitals');
+    const describe = (e) => Object.entries(e).filter(([k, v]) => k !== 'date' && k !== 'kind' && v != null)
+      .map(([k, v]) => k.replace(/_/g, ' ') + ' ' + fmt(v)).join(', ');
+    document.querySelector('#vitals-list tbody').replaceChildren(...vitals.slice(0, 30).map((r) =>
+      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, describe(r.entry)), actions(r))));
+    const vCharts = [];
+    const series = (key) => vitals.filter((r) => r.entry[key] != null).map((r) => [r.entry.date, r.entry[key]]).reverse();
+    if (vitals.some((r) => r.entry.systolic_mm_hg != null)) {
+      vCharts.push(vascalc.timeChart({ id: 'chart-blood-pressure', title: 'Blood pressure', unit: 'mm Hg',
+        series: [{ label: 'systolic', points: series('systolic_mm_hg') }, { label: 'diastolic', points: series('diastolic_mm_hg') }],
+        target: { max: 130 } }));
+    }
+    if (vitals.some((r) => r.entry.weight_kg != null)) {
+      vCharts.push(vascalc.timeChart({ id: 'chart-weight', title: 'Weight', unit: 'kg', series: [{ label: 'weight', points: series('weight_kg') }] }));
+    }
+    document.getElementById('vitals-charts').replaceChildren(...vCharts);
+
+    const activity = of('activity');
+    document.querySelector('#activity-list tbody').replaceChildren(...activity.slice(0, 30).map((r) =>
+      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, r.entry.kind + ', ' + fmt(r.entry.minutes) + ' min'), actions(r))));
+    const perDay = {};
+    for (const r of activity.slice(0, 400)) perDay[r.entry.date] = (perDay[r.entry.date] || 0) + r.entry.minutes;
+    const days = Object.entries(perDay).sort().slice(-90);
+    document.getElementById('activity-charts').replaceChildren(...(days.length ? [vascalc.timeChart({
+      id: 'chart-activity', title: 'Minutes of activity per day (last 90 logged days)', unit: 'min',
+      series: [{ label: 'minutes', points: days, dots: true }] })] : []));
+
+    const meds = of('medication');
+    document.querySelector('#medication-list tbody').replaceChildren(...meds.map((r) =>
+      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.start),
+        el('td', {}, `${r.entry.name} (${r.entry.kind.replace(/_/g, ' ')})` +
+          (r.entry.dose != null ? `, ${fmt(r.entry.dose)} ${r.entry.unit || ''}` : '') +
+          (r.entry.end ? `, stopped ${r.entry.end}` : ', ongoing')), actions(r))));
+  }
+  try { await refresh(); } catch (e) { status.textContent = e.message; }
+})();
