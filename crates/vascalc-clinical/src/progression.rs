@@ -182,27 +182,16 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
             source: KRONMAL_SOURCE,
         }
     } else {
-        let rate = match subject.sex {
-            Sex::Female => MESA_MEDIAN_ANNUAL_CHANGE_WOMEN,
-            Sex::Male => MESA_MEDIAN_ANNUAL_CHANGE_MEN,
-        };
-        let exp = c1 + rate * years;
-        let gap = c2.sqrt() - exp.sqrt();
+        let band = expected_score(c1, subject.sex, years);
         Expected {
             description: "MESA participants with CAC > 0 changed by a median 14 AU a year \
                           (women) and 21 AU (men); expected follow-up = baseline + that median \
                           × years. The median is not adjusted for baseline score, age or risk \
                           factors.",
-            median_annual_change: Some(rate),
-            expected_follow_up: Some(exp),
+            median_annual_change: Some(band.median_annual_change),
+            expected_follow_up: Some(band.expected),
             probability_incident: None,
-            comparison: if gap >= SQRT_THRESHOLD {
-                "above"
-            } else if gap <= -SQRT_THRESHOLD {
-                "below"
-            } else {
-                "within"
-            },
+            comparison: band.compare(c2),
             method: "observed vs expected follow-up score on the square-root scale: a \
                      difference of 2.5 or more either way (Hokanson's inter-scan variability \
                      threshold) is above or below, otherwise within",
@@ -233,6 +222,80 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
         cautions,
         sources: &[HOKANSON_SOURCE, RAGGI_SOURCE, KRONMAL_SOURCE],
     }
+}
+
+/// The score MESA data lead one to expect `years` after a baseline score, with the range that
+/// [`Expected::comparison`] calls `within`: the expected trajectory that `progression` compares
+/// each follow-up scan with, for drawing it as a band.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ExpectedScore {
+    /// Years after the baseline scan.
+    pub years: f64,
+    /// The MESA median annual change used (AU/year; 14 women, 21 men; Kronmal 2007).
+    pub median_annual_change: f64,
+    /// Baseline + median annual change × years.
+    pub expected: f64,
+    /// The lowest score within 2.5 of the expected score on the square-root scale (0 when the
+    /// expected score's square root is under 2.5).
+    pub low: f64,
+    /// The highest score within 2.5 of the expected score on the square-root scale.
+    pub high: f64,
+    pub source: &'static str,
+}
+
+impl ExpectedScore {
+    /// `above`, `within` or `below`: the observed score against the expected one on the
+    /// square-root scale (Hokanson's 2.5).
+    pub fn compare(&self, observed: f64) -> &'static str {
+        let gap = observed.sqrt() - self.expected.sqrt();
+        if gap >= SQRT_THRESHOLD {
+            "above"
+        } else if gap <= -SQRT_THRESHOLD {
+            "below"
+        } else {
+            "within"
+        }
+    }
+}
+
+/// The expected score `years` (≥ 0) after a baseline score of `baseline` AU. Meaningful for a
+/// baseline above 0; from a baseline of 0 MESA gives a probability of incident calcium instead
+/// (see [`Expected::probability_incident`]), and [`expected_trajectory`] draws no band.
+pub fn expected_score(baseline: f64, sex: Sex, years: f64) -> ExpectedScore {
+    let rate = match sex {
+        Sex::Female => MESA_MEDIAN_ANNUAL_CHANGE_WOMEN,
+        Sex::Male => MESA_MEDIAN_ANNUAL_CHANGE_MEN,
+    };
+    let expected = baseline + rate * years;
+    let root = expected.max(0.0).sqrt();
+    ExpectedScore {
+        years,
+        median_annual_change: rate,
+        expected,
+        low: (root - SQRT_THRESHOLD).max(0.0).powi(2),
+        high: (root + SQRT_THRESHOLD).powi(2),
+        source: KRONMAL_SOURCE,
+    }
+}
+
+/// The expected trajectory from `baseline` (a scan with a score above 0) at each of `dates` on
+/// or after it: the band a chart draws around the expected score. `None` for a baseline of 0
+/// (MESA gives a probability of incident calcium, not a score, from 0).
+pub fn expected_trajectory(
+    baseline: &Scan,
+    sex: Sex,
+    dates: impl IntoIterator<Item = Date>,
+) -> Option<Vec<(Date, ExpectedScore)>> {
+    (baseline.agatston > 0.0).then(|| {
+        dates
+            .into_iter()
+            .filter(|d| *d >= baseline.date)
+            .map(|d| {
+                let years = baseline.date.years_until(d);
+                (d, expected_score(baseline.agatston, sex, years))
+            })
+            .collect()
+    })
 }
 
 /// The cautions for the change from `a` to `b`: scans under a year apart (an annualised change
@@ -386,6 +449,36 @@ mod tests {
             race: Some(Race::White),
             diabetes: Some(false),
         }
+    }
+
+    /// The band is the range `change` calls within: Kronmal 2007's 21 AU/year for men, so
+    /// 100 AU two years on is expected at 142 AU, within from (√142 − 2.5)² to (√142 + 2.5)².
+    #[test]
+    fn expected_band_is_what_change_calls_within() {
+        let e = expected_score(100.0, Sex::Male, 2.0);
+        assert!((e.expected - 142.0).abs() < 1e-12);
+        assert!((e.low - (142f64.sqrt() - 2.5).powi(2)).abs() < 1e-9);
+        assert!((e.high - (142f64.sqrt() + 2.5).powi(2)).abs() < 1e-9);
+        assert_eq!(e.compare(e.high + 0.01), "above");
+        assert_eq!(e.compare(e.low - 0.01), "below");
+        assert_eq!(e.compare(142.0), "within");
+        let base = scan("2020-01-01", 100.0);
+        let follow = scan("2022-01-01", 200.0);
+        let c = progression(&[base.clone(), follow.clone()], &man())
+            .unwrap()
+            .consecutive[0]
+            .clone();
+        let t = expected_trajectory(&base, Sex::Male, [follow.date]).unwrap();
+        assert_eq!(c.expected.expected_follow_up, Some(t[0].1.expected));
+        assert_eq!(c.expected.comparison, t[0].1.compare(200.0));
+        // From 0 there is no band; dates before the baseline are left out.
+        assert!(expected_trajectory(&scan("2020-01-01", 0.0), Sex::Male, [follow.date]).is_none());
+        let before = scan("2019-01-01", 1.0).date;
+        assert!(
+            expected_trajectory(&base, Sex::Female, [before])
+                .unwrap()
+                .is_empty()
+        );
     }
 
     /// research/risk-equations.md §6 worked computations: 100 → 144 over 2 years: √ difference
