@@ -20,12 +20,14 @@ pub mod labs;
 pub mod people;
 pub mod plan;
 pub mod progress;
+pub mod report;
 pub mod validate;
 
 pub use entries::{EntryChange, LabAdded, LabEdit, LabInput};
 pub use error::{AppError, AppResult, ErrorKind};
 pub use people::{PersonInput, SmokingInput, Summary};
 pub use plan::PlanView;
+pub use report::ReportData;
 pub use vascalc_record::{self as record, RecordStore};
 
 use jiff::civil::Date;

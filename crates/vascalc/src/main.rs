@@ -32,6 +32,8 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     #[command(flatten)]
     Record(cmd::record::RecordCommand),
+    /// The clinician report: one HTML file (charts, sources, print CSS) to print or save as PDF.
+    Report(cmd::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Assess(args) => cmd::assess::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Record(command) => cmd::record::run(command),
+        Command::Report(args) => cmd::report::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

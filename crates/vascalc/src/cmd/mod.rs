@@ -3,5 +3,6 @@
 pub mod assess;
 pub mod food;
 pub mod record;
+pub mod report;
 pub mod scan;
 pub mod serve;

@@ -1,0 +1,99 @@
+//! What the clinician report (vascalc-report) shows of a person, as of a date: the record's
+//! entries with the assessment, progression and plan computed exactly as `assess --person`,
+//! `progress` and `plan` compute them.
+
+use jiff::civil::Date;
+use vascalc_clinical::{Assessment, Progression};
+use vascalc_record::{PersonRecord, RecordStore};
+
+use crate::{App, AppResult, context};
+
+/// The report's data.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    /// Everything recorded but the food log, activity and doses.
+    pub record: PersonRecord,
+    pub as_of: Date,
+    /// The assessment as of `as_of`, or why there is none (no birth date or sex, …).
+    pub assessment: Result<Assessment, String>,
+    /// The progression of the scans up to `as_of`; `None` without a scan or when the profile
+    /// lacks what it needs (the assessment's error says what).
+    pub progression: Option<Progression>,
+    pub plan: vascalc_program::Plan,
+}
+
+impl<S: RecordStore> App<S> {
+    /// The report's data for `who` as of `as_of` (today when None).
+    pub fn report_data(&self, who: Option<&str>, as_of: Option<Date>) -> AppResult<ReportData> {
+        let view = self.plan(who, as_of)?;
+        let (id, _) = self.person(who)?;
+        // Activity and doses are not shown (only read from `as_of` on), nor is the food log.
+        let mut record = context::load(self.store(), id, view.person.clone(), Some(view.as_of))?;
+        record.activity.clear();
+        record.doses.clear();
+        let as_of = view.as_of;
+        let assessment = context::clinical_profile(&record, as_of)
+            .map(|mut profile| {
+                // The progression is computed once, below.
+                profile.scans.clear();
+                vascalc_clinical::assess(&profile, &vascalc_clinical::Options::default())
+            })
+            .map_err(|e| e.to_string());
+        let progression = context::progression(&record, as_of).ok().flatten();
+        Ok(ReportData {
+            record,
+            as_of,
+            assessment,
+            progression,
+            plan: view.plan,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+    use vascalc_record::{Entry, PerArtery, Person, Scan, ScanSource};
+    use vascalc_store::Store;
+
+    use crate::App;
+
+    fn scan(on: jiff::civil::Date, agatston: f64) -> Entry {
+        Entry::Scan(Scan {
+            date: on,
+            agatston,
+            per_artery: PerArtery::default(),
+            volume_mm3: None,
+            mass_mg: None,
+            source: ScanSource::Report,
+            score: None,
+        })
+    }
+
+    #[test]
+    fn report_data_is_as_of_the_date_and_says_why_an_assessment_is_missing() {
+        let mut app = App::at(Store::open_in_memory().unwrap(), date(2026, 12, 7));
+        let mut p = Person::named("Bo");
+        p.birth_date = Some(date(1960, 3, 1));
+        p.sex = Some("male".into());
+        let id = app.store_mut().add_person(&p).unwrap();
+        for (on, v) in [(date(2020, 1, 10), 40.0), (date(2024, 1, 10), 90.0)] {
+            app.store_mut().add_entry(id, &scan(on, v)).unwrap();
+        }
+        let d = app.report_data(None, Some(date(2023, 6, 1))).unwrap();
+        assert_eq!(d.as_of, date(2023, 6, 1));
+        // The progression and the assessment see only the scan before the date.
+        assert_eq!(d.progression.as_ref().unwrap().scans.len(), 1);
+        let a = d.assessment.as_ref().unwrap();
+        assert_eq!(a.cac.as_ref().unwrap().agatston, 40.0);
+        assert_eq!(d.plan.today, date(2023, 6, 1));
+
+        let mut q = Person::named("Cy");
+        q.sex = Some("female".into());
+        app.store_mut().add_person(&q).unwrap();
+        let d = app.report_data(Some("Cy"), None).unwrap();
+        assert!(d.assessment.unwrap_err().contains("birth date"));
+        assert!(d.progression.is_none());
+        assert!(app.report_data(Some("Nobody"), None).is_err());
+    }
+}
