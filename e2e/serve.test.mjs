@@ -1,0 +1,101 @@
+// `vascalc serve` in a real Chromium and over raw HTTP: loopback only, foreign Host refused, and
+// the CAC page's chart draws its expected-trajectory band (pixels of a screenshot).
+import { strict as assert } from "node:assert";
+import { spawn, spawnSync } from "node:child_process";
+import { request } from "node:http";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+import { countColours, env, launch, tempDir, vascalc } from "./lib.mjs";
+
+let server;
+let base;
+let browser;
+
+/** Starts `vascalc serve --port 0` on `db`; resolves with the process and its URL. */
+function serve(db) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(env("VASCALC_BIN"), ["serve", "--port", "0", "--quiet", "--db", db], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`no URL after 20 s: ${out}`)), 20000);
+    p.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ process: p, url: m[0] });
+      }
+    });
+    p.on("exit", (code) => reject(new Error(`vascalc serve exited ${code}: ${out}`)));
+  });
+}
+
+/** A GET with an explicit Host header (a browser cannot be made to send a foreign one). */
+function get(url, host) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = request(
+      { host: u.hostname, port: u.port, path: u.pathname, headers: { Host: host } },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+before(async () => {
+  const dir = tempDir("serve");
+  const db = join(dir, "demo.db");
+  vascalc(["demo", "--db", db]);
+  server = await serve(db);
+  base = server.url;
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.process.kill();
+});
+
+test("binding anything but loopback is refused with the reason", () => {
+  const r = spawnSync(env("VASCALC_BIN"), ["serve", "--bind", "0.0.0.0", "--port", "0"], {
+    encoding: "utf8",
+    timeout: 20000,
+  });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /loopback/i);
+});
+
+test("a request naming a foreign Host gets nothing (DNS rebinding)", async () => {
+  const port = new URL(base).port;
+  const own = await get(`${base}api/people`, `127.0.0.1:${port}`);
+  assert.equal(own.status, 200);
+  assert.match(own.body, /Demo Person/);
+  const foreign = await get(`${base}api/people`, `evil.example:${port}`);
+  assert.equal(foreign.status, 421);
+  assert.doesNotMatch(foreign.body, /Demo Person/);
+});
+
+test("the CAC page's chart draws its band (screenshot pixels)", async (t) => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 1200 });
+  await page.goto(`${base}cac`);
+  const chart = page.locator("#cac-chart-box svg").first();
+  await chart.waitFor({ state: "visible", timeout: 15000 });
+  assert.ok((await page.locator("#cac-chart-box svg polygon.band").count()) > 0);
+  const png = await chart.screenshot();
+  // The band: #0b5cad at 18 % opacity over white is about (211, 226, 240).
+  const { width, height, counts } = await countColours(browser.context, png, {
+    band: [211, 226, 240, 6],
+  });
+  const share = counts.band / (width * height);
+  t.diagnostic(`band ${(share * 100).toFixed(1)} % of ${width}x${height} px`);
+  assert.ok(share > 0.02 && share < 0.6, `band covers ${(share * 100).toFixed(1)} % of the chart`);
+  await page.close();
+});
