@@ -2,7 +2,7 @@
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use vascalc_record::{Entry, EntryId, EntryKind, Lab, Person, RecordStore};
+use vascalc_record::{Entry, EntryId, EntryKind, Lab, Person, RecordStore, Units};
 
 use crate::error::{AppError, AppResult};
 use crate::foods::Foods;
@@ -29,6 +29,8 @@ pub struct LabInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LabAdded {
     pub person: String,
+    /// The units the person reads values in.
+    pub units: Option<Units>,
     pub id: EntryId,
     /// As stored: the value in the analyte's stored unit.
     pub lab: Lab,
@@ -56,6 +58,8 @@ pub struct LabEdit {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntryChange {
     pub person: String,
+    /// The units the person reads values in.
+    pub units: Option<Units>,
     pub id: EntryId,
     pub before: Entry,
     pub after: Entry,
@@ -129,6 +133,7 @@ impl<S: RecordStore> App<S> {
         self.store_mut().set_entry_date(person_id, id, date)?;
         let after = self.store().entry(person_id, id)?;
         Ok(EntryChange {
+            units: person.units,
             person: person.name,
             id,
             before,
@@ -168,6 +173,7 @@ impl<S: RecordStore> App<S> {
             self.store_mut().delete_entries(person_id, &same_day)?;
         }
         Ok(LabAdded {
+            units: person.units,
             person: person.name,
             id,
             lab,
@@ -220,6 +226,7 @@ impl<S: RecordStore> App<S> {
         let after = Entry::Lab(lab);
         self.store_mut().replace_entry(person_id, id, &after)?;
         Ok(EntryChange {
+            units: person.units,
             person: person.name,
             id,
             before,
@@ -359,6 +366,7 @@ impl<S: RecordStore> App<S> {
         self.store_mut().replace_entry(person_id, id, entry)?;
         let after = self.store().entry(person_id, id)?;
         Ok(EntryChange {
+            units: person.units,
             person: person.name,
             id,
             before,

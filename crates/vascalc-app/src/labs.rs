@@ -6,7 +6,24 @@
 
 use vascalc_program::labs::Analyte as Domain;
 
+use vascalc_record::{Lab, Units};
+
 use crate::error::{AppError, AppResult};
+
+/// A stored lab result as a person who reads `units` sees it: the value and its unit (SI for
+/// `Units::Si`, as stored otherwise; an analyte this vascalc does not know stays as stored).
+pub fn shown(lab: &Lab, units: Option<Units>) -> (f64, &str) {
+    match (units, find(&lab.analyte)) {
+        (Some(Units::Si), Some(a)) => {
+            let unit = a.program.si_unit();
+            match a.program.from_canonical(lab.value, unit) {
+                Some(v) => (v, unit),
+                None => (lab.value, lab.unit.as_str()),
+            }
+        }
+        _ => (lab.value, lab.unit.as_str()),
+    }
+}
 
 /// One analyte the record can hold: the analyte table's entry, with its fields at hand.
 #[derive(Debug, Clone, Copy)]
@@ -143,6 +160,33 @@ fn round(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_are_shown_in_the_units_a_person_reads() {
+        let lab = |analyte: &str, value: f64, unit: &str| Lab {
+            date: jiff::civil::date(2026, 1, 1),
+            analyte: analyte.into(),
+            loinc: None,
+            value,
+            unit: unit.into(),
+        };
+        // 3.1 mmol/L LDL is stored as 119.877 mg/dL and shown as 3.1 mmol/L again.
+        let ldl = lab(
+            "ldl",
+            find("ldl").unwrap().to_stored(3.1, "mmol/L").unwrap(),
+            "mg/dL",
+        );
+        let (v, u) = shown(&ldl, Some(Units::Si));
+        assert!((v - 3.1).abs() < 1e-12 && u == "mmol/L", "{v} {u}");
+        assert_eq!(shown(&ldl, Some(Units::Us)), (ldl.value, "mg/dL"));
+        assert_eq!(shown(&ldl, None), (ldl.value, "mg/dL"));
+        // Creatinine 1.0 mg/dL is 88.4 µmol/L; eGFR has one unit.
+        let creatinine = lab("creatinine", 1.0, "mg/dL");
+        let (v, u) = shown(&creatinine, Some(Units::Si));
+        assert!((v - 88.4).abs() < 1e-9 && u == "µmol/L", "{v} {u}");
+        let egfr = lab("egfr", 75.0, "mL/min/1.73m2");
+        assert_eq!(shown(&egfr, Some(Units::Si)), (75.0, "mL/min/1.73m2"));
+    }
 
     #[test]
     fn finds_by_id_alias_and_loinc() {

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use vascalc_record::{
     Alcohol, Entry, Lab, Medication, Person, PersonId, PersonRecord, RecordStore, Scan, Smoking,
-    Vitals,
+    Units, Vitals,
 };
 
 use crate::error::{AppError, AppResult};
@@ -156,6 +156,9 @@ pub struct PersonInput {
     pub smoking: Option<SmokingInput>,
     #[serde(default)]
     pub drinks_per_week: Option<f64>,
+    /// The units values are shown in: `si` or `us` (any case).
+    #[serde(default)]
+    pub units: Option<String>,
     /// The date smoking and alcohol are recorded as of [default: today].
     #[serde(default)]
     pub as_of: Option<Date>,
@@ -203,6 +206,11 @@ pub fn apply(input: &PersonInput, mut person: Person, today: Date) -> AppResult<
         if value.is_some() {
             *field = value;
         }
+    }
+    if let Some(u) = &input.units {
+        person.units = Some(Units::parse(u).ok_or_else(|| {
+            AppError::invalid("units", u, format!("units {u:?} is not one of si, us"))
+        })?);
     }
     validate::person(&person, today)?;
     let as_of = match input.as_of {

@@ -511,3 +511,39 @@ fn export_and_import_round_trip_and_refuse_bad_records_whole() {
         ErrorKind::NotFound
     );
 }
+
+#[test]
+fn the_unit_preference_is_stored_and_refused_when_unknown() {
+    let mut app = app();
+    ann(&mut app);
+    let s = app
+        .update_person(
+            None,
+            &PersonInput {
+                units: Some("SI".into()),
+                ..PersonInput::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(s.person.units, Some(vascalc_record::Units::Si));
+    let added = app
+        .add_lab(None, &ldl(3.1, "mmol/L", date(2026, 3, 2)))
+        .unwrap();
+    assert_eq!(added.units, Some(vascalc_record::Units::Si));
+    let (v, u) = crate::labs::shown(&added.lab, added.units);
+    assert!((v - 3.1).abs() < 1e-12 && u == "mmol/L");
+    let e = app
+        .update_person(
+            None,
+            &PersonInput {
+                units: Some("imperial".into()),
+                ..PersonInput::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(invalid_field(&e), "units");
+    assert_eq!(
+        app.summary(None).unwrap().person.units,
+        Some(vascalc_record::Units::Si)
+    );
+}

@@ -291,6 +291,30 @@ impl Analyte {
         }
     }
 
+    /// The SI unit results are shown in for a person who prefers SI: the first accepted unit
+    /// in moles (`mmol/L`, `µmol/L`, `mmol/mol`, `mg/mmol`, …), else the canonical unit (eGFR,
+    /// dp-ucMGP and T50 have one unit).
+    pub fn si_unit(self) -> &'static str {
+        self.other_units()
+            .iter()
+            .map(|(u, _)| *u)
+            .find(|u| u.contains("mol"))
+            .unwrap_or(self.canonical_unit())
+    }
+
+    /// `value` in the canonical unit converted to `unit` (one of the accepted units), the
+    /// inverse of [`Analyte::to_canonical`]; `None` for a unit not accepted.
+    pub fn from_canonical(self, value: f64, unit: &str) -> Option<f64> {
+        let key = unit_key(unit);
+        if key == unit_key(self.canonical_unit()) {
+            return Some(value);
+        }
+        self.other_units()
+            .iter()
+            .find(|(u, _)| unit_key(u) == key)
+            .map(|(_, c)| c.invert(value))
+    }
+
     /// `value` in `unit` converted to the canonical unit; `None` when the unit is not one of
     /// the canonical unit and [`Analyte::other_units`] (compared without case, spaces, or the
     /// µ/u difference).
@@ -348,6 +372,16 @@ impl Conversion {
             Conversion::IfccToNgsp => hba1c_pct_from_mmol_mol(value),
         }
     }
+
+    /// The other way: canonical → the accepted unit.
+    pub fn invert(self, canonical: f64) -> f64 {
+        match self {
+            Conversion::Factor(f) => canonical / f,
+            Conversion::IfccToNgsp => {
+                (canonical - HBA1C_NGSP_PCT_AT_IFCC_ZERO) / HBA1C_NGSP_PCT_PER_IFCC_MMOL_MOL
+            }
+        }
+    }
 }
 
 /// Units compare without case, spaces, or the µ/μ/u difference; `1.73m²` is `1.73m2`.
@@ -363,6 +397,29 @@ fn unit_key(unit: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn si_units_and_the_way_back() {
+        assert_eq!(Analyte::Ldl.si_unit(), "mmol/L");
+        assert_eq!(Analyte::Creatinine.si_unit(), "µmol/L");
+        assert_eq!(Analyte::Hba1c.si_unit(), "mmol/mol");
+        assert_eq!(Analyte::Uacr.si_unit(), "mg/mmol");
+        assert_eq!(Analyte::Egfr.si_unit(), "mL/min/1.73m2");
+        for a in Analyte::ALL {
+            let (lo, hi) = a.plausible();
+            let v = (lo + hi) / 2.0;
+            let si = a.from_canonical(v, a.si_unit()).unwrap();
+            let back = a.to_canonical(si, a.si_unit()).unwrap();
+            assert!(
+                (back - v).abs() < 1e-9 * v.abs().max(1.0),
+                "{a:?}: {v} → {si} → {back}"
+            );
+        }
+        // 48 mmol/mol is 6.54 % (NGSP master equation) and back.
+        let ifcc = Analyte::Hba1c.from_canonical(6.54, "mmol/mol").unwrap();
+        assert!((ifcc - 47.9668).abs() < 1e-3, "{ifcc}");
+        assert_eq!(Analyte::Ldl.from_canonical(1.0, "furlongs"), None);
+    }
 
     #[test]
     fn every_analyte_has_a_code_and_its_id_finds_it() {

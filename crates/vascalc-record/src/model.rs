@@ -41,6 +41,37 @@ pub struct Person {
     /// Under specialist care for calciphylaxis.
     #[serde(default)]
     pub calciphylaxis_specialist_care: Option<bool>,
+    /// The units the person wants values shown in; absent: as stored (US conventional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<Units>,
+}
+
+/// Which units a person reads values in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Units {
+    /// SI: mmol/L, µmol/L, mmol/mol, …
+    Si,
+    /// US conventional: mg/dL, %, … (the units the record stores).
+    Us,
+}
+
+impl Units {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Si => "si",
+            Self::Us => "us",
+        }
+    }
+
+    /// `si` or `us`, any case.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "si" => Some(Self::Si),
+            "us" => Some(Self::Us),
+            _ => None,
+        }
+    }
 }
 
 impl Person {
@@ -58,6 +89,7 @@ impl Person {
             dialysis: None,
             calciphylaxis: None,
             calciphylaxis_specialist_care: None,
+            units: None,
         }
     }
 }

@@ -305,7 +305,7 @@ impl Store {
     pub fn people(&self) -> Result<Vec<(PersonId, Person)>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, name, birth_date, sex, race, height_cm, diabetes, family_history_mi,
-             ascvd, dialysis, calciphylaxis, calciphylaxis_specialist_care
+             ascvd, dialysis, calciphylaxis, calciphylaxis_specialist_care, units
              FROM person ORDER BY name",
         )?;
         let rows = stmt.query_map([], |r| Ok((PersonId(r.get(0)?), person_from_row(r)?)))?;
@@ -338,7 +338,8 @@ impl Store {
             tx.execute(
                 "UPDATE person SET name = ?2, birth_date = ?3, sex = ?4, race = ?5, height_cm = ?6,
                  diabetes = ?7, family_history_mi = ?8, ascvd = ?9, dialysis = ?10,
-                 calciphylaxis = ?11, calciphylaxis_specialist_care = ?12 WHERE id = ?1",
+                 calciphylaxis = ?11, calciphylaxis_specialist_care = ?12, units = ?13
+                 WHERE id = ?1",
                 params![
                     id.0,
                     person.name,
@@ -351,7 +352,8 @@ impl Store {
                     person.ascvd,
                     person.dialysis,
                     person.calciphylaxis,
-                    person.calciphylaxis_specialist_care
+                    person.calciphylaxis_specialist_care,
+                    person.units.map(Units::as_str)
                 ],
             )?;
             Ok(())
@@ -846,8 +848,8 @@ fn insert_person(tx: &Connection, person: &Person) -> Result<PersonId> {
     }
     tx.execute(
         "INSERT INTO person (name, birth_date, sex, race, height_cm, diabetes, family_history_mi,
-         ascvd, dialysis, calciphylaxis, calciphylaxis_specialist_care)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         ascvd, dialysis, calciphylaxis, calciphylaxis_specialist_care, units)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             person.name,
             person.birth_date.map(|d| d.to_string()),
@@ -859,7 +861,8 @@ fn insert_person(tx: &Connection, person: &Person) -> Result<PersonId> {
             person.ascvd,
             person.dialysis,
             person.calciphylaxis,
-            person.calciphylaxis_specialist_care
+            person.calciphylaxis_specialist_care,
+            person.units.map(Units::as_str)
         ],
     )?;
     Ok(PersonId(tx.last_insert_rowid()))
@@ -1034,6 +1037,13 @@ fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         dialysis: r.get(9)?,
         calciphylaxis: r.get(10)?,
         calciphylaxis_specialist_care: r.get(11)?,
+        units: {
+            let text: Option<String> = r.get(12)?;
+            text.map(|t| {
+                Units::parse(&t).ok_or_else(|| corrupt(12, format!("unknown units {t:?}")))
+            })
+            .transpose()?
+        },
     })
 }
 

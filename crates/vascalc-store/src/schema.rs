@@ -245,6 +245,10 @@ DROP TABLE food_log;
 ALTER TABLE food_log_v5 RENAME TO food_log;
 CREATE INDEX food_log_person_date ON food_log(person_id, date);
 "#,
+    // v6: the units a person reads values in (`si` or `us`; NULL: as stored).
+    r#"
+ALTER TABLE person ADD COLUMN units TEXT;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -707,3 +707,18 @@ fn a_version_4_database_keeps_its_entry_ids_and_never_reuses_them() {
     drop(store);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_unit_preference_reads_back() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut ann = Person::named("Ann");
+    ann.units = Some(Units::Si);
+    let id = store.add_person(&ann).unwrap();
+    assert_eq!(store.select_person(None).unwrap().1.units, Some(Units::Si));
+    ann.units = Some(Units::Us);
+    store.update_person(id, &ann).unwrap();
+    assert_eq!(store.select_person(None).unwrap().1, ann);
+    ann.units = None;
+    store.update_person(id, &ann).unwrap();
+    assert_eq!(store.select_person(None).unwrap().1.units, None);
+}

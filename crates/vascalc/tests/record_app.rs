@@ -114,3 +114,61 @@ fn an_entry_before_birth_is_refused_for_every_kind() {
     let listed = ok(&db, &["entry", "list", "--kind", "activity"]);
     assert!(listed.is_empty(), "{listed}");
 }
+
+/// Issue 15: the person's unit preference is stored and used; labs entered in mmol/L are shown
+/// in mmol/L. 3.1 mmol/L LDL is stored as 119.877 mg/dL (× 38.67, vascalc-domain's factor).
+#[test]
+fn a_person_who_reads_si_units_sees_labs_in_si_units() {
+    let dir = TempDir::new("units");
+    let db = dir.db();
+    ok(
+        &db,
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Ann",
+            "--birth-date",
+            "1958-07-01",
+        ],
+    );
+    ok(
+        &db,
+        &["lab", "add", "ldl", "3.1", "mmol/L", "--date", "2026-01-10"],
+    );
+    let us = ok(&db, &["lab", "list"]);
+    assert!(us.contains("119.88 mg/dL"), "{us}");
+    let e = fails(&db, &["profile", "update", "--units", "metric"], 3);
+    assert!(e.contains("units \"metric\" is not one of si, us"), "{e}");
+    let shown = ok(&db, &["profile", "update", "--units", "SI"]);
+    assert!(shown.contains("values shown in SI units"), "{shown}");
+    assert!(shown.contains("3.1 mmol/L"), "{shown}");
+    let si = ok(&db, &["lab", "list"]);
+    assert!(si.contains("3.1 mmol/L"), "{si}");
+    assert!(ok(&db, &["entry", "list"]).contains("lab: ldl 3.1 mmol/L"));
+    let added = ok(
+        &db,
+        &[
+            "lab",
+            "add",
+            "creatinine",
+            "1",
+            "mg/dL",
+            "--date",
+            "2026-01-10",
+        ],
+    );
+    assert!(added.contains("88.4 µmol/L"), "{added}");
+    // JSON keeps the stored unit, which it names; the export carries the preference.
+    let json = ok(&db, &["lab", "list", "--format", "json"]);
+    assert!(json.contains("\"unit\": \"mg/dL\""), "{json}");
+    let export = ok(&db, &["export"]);
+    assert!(export.contains("\"units\": \"si\""), "{export}");
+    let other = dir.0.join("other.db");
+    let file = dir.0.join("export.json");
+    std::fs::write(&file, &export).unwrap();
+    ok(&other, &["import", file.to_str().unwrap()]);
+    assert!(ok(&other, &["lab", "list"]).contains("3.1 mmol/L"));
+    ok(&db, &["profile", "update", "--units", "us"]);
+    assert!(ok(&db, &["lab", "list"]).contains("119.88 mg/dL"));
+}

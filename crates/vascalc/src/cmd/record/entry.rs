@@ -6,7 +6,7 @@
 //! after the change.
 
 use serde::Serialize;
-use vascalc_store::{Entry, EntryId, EntryKind};
+use vascalc_store::{Entry, EntryId, EntryKind, Units};
 
 use super::{DbArg, PersonArg, dates, flag_date, fmt_num};
 use crate::exit::CliResult;
@@ -102,7 +102,7 @@ pub struct Row<'a> {
 
 fn list(args: ListArgs) -> CliResult {
     let app = args.db.app_read()?;
-    let (_, entries) = app.entries(args.person.person.as_deref(), args.kind)?;
+    let (person, entries) = app.entries(args.person.person.as_deref(), args.kind)?;
     if args.format == Format::Json {
         let rows: Vec<Row<'_>> = entries
             .iter()
@@ -117,7 +117,7 @@ fn list(args: ListArgs) -> CliResult {
             "{:<14} {}  {}\n",
             id.to_string(),
             entry.date(),
-            describe(entry)
+            describe(entry, person.units)
         ));
     }
     crate::out!("{out}")?;
@@ -141,7 +141,7 @@ fn delete(args: DeleteArgs) -> CliResult {
             "deleted for {}: {id} {}  {}",
             person.name,
             entry.date(),
-            describe(entry)
+            describe(entry, person.units)
         )?;
     }
     Ok(())
@@ -166,20 +166,24 @@ fn edit(args: EditArgs) -> CliResult {
         args.id,
         change.before.date(),
         change.after.date(),
-        describe(&change.after)
+        describe(&change.after, change.units)
     )?;
     Ok(())
 }
 
-/// One line about an entry, values in their stored units.
-pub fn describe(entry: &Entry) -> String {
+/// One line about an entry: lab values in the units the person reads (`units`), others in
+/// their stored units.
+pub fn describe(entry: &Entry, units: Option<Units>) -> String {
     match entry {
         Entry::Scan(s) => format!(
             "scan: Agatston {} ({})",
             fmt_num(s.agatston),
             s.source.as_str()
         ),
-        Entry::Lab(l) => format!("lab: {} {} {}", l.analyte, fmt_num(l.value), l.unit),
+        Entry::Lab(l) => {
+            let (value, unit) = super::labs::shown(l, units);
+            format!("lab: {} {} {unit}", l.analyte, fmt_num(value))
+        }
         Entry::Vitals(v) => {
             let mut parts = Vec::new();
             if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg) {

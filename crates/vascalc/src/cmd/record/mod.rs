@@ -309,12 +309,13 @@ mod lab_cmd {
             Format::Json => print_json(&added.lab)?,
             _ => {
                 let lab = &added.lab;
+                let (value, unit) = labs::shown(lab, added.units);
                 crate::outln!(
                     "added for {}: {} {} {} on {}",
                     added.person,
                     added.analyte_name,
-                    super::fmt_num(lab.value),
-                    lab.unit,
+                    super::fmt_num(value),
+                    unit,
                     lab.date
                 )?;
                 let ids = added
@@ -363,24 +364,26 @@ mod lab_cmd {
                 id,
                 entry: &change.after,
             })?,
-            _ => crate::outln!(
-                "changed for {}: {id} {} {} {} on {} → {} {} on {}",
-                change.person,
-                labs::find(&after.analyte).map_or(after.analyte.as_str(), |a| a.name),
-                super::fmt_num(before.value),
-                before.unit,
-                before.date,
-                super::fmt_num(after.value),
-                after.unit,
-                after.date
-            )?,
+            _ => {
+                let (old, old_unit) = labs::shown(before, change.units);
+                let (new, new_unit) = labs::shown(after, change.units);
+                crate::outln!(
+                    "changed for {}: {id} {} {} {old_unit} on {} → {} {new_unit} on {}",
+                    change.person,
+                    labs::find(&after.analyte).map_or(after.analyte.as_str(), |a| a.name),
+                    super::fmt_num(old),
+                    before.date,
+                    super::fmt_num(new),
+                    after.date
+                )?
+            }
         }
         Ok(())
     }
 
     fn list(args: ListArgs) -> CliResult {
         let app = args.db.app_read()?;
-        let (_, rows) = app.entries(args.person.person.as_deref(), Some(EntryKind::Lab))?;
+        let (person, rows) = app.entries(args.person.person.as_deref(), Some(EntryKind::Lab))?;
         let labs: Vec<(EntryId, &Lab)> = rows
             .iter()
             .filter_map(|(id, e)| match e {
@@ -414,13 +417,14 @@ mod lab_cmd {
             }
             Format::Human => {
                 for (id, l) in &labs {
+                    let (value, unit) = labs::shown(l, person.units);
                     crate::outln!(
                         "{:<10} {}  {:<16} {:>9} {}",
                         id.to_string(),
                         l.date,
                         l.analyte,
-                        super::fmt_num(l.value),
-                        l.unit
+                        super::fmt_num(value),
+                        unit
                     )?;
                 }
             }

@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 use vascalc_app::people::{self, minor_note};
 use vascalc_app::{App, PersonInput, SmokingInput, Summary};
-use vascalc_store::Person;
+use vascalc_store::{Person, Units};
 
 use super::{DbArg, PersonArg, dates, fmt_num};
 use crate::exit::CliResult;
@@ -75,6 +75,10 @@ struct Fields {
     /// Alcoholic drinks per week.
     #[arg(long)]
     drinks_per_week: Option<f64>,
+    /// The units values are shown in: si (mmol/L, µmol/L, …) or us (mg/dL, …; the units the
+    /// record stores). Stored with the person; JSON output and exports keep the stored units.
+    #[arg(long, value_name = "si|us")]
+    units: Option<String>,
     /// The date smoking and alcohol are recorded as of [default: today].
     #[arg(long)]
     date: Option<String>,
@@ -162,6 +166,7 @@ fn input(fields: &Fields, name: Option<String>, today: Date) -> CliResult<Person
         calciphylaxis_specialist_care: fields.calciphylaxis_specialist_care,
         smoking,
         drinks_per_week: fields.drinks_per_week,
+        units: fields.units.clone(),
         as_of,
     })
 }
@@ -220,6 +225,15 @@ fn print_summary(s: Summary, format: Format) -> CliResult {
         opt(p.race.clone()),
         opt(p.height_cm.map(|h| format!("{} cm", fmt_num(h))))
     )?;
+    if let Some(units) = p.units {
+        crate::outln!(
+            "  values shown in {} units",
+            match units {
+                Units::Si => "SI",
+                Units::Us => "US conventional",
+            }
+        )?;
+    }
     if let Some(note) = s.age_years.and_then(minor_note) {
         crate::outln!("  {note}")?;
     }
@@ -269,11 +283,12 @@ fn print_summary(s: Summary, format: Format) -> CliResult {
     if !s.latest_labs.is_empty() {
         crate::outln!("  latest labs:")?;
         for l in &s.latest_labs {
+            let (value, unit) = vascalc_app::labs::shown(l, p.units);
             crate::outln!(
                 "    {:<16} {:>8} {:<14} {}",
                 l.analyte,
-                fmt_num(l.value),
-                l.unit,
+                fmt_num(value),
+                unit,
                 l.date
             )?;
         }
