@@ -99,3 +99,30 @@ test("the CAC page's chart draws its band (screenshot pixels)", async (t) => {
   assert.ok(share > 0.02 && share < 0.6, `band covers ${(share * 100).toFixed(1)} % of the chart`);
   await page.close();
 });
+
+test("adding a lab on /measures gives its chart one more point; a bad value is refused beside the field", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${base}measures`);
+  // The demo person has one PTH result (41 pg/mL, 30 days ago): its chart has one point.
+  const dots = page.locator("#chart-lab-pth circle.dot");
+  await dots.first().waitFor({ state: "attached", timeout: 15000 });
+  const before = await dots.count();
+  assert.equal(before, 1);
+  await page.selectOption("#lab-analyte", "pth");
+  await page.fill("#lab-value", "45");
+  await page.click("#lab-add");
+  await page.waitForFunction(
+    (n) => document.querySelectorAll("#chart-lab-pth circle.dot").length === n,
+    before + 1,
+    { timeout: 15000 },
+  );
+  // A value outside PTH's plausible range: the API's 422 shows beside the value, nothing added.
+  await page.selectOption("#lab-analyte", "pth");
+  await page.fill("#lab-value", "999999");
+  await page.click("#lab-add");
+  const error = page.locator("#lab-value-error");
+  await error.waitFor({ state: "visible", timeout: 15000 });
+  assert.notEqual((await error.textContent()).trim(), "");
+  assert.equal(await dots.count(), before + 1);
+  await page.close();
+});
