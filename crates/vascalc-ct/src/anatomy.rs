@@ -354,80 +354,92 @@ fn body_and_air(hu: &[f32], f: &mut [u8], cols: usize, rows: usize) {
 }
 
 /// 4-connected components of `mask`: a label per pixel (0 = background) and the area of each
-/// label (index 0 unused).
+/// label (index 0 unused). Labels are numbered in raster order of each component's first pixel.
+/// Works on runs along rows (a union-find over runs that overlap in the row above), so that
+/// the cost grows with the number of runs, not of pixels.
 fn components2d(mask: &[bool], cols: usize, rows: usize) -> (Vec<u32>, Vec<usize>) {
     let mut labels = vec![0u32; mask.len()];
     let mut areas = vec![0usize];
-    let mut stack = Vec::new();
-    for start in 0..mask.len() {
-        if !mask[start] || labels[start] != 0 {
-            continue;
-        }
-        let label = areas.len() as u32;
-        let mut area = 0;
-        labels[start] = label;
-        stack.push(start);
-        while let Some(p) = stack.pop() {
-            area += 1;
-            let (i, j) = (p % cols, p / cols);
-            let mut visit = |q: usize| {
-                if mask[q] && labels[q] == 0 {
-                    labels[q] = label;
-                    stack.push(q);
+    if cols == 0 {
+        return (labels, areas);
+    }
+    // (start index into mask, end), per row offsets into `runs`.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut offsets = Vec::with_capacity(rows + 1);
+    for (j, row) in mask.chunks(cols).enumerate().take(rows) {
+        offsets.push(runs.len());
+        let mut i = 0;
+        while i < cols {
+            if row[i] {
+                let s = i;
+                while i < cols && row[i] {
+                    i += 1;
                 }
-            };
-            if i > 0 {
-                visit(p - 1);
-            }
-            if i + 1 < cols {
-                visit(p + 1);
-            }
-            if j > 0 {
-                visit(p - cols);
-            }
-            if j + 1 < rows {
-                visit(p + cols);
+                runs.push((j * cols + s, j * cols + i));
+            } else {
+                i += 1;
             }
         }
-        areas.push(area);
+    }
+    offsets.push(runs.len());
+    let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
+    fn find(p: &mut [u32], mut x: u32) -> u32 {
+        while p[x as usize] != x {
+            let up = p[p[x as usize] as usize];
+            p[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    for j in 1..offsets.len() - 1 {
+        let (mut x, xe) = (offsets[j], offsets[j + 1]);
+        let (mut y, ye) = (offsets[j - 1], offsets[j]);
+        while x < xe && y < ye {
+            // Columns of this run and of the run above.
+            let (a, b) = (runs[x].0 - j * cols, runs[x].1 - j * cols);
+            let (c, d) = (runs[y].0 - (j - 1) * cols, runs[y].1 - (j - 1) * cols);
+            if a < d && c < b {
+                let (fa, fb) = (find(&mut parent, x as u32), find(&mut parent, y as u32));
+                if fa != fb {
+                    parent[fa.max(fb) as usize] = fa.min(fb);
+                }
+            }
+            if b < d {
+                x += 1;
+            } else {
+                y += 1;
+            }
+        }
+    }
+    let mut label_of = vec![0u32; runs.len()];
+    for (r, &(s, e)) in runs.iter().enumerate() {
+        let root = find(&mut parent, r as u32) as usize;
+        if label_of[root] == 0 {
+            label_of[root] = areas.len() as u32;
+            areas.push(0);
+        }
+        let l = label_of[root];
+        areas[l as usize] += e - s;
+        labels[s..e].fill(l);
     }
     (labels, areas)
 }
 
 /// Pixels not in `solid` reachable from the image border (4-connected).
 fn flood_from_border(solid: &[bool], cols: usize, rows: usize) -> Vec<bool> {
-    let mut out = vec![false; solid.len()];
-    let mut stack = Vec::new();
-    let seed = |p: usize, out: &mut Vec<bool>, stack: &mut Vec<usize>| {
-        if !solid[p] && !out[p] {
-            out[p] = true;
-            stack.push(p);
-        }
-    };
-    for i in 0..cols {
-        seed(i, &mut out, &mut stack);
-        seed((rows - 1) * cols + i, &mut out, &mut stack);
+    let open: Vec<bool> = solid.iter().map(|s| !s).collect();
+    let (labels, areas) = components2d(&open, cols, rows);
+    let mut border = vec![false; areas.len()];
+    for i in 0..cols.min(labels.len()) {
+        border[labels[i] as usize] = true;
+        border[labels[(rows - 1) * cols + i] as usize] = true;
     }
     for j in 0..rows {
-        seed(j * cols, &mut out, &mut stack);
-        seed(j * cols + cols - 1, &mut out, &mut stack);
+        border[labels[j * cols] as usize] = true;
+        border[labels[j * cols + cols - 1] as usize] = true;
     }
-    while let Some(p) = stack.pop() {
-        let (i, j) = (p % cols, p / cols);
-        if i > 0 {
-            seed(p - 1, &mut out, &mut stack);
-        }
-        if i + 1 < cols {
-            seed(p + 1, &mut out, &mut stack);
-        }
-        if j > 0 {
-            seed(p - cols, &mut out, &mut stack);
-        }
-        if j + 1 < rows {
-            seed(p + cols, &mut out, &mut stack);
-        }
-    }
-    out
+    border[0] = false;
+    labels.iter().map(|&l| border[l as usize]).collect()
 }
 
 /// Runs of a 3D mask along rows, with a union-find over touching runs.
@@ -593,11 +605,13 @@ struct SliceStats {
 impl SliceStats {
     fn of(f: &[u8], cols: usize, left_sign: f64, posterior_sign: f64) -> Self {
         let (mut si, mut sj, mut nb) = (0.0, 0.0, 0u64);
-        for (idx, &v) in f.iter().enumerate() {
-            if v & flag::BODY != 0 {
-                si += (idx % cols) as f64;
-                sj += (idx / cols) as f64;
-                nb += 1;
+        for (j, row) in f.chunks(cols).enumerate() {
+            for (i, &v) in row.iter().enumerate() {
+                if v & flag::BODY != 0 {
+                    si += i as f64;
+                    sj += j as f64;
+                    nb += 1;
+                }
             }
         }
         let centre = if nb > 0 {
@@ -606,13 +620,17 @@ impl SliceStats {
             (cols as f64 / 2.0, f.len() as f64 / cols as f64 / 2.0)
         };
         let (mut left, mut right) = (0, 0);
-        for (idx, &v) in f.iter().enumerate() {
-            let front = ((idx / cols) as f64 - centre.1) * posterior_sign < 0.0;
-            if v & flag::LUNG != 0 && front {
-                if ((idx % cols) as f64 - centre.0) * left_sign > 0.0 {
-                    left += 1;
-                } else {
-                    right += 1;
+        for (j, row) in f.chunks(cols).enumerate() {
+            if (j as f64 - centre.1) * posterior_sign >= 0.0 {
+                continue;
+            }
+            for (i, &v) in row.iter().enumerate() {
+                if v & flag::LUNG != 0 {
+                    if (i as f64 - centre.0) * left_sign > 0.0 {
+                        left += 1;
+                    } else {
+                        right += 1;
+                    }
                 }
             }
         }
@@ -770,8 +788,14 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
         .and_then(|(front, sx)| find_aorta(hu, f, c, sx, front * c.posterior_sign));
     if let Some((ai, aj, r)) = aorta {
         let rr = r + 4.0; // the wall and its calcium
-        for j in 0..rows {
-            for i in 0..cols {
+        let (ri, rj) = ((rr / c.dx).ceil() as i64 + 1, (rr / c.dy).ceil() as i64 + 1);
+        let span = |centre: f64, half: i64, len: usize| {
+            let lo = (centre.round() as i64 - half).clamp(0, len as i64) as usize;
+            let hi = (centre.round() as i64 + half + 1).clamp(0, len as i64) as usize;
+            lo..hi
+        };
+        for j in span(aj, rj, rows) {
+            for i in span(ai, ri, cols) {
                 let (ddx, ddy) = ((i as f64 - ai) * c.dx, (j as f64 - aj) * c.dy);
                 if ddx * ddx + ddy * ddy <= rr * rr {
                     f[j * cols + i] |= flag::AORTA;
@@ -779,10 +803,13 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
             }
         }
     }
+    // Each row's span inside the hull, computed once (the deep marking below asks five rows per
+    // pixel).
+    let spans: Vec<Option<(i64, i64)>> = (0..rows).map(|j| hull_span(&hull, j as i64)).collect();
     // Mediastinum: inside the hull, not lung, not bone, not aorta, in front of the spine.
     let mut region = vec![false; cols * rows];
     for j in 0..rows {
-        let Some((a, b)) = hull_span(&hull, j as i64) else {
+        let Some((a, b)) = spans[j] else {
             continue;
         };
         let in_front = spine_front.is_none_or(|s| (j as f64) * c.posterior_sign <= s);
@@ -808,24 +835,30 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
     }
     // Deep inside the hull, in front of the spine: where a large calcified structure is not bone.
     let m = (DEEP_MM / c.dx.min(c.dy)).round() as i64;
-    let inside = |i: i64, j: i64| {
-        j >= 0 && (j as usize) < rows && hull_span(&hull, j).is_some_and(|(a, b)| a <= i && i <= b)
+    // A pixel (i, j) is deep when (i ± m, j ± m) and (i, j) are all inside the hull: per row,
+    // the intersection of those rows' spans, narrowed by m at rows j ± m.
+    let span_at = |j: i64| {
+        if j < 0 || j as usize >= rows {
+            None
+        } else {
+            spans[j as usize]
+        }
     };
     for j in 0..rows {
         let in_front = spine_front.is_none_or(|s| (j as f64) * c.posterior_sign <= s);
         if !in_front {
             continue;
         }
-        let (ji, lo, hi) = (j as i64, j as i64 - m, j as i64 + m);
-        for i in 0..cols {
-            let ii = i as i64;
-            if inside(ii - m, lo)
-                && inside(ii + m, lo)
-                && inside(ii - m, hi)
-                && inside(ii + m, hi)
-                && inside(ii, ji)
-            {
-                f[j * cols + i] |= flag::DEEP;
+        let ji = j as i64;
+        let (Some(here), Some(up), Some(down)) = (span_at(ji), span_at(ji - m), span_at(ji + m))
+        else {
+            continue;
+        };
+        let a = here.0.max(up.0 + m).max(down.0 + m).max(0);
+        let b = here.1.min(up.1 - m).min(down.1 - m).min(cols as i64 - 1);
+        if a <= b {
+            for v in &mut f[j * cols + a as usize..=j * cols + b as usize] {
+                *v |= flag::DEEP;
             }
         }
     }
@@ -1051,6 +1084,72 @@ mod tests {
         let d = dilate_box(&m, 7, 7, 2);
         assert_eq!(d.iter().filter(|v| **v).count(), 25);
         assert!(d[7 + 1] && !d[0]);
+    }
+
+    /// The pixel-by-pixel flood fill that the run-based labelling replaced: the reference.
+    fn components_by_flood(mask: &[bool], cols: usize, rows: usize) -> (Vec<u32>, Vec<usize>) {
+        let mut labels = vec![0u32; mask.len()];
+        let mut areas = vec![0usize];
+        for start in 0..mask.len() {
+            if !mask[start] || labels[start] != 0 {
+                continue;
+            }
+            let label = areas.len() as u32;
+            let mut area = 0;
+            labels[start] = label;
+            let mut stack = vec![start];
+            while let Some(p) = stack.pop() {
+                area += 1;
+                let (i, j) = (p % cols, p / cols);
+                let mut next = Vec::new();
+                if i > 0 {
+                    next.push(p - 1);
+                }
+                if i + 1 < cols {
+                    next.push(p + 1);
+                }
+                if j > 0 {
+                    next.push(p - cols);
+                }
+                if j + 1 < rows {
+                    next.push(p + cols);
+                }
+                for q in next {
+                    if mask[q] && labels[q] == 0 {
+                        labels[q] = label;
+                        stack.push(q);
+                    }
+                }
+            }
+            areas.push(area);
+        }
+        (labels, areas)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn run_labelling_equals_flood_fill(
+            cols in 1usize..24,
+            rows in 1usize..24,
+            bits in proptest::collection::vec(proptest::bool::weighted(0.55), 576),
+        ) {
+            let mask = &bits[..cols * rows];
+            proptest::prop_assert_eq!(
+                components2d(mask, cols, rows),
+                components_by_flood(mask, cols, rows)
+            );
+            // Border flood: exactly the open pixels whose component touches the border.
+            let open: Vec<bool> = mask.iter().map(|m| !m).collect();
+            let (labels, _) = components_by_flood(&open, cols, rows);
+            let touches = |l: u32| {
+                (0..cols * rows).any(|p| {
+                    labels[p] == l
+                        && (p % cols == 0 || p % cols == cols - 1 || p / cols == 0 || p / cols == rows - 1)
+                })
+            };
+            let expected: Vec<bool> = labels.iter().map(|&l| l != 0 && touches(l)).collect();
+            proptest::prop_assert_eq!(flood_from_border(mask, cols, rows), expected);
+        }
     }
 
     #[test]
