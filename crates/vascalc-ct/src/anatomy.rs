@@ -108,6 +108,11 @@ pub struct Anatomy {
     pub bone_voxels: u64,
     /// Slices where the descending aorta was found.
     pub aorta_slices: usize,
+    /// The body covers more than a quarter of the image's edge in most slices that would hold the
+    /// heart (a zoomed cardiac field of view): the lungs' outer parts and the chest wall are cut off,
+    /// so the heart region cannot be trusted and no chest is reported ([`Anatomy::found`] is
+    /// `false`).
+    pub body_cut_by_field_of_view: bool,
 }
 
 impl Anatomy {
@@ -166,6 +171,7 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
         lung_voxels: 0,
         bone_voxels: 0,
         aorta_slices: 0,
+        body_cut_by_field_of_view: false,
     };
     if n == 0 || slices == 0 || volume.hu.len() != n * slices || !axial {
         anatomy.flags = flags;
@@ -230,6 +236,31 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
         .take_while(|&k| both_lungs(k))
         .collect();
     if max_left == 0 || max_right == 0 || heart.is_empty() {
+        anatomy.flags = flags;
+        return anatomy;
+    }
+    // A zoomed field of view: the body covers more than a quarter of the image's edge in more
+    // than half of the heart's slices (in a full chest field of view air surrounds the trunk;
+    // an arm or the table may touch the edge, as in cap002, but not a quarter of it; the cut
+    // lungs are not even found as lungs, being open to the edge). The hull of cut lungs misses
+    // the front of the heart: on the chest phantom cropped to 200 mm, the left main lesion fell
+    // outside the region. Report no chest rather than a region that drops calcium.
+    let cut = heart
+        .iter()
+        .filter(|&&k| {
+            let f = &flags[k * n..(k + 1) * n];
+            let body = |idx: usize| usize::from(f[idx] & flag::BODY != 0);
+            let sides: usize = (0..rows)
+                .map(|j| body(j * cols) + body(j * cols + cols - 1))
+                .sum();
+            let ends: usize = (0..cols)
+                .map(|i| body(i) + body((rows - 1) * cols + i))
+                .sum();
+            (sides + ends) * 4 > 2 * (rows + cols)
+        })
+        .count();
+    if cut * 2 > heart.len() {
+        anatomy.body_cut_by_field_of_view = true;
         anatomy.flags = flags;
         return anatomy;
     }

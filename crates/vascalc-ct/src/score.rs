@@ -258,7 +258,11 @@ pub fn score_with_anatomy(
         if !a.found() && unlabelled > 0 {
             flags.push(Flag::new(
                 FlagCode::NoChestAnatomy,
-                "no chest was found (no lungs either side of a mediastinum): the whole image was scored, as for a calibration phantom, and is not interpreted; for a phantom pass --regions none",
+                if a.body_cut_by_field_of_view {
+                    "the body is cut off at the image's edge (a zoomed cardiac field of view), so the heart region cannot be found reliably: the whole image was scored and is not interpreted; name the coronary lesions with --assign, --roi or --labels"
+                } else {
+                    "no chest was found (no lungs either side of a mediastinum): the whole image was scored, as for a calibration phantom, and is not interpreted; for a phantom pass --regions none"
+                },
             ));
         }
     }

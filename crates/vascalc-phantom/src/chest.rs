@@ -272,6 +272,84 @@ pub fn chest_truth(spec: &ChestSpec) -> ChestTruth {
     }
 }
 
+/// What a classic scorer (≥ `threshold_hu`, 2D lesions per slice, each slice's section kept
+/// when its area is ≥ `min_area_mm2`, weight from the section's peak HU, depth = increment) must
+/// measure of one lesion of the noise-free chest phantom: the truth a reviewed score is checked
+/// against. Each lesion lies alone in fat or soft tissue (nothing else ≥ 130 HU within its
+/// radius plus one pixel), so in each slice its voxels at or above the threshold within that
+/// reach are one section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChestPrediction {
+    pub lesion: ChestLesion,
+    /// Voxels ≥ threshold in the kept sections.
+    pub voxels: usize,
+    pub volume_mm3: f64,
+    pub agatston: f64,
+    /// The slices whose section was kept.
+    pub slices: Vec<usize>,
+}
+
+/// [`ChestPrediction`] of every lesion of `spec` (rendered without noise).
+pub fn predict_chest(
+    spec: &ChestSpec,
+    threshold_hu: f64,
+    min_area_mm2: f64,
+) -> Result<Vec<ChestPrediction>, SpecError> {
+    let clean = ChestSpec {
+        noise_sd_hu: 0.0,
+        ..spec.clone()
+    };
+    let v = render_chest(&clean)?;
+    let g = &v.geometry;
+    let (cols, rows) = (g.columns as usize, g.rows as usize);
+    let (p, inc) = (g.pixel_spacing_mm, g.slice_increment_mm);
+    Ok(chest_lesions()
+        .into_iter()
+        .map(|lesion| {
+            let c = lesion.centre_mm;
+            let reach = lesion.radius_mm + p;
+            let mut out = ChestPrediction {
+                lesion,
+                voxels: 0,
+                volume_mm3: 0.0,
+                agatston: 0.0,
+                slices: Vec::new(),
+            };
+            for k in 0..g.slices as usize {
+                if (g.z(k) - c[2]).abs() > reach + inc {
+                    continue;
+                }
+                let (mut n, mut peak) = (0usize, f64::MIN);
+                for j in 0..rows {
+                    let dy = g.y(j) - c[1];
+                    if dy.abs() > reach {
+                        continue;
+                    }
+                    for i in 0..cols {
+                        let dx = g.x(i) - c[0];
+                        if dx * dx + dy * dy > reach * reach {
+                            continue;
+                        }
+                        let hu = f64::from(v.hu[(k * rows + j) * cols + i]);
+                        if hu >= threshold_hu {
+                            n += 1;
+                            peak = peak.max(hu);
+                        }
+                    }
+                }
+                let area = n as f64 * p * p;
+                if n > 0 && area >= min_area_mm2 - 1e-9 {
+                    out.voxels += n;
+                    out.volume_mm3 += area * inc;
+                    out.agatston += area * crate::expected::agatston_weight(peak) * inc / 3.0;
+                    out.slices.push(k);
+                }
+            }
+            out
+        })
+        .collect())
+}
+
 /// A grid of f32 HU with painting helpers.
 struct Canvas {
     g: Geometry,

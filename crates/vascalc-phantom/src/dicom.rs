@@ -8,6 +8,7 @@ use dicom_dictionary_std::{tags, uids};
 use dicom_object::{FileMetaTableBuilder, InMemDicomObject};
 use rayon::prelude::*;
 
+use crate::chest::ChestTruth;
 use crate::model::Volume;
 use crate::rng::splitmix64;
 use crate::truth::Truth;
@@ -190,12 +191,66 @@ fn us_el(tag: dicom_core::Tag, value: u16) -> DataElement<InMemDicomObject> {
     DataElement::new(tag, VR::US, dicom_value!(U16, [value]))
 }
 
+/// What the header says about the series, beside the geometry.
+struct SeriesText {
+    kernel: String,
+    description: String,
+    software: String,
+    study_description: &'static str,
+    /// (0018,0015) BodyPartExamined, written when given.
+    body_part: Option<&'static str>,
+}
+
 /// Writes `volume` as a CT series into `dir` (which must exist) and `truth` as
 /// `dir/truth.json`. Slices are written in parallel.
 pub fn write_series(
     dir: &Path,
     volume: &Volume,
     truth: &Truth,
+    options: &WriteOptions,
+) -> Result<WrittenSeries, WriteError> {
+    let text = SeriesText {
+        kernel: format!("GAUSS{:.2}MM", truth.model.blur_fwhm_mm),
+        description: format!(
+            "vascalc phantom seed {} {} mm",
+            truth.seed,
+            ds(volume.geometry.slice_thickness_mm)
+        ),
+        software: truth.generator.clone(),
+        study_description: "Synthetic calcium phantom",
+        body_part: None,
+    };
+    write_volume(dir, volume, truth, &text, options)
+}
+
+/// Writes the anatomical chest phantom (`crate::chest::render_chest`) as a CT series into `dir`
+/// (which must exist), BodyPartExamined `CHEST`, and `truth` as `dir/truth.json`.
+pub fn write_chest_series(
+    dir: &Path,
+    volume: &Volume,
+    truth: &ChestTruth,
+    options: &WriteOptions,
+) -> Result<WrittenSeries, WriteError> {
+    let text = SeriesText {
+        // The chest phantom has no blur: its voxels are sampled shapes.
+        kernel: "NONE".to_string(),
+        description: format!(
+            "vascalc chest phantom seed {} {} mm",
+            truth.spec.seed,
+            ds(volume.geometry.slice_thickness_mm)
+        ),
+        software: format!("vascalc-phantom {}", env!("CARGO_PKG_VERSION")),
+        study_description: "Synthetic chest phantom",
+        body_part: Some("CHEST"),
+    };
+    write_volume(dir, volume, truth, &text, options)
+}
+
+fn write_volume(
+    dir: &Path,
+    volume: &Volume,
+    truth: &impl serde::Serialize,
+    text: &SeriesText,
     options: &WriteOptions,
 ) -> Result<WrittenSeries, WriteError> {
     let g = &volume.geometry;
@@ -237,13 +292,7 @@ pub fn write_series(
     let series_uid = uid(seed, 2);
     let frame_uid = uid(seed, 3);
     let fov = f64::from(g.columns) * g.pixel_spacing_mm;
-    let kernel = format!("GAUSS{:.2}MM", truth.model.blur_fwhm_mm);
-    let description = format!(
-        "vascalc phantom seed {} {} mm",
-        truth.seed,
-        ds(g.slice_thickness_mm)
-    );
-    let software = truth.generator.clone();
+    let (kernel, description, software) = (&text.kernel, &text.description, &text.software);
 
     let files: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
     files
@@ -276,8 +325,8 @@ pub fn write_series(
                 str_el(tags::MODALITY, VR::CS, "CT"),
                 str_el(tags::MANUFACTURER, VR::LO, "vascalc"),
                 str_el(tags::REFERRING_PHYSICIAN_NAME, VR::PN, ""),
-                str_el(tags::STUDY_DESCRIPTION, VR::LO, "Synthetic calcium phantom"),
-                str_el(tags::SERIES_DESCRIPTION, VR::LO, &description),
+                str_el(tags::STUDY_DESCRIPTION, VR::LO, text.study_description),
+                str_el(tags::SERIES_DESCRIPTION, VR::LO, description),
                 str_el(tags::MANUFACTURER_MODEL_NAME, VR::LO, "vascalc-phantom"),
                 str_el(tags::PATIENT_NAME, VR::PN, "PHANTOM^VASCALC"),
                 str_el(tags::PATIENT_ID, VR::LO, "VASCALC-PHANTOM"),
@@ -285,9 +334,9 @@ pub fn write_series(
                 str_el(tags::PATIENT_SEX, VR::CS, "O"),
                 ds_el(tags::SLICE_THICKNESS, &[g.slice_thickness_mm]),
                 ds_el(tags::KVP, &[options.kvp]),
-                str_el(tags::SOFTWARE_VERSIONS, VR::LO, &software),
+                str_el(tags::SOFTWARE_VERSIONS, VR::LO, software),
                 ds_el(tags::RECONSTRUCTION_DIAMETER, &[fov]),
-                str_el(tags::CONVOLUTION_KERNEL, VR::SH, &kernel),
+                str_el(tags::CONVOLUTION_KERNEL, VR::SH, kernel),
                 str_el(tags::PATIENT_POSITION, VR::CS, "HFS"),
                 str_el(tags::STUDY_INSTANCE_UID, VR::UI, &study_uid),
                 str_el(tags::SERIES_INSTANCE_UID, VR::UI, &series_uid),
@@ -320,6 +369,9 @@ pub fn write_series(
                 str_el(tags::LOSSY_IMAGE_COMPRESSION, VR::CS, "00"),
                 DataElement::new(tags::PIXEL_DATA, VR::OW, PrimitiveValue::from(bytes)),
             ]);
+            if let Some(part) = text.body_part {
+                obj.put(str_el(tags::BODY_PART_EXAMINED, VR::CS, part));
+            }
             if let Some(tilt) = placement.gantry_tilt_deg {
                 obj.put(ds_el(tags::GANTRY_DETECTOR_TILT, &[tilt]));
             }

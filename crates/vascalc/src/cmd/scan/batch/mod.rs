@@ -24,7 +24,7 @@ use std::time::Instant;
 use anyhow::anyhow;
 use rayon::prelude::*;
 use serde::Serialize;
-use vascalc_ct::{ScoreOptions, SeriesScore, score};
+use vascalc_ct::{FlagCode, ScoreOptions, SeriesScore, score};
 use vascalc_dicom::{SeriesFilter, load_series_each};
 
 use super::score::ScoringArgs;
@@ -142,15 +142,21 @@ fn score_item(
 
 fn row_from(source: &str, s: &SeriesScore) -> Row {
     let a = &s.acquisition;
+    // A chest series whose automatic candidates await review has no calcium score yet: its
+    // counted totals (0 until a reviewer assigns lesions) would read as "no calcium" in a table,
+    // so the score columns stay empty; the `unreviewed` flag says why, and the JSONL row's
+    // series keeps the candidates.
+    let unreviewed = s.flags.iter().any(|f| f.code == FlagCode::Unreviewed);
+    let scored = |v| (!unreviewed).then_some(v);
     Row {
         source: source.to_string(),
         series_in_source: 1,
         status: Status::Ok,
         series_uid: a.series_instance_uid.clone(),
-        agatston: Some(s.totals.agatston),
-        volume_mm3: Some(s.totals.volume_mm3),
-        mass_mg: s.totals.mass_mg,
-        lesions: Some(s.totals.lesions),
+        agatston: scored(s.totals.agatston),
+        volume_mm3: scored(s.totals.volume_mm3),
+        mass_mg: s.totals.mass_mg.filter(|_| !unreviewed),
+        lesions: (!unreviewed).then_some(s.totals.lesions),
         cac_drs: s.cac_drs.clone(),
         kvp: a.kvp,
         slice_thickness_mm: a.slice_thickness_mm,
