@@ -12,6 +12,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use vascalc_clinical::progression::{Progression, Subject};
 use vascalc_clinical::{ArteryScores, Profile, Race, Sex};
+use vascalc_domain::SmokingStatus;
 use vascalc_record::{Person, PersonId, PersonRecord, RecordStore, Scan};
 
 use crate::error::{AppError, AppResult};
@@ -106,7 +107,7 @@ pub fn clinical_profile(r: &PersonRecord, on: Date) -> AppResult<Profile> {
         .iter()
         .filter(|s| s.date <= on)
         .max_by_key(|s| s.date)
-        .map(|s| s.status == "current");
+        .map(|s| s.status == SmokingStatus::Current);
     p.diabetes = r.person.diabetes;
     p.family_history_mi = r.person.family_history_mi;
     let weight = r

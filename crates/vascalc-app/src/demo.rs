@@ -4,6 +4,7 @@
 
 use jiff::ToSpan;
 use jiff::civil::Date;
+use vascalc_domain::{ActivityKind, SmokingStatus};
 use vascalc_record::{
     Activity, Alcohol, FoodEntry, Lab, MedDose, Medication, PerArtery, Person, PersonRecord,
     RecordStore, Scan, ScanSource, Smoking, Vitals,
@@ -169,7 +170,7 @@ pub fn demo_record(today: Date) -> PersonRecord {
 
     r.smoking.push(Smoking {
         date: days_before(today, 6 * 365 + 40),
-        status: "former".into(),
+        status: SmokingStatus::Former,
         pack_years: Some(15.0),
         quit_date: Some(days_before(today, 18 * 365)),
     });
@@ -216,14 +217,14 @@ pub fn demo_record(today: Date) -> PersonRecord {
         if rng.next() < 0.75 {
             r.activity.push(Activity {
                 date,
-                kind: "endurance".into(),
+                kind: ActivityKind::Endurance,
                 minutes: (rng.range(20.0, 60.0) / 5.0).round() * 5.0,
             });
         }
         if back % 7 == 1 || back % 7 == 4 {
             r.activity.push(Activity {
                 date,
-                kind: "strength".into(),
+                kind: ActivityKind::Strength,
                 minutes: 25.0,
             });
         }

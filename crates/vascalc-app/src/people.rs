@@ -225,7 +225,11 @@ pub fn apply(input: &PersonInput, mut person: Person, today: Date) -> AppResult<
         Some(s) => {
             let s = Smoking {
                 date: as_of,
-                status: s.status.to_lowercase(),
+                status: s.status.to_lowercase().parse().map_err(
+                    |e: vascalc_domain::UnknownName| {
+                        AppError::invalid("smoking status", &s.status, e.to_string())
+                    },
+                )?,
                 pack_years: s.pack_years,
                 quit_date: s.quit_date,
             };

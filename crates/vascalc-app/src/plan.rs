@@ -5,9 +5,8 @@
 use std::collections::BTreeMap;
 
 use vascalc_program::{
-    Activity, ActivityKind, Alcohol, ClinicalFacts, DailyIntake, Dose, DoseUnit, LabResult,
-    MedDose, MedKind, Medication, NutrientTotal, Person, PlanInput, Scan, Smoking, SmokingStatus,
-    Vital,
+    ClinicalFacts, DailyIntake, Dose, DoseUnit, LabResult, MedDose, MedKind, Medication,
+    NutrientTotal, Person, PlanInput, Scan,
 };
 use vascalc_record::{PersonId, PersonRecord, RecordStore};
 
@@ -44,17 +43,8 @@ pub fn plan_input<S: RecordStore + ?Sized>(
     input.person = Person {
         birth_date: r.person.birth_date.and_then(d),
         age: None,
-        sex: context::sex(r).map(|s| match s {
-            vascalc_clinical::Sex::Female => vascalc_program::Sex::Female,
-            vascalc_clinical::Sex::Male => vascalc_program::Sex::Male,
-        }),
-        race: context::race(r).map(|x| match x {
-            vascalc_clinical::Race::White => vascalc_program::Race::White,
-            vascalc_clinical::Race::Black => vascalc_program::Race::Black,
-            vascalc_clinical::Race::Chinese => vascalc_program::Race::Chinese,
-            vascalc_clinical::Race::Hispanic => vascalc_program::Race::Hispanic,
-            vascalc_clinical::Race::Other => vascalc_program::Race::Other,
-        }),
+        sex: context::sex(r),
+        race: context::race(r),
         height_cm: r.person.height_cm,
     };
     input.clinical = ClinicalFacts {
@@ -130,64 +120,18 @@ pub fn plan_input<S: RecordStore + ?Sized>(
             }
         }
     }
-    input.vitals = r
-        .vitals
-        .iter()
-        .filter(|v| v.date <= as_of)
-        .filter_map(|v| {
-            Some(Vital {
-                date: d(v.date)?,
-                systolic_mm_hg: v.systolic_mm_hg,
-                diastolic_mm_hg: v.diastolic_mm_hg,
-                weight_kg: v.weight_kg,
-                waist_cm: v.waist_cm,
-            })
-        })
-        .collect();
+    // Vitals, activity, smoking and alcohol are the record's own types: read as stored, up to
+    // the day of the plan.
+    let upto = |date: jiff::civil::Date| date <= as_of && d(date).is_some();
+    input.vitals = r.vitals.iter().filter(|v| upto(v.date)).cloned().collect();
     input.activity = r
         .activity
         .iter()
-        .filter(|a| a.date <= as_of)
-        .filter_map(|a| {
-            Some(Activity {
-                date: d(a.date)?,
-                kind: if a.kind == "strength" {
-                    ActivityKind::Strength
-                } else {
-                    ActivityKind::Endurance
-                },
-                minutes: a.minutes,
-            })
-        })
+        .filter(|a| upto(a.date))
+        .cloned()
         .collect();
-    input.smoking = r
-        .smoking
-        .iter()
-        .filter(|s| s.date <= as_of)
-        .filter_map(|s| {
-            Some(Smoking {
-                date: d(s.date)?,
-                status: match s.status.as_str() {
-                    "current" => SmokingStatus::Current,
-                    "former" => SmokingStatus::Former,
-                    _ => SmokingStatus::Never,
-                },
-                pack_years: s.pack_years,
-                quit_date: s.quit_date.and_then(d),
-            })
-        })
-        .collect();
-    input.alcohol = r
-        .alcohol
-        .iter()
-        .filter(|a| a.date <= as_of)
-        .filter_map(|a| {
-            Some(Alcohol {
-                date: d(a.date)?,
-                drinks_per_week: a.drinks_per_week,
-            })
-        })
-        .collect();
+    input.smoking = r.smoking.iter().filter(|s| upto(s.date)).cloned().collect();
+    input.alcohol = r.alcohol.iter().filter(|a| upto(a.date)).cloned().collect();
     input.medications = r
         .medications
         .iter()

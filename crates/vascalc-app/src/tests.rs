@@ -1,7 +1,7 @@
 //! The use cases over an in-memory SQLite store, with a fixed today.
 
 use jiff::civil::{Date, date};
-use vascalc_record::{Entry, EntryKind};
+use vascalc_record::{ActivityKind, Entry, EntryKind};
 use vascalc_store::Store;
 
 use crate::people::{PersonInput, SmokingInput, age_on};
@@ -393,15 +393,15 @@ fn entries_of_every_kind_are_checked_before_they_are_added() {
         (
             Entry::Activity(Activity {
                 date: date(2026, 11, 1),
-                kind: "yoga".into(),
-                minutes: 30.0,
+                kind: ActivityKind::Endurance,
+                minutes: 0.0,
             }),
-            "kind",
+            "minutes",
         ),
         (
             Entry::Activity(Activity {
                 date: date(1950, 1, 1),
-                kind: "endurance".into(),
+                kind: ActivityKind::Endurance,
                 minutes: 30.0,
             }),
             "date",

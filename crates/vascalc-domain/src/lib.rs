@@ -1,5 +1,5 @@
 //! The domain types every vascalc crate shares, defined once: the civil date ([`date`], jiff's),
-//! [`Sex`], [`Race`], the coronary [`Artery`] and [`ArteryScores`], and [`cac_drs`], and the lab [`Analyte`] table. No I/O.
+//! [`Sex`], [`Race`], [`ActivityKind`], [`SmokingStatus`], the coronary [`Artery`] and [`ArteryScores`], and [`cac_drs`], and the lab [`Analyte`] table. No I/O.
 
 pub mod analyte;
 pub mod artery;
@@ -11,4 +11,4 @@ pub use analyte::Analyte;
 pub use artery::{Artery, ArteryScores};
 pub use cac::{CAC_DRS_SOURCE, CacDrs, cac_drs};
 pub use date::{Date, DateError, DateExt};
-pub use person::{Race, Sex, UnknownName};
+pub use person::{ActivityKind, Race, Sex, SmokingStatus, UnknownName};

@@ -28,7 +28,7 @@ pub struct PlanInput {
     pub labs: Vec<LabResult>,
     /// Vitals, one row per measurement occasion, any order.
     #[serde(default)]
-    pub vitals: Vec<Vital>,
+    pub vitals: Vec<Vitals>,
     /// Activity sessions (several per day are summed).
     #[serde(default)]
     pub activity: Vec<Activity>,
@@ -220,64 +220,9 @@ pub struct LabResult {
     pub date: Date,
 }
 
-/// Vitals measured on one occasion; any subset may be present.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Vital {
-    pub date: Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub systolic_mm_hg: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diastolic_mm_hg: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weight_kg: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waist_cm: Option<f64>,
-}
-
-/// Kind of physical activity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActivityKind {
-    /// Moderate or vigorous aerobic activity (walking briskly, cycling, running, swimming…).
-    Endurance,
-    /// Muscle-strengthening activity.
-    Strength,
-}
-
-/// Minutes of one kind of activity on a day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Activity {
-    pub date: Date,
-    pub kind: ActivityKind,
-    pub minutes: f64,
-}
-
-/// Smoking status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SmokingStatus {
-    Never,
-    Former,
-    Current,
-}
-
-/// Smoking as recorded on a date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Smoking {
-    pub date: Date,
-    pub status: SmokingStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pack_years: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quit_date: Option<Date>,
-}
-
-/// Alcohol as reported on a date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Alcohol {
-    pub date: Date,
-    pub drinks_per_week: f64,
-}
+/// Vitals, activity, smoking and alcohol are the record's own entries (vascalc-record), read as
+/// they are stored.
+pub use vascalc_record::{Activity, ActivityKind, Alcohol, Smoking, SmokingStatus, Vitals};
 
 /// The closed list of medication and supplement kinds the plan and the safety rules know.
 ///

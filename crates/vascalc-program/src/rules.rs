@@ -1397,7 +1397,7 @@ mod tests {
         lab(&mut i, "2160-0", 1.5, "mg/dL");
         assert!(!fires(&i, "bisphosphonate_low_egfr"));
         // 45 kg: (140 − 65) × 45 / (72 × 1.5) = 31.25 mL/min.
-        i.vitals.push(Vital {
+        i.vitals.push(Vitals {
             date: day("2025-06-10"),
             systolic_mm_hg: None,
             diastolic_mm_hg: None,

@@ -68,7 +68,7 @@ pub fn record(today: Date, days: i32) -> PlanInput {
                 minutes: 30.0,
             });
         }
-        i.vitals.push(Vital {
+        i.vitals.push(Vitals {
             date,
             systolic_mm_hg: Some(120.0 + 15.0 * w),
             diastolic_mm_hg: Some(75.0 + 8.0 * w),

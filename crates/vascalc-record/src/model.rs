@@ -7,6 +7,7 @@
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+pub use vascalc_domain::{ActivityKind, SmokingStatus};
 
 /// One person's profile: what does not change from day to day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -194,8 +195,7 @@ pub struct Vitals {
 #[serde(deny_unknown_fields)]
 pub struct Activity {
     pub date: Date,
-    /// `endurance` or `strength`.
-    pub kind: String,
+    pub kind: ActivityKind,
     pub minutes: f64,
 }
 
@@ -204,8 +204,7 @@ pub struct Activity {
 #[serde(deny_unknown_fields)]
 pub struct Smoking {
     pub date: Date,
-    /// `never`, `former` or `current`.
-    pub status: String,
+    pub status: SmokingStatus,
     #[serde(default)]
     pub pack_years: Option<f64>,
     #[serde(default)]

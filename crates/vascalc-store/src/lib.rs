@@ -558,7 +558,7 @@ impl Store {
         let rows = stmt.query_map(params![id.0, since_text(since)], |r| {
             Ok(Activity {
                 date: date_at(r, 0)?,
-                kind: r.get(1)?,
+                kind: name_at(r, 1)?,
                 minutes: r.get(2)?,
             })
         })?;
@@ -574,7 +574,7 @@ impl Store {
             |r| {
                 Ok(Smoking {
                     date: date_at(r, 0)?,
-                    status: r.get(1)?,
+                    status: name_at(r, 1)?,
                     pack_years: r.get(2)?,
                     quit_date: opt_date_at(r, 3)?,
                 })
@@ -928,7 +928,7 @@ fn insert_vitals(tx: &Connection, id: PersonId, v: &Vitals, row: Option<i64>) ->
 fn insert_activity(tx: &Connection, id: PersonId, a: &Activity, row: Option<i64>) -> Result<i64> {
     tx.execute(
         "INSERT INTO activity (id, person_id, date, kind, minutes) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![row, id.0, a.date.to_string(), a.kind, a.minutes],
+        params![row, id.0, a.date.to_string(), a.kind.as_str(), a.minutes],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -941,7 +941,7 @@ fn insert_smoking(tx: &Connection, id: PersonId, s: &Smoking, row: Option<i64>) 
             row,
             id.0,
             s.date.to_string(),
-            s.status,
+            s.status.as_str(),
             s.pack_years,
             s.quit_date.map(|d| d.to_string())
         ],
@@ -1092,6 +1092,16 @@ fn since_text(since: Option<Date>) -> String {
 
 fn corrupt(column: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, Type::Text, message.into())
+}
+
+/// A name of one of the domain's closed lists (`endurance`, `former`), as stored.
+fn name_at<T>(r: &Row<'_>, column: usize) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr<Err = vascalc_domain::UnknownName>,
+{
+    let text: String = r.get(column)?;
+    text.parse()
+        .map_err(|e: vascalc_domain::UnknownName| corrupt(column, format!("stored {e}")))
 }
 
 fn date_at(r: &Row<'_>, column: usize) -> rusqlite::Result<Date> {

@@ -1,6 +1,7 @@
 use super::*;
 use jiff::civil::date;
 use proptest::prelude::*;
+use vascalc_record::{ActivityKind, SmokingStatus};
 
 fn sample_record(name: &str) -> PersonRecord {
     let mut person = Person::named(name);
@@ -55,12 +56,12 @@ fn sample_record(name: &str) -> PersonRecord {
         }],
         activity: vec![Activity {
             date: date(2024, 1, 10),
-            kind: "endurance".into(),
+            kind: ActivityKind::Endurance,
             minutes: 45.0,
         }],
         smoking: vec![Smoking {
             date: date(2020, 1, 1),
-            status: "former".into(),
+            status: SmokingStatus::Former,
             pack_years: Some(12.5),
             quit_date: Some(date(2010, 6, 30)),
         }],
@@ -185,7 +186,7 @@ fn entries_belong_to_their_person() {
             bob,
             &Activity {
                 date: date(2024, 2, 1),
-                kind: "strength".into(),
+                kind: ActivityKind::Strength,
                 minutes: 30.0,
             },
         )

@@ -193,7 +193,15 @@ fn to_csv(doc: &Export) -> String {
             }
         }
         for a in &r.activity {
-            row(p, "activity", &a.date, &a.kind, num(a.minutes), "min", "");
+            row(
+                p,
+                "activity",
+                &a.date,
+                a.kind.as_str(),
+                num(a.minutes),
+                "min",
+                "",
+            );
         }
         for s in &r.smoking {
             let detail = s.quit_date.map(|q| format!("quit {q}")).unwrap_or_default();
@@ -201,7 +209,7 @@ fn to_csv(doc: &Export) -> String {
                 p,
                 "smoking",
                 &s.date,
-                &s.status,
+                s.status.as_str(),
                 s.pack_years.map(num).unwrap_or_default(),
                 "pack-years",
                 &detail,

@@ -203,7 +203,7 @@ fn activity(args: ActivityArgs) -> CliResult {
     let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
     let entry = Activity {
         date,
-        kind: args.kind.to_lowercase(),
+        kind: args.kind.to_lowercase().parse().map_err(invalid)?,
         minutes: args.minutes,
     };
     validate::activity(&entry, today).map_err(invalid)?;
