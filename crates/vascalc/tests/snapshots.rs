@@ -1,7 +1,8 @@
-//! Snapshots of what a person sees: the human and `--format json` output of `assess`, `plan`,
-//! `progress`, `scan score`, `profile show` and `lab list`, run through the binary and pinned in
-//! `tests/snapshots/*.snap` (insta). A change of wording, layout or JSON shape fails here until
-//! the snapshot is updated on purpose (docs/testing.md says how).
+//! Snapshots of what a person sees: the human and `--format json` output of `assess` (a profile
+//! file, and `--person` from the record), `plan`, `progress`, `scan score`, `profile show` and
+//! `lab list`, run through the binary and pinned in `tests/snapshots/*.snap` (insta). A change of
+//! wording, layout or JSON shape fails here until the snapshot is updated on purpose
+//! (docs/testing.md says how).
 //!
 //! Every input is fixed: a record filled with dated entries, `--as-of` where the command has it,
 //! a phantom written with a fixed seed. What still depends on the day or the machine is replaced
@@ -278,6 +279,12 @@ fn record_views() {
     pin(&t, "plan", &["plan", "--as-of", AS_OF], None);
     pin(&t, "progress", &["progress", "--as-of", AS_OF], None);
     pin(&t, "lab_list", &["lab", "list"], None);
+    pin(
+        &t,
+        "assess_person",
+        &["assess", "--person", "ana", "--as-of", AS_OF],
+        None,
+    );
     let birth: jiff::civil::Date = BIRTH.parse().expect("birth date");
     pin(
         &t,
