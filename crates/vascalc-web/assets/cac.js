@@ -7,13 +7,20 @@
   const box = document.getElementById('cac-chart-box');
   const people = await vascalc.ready;
   if (!people.length) { vascalc.noRecord(box); return; }
+  // The assessment's progression (the scans and, per interval, the change MESA data lead one
+  // to expect): the same analysis as `vascalc progress`, without the adherence summaries.
   let progress;
   try {
-    progress = await api('GET', withPerson('/api/progress'));
+    progress = (await api('GET', withPerson('/api/assessment'))).assessment;
   } catch (e) {
     status.textContent = e.message;
     return;
   }
+  if (!progress.progression || !progress.progression.scans.length) {
+    status.textContent = 'No scan in the record yet (`vascalc scan add`).';
+    return;
+  }
+  progress.scans = progress.progression.scans;
   const meds = await api('GET', withPerson('/api/entries?kind=med')).catch(() => []);
   const scans = progress.scans.map((s) => [s.date, s.agatston]);
   const intervals = progress.progression.consecutive || [];

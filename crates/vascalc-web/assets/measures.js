@@ -83,8 +83,12 @@
   }
 
   async function refresh() {
-    const all = await api('GET', withPerson('/api/entries'));
-    const of = (k) => all.filter((r) => r.kind === k).sort((a, b) => (b.entry.date || b.entry.start).localeCompare(a.entry.date || a.entry.start));
+    // One request per kind (the record may hold years of daily food and doses, which this
+    // page does not show).
+    const kinds = { lab: 'lab', vitals: 'vitals', activity: 'activity', medication: 'med' };
+    const lists = await Promise.all(Object.values(kinds).map((k) => api('GET', withPerson('/api/entries?kind=' + k))));
+    const byKind = Object.fromEntries(Object.keys(kinds).map((k, i) => [k, lists[i]]));
+    const of = (k) => byKind[k].slice().sort((a, b) => (b.entry.date || b.entry.start).localeCompare(a.entry.date || a.entry.start));
     const labs = of('lab');
     document.querySelector('#lab-list tbody').replaceChildren(...labs.map((r) => {
       const valueCell = el('td', { class: 'num' }, fmt(r.entry.value) + ' ' + r.entry.unit);

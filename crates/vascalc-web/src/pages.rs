@@ -62,6 +62,7 @@ pub fn shell(token: &str, current: &str, title: &str, script: Option<&str>, body
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"vascalc-token\" content=\"{token}\">\
          <title>{title} · vascalc</title>\
+         <link rel=\"icon\" href=\"data:,\">\
          <link rel=\"stylesheet\" href=\"/assets/app.css\">\
          <script src=\"/assets/app.js\" defer></script>{script}</head>\
          <body><a class=\"skip\" href=\"#main\">Skip to the content</a>\
