@@ -1,5 +1,6 @@
 // `vascalc serve` in a real Chromium and over raw HTTP: loopback only, foreign Host refused, and
-// the CAC page's chart draws its expected-trajectory band (pixels of a screenshot).
+// the CAC page's chart draws its expected-trajectory band (pixels of a screenshot); logging,
+// editing and deleting a food changes the day's totals.
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
 import { request } from "node:http";
@@ -124,5 +125,57 @@ test("adding a lab on /measures gives its chart one more point; a bad value is r
   await error.waitFor({ state: "visible", timeout: 15000 });
   assert.notEqual((await error.textContent()).trim(), "");
   assert.equal(await dots.count(), before + 1);
+  await page.close();
+});
+
+/** The number at the start of a totals cell ("at least 409.5 mg; …" → 409.5). */
+function amount(text) {
+  const m = text.replace(/at least /, "").match(/-?\d+(\.\d+)?/);
+  assert.ok(m, `no number in ${JSON.stringify(text)}`);
+  return Number(m[0]);
+}
+
+test("logging a food changes the day's totals; the entry is edited, then deleted", async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}food`);
+  const cell = '#day-totals tr[data-nutrient="calcium_mg"] td';
+  await page.locator(cell).first().waitFor({ state: "attached", timeout: 15000 });
+  const start = amount(await page.locator(cell).first().textContent());
+  const changed = (from) =>
+    page.waitForFunction(
+      ([sel, text]) => document.querySelector(sel)?.textContent !== text,
+      [cell, from],
+      { timeout: 15000 },
+    );
+  await page.fill("#food-q", "chedar");
+  await page.click('#food-results button[data-food-id="ndb:01009"]', { timeout: 15000 });
+  await page.locator('#food-nutrients tr[data-nutrient="calcium_mg"]').waitFor({ timeout: 15000 });
+  await page.fill("#food-grams", "30");
+  await page.dispatchEvent("#food-grams", "change");
+  let text = await page.locator(cell).first().textContent();
+  await page.click("#food-log-button");
+  await changed(text);
+  // Cheddar (USDA SR28 01009): 710 mg calcium per 100 g, so 30 g add 213 mg.
+  const logged = amount(await page.locator(cell).first().textContent());
+  assert.ok(Math.abs(logged - start - 213) < 0.06, `${start} → ${logged}`);
+  const id = (await page.textContent("#food-log-done")).match(/food:\d+/)[0];
+
+  // Edit: 60 g instead of 30 g, another 213 mg.
+  await page.click(`button[data-edit="${id}"]`);
+  await page.fill(`#edit-food-${id.split(":")[1]}`, "60");
+  text = await page.locator(cell).first().textContent();
+  await page.click(`button[data-save="${id}"]`);
+  await changed(text);
+  const edited = amount(await page.locator(cell).first().textContent());
+  assert.ok(Math.abs(edited - start - 426) < 0.06, `${start} → ${edited}`);
+
+  // Delete: the day is back where it started.
+  await page.click(`button[data-delete="${id}"]`);
+  await page.locator(`tr[data-id="${id}"]`).waitFor({ state: "detached", timeout: 15000 });
+  const deleted = amount(await page.locator(cell).first().textContent());
+  assert.ok(Math.abs(deleted - start) < 0.06, `${start} → ${deleted}`);
+  assert.deepEqual(errors, []);
   await page.close();
 });
