@@ -56,8 +56,12 @@ pub struct Density {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatinContext {
-    /// What the guideline says for this CAC score and profile (informs; does not prescribe).
+    /// What the guideline says for this CAC score and profile (informs; does not prescribe):
+    /// `rule`'s statement.
     pub statement: &'static str,
+    /// The rule that applies (not serialised: `statement` says it in words).
+    #[serde(skip)]
+    pub rule: StatinCacRule,
     /// Conditions the statement depends on that the profile does not settle.
     pub caveats: Vec<&'static str>,
     pub source: &'static str,
@@ -111,6 +115,134 @@ pub fn statin_context(
     statin_context_reusing(agatston, at_or_above_75th, x, Vec::new())
 }
 
+/// What the 2018 AHA/ACC cholesterol guideline (Grundy 2019, [`GRUNDY_2018_SOURCE`]) decides for a
+/// CAC score and profile, in its order of precedence: the age range of its CAC rules (40–75), the
+/// groups that need no CAC (LDL-C ≥ 190 mg/dL, diabetes, 10-year risk ≥ 20 %), then CAC = 0 (with
+/// its exceptions), CAC ≥ 100, CAC 1–99 at or above the 75th percentile, other CAC 1–99.
+///
+/// The one implementation of these rules: `assess`'s statement ([`statin_context`]) and
+/// vascalc-program's statin item both come from [`statin_cac_rule`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum StatinCacRule {
+    /// Age outside 40–75: the CAC rules do not cover it.
+    OutsideAges,
+    /// LDL-C ≥ 190 mg/dL: a high-intensity statin without risk assessment.
+    Ldl190,
+    /// Diabetes at 40–75: a moderate-intensity statin regardless of CAC.
+    Diabetes,
+    /// 10-year PCE risk ≥ 20 %: a statin; CAC is not needed to decide.
+    HighRisk,
+    /// CAC = 0: reasonable to withhold or defer a statin, unless current smoking or a family
+    /// history of (premature) ASCVD, the guideline's exceptions.
+    Zero { smoker: bool, family_history: bool },
+    /// CAC ≥ 100: a statin is indicated.
+    AtLeast100,
+    /// CAC 1–99 at or above the 75th percentile for age, sex and race: a statin is indicated.
+    Above75th,
+    /// CAC 1–99 below the 75th percentile, or with no percentile: favours a statin, especially
+    /// from age 55 (`age_55`).
+    Mild { age_55: bool },
+}
+
+impl StatinCacRule {
+    /// The guideline's statement for this rule, in words (informs; does not prescribe).
+    pub fn statement(self) -> &'static str {
+        match self {
+            Self::OutsideAges => {
+                "The guideline's CAC rules for statin decisions cover adults aged 40–75; this age \
+                 is outside them."
+            }
+            Self::Ldl190 => {
+                "LDL-C ≥ 190 mg/dL: the guideline recommends a high-intensity statin without risk \
+                 assessment; CAC does not change that."
+            }
+            Self::Diabetes => {
+                "Diabetes at age 40–75: the guideline recommends a moderate-intensity statin \
+                 regardless of CAC; CAC is not used to withhold it."
+            }
+            Self::HighRisk => {
+                "10-year ASCVD risk ≥ 20 % (high): the guideline recommends a statin; CAC is not \
+                 needed to decide."
+            }
+            Self::Zero {
+                smoker: false,
+                family_history: false,
+            } => {
+                "CAC = 0: it is reasonable to withhold or defer a statin (unless diabetes, \
+                 current smoking or a family history of premature ASCVD) and to reassess CAC in \
+                 5–10 years."
+            }
+            Self::Zero {
+                smoker: true,
+                family_history: false,
+            } => {
+                "CAC = 0, but with current smoking: the guideline's exception applies, so CAC = 0 \
+                 is not a reason to withhold a statin."
+            }
+            Self::Zero {
+                smoker: false,
+                family_history: true,
+            } => {
+                "CAC = 0, but with a family history of heart attack: the guideline's exception \
+                 (premature ASCVD) may apply, so CAC = 0 is not by itself a reason to withhold a \
+                 statin."
+            }
+            Self::Zero {
+                smoker: true,
+                family_history: true,
+            } => {
+                "CAC = 0, but with current smoking and a family history of heart attack: the \
+                 guideline's exceptions apply, so CAC = 0 is not a reason to withhold a statin."
+            }
+            Self::AtLeast100 => {
+                "CAC ≥ 100: a statin is indicated (unless deferred after a clinician–patient \
+                 discussion)."
+            }
+            Self::Above75th => {
+                "CAC 1–99 but ≥ 75th percentile for age, sex and race: a statin is indicated \
+                 (unless deferred after a clinician–patient discussion)."
+            }
+            Self::Mild { age_55: true } => {
+                "CAC 1–99: favours starting a statin, especially at age ≥ 55."
+            }
+            Self::Mild { age_55: false } => "CAC 1–99: favours starting a statin.",
+        }
+    }
+}
+
+/// The guideline's rule for a CAC score of `agatston` (a score ≤ 0 is CAC = 0) with the
+/// percentile verdict `at_or_above_75th` (`None`: no percentile) and the rest of the profile;
+/// see [`StatinCacRule`].
+pub fn statin_cac_rule(
+    agatston: f64,
+    at_or_above_75th: Option<bool>,
+    x: &StatinInputs,
+) -> StatinCacRule {
+    if !(40.0..=75.0).contains(&x.age) {
+        StatinCacRule::OutsideAges
+    } else if x.ldl_mg_dl.is_some_and(|l| l >= 190.0) {
+        StatinCacRule::Ldl190
+    } else if x.diabetes == Some(true) {
+        StatinCacRule::Diabetes
+    } else if x.pce_percent.is_some_and(|p| p >= 20.0) {
+        StatinCacRule::HighRisk
+    } else if agatston <= 0.0 {
+        StatinCacRule::Zero {
+            smoker: x.smoker == Some(true),
+            family_history: x.family_history == Some(true),
+        }
+    } else if agatston >= 100.0 {
+        StatinCacRule::AtLeast100
+    } else if at_or_above_75th == Some(true) {
+        StatinCacRule::Above75th
+    } else {
+        StatinCacRule::Mild {
+            age_55: x.age >= 55.0,
+        }
+    }
+}
+
 /// [`statin_context`], with the caveats written into `caveats` (emptied first; a batch reuses
 /// its memory).
 fn statin_context_reusing(
@@ -120,51 +252,8 @@ fn statin_context_reusing(
     mut caveats: Vec<&'static str>,
 ) -> StatinContext {
     caveats.clear();
-    let in_ages = (40.0..=75.0).contains(&x.age);
-    let statement = if !in_ages {
-        "The guideline's CAC rules for statin decisions cover adults aged 40–75; this age is \
-         outside them."
-    } else if x.ldl_mg_dl.is_some_and(|l| l >= 190.0) {
-        "LDL-C ≥ 190 mg/dL: the guideline recommends a high-intensity statin without risk \
-         assessment; CAC does not change that."
-    } else if x.diabetes == Some(true) {
-        "Diabetes at age 40–75: the guideline recommends a moderate-intensity statin regardless \
-         of CAC; CAC is not used to withhold it."
-    } else if x.pce_percent.is_some_and(|p| p >= 20.0) {
-        "10-year ASCVD risk ≥ 20 % (high): the guideline recommends a statin; CAC is not needed \
-         to decide."
-    } else if agatston <= 0.0 {
-        match (x.smoker == Some(true), x.family_history == Some(true)) {
-            (false, false) => {
-                "CAC = 0: it is reasonable to withhold or defer a statin (unless diabetes, \
-                 current smoking or a family history of premature ASCVD) and to reassess CAC in \
-                 5–10 years."
-            }
-            (true, false) => {
-                "CAC = 0, but with current smoking: the guideline's exception applies, so CAC = 0 \
-                 is not a reason to withhold a statin."
-            }
-            (false, true) => {
-                "CAC = 0, but with a family history of heart attack: the guideline's exception \
-                 (premature ASCVD) may apply, so CAC = 0 is not by itself a reason to withhold a \
-                 statin."
-            }
-            (true, true) => {
-                "CAC = 0, but with current smoking and a family history of heart attack: the \
-                 guideline's exceptions apply, so CAC = 0 is not a reason to withhold a statin."
-            }
-        }
-    } else if agatston >= 100.0 {
-        "CAC ≥ 100: a statin is indicated (unless deferred after a clinician–patient \
-         discussion)."
-    } else if at_or_above_75th == Some(true) {
-        "CAC 1–99 but ≥ 75th percentile for age, sex and race: a statin is indicated (unless \
-         deferred after a clinician–patient discussion)."
-    } else if x.age >= 55.0 {
-        "CAC 1–99: favours starting a statin, especially at age ≥ 55."
-    } else {
-        "CAC 1–99: favours starting a statin."
-    };
+    let rule = statin_cac_rule(agatston, at_or_above_75th, x);
+    let in_ages = rule != StatinCacRule::OutsideAges;
     if in_ages {
         if x.ldl_mg_dl.is_none() {
             caveats.push("LDL-C not given: the CAC rules apply to LDL-C 70–189 mg/dL");
@@ -199,7 +288,8 @@ fn statin_context_reusing(
         }
     }
     StatinContext {
-        statement,
+        statement: rule.statement(),
+        rule,
         caveats,
         source: GRUNDY_2018_SOURCE,
     }
@@ -347,5 +437,32 @@ mod tests {
                 .statement
                 .contains("outside")
         );
+    }
+
+    /// Grundy 2018's CAC boundaries: a score of 0 is CAC = 0, anything above it and below 100 is
+    /// 1–99 (at or above the 75th percentile, or not), 100 is ≥ 100; the statement is the rule's.
+    #[test]
+    fn rule_boundaries() {
+        let x = inputs();
+        let rule = |a: f64, p: Option<bool>| statin_cac_rule(a, p, &x);
+        assert_eq!(
+            rule(0.0, Some(false)),
+            StatinCacRule::Zero {
+                smoker: false,
+                family_history: false
+            }
+        );
+        assert_eq!(rule(1.0, Some(false)), StatinCacRule::Mild { age_55: true });
+        assert_eq!(rule(99.0, None), StatinCacRule::Mild { age_55: true });
+        assert_eq!(rule(99.0, Some(true)), StatinCacRule::Above75th);
+        assert_eq!(rule(100.0, Some(false)), StatinCacRule::AtLeast100);
+        let young = StatinInputs { age: 54.0, ..x };
+        assert_eq!(
+            statin_cac_rule(50.0, Some(false), &young),
+            StatinCacRule::Mild { age_55: false }
+        );
+        let ctx = statin_context(100.0, None, &x);
+        assert_eq!(ctx.rule, StatinCacRule::AtLeast100);
+        assert_eq!(ctx.statement, StatinCacRule::AtLeast100.statement());
     }
 }

@@ -3,6 +3,7 @@
 
 use super::diet::{mk7_no_target, mk7_trial_doses_note};
 use super::*;
+use vascalc_clinical::cac::{StatinCacRule, StatinInputs, statin_context};
 
 fn taking_text(f: &Facts, kind: MedKind) -> Measure {
     let mut parts: Vec<String> = f
@@ -44,11 +45,13 @@ pub(crate) fn dose_unit(u: crate::DoseUnit) -> &'static str {
     }
 }
 
-/// Statin relevance from the 2018 AHA/ACC cholesterol guideline (Grundy 2019): secondary
-/// prevention, LDL-C ≥ 190, diabetes at 40–75, 10-year risk ≥ 20 %, then CAC 0 / 1–99 / ≥ 100 or
-/// ≥ 75th percentile, then the risk category without a scan. The 10-year risk (2013 PCE) and the
-/// percentile come from the caller (vascalc-clinical) through `ClinicalFacts`; the guideline
-/// statement for the scan from vascalc-clinical's `cac::statin_context`.
+/// Statin relevance from the 2018 AHA/ACC cholesterol guideline (Grundy 2019): established ASCVD
+/// (secondary prevention) and LDL-C ≥ 190 first; with a scan, the guideline's CAC rules as
+/// vascalc-clinical implements them (`cac::statin_cac_rule`, the one implementation, which also
+/// gives `assess` its statement: age 40–75, diabetes, 10-year risk ≥ 20 %, then CAC 0 / 1–99 /
+/// ≥ 100 or ≥ 75th percentile); without a scan, diabetes at 40–75 and the 10-year risk category.
+/// The 10-year risk (2013 PCE) and the percentile come from the caller (vascalc-clinical) through
+/// `ClinicalFacts`.
 pub(super) fn statin(f: &Facts) -> PlanItem {
     let taking = f.using(MedKind::Statin);
     let c = &f.input.clinical;
@@ -57,18 +60,33 @@ pub(super) fn statin(f: &Facts) -> PlanItem {
     let smoker = f.smoking().map(|s| s.status == SmokingStatus::Current);
     let age = f.age;
     let in_range = age.is_some_and(|a| (40.0..=75.0).contains(&a));
-    let enhancers = smoker == Some(true) || c.family_history_mi == Some(true);
     let risk = c
         .ascvd_risk_10y
         .as_ref()
         .filter(|r| r.percent.is_finite() && r.percent >= 0.0);
-    let pct = risk.map(|r| r.percent);
     // The percentile only counts for the score it was computed for.
     let percentile = c
         .cac_percentile
         .as_ref()
         .filter(|p| scan.is_some_and(|s| s.agatston == p.agatston));
     let above75 = percentile.map(|p| p.at_or_above_75th);
+    // vascalc-clinical's guideline context for the latest scan: the rule and its statement.
+    let cac = scan.zip(age).map(|(s, a)| {
+        let ctx = statin_context(
+            s.agatston,
+            above75,
+            &StatinInputs {
+                age: a,
+                ldl_mg_dl: ldl,
+                diabetes: c.diabetes,
+                smoker,
+                family_history: c.family_history_mi,
+                pce_percent: risk.map(|r| r.percent),
+                on_statin: Some(taking),
+            },
+        );
+        (s.agatston, ctx)
+    });
     let risk_text = |r: &crate::RiskEstimate| format!("10-year ASCVD risk {:.1} %", r.percent);
     let (relevance, why) = if c.ascvd == Some(true) {
         (
@@ -80,6 +98,14 @@ pub(super) fn statin(f: &Facts) -> PlanItem {
             Relevance::Relevant,
             "LDL-C ≥ 190 mg/dL: statin recommended".to_string(),
         )
+    } else if let Some((agatston, ctx)) = &cac {
+        cac_decision(ctx.rule, *agatston, risk)
+    } else if scan.is_some() {
+        (
+            Relevance::Discuss,
+            "a CAC scan is on record but the age is not: the guideline's CAC rules are for ages 40–75; discuss"
+                .to_string(),
+        )
     } else if c.diabetes == Some(true) && in_range {
         (
             Relevance::Relevant,
@@ -90,63 +116,6 @@ pub(super) fn statin(f: &Facts) -> PlanItem {
             Relevance::Relevant,
             format!("{} (≥ 20 %, high): statin recommended", risk_text(r)),
         )
-    } else if let Some(s) = scan {
-        let (relevance, why) = if !in_range {
-            (
-                Relevance::Discuss,
-                "outside the guideline's 40–75 age range for CAC-guided decisions: discuss"
-                    .to_string(),
-            )
-        } else if s.agatston >= 100.0 {
-            (
-                Relevance::Relevant,
-                format!("CAC {} ≥ 100: statin indicated", fmt_num(s.agatston)),
-            )
-        } else if s.agatston > 0.0 && above75 == Some(true) {
-            (
-                Relevance::Relevant,
-                format!(
-                    "CAC {} (1–99) at or above the 75th percentile for age, sex and race: statin indicated",
-                    fmt_num(s.agatston)
-                ),
-            )
-        } else if s.agatston > 0.0 {
-            if age.is_some_and(|a| a >= 55.0) {
-                (
-                    Relevance::Relevant,
-                    format!(
-                        "CAC {} (1–99) at age ≥ 55: favours a statin",
-                        fmt_num(s.agatston)
-                    ),
-                )
-            } else {
-                (
-                    Relevance::Discuss,
-                    format!(
-                        "CAC {} (1–99): favours a statin, especially from age 55",
-                        fmt_num(s.agatston)
-                    ),
-                )
-            }
-        } else if enhancers {
-            (Relevance::Discuss, "CAC 0 with current smoking or a family history of premature ASCVD: the guideline does not endorse withholding a statin".to_string())
-        } else {
-            (
-                Relevance::NotRelevant,
-                "CAC 0: reasonable to withhold a statin and rescan later".to_string(),
-            )
-        };
-        // The CAC rules are for borderline and intermediate risk: at low risk, discuss.
-        match (relevance, risk) {
-            (Relevance::Relevant, Some(r)) if r.percent < 5.0 => (
-                Relevance::Discuss,
-                format!(
-                    "{why}; but {} is low (< 5 %), where the guideline uses CAC less: discuss",
-                    risk_text(r)
-                ),
-            ),
-            _ => (relevance, why),
-        }
     } else {
         match risk.filter(|_| in_range) {
             Some(r) if r.percent >= 7.5 => (
@@ -231,20 +200,7 @@ pub(super) fn statin(f: &Facts) -> PlanItem {
             }
         ));
     }
-    if let (Some(s), Some(a)) = (scan, age) {
-        let ctx = vascalc_clinical::cac::statin_context(
-            s.agatston,
-            above75,
-            &vascalc_clinical::cac::StatinInputs {
-                age: a,
-                ldl_mg_dl: ldl,
-                diabetes: c.diabetes,
-                smoker,
-                family_history: c.family_history_mi,
-                pce_percent: pct,
-                on_statin: Some(taking),
-            },
-        );
+    if let Some((_, ctx)) = &cac {
         it.notes.push(format!(
             "Guideline statement (vascalc-clinical): {}",
             ctx.statement
@@ -253,6 +209,82 @@ pub(super) fn statin(f: &Facts) -> PlanItem {
     }
     it.notes.push("A statin can make the calcium score rise (plaque calcifies and stabilises) while risk falls; a rising CAC on a statin is not treatment failure.".into());
     it
+}
+
+/// The statin item's relevance and reason for vascalc-clinical's CAC rule (`rule`, for a score
+/// of `agatston`). The CAC rules are for borderline and intermediate risk, so where they favour a
+/// statin at a 10-year risk below 5 % the item only opens a discussion.
+fn cac_decision(
+    rule: StatinCacRule,
+    agatston: f64,
+    risk: Option<&crate::RiskEstimate>,
+) -> (Relevance, String) {
+    let a = fmt_num(agatston);
+    let high_risk = risk.map_or_else(
+        || "10-year ASCVD risk ≥ 20 %".to_string(),
+        |r| format!("10-year ASCVD risk {:.1} % (≥ 20 %, high)", r.percent),
+    );
+    let (relevance, why) = match rule {
+        StatinCacRule::OutsideAges => (
+            Relevance::Discuss,
+            "outside the guideline's 40–75 age range for CAC-guided decisions: discuss".to_string(),
+        ),
+        StatinCacRule::Ldl190 => (
+            Relevance::Relevant,
+            "LDL-C ≥ 190 mg/dL: statin recommended".to_string(),
+        ),
+        StatinCacRule::Diabetes => (
+            Relevance::Relevant,
+            "diabetes at age 40–75: statin recommended regardless of CAC".to_string(),
+        ),
+        StatinCacRule::HighRisk => (
+            Relevance::Relevant,
+            format!("{high_risk}: statin recommended"),
+        ),
+        StatinCacRule::Zero {
+            smoker: false,
+            family_history: false,
+        } => (
+            Relevance::NotRelevant,
+            "CAC 0: reasonable to withhold a statin and rescan later".to_string(),
+        ),
+        StatinCacRule::Zero { .. } => (
+            Relevance::Discuss,
+            "CAC 0 with current smoking or a family history of premature ASCVD: the guideline does not endorse withholding a statin".to_string(),
+        ),
+        StatinCacRule::AtLeast100 => (
+            Relevance::Relevant,
+            format!("CAC {a} ≥ 100: statin indicated"),
+        ),
+        StatinCacRule::Above75th => (
+            Relevance::Relevant,
+            format!(
+                "CAC {a} (1–99) at or above the 75th percentile for age, sex and race: statin indicated"
+            ),
+        ),
+        StatinCacRule::Mild { age_55: true } => (
+            Relevance::Relevant,
+            format!("CAC {a} (1–99) at age ≥ 55: favours a statin"),
+        ),
+        StatinCacRule::Mild { age_55: false } => (
+            Relevance::Discuss,
+            format!("CAC {a} (1–99): favours a statin, especially from age 55"),
+        ),
+    };
+    let cac_rule = matches!(
+        rule,
+        StatinCacRule::AtLeast100 | StatinCacRule::Above75th | StatinCacRule::Mild { .. }
+    );
+    match risk {
+        Some(r) if cac_rule && relevance == Relevance::Relevant && r.percent < 5.0 => (
+            Relevance::Discuss,
+            format!(
+                "{why}; but 10-year ASCVD risk {:.1} % is low (< 5 %), where the guideline uses CAC less: discuss",
+                r.percent
+            ),
+        ),
+        _ => (relevance, why),
+    }
 }
 
 /// Mean daily supplement amount of `kind` over `[from, to]`: while doses are logged, the logged
@@ -671,6 +703,90 @@ mod tests {
         i.scans.clear();
         i.clinical.ascvd_risk_10y = Some(risk(3.0));
         assert_eq!(st(&i).relevance, Relevance::NotRelevant);
+    }
+
+    /// The plan's statin item and `assess`'s CAC statement come from one rule, vascalc-clinical's
+    /// `cac::statin_cac_rule` (Grundy 2019, Circulation 139:e1082): at the boundaries CAC 0, 1,
+    /// 99 and 100, and a score one below and at the MESA calculator's 75th-percentile threshold
+    /// for age, sex and race, the item quotes `assess`'s statement and its relevance follows it
+    /// (CAC 0 → not relevant; 1–99 below the 75th percentile → discuss under 55, relevant from 55;
+    /// ≥ 100 or at/above the 75th percentile → relevant).
+    #[test]
+    fn statin_item_and_assess_agree_at_the_cac_boundaries() {
+        use vascalc_clinical::percentile::mesa_grid;
+        use vascalc_clinical::{Options, Profile, Race, Sex, assess};
+        for (age, birth) in [(50u8, "1975-01-01"), (55, "1970-01-01")] {
+            let row = mesa_grid()
+                .iter()
+                .find(|r| r.race == Race::White && r.sex == Sex::Male && r.age == age)
+                .unwrap_or_else(|| panic!("no MESA grid row for white men of {age}"));
+            // `thresholds[n - 1]` is the smallest score the calculator reports as percentile n.
+            let p75 = f64::from(row.thresholds[74]);
+            assert!(
+                (2.0..=99.0).contains(&p75),
+                "the 75th-percentile score {p75} at {age} must lie in 1–99 for this test"
+            );
+            for agatston in [0.0, 1.0, 99.0, 100.0, p75 - 1.0, p75] {
+                let profile: Profile = serde_json::from_value(serde_json::json!({
+                    "age": age, "sex": "male", "race": "white", "ldl_mg_dl": 130,
+                    "cac_agatston": agatston,
+                }))
+                .unwrap();
+                let assessed = assess(&profile, &Options::default());
+                let cac = assessed.cac.as_ref().expect("a CAC interpretation");
+                let pct = cac.percentile.as_ref().expect("a MESA percentile");
+                let mut i = input();
+                i.person.birth_date = Some(day(birth));
+                i.labs.push(LabResult {
+                    loinc: "13457-7".into(),
+                    value: 130.0,
+                    unit: "mg/dL".into(),
+                    date: day("2025-06-01"),
+                });
+                scan(&mut i, "2025-06-01", agatston);
+                // As the binary passes it: the verdict of assess's percentile for this score.
+                i.clinical.cac_percentile = Some(CacPercentile {
+                    agatston,
+                    at_or_above_75th: pct.at_or_above_75th,
+                    text: format!("percentile {:?}", pct.percentile),
+                    source: pct.source.into(),
+                });
+                let p = plan(&i);
+                let st = item(&p, "statin");
+                let statement = cac.statin_context.statement;
+                let quoted = format!("Guideline statement (vascalc-clinical): {statement}");
+                assert!(
+                    st.notes.contains(&quoted),
+                    "age {age}, CAC {agatston}: {statement:?} not in {:?}",
+                    st.notes
+                );
+                let expected = if agatston == 0.0 {
+                    assert!(statement.contains("withhold"), "{statement}");
+                    Relevance::NotRelevant
+                } else if agatston >= 100.0 || pct.at_or_above_75th {
+                    assert!(statement.contains("indicated"), "{statement}");
+                    Relevance::Relevant
+                } else {
+                    assert!(statement.contains("favours"), "{statement}");
+                    if age >= 55 {
+                        Relevance::Relevant
+                    } else {
+                        Relevance::Discuss
+                    }
+                };
+                assert_eq!(
+                    st.relevance, expected,
+                    "age {age}, CAC {agatston}: {}",
+                    st.target.text
+                );
+                // The percentile boundary itself: one below is under the 75th, the threshold is at it.
+                if agatston == p75 - 1.0 {
+                    assert!(!pct.at_or_above_75th, "CAC {agatston} at {age}");
+                } else if agatston == p75 {
+                    assert!(pct.at_or_above_75th, "CAC {agatston} at {age}");
+                }
+            }
+        }
     }
 
     #[test]
