@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+#[expect(clippy::print_stderr, reason = "an example prints what it found")]
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().ok_or("usage: decode_series DIR [REPEATS]")?);

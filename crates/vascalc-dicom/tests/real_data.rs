@@ -136,6 +136,10 @@ fn insert_name(density: u32, size: u32) -> String {
 }
 
 #[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
 fn qrm_phantom_inserts_match_owners_reference() {
     let Some(dir) = vascalc_testdata::require("ct/qrm-canon-large-rep1") else {
         return;
@@ -331,6 +335,10 @@ fn wg04_fragments_decode_through_the_fuzz_wrapper() {
 /// WG04 lossy variants decode, are flagged lossy, and differ from the reference (research note
 /// §5: J2KI up to hundreds of HU, JPEG-LS near-lossless a few HU).
 #[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
 fn wg04_lossy_decodes_are_flagged() {
     let Some(dir) = vascalc_testdata::require("ct/wg04") else {
         return;

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
+#[expect(clippy::print_stderr, reason = "the generator reports what it wrote")]
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
@@ -21,6 +22,11 @@ fn main() -> ExitCode {
     }
 }
 
+#[expect(
+    clippy::print_stderr,
+    clippy::print_stdout,
+    reason = "the generator reports what it wrote"
+)]
 fn run() -> anyhow::Result<ExitCode> {
     let mut data: Option<PathBuf> = None;
     let mut out: Option<PathBuf> = None;

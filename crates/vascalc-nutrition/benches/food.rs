@@ -91,6 +91,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 fn report() {
     let t0 = Instant::now();
     let table = FoodTable::from_index(SHIPPED_TABLE, SHIPPED_INDEX).expect("shipped table loads");

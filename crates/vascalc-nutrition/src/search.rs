@@ -1009,7 +1009,7 @@ const HEAD_PHRASE_BONUS: f32 = 0.2;
 
 /// How far the first result must lead the second (in score) to be taken without asking when
 /// it is not [`SearchHit::head`].
-pub const CONFIDENT_MARGIN: f32 = 0.6;
+pub(crate) const CONFIDENT_MARGIN: f32 = 0.6;
 
 /// The hit a phrase clearly names, to log without asking: the only exact match ("natto" →
 /// Natto, "sushi" → Sushi, NFS); else the first hit when it is the food itself in some form

@@ -2,14 +2,14 @@
 
 use crate::*;
 
-pub fn day(s: &str) -> Date {
+pub(crate) fn day(s: &str) -> Date {
     match s.parse() {
         Ok(d) => d,
         Err(e) => panic!("{e}"),
     }
 }
 
-pub fn input() -> PlanInput {
+pub(crate) fn input() -> PlanInput {
     let mut i = PlanInput::new(day("2025-06-30"));
     i.person.birth_date = Some(day("1960-03-01"));
     i.person.sex = Some(Sex::Male);
@@ -17,7 +17,7 @@ pub fn input() -> PlanInput {
     i
 }
 
-pub fn med(kind: MedKind, amount: f64, unit: DoseUnit) -> Medication {
+pub(crate) fn med(kind: MedKind, amount: f64, unit: DoseUnit) -> Medication {
     Medication {
         kind,
         name: String::new(),
@@ -27,7 +27,7 @@ pub fn med(kind: MedKind, amount: f64, unit: DoseUnit) -> Medication {
     }
 }
 
-pub fn egfr(i: &mut PlanInput, value: f64) {
+pub(crate) fn egfr(i: &mut PlanInput, value: f64) {
     i.labs.push(LabResult {
         loinc: "98979-8".into(),
         value,
@@ -36,7 +36,7 @@ pub fn egfr(i: &mut PlanInput, value: f64) {
     });
 }
 
-pub fn scan(i: &mut PlanInput, date: &str, agatston: f64) {
+pub(crate) fn scan(i: &mut PlanInput, date: &str, agatston: f64) {
     i.scans.push(Scan {
         date: day(date),
         agatston,
@@ -45,11 +45,11 @@ pub fn scan(i: &mut PlanInput, date: &str, agatston: f64) {
     });
 }
 
-pub fn rules_fired(i: &PlanInput) -> Vec<String> {
+pub(crate) fn rules_fired(i: &PlanInput) -> Vec<String> {
     plan(i).alerts.into_iter().map(|a| a.rule).collect()
 }
 
-pub fn intake(date: Date, nutrients: &[(&str, f64, u32)]) -> DailyIntake {
+pub(crate) fn intake(date: Date, nutrients: &[(&str, f64, u32)]) -> DailyIntake {
     DailyIntake {
         date,
         foods: 5,
@@ -70,7 +70,7 @@ pub fn intake(date: Date, nutrients: &[(&str, f64, u32)]) -> DailyIntake {
 }
 
 /// A dose of `kind` taken on `date`, without a course.
-pub fn dose(i: &mut PlanInput, kind: MedKind, date: &str, amount: f64, unit: DoseUnit) {
+pub(crate) fn dose(i: &mut PlanInput, kind: MedKind, date: &str, amount: f64, unit: DoseUnit) {
     i.med_log.push(MedDose {
         date: day(date),
         kind,
@@ -80,7 +80,7 @@ pub fn dose(i: &mut PlanInput, kind: MedKind, date: &str, amount: f64, unit: Dos
 }
 
 /// The plan item with `topic` (a test fails when there is none).
-pub fn item<'a>(p: &'a Plan, topic: &str) -> &'a PlanItem {
+pub(crate) fn item<'a>(p: &'a Plan, topic: &str) -> &'a PlanItem {
     match p.items.iter().find(|i| i.topic == topic) {
         Some(i) => i,
         None => panic!("no item {topic}"),

@@ -9,7 +9,7 @@ use quick_xml::events::Event;
 /// One element: its name, attributes, the names of its ancestors and its text (its own and its
 /// descendants').
 #[derive(Debug, Clone)]
-pub struct Element {
+pub(crate) struct Element {
     pub name: String,
     pub attrs: BTreeMap<String, String>,
     pub ancestors: Vec<String>,
@@ -17,19 +17,19 @@ pub struct Element {
 }
 
 impl Element {
-    pub fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.get(name).map(String::as_str)
     }
-    pub fn class(&self) -> &str {
+    pub(crate) fn class(&self) -> &str {
         self.attr("class").unwrap_or("")
     }
-    pub fn within(&self, name_or_class: &str) -> bool {
+    pub(crate) fn within(&self, name_or_class: &str) -> bool {
         self.ancestors.iter().any(|a| a == name_or_class)
     }
 }
 
 /// Every element of `xml` in document order; panics (failing the test) if it is not well-formed.
-pub fn parse(xml: &str) -> Vec<Element> {
+pub(crate) fn parse(xml: &str) -> Vec<Element> {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut out: Vec<Element> = Vec::new();

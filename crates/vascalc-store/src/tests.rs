@@ -519,6 +519,10 @@ fn modes_bypassed(path: &Path) -> bool {
 }
 
 #[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
 fn a_read_only_open_reads_everything_and_writes_nothing() {
     let dir = tempdir();
     let path = dir.join("record.db");

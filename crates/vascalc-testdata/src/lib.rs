@@ -22,6 +22,10 @@ pub fn data_root() -> Option<PathBuf> {
 
 /// A path inside the shared data folder, or `None` with a line on stderr saying why the calling
 /// test is skipped. Use as `let Some(dir) = vascalc_testdata::require("ct/wg04") else { return };`.
+#[expect(
+    clippy::print_stderr,
+    reason = "tests say on stderr why they are skipped"
+)]
 pub fn require(relative: &str) -> Option<PathBuf> {
     match data_root() {
         Some(root) => {

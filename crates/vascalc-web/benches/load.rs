@@ -119,6 +119,7 @@ fn summary(mut v: Vec<f64>) -> String {
     )
 }
 
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 fn latency(port: u16, n: usize, paths: &[String]) -> Result<(), String> {
     let mut c = Client::connect(port).map_err(|e| e.to_string())?;
     println!("sequential, {n} requests per route, one keep-alive connection:");
@@ -161,6 +162,7 @@ fn latency(port: u16, n: usize, paths: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 fn concurrent(port: u16, clients: usize, secs: u64, paths: &[String]) -> Result<(), String> {
     let start = Instant::now();
     let until = start + Duration::from_secs(secs);
@@ -226,6 +228,11 @@ fn concurrent(port: u16, clients: usize, secs: u64, paths: &[String]) -> Result<
     }
 }
 
+#[expect(
+    clippy::print_stderr,
+    clippy::print_stdout,
+    reason = "a benchmark prints its figures"
+)]
 fn main() {
     // `cargo bench` passes --bench; ignore flags.
     let args: Vec<String> = std::env::args()

@@ -17,9 +17,9 @@ pub(crate) fn register(r: Routes) -> Routes {
 }
 
 /// The most results one search returns.
-pub const MAX_LIMIT: usize = 50;
+pub(crate) const MAX_LIMIT: usize = 50;
 /// The longest query accepted, in bytes.
-pub const MAX_QUERY: usize = 200;
+pub(crate) const MAX_QUERY: usize = 200;
 
 #[derive(Deserialize)]
 pub(crate) struct SearchParams {

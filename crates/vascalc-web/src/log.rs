@@ -13,7 +13,7 @@ use axum::response::Response;
 use crate::Shared;
 
 /// The log line of one request.
-pub fn line(method: &str, route: &str, status: u16, micros: u128) -> String {
+pub(crate) fn line(method: &str, route: &str, status: u16, micros: u128) -> String {
     format!(
         "{method} {route} {status} {}.{:03} ms",
         micros / 1000,
@@ -21,7 +21,11 @@ pub fn line(method: &str, route: &str, status: u16, micros: u128) -> String {
     )
 }
 
-pub async fn log(State(state): State<Shared>, request: Request, next: Next) -> Response {
+#[expect(
+    clippy::print_stderr,
+    reason = "the request log of `vascalc serve`, written only when the binary turns it on (`state.log`)"
+)]
+pub(crate) async fn log(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = request.method().clone();
     let route = request

@@ -10,7 +10,7 @@ use axum::routing::get;
 use crate::{Routes, Shared};
 
 /// The pages in the navigation: (path, label).
-pub const NAV: &[(&str, &str)] = &[
+pub(crate) const NAV: &[(&str, &str)] = &[
     ("/", "Dashboard"),
     ("/cac", "CAC over time"),
     ("/food", "Food log"),
@@ -27,7 +27,7 @@ pub(crate) fn register(r: Routes) -> Routes {
 }
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -44,7 +44,13 @@ pub fn escape(text: &str) -> String {
 
 /// The page around `body`: `current` is the path of the page (marked in the navigation), `script`
 /// the page's own script under /assets/.
-pub fn shell(token: &str, current: &str, title: &str, script: Option<&str>, body: &str) -> String {
+pub(crate) fn shell(
+    token: &str,
+    current: &str,
+    title: &str,
+    script: Option<&str>,
+    body: &str,
+) -> String {
     let mut nav = String::new();
     for (path, label) in NAV {
         let aria = if *path == current {
@@ -92,7 +98,7 @@ fn html(status: StatusCode, page: String) -> Response {
 }
 
 /// The 404 page (no token: it offers no action).
-pub fn not_found() -> Response {
+pub(crate) fn not_found() -> Response {
     html(
         StatusCode::NOT_FOUND,
         shell(

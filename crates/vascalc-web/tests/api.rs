@@ -356,6 +356,10 @@ fn pages_carry_the_token_and_load_only_embedded_assets() {
 }
 
 #[test]
+#[expect(
+    clippy::print_stdout,
+    reason = "the test prints the embedded assets' size"
+)]
 fn javascript_and_css_stay_under_300_kb() {
     let total = assets::total_bytes();
     let by_hand: usize = assets::ASSETS

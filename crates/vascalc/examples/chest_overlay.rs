@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 use vascalc_ct::anatomy::flag;
 use vascalc_ct::{LesionStatus, Regions, ScoreOptions, score_with_anatomy};
 
+#[expect(clippy::print_stdout, reason = "an example prints what it found")]
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [dir, prefix, slices @ ..] = args.as_slice() else {

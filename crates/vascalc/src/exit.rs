@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 /// Exit codes of the `vascalc` binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     Failure = 1,
     /// The command line is wrong or incomplete (clap's own errors use 2 too).
     Usage = 2,
@@ -27,35 +27,35 @@ pub enum Exit {
 
 /// An error with the exit code it should end the process with.
 #[derive(Debug)]
-pub struct CliError {
+pub(crate) struct CliError {
     pub exit: Exit,
     pub error: anyhow::Error,
 }
 
 impl CliError {
-    pub fn new(exit: Exit, error: impl Into<anyhow::Error>) -> Self {
+    pub(crate) fn new(exit: Exit, error: impl Into<anyhow::Error>) -> Self {
         Self {
             exit,
             error: error.into(),
         }
     }
 
-    pub fn invalid_input(error: impl Into<anyhow::Error>) -> Self {
+    pub(crate) fn invalid_input(error: impl Into<anyhow::Error>) -> Self {
         Self::new(Exit::InvalidInput, error)
     }
 
-    pub fn not_found(error: impl Into<anyhow::Error>) -> Self {
+    pub(crate) fn not_found(error: impl Into<anyhow::Error>) -> Self {
         Self::new(Exit::NotFound, error)
     }
 
     // Used by the record commands once they land; keeps the tree warning-free until then.
     #[allow(dead_code)]
-    pub fn database(error: impl Into<anyhow::Error>) -> Self {
+    pub(crate) fn database(error: impl Into<anyhow::Error>) -> Self {
         Self::new(Exit::Database, error)
     }
 
     /// Prints the error chain to stderr and returns the exit code.
-    pub fn report(self) -> ExitCode {
+    pub(crate) fn report(self) -> ExitCode {
         // A closed pipe (`vascalc ... | head`) is not an error worth a message: exit 0, as
         // ripgrep does.
         let closed_pipe = self.error.chain().any(|cause| {
@@ -78,7 +78,7 @@ impl CliError {
 /// The error and its causes in one line, each cause only when its text is not already in the
 /// line: a message that quotes its cause (`cannot read x: No such file …`) is not followed by
 /// the same text again.
-pub fn message(error: &anyhow::Error) -> String {
+pub(crate) fn message(error: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in error.chain() {
         let text = cause.to_string();
@@ -105,7 +105,7 @@ impl<E: Into<anyhow::Error>> From<E> for CliError {
 /// The exit code for an error: vascalc-app's kinds (invalid input 3, not found 4, a conflict 3
 /// as a taken name always was, storage 5, internal 1), the store's errors as
 /// [`crate::cmd::record::store_exit`] says, else 1.
-pub fn exit_of(error: &anyhow::Error) -> Exit {
+pub(crate) fn exit_of(error: &anyhow::Error) -> Exit {
     use vascalc_app::AppError;
     use vascalc_store::{RecordError, StoreError};
     if let Some(e) = error.downcast_ref::<AppError>() {
@@ -148,7 +148,7 @@ impl From<vascalc_app::ErrorKind> for Exit {
     }
 }
 
-pub type CliResult<T = ()> = Result<T, CliError>;
+pub(crate) type CliResult<T = ()> = Result<T, CliError>;
 
 #[cfg(test)]
 mod tests {

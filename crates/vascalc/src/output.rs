@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// How a command prints its result.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// A readable summary for people.
     #[default]
     Human,
@@ -21,7 +21,7 @@ pub enum Format {
 /// reported in one line with exit 1 (see [`crate::exit::CliError::report`]).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write the output: {0}")]
-pub struct OutputError(pub std::io::Error);
+pub(crate) struct OutputError(pub std::io::Error);
 
 // Not `#[from]`: that would make the io error the source too, and the one-line report would
 // print its text twice.
@@ -33,7 +33,7 @@ impl From<std::io::Error> for OutputError {
 
 impl OutputError {
     /// True when the reader went away (a closed pipe): not an error worth a message.
-    pub fn is_closed_pipe(&self) -> bool {
+    pub(crate) fn is_closed_pipe(&self) -> bool {
         self.0.kind() == std::io::ErrorKind::BrokenPipe
     }
 }
@@ -58,7 +58,7 @@ macro_rules! outln {
 
 /// Writes `value` as pretty JSON followed by a newline to stdout, through one buffer (stdout
 /// itself is line-buffered, which costs a write call per line on large documents).
-pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), OutputError> {
+pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), OutputError> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
     writeln!(out)?;

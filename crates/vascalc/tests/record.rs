@@ -499,6 +499,10 @@ fn two_processes_writing_at_once_both_succeed() {
 }
 
 #[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
 fn a_killed_import_loses_nothing_committed_and_leaves_a_sound_database() {
     let dir = TempDir::new("sigkill");
     let db = dir.db();

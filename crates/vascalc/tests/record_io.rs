@@ -66,6 +66,10 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
 }
 
 #[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
 fn a_write_error_exits_1_with_one_line() {
     let full = Path::new("/dev/full");
     if !full.exists() {
@@ -162,6 +166,10 @@ fn as_unprivileged(db: &Path, args: &[&str]) -> Option<Output> {
 }
 
 #[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
 fn a_read_only_database_is_read_by_every_command_that_only_reads() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));

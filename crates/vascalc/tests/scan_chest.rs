@@ -22,6 +22,10 @@ fn json(o: &Output) -> serde_json::Value {
 }
 
 #[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
 fn real_chest_cts_candidates_and_exclusions() {
     for case in ["cap002", "P001"] {
         let Some(dir) = vascalc_testdata::require(&format!("ct/chest-ct-covid-ct-md/{case}"))

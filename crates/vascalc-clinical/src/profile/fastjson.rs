@@ -389,7 +389,7 @@ impl<'a> P<'a> {
 
 /// Parses one `assess --batch` line on the fast path; `None` means "use serde" (see the module
 /// docs), never "invalid".
-pub fn parse_batch_line(line: &[u8]) -> Option<BatchLine<'_>> {
+pub(super) fn parse_batch_line(line: &[u8]) -> Option<BatchLine<'_>> {
     let mut p = P { b: line, i: 0 };
     let mut input = p.profile()?;
     p.ws();

@@ -4,7 +4,7 @@
 use vascalc_phantom::Volume;
 
 /// The phantom's integer HU and geometry as a `vascalc_ct::Volume`.
-pub fn ct_volume(v: &Volume) -> vascalc_ct::Volume {
+pub(crate) fn ct_volume(v: &Volume) -> vascalc_ct::Volume {
     let g = &v.geometry;
     let mut geometry = vascalc_ct::Geometry::axial(
         g.pixel_spacing_mm,

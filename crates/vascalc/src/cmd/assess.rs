@@ -16,7 +16,7 @@ use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("input").required(true).args(["profile", "batch", "codebook", "person"])))]
-pub struct AssessArgs {
+pub(crate) struct AssessArgs {
     /// Assess a person of the record (`vascalc profile create`): the profile their latest
     /// values give as of today (or --as-of), as `vascalc profile show` shows it.
     #[arg(long, value_name = "NAME")]
@@ -60,7 +60,7 @@ pub struct AssessArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum InputFormat {
+pub(crate) enum InputFormat {
     Json,
     Toml,
 }
@@ -80,7 +80,7 @@ impl From<PceArg> for PceCoefficients {
     }
 }
 
-pub fn run(args: AssessArgs) -> CliResult {
+pub(crate) fn run(args: AssessArgs) -> CliResult {
     let options = Options {
         pce_coefficients: args.pce_coefficients.into(),
     };
@@ -242,7 +242,7 @@ const CHUNK: usize = 1 << 20;
 /// `layout`: `None` for the full assessment as JSON (`{"line":N,"id":…,…assessment…}`), else a
 /// table row. A bad line gives an error row (`{"line":N,"error":"…"}` in full JSON).
 /// `scratch` holds the assessment; it is reused from line to line (its lists keep their memory).
-pub fn batch_line(
+pub(crate) fn batch_line(
     line_no: u64,
     line: &[u8],
     layout: Option<Layout>,
@@ -312,6 +312,7 @@ fn full_row(out: &mut Vec<u8>, line_no: u64, id: Option<&BatchId<'_>>, a: &Asses
     out.push(b'\n');
 }
 
+#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
 fn run_batch(
     path: &std::path::Path,
     out: Option<&std::path::Path>,
@@ -385,7 +386,7 @@ fn pct(v: f64) -> String {
 }
 
 /// The readable summary.
-pub fn human(p: &Profile, a: &Assessment) -> String {
+pub(crate) fn human(p: &Profile, a: &Assessment) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,

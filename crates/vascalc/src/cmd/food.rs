@@ -18,7 +18,7 @@ use crate::exit::{CliError, CliResult};
 use crate::output::{Format, print_json};
 
 #[derive(Debug, Args)]
-pub struct FoodArgs {
+pub(crate) struct FoodArgs {
     #[command(subcommand)]
     command: FoodCommand,
 }
@@ -69,7 +69,7 @@ enum FoodCommand {
     },
 }
 
-pub fn run(args: FoodArgs) -> CliResult {
+pub(crate) fn run(args: FoodArgs) -> CliResult {
     match args.command {
         FoodCommand::Search {
             query,

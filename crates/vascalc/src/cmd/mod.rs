@@ -1,8 +1,8 @@
 //! One module per top-level command group. Each exposes an argument type and `run`.
 
-pub mod assess;
-pub mod food;
-pub mod record;
-pub mod report;
-pub mod scan;
-pub mod serve;
+pub(crate) mod assess;
+pub(crate) mod food;
+pub(crate) mod record;
+pub(crate) mod report;
+pub(crate) mod scan;
+pub(crate) mod serve;

@@ -8,7 +8,7 @@ use super::record::{DbArg, PersonArg};
 use crate::exit::{CliError, CliResult};
 
 #[derive(Debug, clap::Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// The HTML file to write (replaced if it exists). Open it in a browser to read, print it,
     /// or "Save as PDF".
     #[arg(long, value_name = "FILE.html")]
@@ -22,7 +22,7 @@ pub struct ReportArgs {
     db: DbArg,
 }
 
-pub fn run(args: ReportArgs) -> CliResult {
+pub(crate) fn run(args: ReportArgs) -> CliResult {
     let app = args.db.app_read()?;
     let today = app.today();
     let as_of = match args.as_of.as_deref() {

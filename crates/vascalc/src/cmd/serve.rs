@@ -11,7 +11,7 @@ use crate::cmd::record::DbArg;
 use crate::exit::{CliError, CliResult, Exit};
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// The address to listen on. Only loopback addresses (127.0.0.1, ::1) are accepted: the app
     /// has no accounts, so no other computer may reach it.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
@@ -29,7 +29,7 @@ pub struct ServeArgs {
     db: DbArg,
 }
 
-pub fn run(args: ServeArgs) -> CliResult {
+pub(crate) fn run(args: ServeArgs) -> CliResult {
     let options = vascalc_web::Options {
         ip: args.bind,
         port: args.port,
@@ -52,6 +52,7 @@ pub fn run(args: ServeArgs) -> CliResult {
 }
 
 /// Starts the desktop's browser on `url`; a failure is a warning, not an error.
+#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
 fn open_browser(url: &str) {
     let opener = if cfg!(target_os = "macos") {
         "open"

@@ -6,16 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A temporary folder, removed when dropped; `tag` names it per test.
-pub struct TempDir(pub PathBuf);
+pub(crate) struct TempDir(pub PathBuf);
 
 impl TempDir {
-    pub fn new(tag: &str) -> Self {
+    pub(crate) fn new(tag: &str) -> Self {
         let dir = std::env::temp_dir().join(format!("vascalc-e2e-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
     }
-    pub fn db(&self) -> PathBuf {
+    pub(crate) fn db(&self) -> PathBuf {
         self.0.join("record.db")
     }
 }
@@ -27,7 +27,7 @@ impl Drop for TempDir {
 }
 
 /// `vascalc ARGS` on the database `db` (through VASCALC_DB, no XDG data folder).
-pub fn cmd(db: &Path, args: &[&str]) -> Command {
+pub(crate) fn cmd(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vascalc"));
     c.args(args)
         .env("VASCALC_DB", db)
@@ -35,12 +35,12 @@ pub fn cmd(db: &Path, args: &[&str]) -> Command {
     c
 }
 
-pub fn run(db: &Path, args: &[&str]) -> Output {
+pub(crate) fn run(db: &Path, args: &[&str]) -> Output {
     cmd(db, args).output().unwrap()
 }
 
 /// Runs and expects success; returns stdout.
-pub fn ok(db: &Path, args: &[&str]) -> String {
+pub(crate) fn ok(db: &Path, args: &[&str]) -> String {
     let out = run(db, args);
     assert!(
         out.status.success(),
@@ -51,7 +51,7 @@ pub fn ok(db: &Path, args: &[&str]) -> String {
 }
 
 /// Runs and expects exit `code`; returns stderr.
-pub fn fails(db: &Path, args: &[&str], code: i32) -> String {
+pub(crate) fn fails(db: &Path, args: &[&str], code: i32) -> String {
     let out = run(db, args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(code), "vascalc {args:?}: {stderr}");

@@ -5,10 +5,10 @@
 use jiff::civil::Date;
 
 use crate::exit::{CliError, CliResult};
-pub use vascalc_app::dates::today;
+pub(super) use vascalc_app::dates::today;
 
 /// A date argument (`what` names the option in messages), or today.
-pub fn arg_or_today(text: Option<&str>, what: &str) -> CliResult<Date> {
+pub(super) fn arg_or_today(text: Option<&str>, what: &str) -> CliResult<Date> {
     let today = today();
     match text {
         None => Ok(today),
@@ -17,13 +17,17 @@ pub fn arg_or_today(text: Option<&str>, what: &str) -> CliResult<Date> {
 }
 
 /// A date argument checked against `today`.
-pub fn arg(text: &str, what: &str, today: Date) -> CliResult<Date> {
+pub(super) fn arg(text: &str, what: &str, today: Date) -> CliResult<Date> {
     let d = vascalc_app::dates::parse(what, text).map_err(|e| e.prefixed(what))?;
     vascalc_app::dates::check(what, d, today).map_err(|e| e.prefixed(what))?;
     Ok(d)
 }
 
 /// An optional date argument.
-pub fn opt_arg(text: Option<&str>, what: &str, today: Date) -> Result<Option<Date>, CliError> {
+pub(super) fn opt_arg(
+    text: Option<&str>,
+    what: &str,
+    today: Date,
+) -> Result<Option<Date>, CliError> {
     text.map(|t| arg(t, what, today)).transpose()
 }

@@ -16,13 +16,13 @@ use super::{context, dates, invalid, store_error, validate};
 use crate::exit::{CliError, CliResult, Exit};
 
 #[derive(Debug, clap::Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// The demo database file, recreated on each run [default: $XDG_DATA_HOME/vascalc/demo.db].
     #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
 }
 
-pub fn run(args: DemoArgs) -> CliResult {
+pub(super) fn run(args: DemoArgs) -> CliResult {
     let path = match args.db {
         Some(p) => p,
         None => vascalc_store::data_dir()

@@ -10,7 +10,7 @@ use vascalc_phantom::{PhantomSpec, Truth, dicom, render};
 
 /// Writes the standard phantom into `dir` (which must not exist yet), scores it with one ROI per
 /// insert and the mass calibrated on the phantom's own rods, and returns the readable summary.
-pub fn score_in(dir: &Path) -> anyhow::Result<String> {
+pub(super) fn score_in(dir: &Path) -> anyhow::Result<String> {
     let spec = PhantomSpec::standard(1);
     let volume = render(&spec).context("rendering the demo phantom")?;
     let truth = Truth::new(&spec);

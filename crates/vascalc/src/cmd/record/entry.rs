@@ -13,7 +13,7 @@ use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
-pub struct EntryArgs {
+pub(crate) struct EntryArgs {
     #[command(subcommand)]
     command: EntryCommand,
 }
@@ -84,7 +84,7 @@ fn parse_kind(text: &str) -> Result<EntryKind, String> {
     })
 }
 
-pub fn run(args: EntryArgs) -> CliResult {
+pub(super) fn run(args: EntryArgs) -> CliResult {
     match args.command {
         EntryCommand::List(args) => list(args),
         EntryCommand::Delete(args) => delete(args),
@@ -94,7 +94,7 @@ pub fn run(args: EntryArgs) -> CliResult {
 
 /// An entry with its id, as `--format json` gives it.
 #[derive(Serialize)]
-pub struct Row<'a> {
+pub(super) struct Row<'a> {
     pub id: EntryId,
     #[serde(flatten)]
     pub entry: &'a Entry,
@@ -173,7 +173,7 @@ fn edit(args: EditArgs) -> CliResult {
 
 /// One line about an entry: lab values in the units the person reads (`units`), others in
 /// their stored units.
-pub fn describe(entry: &Entry, units: Option<Units>) -> String {
+pub(super) fn describe(entry: &Entry, units: Option<Units>) -> String {
     match entry {
         Entry::Scan(s) => format!(
             "scan: Agatston {} ({})",

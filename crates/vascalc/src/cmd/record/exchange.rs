@@ -11,7 +11,7 @@ use crate::exit::{CliError, CliResult, Exit};
 use crate::output::Format;
 
 #[derive(Debug, clap::Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// Export only these people (repeatable) [default: everyone].
     #[arg(long, value_name = "NAME")]
     person: Vec<String>,
@@ -26,7 +26,7 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// A `vascalc export` JSON file, or - for stdin.
     file: PathBuf,
     /// Replace the record of a person already in the database instead of refusing (says what
@@ -42,7 +42,7 @@ pub struct ImportArgs {
     format: Format,
 }
 
-pub fn export(args: ExportArgs) -> CliResult {
+pub(super) fn export(args: ExportArgs) -> CliResult {
     let app = args.db.app_read()?;
     let doc = app.export(&args.person)?;
     let text = match args.format {
@@ -62,7 +62,7 @@ pub fn export(args: ExportArgs) -> CliResult {
     Ok(())
 }
 
-pub fn import(args: ImportArgs) -> CliResult {
+pub(super) fn import(args: ImportArgs) -> CliResult {
     let name = args.file.display().to_string();
     let mut text = String::new();
     let read = if name == "-" {

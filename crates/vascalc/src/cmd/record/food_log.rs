@@ -20,7 +20,7 @@ use crate::exit::{CliError, CliResult};
 use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
-pub struct FoodArgs {
+pub(super) struct FoodArgs {
     /// What was eaten, as you would say it ("2 eggs", "a latte", "200 g salmon", "half an
     /// avocado"), or a food id (`ndb:16113`, `fndds:92101900`, `user:<id>`, `recipe:<id>`).
     food: String,
@@ -42,7 +42,7 @@ pub struct FoodArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct TodayArgs {
+pub(super) struct TodayArgs {
     /// The day [default: today].
     #[arg(long)]
     date: Option<String>,
@@ -73,7 +73,7 @@ struct Choices<'a> {
     choices: &'a [SearchHit<'a>],
 }
 
-pub fn food(args: FoodArgs) -> CliResult {
+pub(super) fn food(args: FoodArgs) -> CliResult {
     let today = dates::today();
     let date = dates::arg_or_today(args.date.as_deref(), "--date")?;
     let mut store = args.db.open()?;
@@ -212,7 +212,7 @@ fn ambiguous(text: &str, hits: &[SearchHit<'_>], format: Format) -> CliError {
     ))
 }
 
-pub fn today(args: TodayArgs) -> CliResult {
+pub(super) fn today(args: TodayArgs) -> CliResult {
     let date = dates::arg_or_today(args.date.as_deref(), "--date")?;
     let app = args.db.app_read()?;
     let day = app.food_day(args.person.person.as_deref(), date)?;

@@ -13,7 +13,7 @@ use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
-pub struct LogArgs {
+pub(crate) struct LogArgs {
     #[command(subcommand)]
     command: LogCommand,
 }
@@ -137,7 +137,7 @@ struct MedArgs {
     common: Common,
 }
 
-pub fn run(args: LogArgs) -> CliResult {
+pub(super) fn run(args: LogArgs) -> CliResult {
     match args.command {
         LogCommand::Food(args) => food_log::food(args),
         LogCommand::Today(args) => food_log::today(args),
@@ -262,6 +262,7 @@ fn vitals(args: VitalsArgs) -> CliResult {
     )
 }
 
+#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
 fn med(args: MedArgs) -> CliResult {
     let today = dates::today();
     let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
@@ -338,6 +339,7 @@ fn med(args: MedArgs) -> CliResult {
 
 /// For a magnesium or calcium salt: the dose is counted as the element, and what the salt's
 /// weight would give instead (elemental fraction from the vocabulary).
+#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
 fn salt_note(name: &str, dose: f64, unit: &str) {
     let Some(m) = medicines::lookup(name) else {
         return;
@@ -411,6 +413,7 @@ fn unknown_hint(name: &str) -> String {
 
 /// `--kind K` for a name recorded as unknown: reclassify its courses and doses. Returns whether
 /// there was anything to reclassify.
+#[expect(clippy::print_stdout, reason = "the binary talks to the person")]
 fn reclassify(args: &MedArgs, kind: &str) -> CliResult<bool> {
     if kind == MedKind::Unknown.as_str() {
         return Ok(false);
@@ -437,6 +440,7 @@ fn reclassify(args: &MedArgs, kind: &str) -> CliResult<bool> {
 }
 
 /// Refuses a dose outside the range the medicine (or its class) is sold in, unless confirmed.
+#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
 fn check_plausible(name: &str, kind: &str, dose: f64, unit: &str, confirm: bool) -> CliResult {
     let (Some(kind), Some(unit)) = (MedKind::parse(kind), DoseUnit::parse(unit)) else {
         // Unknown units are refused by validate with the list of units.
@@ -456,6 +460,7 @@ fn check_plausible(name: &str, kind: &str, dose: f64, unit: &str, confirm: bool)
 
 /// `vascalc log med NAME --taken`: one dose on `date`. The kind and, when --dose is absent, the
 /// amount come from the person's course of the same name; a dose needs no course.
+#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
 fn taken(args: MedArgs, date: jiff::civil::Date, today: jiff::civil::Date) -> CliResult {
     let name = args.name.trim().to_owned();
     let mut store = args.common.db.open()?;

@@ -28,11 +28,11 @@ use vascalc_store::{Person, PersonId, RecordError, Store, StoreError};
 
 use crate::exit::{CliError, CliResult, Exit};
 
-pub use scan::{ScanAddArgs, run as scan_add};
+pub(crate) use scan::{ScanAddArgs, run as scan_add};
 
 /// Variants are boxed so that the top-level command enum stays small.
 #[derive(Debug, clap::Subcommand)]
-pub enum RecordCommand {
+pub(crate) enum RecordCommand {
     /// Create, show, list or update the people in the record.
     Profile(Box<profile::ProfileArgs>),
     /// Add laboratory results (lipids, kidney, mineral, glucose, dp-ucMGP, T50).
@@ -53,7 +53,7 @@ pub enum RecordCommand {
     Import(Box<exchange::ImportArgs>),
 }
 
-pub fn run(command: RecordCommand) -> CliResult {
+pub(crate) fn run(command: RecordCommand) -> CliResult {
     match command {
         RecordCommand::Profile(args) => profile::run(*args),
         RecordCommand::Lab(args) => lab_cmd::run(*args),
@@ -68,20 +68,20 @@ pub fn run(command: RecordCommand) -> CliResult {
 }
 
 /// A date option (`what` names it in messages), or today.
-pub fn date_arg(text: Option<&str>, what: &str) -> CliResult<jiff::civil::Date> {
+pub(crate) fn date_arg(text: Option<&str>, what: &str) -> CliResult<jiff::civil::Date> {
     dates::arg_or_today(text, what)
 }
 
 /// Where the database is: `--db` / `VASCALC_DB`, else the XDG default.
 #[derive(Debug, Clone, clap::Args)]
-pub struct DbArg {
+pub(crate) struct DbArg {
     /// The database file [default: $XDG_DATA_HOME/vascalc/vascalc.db].
     #[arg(long, env = "VASCALC_DB", value_name = "FILE")]
     pub db: Option<PathBuf>,
 }
 
 impl DbArg {
-    pub fn path(&self) -> CliResult<PathBuf> {
+    pub(crate) fn path(&self) -> CliResult<PathBuf> {
         match &self.db {
             Some(path) => Ok(path.clone()),
             None => vascalc_store::default_path().ok_or_else(|| {
@@ -94,46 +94,46 @@ impl DbArg {
 
     /// Opens the existing database for writing; a missing file is exit 4 naming the path
     /// (nothing is created).
-    pub fn open(&self) -> CliResult<Store> {
+    pub(crate) fn open(&self) -> CliResult<Store> {
         let path = self.path()?;
         Store::open_existing(&path).map_err(store_error)
     }
 
     /// Opens the existing database for reading only (works on a write-protected file or
     /// folder); a missing file is exit 4 naming the path.
-    pub fn open_read(&self) -> CliResult<Store> {
+    pub(crate) fn open_read(&self) -> CliResult<Store> {
         let path = self.path()?;
         Store::open_read_only(&path).map_err(store_error)
     }
 
     /// Opens the database, creating it (and its folder) when missing: only for the commands
     /// that create a person (`profile create`, `import`).
-    pub fn create(&self) -> CliResult<Store> {
+    pub(crate) fn create(&self) -> CliResult<Store> {
         let path = self.path()?;
         Store::open(&path).map_err(store_error)
     }
 
     /// The application over the existing database, for writing.
-    pub fn app(&self) -> CliResult<App<Store>> {
+    pub(crate) fn app(&self) -> CliResult<App<Store>> {
         Ok(App::new(self.open()?))
     }
 
     /// The application over the existing database, for reading only.
-    pub fn app_read(&self) -> CliResult<App<Store>> {
+    pub(crate) fn app_read(&self) -> CliResult<App<Store>> {
         Ok(App::new(self.open_read()?))
     }
 }
 
 /// Which person a command is about.
 #[derive(Debug, Clone, clap::Args)]
-pub struct PersonArg {
+pub(crate) struct PersonArg {
     /// The person, by name (needed when the database holds several).
     #[arg(long, value_name = "NAME")]
     pub person: Option<String>,
 }
 
 impl PersonArg {
-    pub fn select(&self, store: &Store) -> CliResult<(PersonId, Person)> {
+    pub(crate) fn select(&self, store: &Store) -> CliResult<(PersonId, Person)> {
         store
             .select_person(self.person.as_deref())
             .map_err(store_error)
@@ -141,13 +141,13 @@ impl PersonArg {
 }
 
 /// Maps a store error to the exit code a user can act on.
-pub fn store_error(err: StoreError) -> CliError {
+pub(crate) fn store_error(err: StoreError) -> CliError {
     CliError::new(store_exit(&err), err)
 }
 
 /// The exit code of a store error: a missing file or an unknown person or entry is 4, a
 /// choice the command line must make or a name taken 3, everything else 5.
-pub fn store_exit(err: &StoreError) -> Exit {
+pub(crate) fn store_exit(err: &StoreError) -> Exit {
     match err {
         StoreError::Missing { .. } => Exit::NotFound,
         StoreError::Record(RecordError::Storage(_) | RecordError::Inconsistent(_)) => {
@@ -160,7 +160,7 @@ pub fn store_exit(err: &StoreError) -> Exit {
 
 /// A use case's refusal of the `date` field, with the option's name as the command line spells
 /// it (`--date: …`); other errors as they are.
-pub fn flag_date(err: vascalc_app::AppError) -> CliError {
+pub(crate) fn flag_date(err: vascalc_app::AppError) -> CliError {
     match err {
         vascalc_app::AppError::Invalid {
             field,
@@ -182,7 +182,7 @@ pub fn flag_date(err: vascalc_app::AppError) -> CliError {
 }
 
 /// An invalid-input error from a message.
-pub fn invalid(message: impl std::fmt::Display) -> CliError {
+pub(crate) fn invalid(message: impl std::fmt::Display) -> CliError {
     CliError::invalid_input(anyhow!("{message}"))
 }
 
@@ -196,7 +196,7 @@ mod lab_cmd {
     use vascalc_store::{Entry, EntryId, EntryKind, Lab};
 
     #[derive(Debug, clap::Args)]
-    pub struct LabArgs {
+    pub(crate) struct LabArgs {
         #[command(subcommand)]
         command: LabCommand,
     }
@@ -273,7 +273,7 @@ mod lab_cmd {
         format: Format,
     }
 
-    pub fn run(args: LabArgs) -> CliResult {
+    pub(super) fn run(args: LabArgs) -> CliResult {
         match args.command {
             LabCommand::Add(args) => add(args),
             LabCommand::List(args) => list(args),
@@ -461,7 +461,7 @@ mod lab_cmd {
 }
 
 /// A number on the command line, with a hint for a decimal comma (`3,1` → use `3.1`).
-pub fn number(text: &str) -> Result<f64, String> {
+pub(crate) fn number(text: &str) -> Result<f64, String> {
     let t = text.trim();
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
@@ -476,7 +476,7 @@ pub fn number(text: &str) -> Result<f64, String> {
 }
 
 /// A number for people: up to two decimals, no trailing zeros.
-pub fn fmt_num(v: f64) -> String {
+pub(crate) fn fmt_num(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {

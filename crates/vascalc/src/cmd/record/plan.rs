@@ -13,7 +13,7 @@ use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
-pub struct PlanArgs {
+pub(crate) struct PlanArgs {
     /// Compute the plan as of this date [default: today].
     #[arg(long)]
     as_of: Option<String>,
@@ -25,7 +25,7 @@ pub struct PlanArgs {
     format: Format,
 }
 
-pub fn run(args: PlanArgs) -> CliResult {
+pub(super) fn run(args: PlanArgs) -> CliResult {
     let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
     let app = args.db.app_read()?;
     let view = app.plan(args.person.person.as_deref(), Some(as_of))?;
@@ -59,7 +59,7 @@ fn status_mark(s: Status) -> &'static str {
 const CITATIONS_SHOWN: usize = 3;
 
 /// The readable plan: alerts first, then each pillar's items.
-pub fn human(name: &str, plan: &Plan) -> String {
+pub(super) fn human(name: &str, plan: &Plan) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Plan for {name} (as of {})", plan.today);
     let _ = writeln!(

@@ -10,7 +10,7 @@ use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
-pub struct ProfileArgs {
+pub(crate) struct ProfileArgs {
     #[command(subcommand)]
     command: ProfileCommand,
 }
@@ -130,7 +130,7 @@ struct ListArgs {
     format: Format,
 }
 
-pub fn run(args: ProfileArgs) -> CliResult {
+pub(super) fn run(args: ProfileArgs) -> CliResult {
     match args.command {
         ProfileCommand::Create(args) => create(args),
         ProfileCommand::Update(args) => update(args),

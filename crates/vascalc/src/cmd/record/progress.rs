@@ -11,7 +11,7 @@ use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
 #[derive(Debug, clap::Args)]
-pub struct ProgressArgs {
+pub(crate) struct ProgressArgs {
     /// Compute as of this date [default: today].
     #[arg(long)]
     as_of: Option<String>,
@@ -23,9 +23,9 @@ pub struct ProgressArgs {
     format: Format,
 }
 
-pub use vascalc_app::progress::Report;
+pub(super) use vascalc_app::progress::Report;
 
-pub fn run(args: ProgressArgs) -> CliResult {
+pub(super) fn run(args: ProgressArgs) -> CliResult {
     let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
     let app = args.db.app_read()?;
     let report = app.progress(args.person.person.as_deref(), Some(as_of))?;
@@ -48,7 +48,7 @@ fn adherence_lines(s: &mut String, a: &Adherence) {
     }
 }
 
-pub fn human(r: &Report) -> String {
+pub(super) fn human(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Progress of {} (as of {})", r.person, r.as_of);
     let _ = writeln!(

@@ -12,7 +12,7 @@ use crate::output::{Format, print_json};
 
 /// `vascalc scan add` (boxed: the `scan` command enum stays small).
 #[derive(Debug, clap::Args)]
-pub struct ScanAddArgs {
+pub(crate) struct ScanAddArgs {
     #[command(flatten)]
     args: Box<AddArgs>,
 }
@@ -62,7 +62,7 @@ struct AddArgs {
     format: Format,
 }
 
-pub fn run(args: ScanAddArgs) -> CliResult {
+pub(crate) fn run(args: ScanAddArgs) -> CliResult {
     let args = *args.args;
     let today = dates::today();
     let scan = match &args.from_json {

@@ -7,7 +7,7 @@ mod score;
 use crate::exit::CliResult;
 
 #[derive(Debug, clap::Args)]
-pub struct ScanArgs {
+pub(crate) struct ScanArgs {
     #[command(subcommand)]
     command: ScanCommand,
 }
@@ -24,7 +24,7 @@ enum ScanCommand {
     Add(super::record::ScanAddArgs),
 }
 
-pub fn run(args: ScanArgs) -> CliResult {
+pub(crate) fn run(args: ScanArgs) -> CliResult {
     match args.command {
         ScanCommand::Score(args) => score::run(args),
         ScanCommand::Phantom(args) => phantom::run(args),

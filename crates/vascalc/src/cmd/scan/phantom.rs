@@ -12,7 +12,7 @@ use crate::exit::{CliError, CliResult};
 use crate::output::{Format, print_json};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Size {
+pub(super) enum Size {
     /// 512×512 pixels of 0.488 mm (250 mm field of view), 16 slices: like a real scan.
     #[default]
     Standard,
@@ -21,7 +21,7 @@ pub enum Size {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct PhantomArgs {
+pub(super) struct PhantomArgs {
     /// Folder to write the series and truth.json into (created if missing; must be empty).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -107,7 +107,7 @@ fn prepare_out(dir: &Path) -> CliResult {
     }
 }
 
-pub fn run(args: PhantomArgs) -> CliResult {
+pub(super) fn run(args: PhantomArgs) -> CliResult {
     if args.format == Format::Csv {
         return Err(CliError::invalid_input(anyhow::anyhow!(
             "`scan phantom` has no table to print as CSV; use --format human or json"

@@ -17,7 +17,7 @@ use crate::output::Format;
 
 /// The arguments, boxed so that the command enum stays small.
 #[derive(Debug, clap::Args)]
-pub struct ScoreArgs {
+pub(super) struct ScoreArgs {
     #[command(flatten)]
     args: Box<Args>,
 }
@@ -290,7 +290,8 @@ pub(super) fn dicom_error(e: vascalc_dicom::Error) -> CliError {
     }
 }
 
-pub fn run(args: ScoreArgs) -> CliResult {
+#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
+pub(super) fn run(args: ScoreArgs) -> CliResult {
     let args = *args.args;
     // The options first: a wrong option is reported before any file is read.
     let mut options = args.scoring.options()?;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// One unit of work: every CT series found under `paths` is scored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
+pub(super) struct Item {
     /// Stable name of the item: the manifest line, or the path relative to the input folder.
     pub key: String,
     /// A folder or file (one for a manifest line or a sub-folder; the loose files for `.`).
@@ -21,7 +21,7 @@ pub struct Item {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ItemsError {
+pub(super) enum ItemsError {
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
@@ -33,7 +33,7 @@ pub enum ItemsError {
 
 /// Lists the items of `input` (a manifest or a folder), sorted by key, without duplicates.
 /// Returns the items and the keys of duplicated manifest lines (kept once).
-pub fn list(input: &Path) -> Result<(Vec<Item>, Vec<String>), ItemsError> {
+pub(super) fn list(input: &Path) -> Result<(Vec<Item>, Vec<String>), ItemsError> {
     let read_err = |source| ItemsError::Read {
         path: input.to_path_buf(),
         source,
@@ -89,7 +89,7 @@ pub fn list(input: &Path) -> Result<(Vec<Item>, Vec<String>), ItemsError> {
 }
 
 /// The items of a manifest's text; relative paths are joined to `base`.
-pub fn parse_manifest(text: &str, base: &Path) -> Vec<Item> {
+pub(super) fn parse_manifest(text: &str, base: &Path) -> Vec<Item> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

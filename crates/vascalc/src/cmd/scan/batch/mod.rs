@@ -35,7 +35,7 @@ use output::{OutFormat, Output, Row, Status};
 use shard::Shard;
 
 #[derive(Debug, clap::Args)]
-pub struct BatchArgs {
+pub(super) struct BatchArgs {
     /// A manifest (one folder or file per line, `#` comments, paths relative to the manifest) or
     /// a folder whose sub-folders are the items.
     #[arg(value_name = "MANIFEST|DIR")]
@@ -200,7 +200,8 @@ fn score_item_guarded(
     })
 }
 
-pub fn run(args: BatchArgs) -> CliResult {
+#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
+pub(super) fn run(args: BatchArgs) -> CliResult {
     let started = Instant::now();
     if let Some(path) = args.scoring.assign() {
         // Lesion ids are numbered within one series: a cohort-wide file would relabel

@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutFormat {
+pub(super) enum OutFormat {
     Csv,
     Jsonl,
 }
 
 impl OutFormat {
-    pub fn from_path(path: &Path) -> Option<Self> {
+    pub(super) fn from_path(path: &Path) -> Option<Self> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Self::Csv),
             "jsonl" | "ndjson" => Some(Self::Jsonl),
@@ -31,14 +31,14 @@ impl OutFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(super) enum Status {
     Ok,
     Error,
 }
 
 /// One output row: a scored series, a series that failed, or an item that could not be read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Row {
+pub(super) struct Row {
     /// The item's key (manifest line or sub-folder name).
     pub source: String,
     /// How many rows this item wrote; the item is done when that many are present.
@@ -63,7 +63,7 @@ pub struct Row {
 
 impl Row {
     /// A row for an item or series that failed.
-    pub fn failed(source: &str, series_uid: Option<String>, error: String) -> Self {
+    pub(super) fn failed(source: &str, series_uid: Option<String>, error: String) -> Self {
         Self {
             source: source.to_string(),
             series_in_source: 1,
@@ -84,7 +84,7 @@ impl Row {
     }
 }
 
-pub const CSV_HEADER: &str = "source,series_in_source,status,series_uid,agatston,volume_mm3,mass_mg,lesions,cac_drs,kvp,slice_thickness_mm,increment_mm,flags,error";
+pub(super) const CSV_HEADER: &str = "source,series_in_source,status,series_uid,agatston,volume_mm3,mass_mg,lesions,cac_drs,kvp,slice_thickness_mm,increment_mm,flags,error";
 
 fn csv_field(out: &mut String, value: &str) {
     // One record per line: line breaks inside a value become "; ".
@@ -103,7 +103,7 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// The row as one line (with its newline) in the given format.
-pub fn encode(row: &Row, format: OutFormat) -> String {
+pub(super) fn encode(row: &Row, format: OutFormat) -> String {
     match format {
         OutFormat::Jsonl => {
             let mut line = serde_json::to_string(row).unwrap_or_else(|e| {
@@ -152,7 +152,7 @@ pub fn encode(row: &Row, format: OutFormat) -> String {
 }
 
 /// Splits one CSV record (no line breaks inside, as written by [`encode`]).
-pub fn split_csv(line: &str) -> Option<Vec<String>> {
+pub(super) fn split_csv(line: &str) -> Option<Vec<String>> {
     let mut fields = Vec::new();
     let mut cur = String::new();
     let mut chars = line.chars().peekable();
@@ -189,7 +189,7 @@ pub fn split_csv(line: &str) -> Option<Vec<String>> {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum OutputError {
+pub(super) enum OutputError {
     #[error("cannot open the output {path}: {source}")]
     Io {
         path: PathBuf,
@@ -203,7 +203,7 @@ pub enum OutputError {
 
 /// What a previous run left in the output file.
 #[derive(Debug, Default)]
-pub struct Previous {
+pub(super) struct Previous {
     /// Items whose rows are all present.
     pub done: std::collections::HashSet<String>,
     /// Complete rows kept.
@@ -215,14 +215,14 @@ pub struct Previous {
 }
 
 /// The output file, opened for appending after the previous run's complete rows.
-pub struct Output {
+pub(super) struct Output {
     file: File,
     format: OutFormat,
     path: PathBuf,
 }
 
 impl Output {
-    pub fn open(path: &Path, format: OutFormat) -> Result<(Self, Previous), OutputError> {
+    pub(super) fn open(path: &Path, format: OutFormat) -> Result<(Self, Previous), OutputError> {
         let io = |source| OutputError::Io {
             path: path.to_path_buf(),
             source,
@@ -306,7 +306,7 @@ impl Output {
     }
 
     /// Appends all rows of one item in one write.
-    pub fn append(&mut self, rows: &[Row]) -> Result<(), OutputError> {
+    pub(super) fn append(&mut self, rows: &[Row]) -> Result<(), OutputError> {
         let mut buf = String::new();
         for row in rows {
             buf.push_str(&encode(row, self.format));
@@ -320,7 +320,7 @@ impl Output {
     }
 
     /// Flushes the file to stable storage at the end of the batch.
-    pub fn sync(&self) -> Result<(), OutputError> {
+    pub(super) fn sync(&self) -> Result<(), OutputError> {
         self.file.sync_data().map_err(|source| OutputError::Io {
             path: self.path.clone(),
             source,

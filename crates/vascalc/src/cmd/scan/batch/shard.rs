@@ -22,7 +22,7 @@ use std::fmt;
 
 /// One shard of `count`, `index` 0-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
+pub(super) struct Shard {
     pub index: u32,
     pub count: u32,
 }
@@ -34,10 +34,10 @@ impl fmt::Display for Shard {
 }
 
 impl Shard {
-    pub const ALL: Shard = Shard { index: 0, count: 1 };
+    pub(super) const ALL: Shard = Shard { index: 0, count: 1 };
 
     /// Parses `K/N` with `1 ≤ K ≤ N`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(super) fn parse(text: &str) -> Result<Self, String> {
         let bad = || format!("shard {text:?} is not K/N with 1 ≤ K ≤ N (for example 2/8)");
         let (k, n) = text.trim().split_once('/').ok_or_else(bad)?;
         let k: u32 = k.trim().parse().map_err(|_| bad())?;
@@ -52,13 +52,13 @@ impl Shard {
     }
 
     /// Whether this shard scores the item with this key.
-    pub fn owns(&self, key: &str) -> bool {
+    pub(super) fn owns(&self, key: &str) -> bool {
         fnv1a64(key.as_bytes()) % u64::from(self.count) == u64::from(self.index)
     }
 
     /// Resolves the shard from the flags and the environment (see the module docs). `env` is a
     /// lookup so tests do not need to change the process environment.
-    pub fn resolve(
+    pub(super) fn resolve(
         flag: Option<&str>,
         count_flag: Option<u32>,
         env: impl Fn(&str) -> Option<String>,
@@ -123,7 +123,7 @@ impl Shard {
 }
 
 /// FNV-1a, 64-bit (Fowler, Noll, Vo): tiny, stable across versions and platforms.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(super) fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);
