@@ -257,16 +257,16 @@ pub fn demo_record(today: Date) -> PersonRecord {
             else {
                 continue;
             };
-            if let (Some(dose), Some(unit)) = (c.dose, &c.unit) {
-                if rng.next() >= p_miss {
-                    r.doses.push(MedDose {
-                        date,
-                        name: c.name.clone(),
-                        kind: c.kind.clone(),
-                        dose,
-                        unit: unit.clone(),
-                    });
-                }
+            if let (Some(dose), Some(unit)) = (c.dose, &c.unit)
+                && rng.next() >= p_miss
+            {
+                r.doses.push(MedDose {
+                    date,
+                    name: c.name.clone(),
+                    kind: c.kind.clone(),
+                    dose,
+                    unit: unit.clone(),
+                });
             }
         }
     }

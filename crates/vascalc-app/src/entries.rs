@@ -116,18 +116,18 @@ impl<S: RecordStore> App<S> {
         let (person_id, person) = self.person(who)?;
         dates::check("date", date, self.today()).map_err(|e| e.prefixed("date"))?;
         let before = self.store().entry(person_id, id)?;
-        if let Entry::Medication(m) = &before {
-            if let Some(end) = m.end.filter(|end| *end < date) {
-                return Err(AppError::invalid(
-                    "date",
-                    date,
-                    format!(
-                        "{id}: the course of {} ends on {end}, before {date}; a course cannot \
+        if let Entry::Medication(m) = &before
+            && let Some(end) = m.end.filter(|end| *end < date)
+        {
+            return Err(AppError::invalid(
+                "date",
+                date,
+                format!(
+                    "{id}: the course of {} ends on {end}, before {date}; a course cannot \
                          start after it ends",
-                        m.name
-                    ),
-                ));
-            }
+                    m.name
+                ),
+            ));
         }
         dates::not_before_birth("date", date, &person)?;
         self.store_mut().set_entry_date(person_id, id, date)?;
@@ -349,18 +349,17 @@ impl<S: RecordStore> App<S> {
             }
             _ => check_entry(entry, today, &|_| false)?,
         }
-        if let Entry::Scan(scan) = entry {
-            if self
+        if let Entry::Scan(scan) = entry
+            && self
                 .store()
                 .entries_of(person_id, EntryKind::Scan)?
                 .iter()
                 .any(|(other, e)| *other != id && e.date() == scan.date)
-            {
-                return Err(AppError::Conflict(format!(
-                    "{} already has a scan on {}; one scan per day",
-                    person.name, scan.date
-                )));
-            }
+        {
+            return Err(AppError::Conflict(format!(
+                "{} already has a scan on {}; one scan per day",
+                person.name, scan.date
+            )));
         }
         dates::not_before_birth("date", entry.date(), &person)?;
         self.store_mut().replace_entry(person_id, id, entry)?;

@@ -218,14 +218,14 @@ pub fn vitals(v: &Vitals, today: Date) -> Check {
     }
     opt_range("systolic", v.systolic_mm_hg, 60.0, 280.0, "mmHg")?;
     opt_range("diastolic", v.diastolic_mm_hg, 30.0, 180.0, "mmHg")?;
-    if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg) {
-        if d >= s {
-            return Err(invalid(
-                "diastolic",
-                d,
-                format!("diastolic {d} is not below systolic {s}"),
-            ));
-        }
+    if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg)
+        && d >= s
+    {
+        return Err(invalid(
+            "diastolic",
+            d,
+            format!("diastolic {d} is not below systolic {s}"),
+        ));
     }
     opt_range("weight", v.weight_kg, 20.0, 350.0, "kg")?;
     opt_range("waist", v.waist_cm, 40.0, 250.0, "cm")

@@ -125,35 +125,33 @@ pub fn acquisition_flags(acq: &Acquisition, geometry: &Geometry) -> Vec<Flag> {
             "pixels were lossily compressed: voxels can move across 130 HU and the weight boundaries",
         ));
     }
-    if let Some(modality) = &acq.modality {
-        if modality != "CT" {
-            flags.push(Flag::new(
-                FlagCode::NotCt,
-                format!(
-                    "modality is {modality}, not CT: HU thresholds do not apply; not interpreted"
-                ),
-            ));
-        }
+    if let Some(modality) = &acq.modality
+        && modality != "CT"
+    {
+        flags.push(Flag::new(
+            FlagCode::NotCt,
+            format!("modality is {modality}, not CT: HU thresholds do not apply; not interpreted"),
+        ));
     }
-    if let Some(rt) = &acq.rescale_type {
-        if !rt.eq_ignore_ascii_case("HU") {
-            flags.push(Flag::new(
-                FlagCode::NotHu,
-                format!(
-                    "RescaleType is {rt}, not HU: values are not Hounsfield units; not interpreted"
-                ),
-            ));
-        }
+    if let Some(rt) = &acq.rescale_type
+        && !rt.eq_ignore_ascii_case("HU")
+    {
+        flags.push(Flag::new(
+            FlagCode::NotHu,
+            format!(
+                "RescaleType is {rt}, not HU: values are not Hounsfield units; not interpreted"
+            ),
+        ));
     }
-    if let Some(t) = acq.slice_thickness_mm {
-        if t > 3.0 + 1e-6 {
-            flags.push(Flag::new(
-                FlagCode::ThickSlices,
-                format!(
-                    "slices are {t} mm thick (> 3 mm): partial volume lowers peak HU and small lesions are missed"
-                ),
-            ));
-        }
+    if let Some(t) = acq.slice_thickness_mm
+        && t > 3.0 + 1e-6
+    {
+        flags.push(Flag::new(
+            FlagCode::ThickSlices,
+            format!(
+                "slices are {t} mm thick (> 3 mm): partial volume lowers peak HU and small lesions are missed"
+            ),
+        ));
     }
     if let Some(part) = acq
         .body_part

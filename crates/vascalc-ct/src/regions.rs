@@ -89,10 +89,10 @@ impl Region {
             let j1 = ((cj + rj).ceil().max(0.0) as usize).min(rows.saturating_sub(1));
             for j in j0..=j1 {
                 for i in i0..=i1 {
-                    if let Some(q) = geometry.patient_point(i as f64, j as f64, k) {
-                        if self.contains(q, n) {
-                            f(k, j, i);
-                        }
+                    if let Some(q) = geometry.patient_point(i as f64, j as f64, k)
+                        && self.contains(q, n)
+                    {
+                        f(k, j, i);
                     }
                 }
             }
@@ -104,11 +104,11 @@ impl Region {
         let (mut sum, mut count) = (0.0f64, 0usize);
         let (cols, rows) = (volume.columns, volume.rows);
         self.for_each_voxel(&volume.geometry, [cols, rows, volume.slices], |k, j, i| {
-            if let Some(v) = volume.hu.get((k * rows + j) * cols + i) {
-                if !v.is_nan() {
-                    sum += f64::from(*v);
-                    count += 1;
-                }
+            if let Some(v) = volume.hu.get((k * rows + j) * cols + i)
+                && !v.is_nan()
+            {
+                sum += f64::from(*v);
+                count += 1;
             }
         });
         (

@@ -97,18 +97,17 @@ pub fn score_with_anatomy(
     let geometry = &volume.geometry;
     let mut flags = acquisition_flags(acquisition, geometry);
     let mut convention = options.convention.clone();
-    if options.kv_adjusted_threshold {
-        if let Some(kvp) = acquisition.kvp {
-            if convention.adjust_for_kv(kvp) {
-                flags.push(Flag::new(
-                    FlagCode::KvAdjustedThreshold,
-                    format!(
-                        "threshold {} HU and weight bins {:?} adjusted for {kvp} kVp (Grani 2018)",
-                        convention.threshold_hu, convention.weight_bounds_hu
-                    ),
-                ));
-            }
-        }
+    if options.kv_adjusted_threshold
+        && let Some(kvp) = acquisition.kvp
+        && convention.adjust_for_kv(kvp)
+    {
+        flags.push(Flag::new(
+            FlagCode::KvAdjustedThreshold,
+            format!(
+                "threshold {} HU and weight bins {:?} adjusted for {kvp} kVp (Grani 2018)",
+                convention.threshold_hu, convention.weight_bounds_hu
+            ),
+        ));
     }
     let increment = geometry.increment_mm().ok_or(VolumeError::SingleSlice)?;
     let depth = match convention.depth {
@@ -254,9 +253,11 @@ pub fn score_with_anatomy(
             note: REVIEW_NOTE.into(),
         }
     });
-    if let Some(a) = &anatomy {
-        if !a.found() && unlabelled > 0 {
-            flags.push(Flag::new(
+    if let Some(a) = &anatomy
+        && !a.found()
+        && unlabelled > 0
+    {
+        flags.push(Flag::new(
                 FlagCode::NoChestAnatomy,
                 if a.body_cut_by_field_of_view {
                     "the body is cut off at the image's edge (a zoomed cardiac field of view), so the heart region cannot be found reliably: the whole image was scored and is not interpreted; name the coronary lesions with --assign, --roi or --labels"
@@ -264,7 +265,6 @@ pub fn score_with_anatomy(
                     "no chest was found (no lungs either side of a mediastinum): the whole image was scored, as for a calibration phantom, and is not interpreted; for a phantom pass --regions none"
                 },
             ));
-        }
     }
     if let Some(r) = &review {
         let c = &r.candidates_unreviewed;

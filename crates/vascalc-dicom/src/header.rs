@@ -318,32 +318,33 @@ pub(crate) fn header_from_bytes(
     })?;
     let mut header = header_of(path, &obj, Some(walked.pixel_data.is_some()));
     header.file_len = total as u64;
-    if header.skip_reason().is_none() && header.missing.is_none() && header.invalid.is_none() {
-        if let Some((
+    if header.skip_reason().is_none()
+        && header.missing.is_none()
+        && header.invalid.is_none()
+        && let Some((
             _,
             PixelValue::NotRead {
                 len: Some(len),
                 value,
             },
         )) = &walked.pixel_data
-        {
-            let len = *len as usize;
-            let left = total.saturating_sub(*value);
-            header.pixel_problem = match expected_len(&header) {
-                Err(e) => Some(e.to_string()),
-                Ok(expected) if len < expected || len > expected + 1 => Some(
-                    header
-                        .pixel_length_error(len, expected)
-                        .to_string()
-                        .split_once(": ")
-                        .map_or_else(String::new, |(_, p)| p.to_string()),
-                ),
-                Ok(_) if len > left => Some(format!(
-                    "PixelData (7FE0,0010) declares {len} bytes but the file has only {left} left: the file is truncated"
-                )),
-                Ok(_) => None,
-            };
-        }
+    {
+        let len = *len as usize;
+        let left = total.saturating_sub(*value);
+        header.pixel_problem = match expected_len(&header) {
+            Err(e) => Some(e.to_string()),
+            Ok(expected) if len < expected || len > expected + 1 => Some(
+                header
+                    .pixel_length_error(len, expected)
+                    .to_string()
+                    .split_once(": ")
+                    .map_or_else(String::new, |(_, p)| p.to_string()),
+            ),
+            Ok(_) if len > left => Some(format!(
+                "PixelData (7FE0,0010) declares {len} bytes but the file has only {left} left: the file is truncated"
+            )),
+            Ok(_) => None,
+        };
     }
     Ok(header)
 }

@@ -840,10 +840,10 @@ mod properties {
             }
             // (dicom-rs only when the walk answers: a damaged length that runs past the end
             // makes it allocate that much before failing.)
-            if let Some(r) = native_range(&file) {
-                if let Some(theirs) = dicom_rs_pixels(&file) {
-                    prop_assert_eq!(&file[r], &theirs[..]);
-                }
+            if let Some(r) = native_range(&file)
+                && let Some(theirs) = dicom_rs_pixels(&file)
+            {
+                prop_assert_eq!(&file[r], &theirs[..]);
             }
         }
     }

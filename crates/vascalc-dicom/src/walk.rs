@@ -516,7 +516,7 @@ fn pixel_items(
                 check_fits(tag, len, pos, total)?;
                 let range = pos..pos + len as usize;
                 if offsets.is_none() {
-                    if len % 4 != 0 || len > 4 << 20 {
+                    if !len.is_multiple_of(4) || len > 4 << 20 {
                         return Err(Damaged(format!(
                             "the Basic Offset Table of the pixel data is {len} bytes long (a multiple of 4 is expected)"
                         )));

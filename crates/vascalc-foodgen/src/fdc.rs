@@ -211,29 +211,29 @@ pub fn parse(zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>) -> anyhow::Res
             }
         }
         for (n, nid, detail) in FALLBACKS {
-            if foods[i].get(*n).is_none() {
-                if let Some(v) = get(nid) {
-                    foods[i].set(
-                        *n,
-                        v,
-                        Some(ProvKey::Measured {
-                            source: RELEASE_ID.into(),
-                            detail: (*detail).into(),
-                        }),
-                    );
-                }
+            if foods[i].get(*n).is_none()
+                && let Some(v) = get(nid)
+            {
+                foods[i].set(
+                    *n,
+                    v,
+                    Some(ProvKey::Measured {
+                        source: RELEASE_ID.into(),
+                        detail: (*detail).into(),
+                    }),
+                );
             }
         }
-        if foods[i].get(Nutrient::VitaminDUg).is_none() {
-            if let Some(iu) = get("1110") {
-                foods[i].set(
+        if foods[i].get(Nutrient::VitaminDUg).is_none()
+            && let Some(iu) = get("1110")
+        {
+            foods[i].set(
                     Nutrient::VitaminDUg,
                     (iu / 40.0 * 1e4).round() / 1e4,
                     Some(ProvKey::Calculated(format!(
                         "{RELEASE_ID} vitamin D in IU (nutrient 1110) ÷ 40; the µg value (1114) is not reported"
                     ))),
                 );
-            }
         }
     }
 
@@ -289,14 +289,13 @@ pub fn parse(zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>) -> anyhow::Res
         recs.push((fdc.to_string(), amount, label, grams));
     }
     for (fdc, amount, label, grams) in recs {
-        if let Some(&i) = index.get(&fdc) {
-            if !foods[i]
+        if let Some(&i) = index.get(&fdc)
+            && !foods[i]
                 .portions
                 .iter()
                 .any(|p| p.0 == amount && p.1 == label)
-            {
-                foods[i].portions.push((amount, label, grams));
-            }
+        {
+            foods[i].portions.push((amount, label, grams));
         }
     }
     foods.sort_by(|a, b| a.id.cmp(&b.id));

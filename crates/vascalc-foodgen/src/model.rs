@@ -134,21 +134,21 @@ pub fn write_table(releases: &[GenRelease], foods: &[GenFood]) -> anyhow::Result
     let mut prov_lines = String::new();
     for f in foods {
         for v in &f.values {
-            if let Some(p) = &v.prov {
-                if !provs.contains_key(p) {
-                    let n = provs.len();
-                    provs.insert(p, n);
-                    let line = match p {
-                        ProvKey::Measured { source, detail } => {
-                            format!("prov\t{n}\tmeasured\t{source}\t{detail}")
-                        }
-                        ProvKey::Literature(c) => format!("prov\t{n}\tliterature\t{c}"),
-                        ProvKey::Calculated(m) => format!("prov\t{n}\tcalculated\t{m}"),
-                    };
-                    check_field("provenance", &line[5..].replace('\t', " "), &[])?;
-                    prov_lines.push_str(&line);
-                    prov_lines.push('\n');
-                }
+            if let Some(p) = &v.prov
+                && !provs.contains_key(p)
+            {
+                let n = provs.len();
+                provs.insert(p, n);
+                let line = match p {
+                    ProvKey::Measured { source, detail } => {
+                        format!("prov\t{n}\tmeasured\t{source}\t{detail}")
+                    }
+                    ProvKey::Literature(c) => format!("prov\t{n}\tliterature\t{c}"),
+                    ProvKey::Calculated(m) => format!("prov\t{n}\tcalculated\t{m}"),
+                };
+                check_field("provenance", &line[5..].replace('\t', " "), &[])?;
+                prov_lines.push_str(&line);
+                prov_lines.push('\n');
             }
         }
     }

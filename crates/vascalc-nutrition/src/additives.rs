@@ -370,10 +370,10 @@ fn classify_word(
     let take = before.len().saturating_sub(4);
     let before = &before[take..];
     let mut phrase_start = start;
-    if let Some(first) = before.first() {
-        if let Some(p) = lower[seg_start..start].find(first) {
-            phrase_start = seg_start + p;
-        }
+    if let Some(first) = before.first()
+        && let Some(p) = lower[seg_start..start].find(first)
+    {
+        phrase_start = seg_start + p;
     }
     // "phosphoric acid": the noun follows.
     let mut end = end;

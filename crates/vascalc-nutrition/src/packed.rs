@@ -23,7 +23,7 @@ pub(crate) fn f32_at(b: &[u8], i: usize) -> f32 {
 
 /// How many `u32` `b` holds, or an error when its length is no multiple of 4.
 pub(crate) fn u32_len(b: &[u8], what: &str) -> Result<usize, String> {
-    if b.len() % 4 == 0 {
+    if b.len().is_multiple_of(4) {
         Ok(b.len() / 4)
     } else {
         Err(format!("{what}: {} bytes, not a multiple of 4", b.len()))

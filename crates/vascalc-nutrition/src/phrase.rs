@@ -551,10 +551,10 @@ fn best_portion<'f>(
                 },
             }
         };
-        if let Some(sz) = size {
-            if !words.iter().any(|w| w == sz) {
-                continue;
-            }
+        if let Some(sz) = size
+            && !words.iter().any(|w| w == sz)
+        {
+            continue;
         }
         let mut s = oddness(&words, asked, food_words, size);
         if units.is_empty() || asked == 0 {

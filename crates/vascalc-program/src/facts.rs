@@ -149,10 +149,11 @@ fn course_amount(
 ) -> Option<f64> {
     let mut total = None;
     for (m, a) in input.medications.iter().zip(amounts) {
-        if m.kind == kind && m.active_on(day) {
-            if let Some(a) = a {
-                *total.get_or_insert(0.0) += a;
-            }
+        if m.kind == kind
+            && m.active_on(day)
+            && let Some(a) = a
+        {
+            *total.get_or_insert(0.0) += a;
         }
     }
     total

@@ -116,29 +116,29 @@ pub fn parse(text: &str) -> Result<Vocabulary, VocabularyError> {
                 m.class.as_str()
             )));
         }
-        if let Some(atc) = &m.atc {
-            if !atc_well_formed(atc) {
-                return Err(VocabularyError(format!(
-                    "{}: ATC code {atc:?} is not of the form A00AA00 (or a group A00AA)",
-                    m.ingredient
-                )));
-            }
+        if let Some(atc) = &m.atc
+            && !atc_well_formed(atc)
+        {
+            return Err(VocabularyError(format!(
+                "{}: ATC code {atc:?} is not of the form A00AA00 (or a group A00AA)",
+                m.ingredient
+            )));
         }
-        if let Some(d) = m.dose {
-            if !(d.min.is_finite() && d.max.is_finite() && 0.0 < d.min && d.min <= d.max) {
-                return Err(VocabularyError(format!(
-                    "{}: dose range {}–{} is not 0 < min ≤ max",
-                    m.ingredient, d.min, d.max
-                )));
-            }
+        if let Some(d) = m.dose
+            && !(d.min.is_finite() && d.max.is_finite() && 0.0 < d.min && d.min <= d.max)
+        {
+            return Err(VocabularyError(format!(
+                "{}: dose range {}–{} is not 0 < min ≤ max",
+                m.ingredient, d.min, d.max
+            )));
         }
-        if let Some(x) = m.elemental_fraction {
-            if !(x > 0.0 && x < 1.0) {
-                return Err(VocabularyError(format!(
-                    "{}: elemental fraction {x} is not between 0 and 1",
-                    m.ingredient
-                )));
-            }
+        if let Some(x) = m.elemental_fraction
+            && !(x > 0.0 && x < 1.0)
+        {
+            return Err(VocabularyError(format!(
+                "{}: elemental fraction {x} is not between 0 and 1",
+                m.ingredient
+            )));
         }
         if m.names.is_empty() || m.source.trim().is_empty() {
             return Err(VocabularyError(format!(

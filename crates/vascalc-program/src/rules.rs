@@ -183,10 +183,10 @@ fn vka(f: &Facts, out: &mut Vec<Alert>) {
                 supplement: None,
                 ..facts::MK7
             };
-            if let Some(a) = f.day_amount(&spec, d) {
-                if a.amount >= VKA_DIETARY_MK7_UG {
-                    high_food_day = Some((d, a.amount));
-                }
+            if let Some(a) = f.day_amount(&spec, d)
+                && a.amount >= VKA_DIETARY_MK7_UG
+            {
+                high_food_day = Some((d, a.amount));
             }
         }
         d = d.add_days(1);

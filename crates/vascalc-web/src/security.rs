@@ -81,10 +81,10 @@ pub fn refuse_write(headers: &HeaderMap, host: &str, token: &str) -> Option<&'st
             return Some("the request comes from another site (its Origin is not this server)");
         }
     }
-    if let Some(s) = fetch_site {
-        if s != b"same-origin" {
-            return Some("the request comes from another site (Sec-Fetch-Site is not same-origin)");
-        }
+    if let Some(s) = fetch_site
+        && s != b"same-origin"
+    {
+        return Some("the request comes from another site (Sec-Fetch-Site is not same-origin)");
     }
     if origin.is_none() && fetch_site.is_none() {
         return Some(

@@ -154,13 +154,13 @@ fn input_format(path: &std::path::Path, explicit: Option<InputFormat>) -> InputF
 fn parse_profile(text: &str, name: &str, format: InputFormat) -> Result<Profile, CliError> {
     // serde's own words for a document of the wrong shape name Rust types ("expected struct
     // ProfileInput with 29 elements"); say what a profile is instead.
-    if matches!(format, InputFormat::Json) {
-        if let Some(first) = text.trim_start().chars().next().filter(|&c| c != '{') {
-            return Err(CliError::invalid_input(anyhow::anyhow!(
-                "{name}: a profile is one JSON object ({{\"age\": 62, \"sex\": \"male\", …}}; \
+    if matches!(format, InputFormat::Json)
+        && let Some(first) = text.trim_start().chars().next().filter(|&c| c != '{')
+    {
+        return Err(CliError::invalid_input(anyhow::anyhow!(
+            "{name}: a profile is one JSON object ({{\"age\": 62, \"sex\": \"male\", …}}; \
                  `vascalc assess --help` lists the fields), but this text starts with {first:?}"
-            )));
-        }
+        )));
     }
     let parsed = match format {
         InputFormat::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
