@@ -4,7 +4,7 @@
 use crate::date::DateExt;
 use crate::evidence::Pillar;
 use crate::facts::{self, Facts, NutrientSpec, nutrient_window};
-use crate::plan::{dose_unit, fmt_num, minutes_per_week};
+use crate::plan::{count, fmt_num, minutes_per_week};
 use crate::{Date, MedKind, PlanInput, SmokingStatus, targets};
 use serde::{Deserialize, Serialize};
 
@@ -75,8 +75,8 @@ fn nutrient_item(
                 unit: "%".into(),
                 days_with_data: w.days_with_data,
                 text: format!(
-                    "{pct:.0}% of {} logged days reached ≥ {} {unit} {what} (mean {}{} {unit}{})",
-                    w.days_with_data,
+                    "{pct:.0}% of {} reached ≥ {} {unit} {what} (mean {}{} {unit}{})",
+                    count(w.days_with_data, "logged day"),
                     fmt_num(min),
                     if w.missing > 0 { "at least " } else { "" },
                     fmt_num(mean),
@@ -117,10 +117,10 @@ fn nutrient_mean_item(
             unit: format!("{unit}/day"),
             days_with_data: w.days_with_data,
             text: format!(
-                "mean {}{} {unit}/day {what} over {} logged days (no target: shown for information{})",
+                "mean {}{} {unit}/day {what} over {} (no target: shown for information{})",
                 if w.missing > 0 { "at least " } else { "" },
                 fmt_num(mean),
-                w.days_with_data,
+                count(w.days_with_data, "logged day"),
                 if w.assumed {
                     "; supplement assumed taken as listed"
                 } else {
@@ -213,8 +213,9 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
             unit: "min/week".into(),
             days_with_data: d,
             text: format!(
-                "{} min/week of endurance activity on average ({d} active days; target ≥ 150)",
-                fmt_num(mpw)
+                "{} min/week of endurance activity on average ({}; target ≥ 150)",
+                fmt_num(mpw),
+                count(d, "active day")
             ),
         },
         None => no_data(
@@ -286,8 +287,8 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
             unit: "mm Hg".into(),
             days_with_data: bp.len() as u32,
             text: format!(
-                "mean {s:.0}/{d:.0} mm Hg over {} readings; {below} below 130/80",
-                bp.len()
+                "mean {s:.0}/{d:.0} mm Hg over {}; {below} below 130/80",
+                count(bp.len() as u64, "reading")
             ),
         }
     });
@@ -423,7 +424,7 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
         let dose = m
             .dose
             .as_ref()
-            .map(|d| format!(" {} {}", fmt_num(d.amount), dose_unit(d.unit)))
+            .map(|d| format!(" {} {}", fmt_num(d.amount), d.unit.symbol()))
             .unwrap_or_default();
         let (mut counted, mut taken) = (0u32, 0u32);
         let mut d = start;
@@ -445,14 +446,17 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
                 unit: "%".into(),
                 days_with_data: 0,
                 text: format!(
-                    "{name}{dose}: on the list for {course_days} days; no doses logged, adherence unknown"
+                    "{name}{dose}: on the list for {}; no doses logged, adherence unknown",
+                    count(course_days, "day")
                 ),
             });
             continue;
         }
         let pct = 100.0 * f64::from(taken) / f64::from(counted);
-        let mut text =
-            format!("{name}{dose}: a dose logged on {taken} of {counted} days ({pct:.0}%)");
+        let mut text = format!(
+            "{name}{dose}: a dose logged on {taken} of {} ({pct:.0}%)",
+            count(counted, "day")
+        );
         // The amount taken per dose, against the course's dose, when both are masses.
         if let (Some(course), true) = (
             m.dose
@@ -471,8 +475,13 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
         }
         if counted < course_days {
             text.push_str(&format!(
-                "; {} more days on the course without dose logging (unknown)",
-                course_days - counted
+                "; {} more {} on the course without dose logging (unknown)",
+                course_days - counted,
+                if course_days - counted == 1 {
+                    "day"
+                } else {
+                    "days"
+                }
             ));
         }
         items.push(AdherenceItem {
@@ -507,7 +516,8 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
             unit: "days".into(),
             days_with_data: n,
             text: format!(
-                "{name}: a dose logged on {n} of {days} days, without a course on the list"
+                "{name}: a dose logged on {n} of {}, without a course on the list",
+                count(days, "day")
             ),
         });
     }

@@ -401,6 +401,18 @@ pub enum DoseUnit {
 }
 
 impl DoseUnit {
+    /// The unit as printed: `µg` (never `ug` or `mcg`), `mg`, `g`, `IU`, `mmol`, `unit(s)`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            DoseUnit::Ug => "µg",
+            DoseUnit::Mg => "mg",
+            DoseUnit::G => "g",
+            DoseUnit::Iu => "IU",
+            DoseUnit::Mmol => "mmol",
+            DoseUnit::Unit => "unit(s)",
+        }
+    }
+
     /// Read a unit as people write it (`µg`, `mcg`, `ug`, `mg`, `g`, `IU`, `mmol`, `tablet`…).
     pub fn parse(s: &str) -> Option<DoseUnit> {
         Some(match s.trim().to_lowercase().as_str() {

@@ -51,6 +51,9 @@ pub enum Status {
     /// Shown for information only: vascalc sets no target, so nothing can be met (e.g. an
     /// intervention the evidence base rates null, whose trial doses are shown instead).
     NoTarget,
+    /// A decision for the person and their clinician: vascalc names the considerations and sets
+    /// no target of its own (e.g. a statin at CAC ≥ 100 with a 10-year risk below 5 %).
+    Discuss,
 }
 
 impl Status {
@@ -61,6 +64,7 @@ impl Status {
             Status::NoData => "no data",
             Status::NotApplicable => "not applicable",
             Status::NoTarget => "no target (for information)",
+            Status::Discuss => "to discuss with a clinician",
         }
     }
 }

@@ -24,7 +24,7 @@
       el('li', { class: 'alert ' + a.severity, 'data-rule': a.rule }, el('strong', {}, a.severity + ': '), a.message,
         (a.citations || []).length ? el('ul', {}, a.citations.map(cite)) : null)));
   }
-  const statusOrder = { not_met: 0, no_data: 1, met: 2, no_target: 3, not_applicable: 4 };
+  const statusOrder = { not_met: 0, no_data: 1, discuss: 2, met: 3, no_target: 4, not_applicable: 5 };
   const pillars = [...new Set(plan.items.map((i) => i.pillar))];
   const box = document.getElementById('plan-items');
   box.replaceChildren(...pillars.map((p) => el('section', { 'aria-labelledby': 'pillar-' + p },

@@ -27,9 +27,9 @@ pub(super) fn exercise(f: &Facts) -> PlanItem {
                         mpw,
                         "min/week",
                         format!(
-                            "{} min/week ({label} window, {days} active day{})",
+                            "{} min/week ({label} window, {})",
                             fmt_num(mpw),
-                            if days == 1 { "" } else { "s" }
+                            count(days, "active day")
                         ),
                     );
                     m.days_with_data = Some(days);
@@ -230,9 +230,8 @@ pub(super) fn blood_pressure(f: &Facts) -> PlanItem {
             s,
             "mm Hg",
             format!(
-                "{s:.0}/{d:.0} mm Hg ({label} mean of {} reading{})",
-                sel.len(),
-                if sel.len() == 1 { "" } else { "s" }
+                "{s:.0}/{d:.0} mm Hg ({label} mean of {})",
+                count(sel.len() as u64, "reading")
             ),
         );
         m.days_with_data = Some(sel.len() as u32);

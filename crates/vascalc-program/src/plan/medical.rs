@@ -15,7 +15,7 @@ fn taking_text(f: &Facts, kind: MedKind) -> Measure {
                 &m.name
             };
             match &m.dose {
-                Some(d) => format!("{name} {} {}", fmt_num(d.amount), dose_unit(d.unit)),
+                Some(d) => format!("{name} {} {}", fmt_num(d.amount), d.unit.symbol()),
                 None => name.to_string(),
             }
         })
@@ -31,17 +31,6 @@ fn taking_text(f: &Facts, kind: MedKind) -> Measure {
         Measure::state("not taking")
     } else {
         Measure::state(format!("taking {}", parts.join("; ")))
-    }
-}
-
-pub(crate) fn dose_unit(u: crate::DoseUnit) -> &'static str {
-    match u {
-        crate::DoseUnit::Ug => "µg",
-        crate::DoseUnit::Mg => "mg",
-        crate::DoseUnit::G => "g",
-        crate::DoseUnit::Iu => "IU",
-        crate::DoseUnit::Mmol => "mmol",
-        crate::DoseUnit::Unit => "unit(s)",
     }
 }
 
@@ -149,7 +138,8 @@ pub(super) fn statin(f: &Facts) -> PlanItem {
     let status = match relevance {
         Relevance::Relevant if taking => Status::Met,
         Relevance::Relevant => Status::NotMet,
-        _ => Status::NotApplicable,
+        Relevance::Discuss => Status::Discuss,
+        Relevance::NotRelevant | Relevance::Avoid => Status::NotApplicable,
     };
     let mut source = "2018 AHA/ACC cholesterol guideline (Grundy 2019)".to_string();
     if let Some(r) = risk {
@@ -372,7 +362,7 @@ pub(super) fn k2_supplement(f: &Facts) -> PlanItem {
                 source: source.into(),
             },
             m,
-            Status::NotApplicable,
+            Status::Discuss,
             evidence_for(Some("vitamin_k2"), &[]),
         );
         if taking {
@@ -511,7 +501,7 @@ pub(super) fn sodium_thiosulfate(f: &Facts) -> PlanItem {
     let c = &f.input.clinical;
     let taking = f.using(MedKind::SodiumThiosulfate);
     let (relevance, status, text) = if c.calciphylaxis && c.specialist_care_calciphylaxis {
-        (Relevance::Discuss, Status::NotApplicable, "calciphylaxis under specialist care: one of the options your specialists weigh (off-label, observational evidence)".to_string())
+        (Relevance::Discuss, Status::Discuss, "calciphylaxis under specialist care: one of the options your specialists weigh (off-label, observational evidence)".to_string())
     } else if c.calciphylaxis {
         (
             Relevance::Discuss,
@@ -692,6 +682,20 @@ mod tests {
         i.clinical.cac_percentile = Some(pctl(50.0, true));
         i.clinical.ascvd_risk_10y = Some(risk(3.0));
         assert_eq!(st(&i).relevance, Relevance::Discuss);
+        // A new user's case: CAC 545 on a statin at a (treated) 10-year risk of 4.3 % is a
+        // decision to discuss, never "not applicable".
+        scan(&mut i, "2025-01-15", 545.0);
+        i.clinical.cac_percentile = Some(pctl(545.0, true));
+        i.clinical.ascvd_risk_10y = Some(risk(4.3));
+        i.medications.push(med(MedKind::Statin, 20.0, DoseUnit::Mg));
+        let s = st(&i);
+        assert_eq!(
+            (s.relevance, s.status),
+            (Relevance::Discuss, Status::Discuss)
+        );
+        assert_eq!(s.status.as_str(), "to discuss with a clinician");
+        assert!(s.target.text.contains("CAC 545"), "{}", s.target.text);
+        i.medications.clear();
         // High risk: recommended whatever the CAC.
         i.clinical.ascvd_risk_10y = Some(risk(22.0));
         scan(&mut i, "2025-02-01", 0.0);
@@ -847,11 +851,8 @@ mod tests {
     #[test]
     fn k2_supplement_shows_the_dose_taken_and_the_null_trials() {
         let mut i = input();
-        // Not taking it: optional, not applicable.
-        assert_eq!(
-            item(&plan(&i), "k2_supplement").status,
-            Status::NotApplicable
-        );
+        // Not taking it: optional, a decision to discuss (trials null), not "not applicable".
+        assert_eq!(item(&plan(&i), "k2_supplement").status, Status::Discuss);
         // A 90 µg course: assumed taken; shown, not rated.
         let mut c = med(MedKind::Mk7, 90.0, DoseUnit::Ug);
         c.name = "MK-7".into();

@@ -27,7 +27,6 @@ use medical::{
 use monitoring::{labs_due, next_scan};
 
 pub(crate) use lifestyle::minutes_per_week;
-pub(crate) use medical::dose_unit;
 
 /// Compute the plan for `input` as of `input.today`.
 pub fn plan(input: &PlanInput) -> Plan {
@@ -115,6 +114,12 @@ pub(crate) fn evidence_for(intervention: Option<&str>, guidelines: &[&str]) -> E
     }
 }
 
+/// `n` with its noun, singular for one: "1 reading", "3 readings", "1 logged day".
+pub(crate) fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 pub(crate) fn fmt_num(v: f64) -> String {
     if v.abs() >= 100.0 {
         format!("{v:.0}")
@@ -138,18 +143,13 @@ fn nutrient_measure(w: &WindowMean, unit: &str, label: &str) -> Measure {
         None => Measure::no_data(format!("no data ({label}: nothing logged)")),
         Some(m) => {
             let mut text = format!(
-                "{}{} {unit} ({label} mean over {} logged day{}",
+                "{}{} {unit} ({label} mean over {}",
                 if w.missing > 0 { "at least " } else { "" },
                 fmt_num(m),
-                w.days_with_data,
-                if w.days_with_data == 1 { "" } else { "s" }
+                count(w.days_with_data, "logged day")
             );
             if w.missing > 0 {
-                text.push_str(&format!(
-                    "; {} food{} without a value",
-                    w.missing,
-                    if w.missing == 1 { "" } else { "s" }
-                ));
+                text.push_str(&format!("; {} without a value", count(w.missing, "food")));
             }
             if w.assumed {
                 text.push_str("; supplement assumed taken as listed");

@@ -11,6 +11,7 @@ use vascalc_clinical::{
     Assessment, BatchId, BatchLine, Options, PceCoefficients, Profile, assess, assess_into,
 };
 
+use crate::cmd::record::fmt_num;
 use crate::exit::{CliError, CliResult};
 use crate::output::{Format, print_json};
 
@@ -436,7 +437,11 @@ pub(crate) fn human(p: &Profile, a: &Assessment) -> String {
         let _ = writeln!(
             s,
             "  Agatston {} — {} (category {}, scheme {}); CAC-DRS {}",
-            c.agatston, c.category.description, c.category.label, c.category.scheme, c.cac_drs.code
+            fmt_num(c.agatston),
+            c.category.description,
+            c.category.label,
+            c.category.scheme,
+            c.cac_drs.code
         );
         match (&c.percentile, &c.percentile_unavailable) {
             (Some(pc), _) => {
@@ -527,8 +532,8 @@ pub(crate) fn human(p: &Profile, a: &Assessment) -> String {
                 c.from,
                 c.to,
                 c.years,
-                c.baseline,
-                c.follow_up,
+                fmt_num(c.baseline),
+                fmt_num(c.follow_up),
                 c.absolute_change,
                 c.annualised_change,
                 c.annualised_percent

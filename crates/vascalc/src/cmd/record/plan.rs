@@ -52,6 +52,7 @@ fn status_mark(s: Status) -> &'static str {
         Status::NoData => "?",
         Status::NotApplicable => "–",
         Status::NoTarget => "·",
+        Status::Discuss => "→",
     }
 }
 

@@ -297,7 +297,14 @@ fn print_summary(s: Summary, format: Format) -> CliResult {
         crate::outln!("  taking:")?;
         for m in &s.current_medications {
             let dose = match (m.dose, &m.unit) {
-                (Some(d), Some(u)) => format!(" {} {u}", fmt_num(d)),
+                (Some(d), Some(u)) => {
+                    // A mass or IU is printed one way ("µg", never "ug"); tablets as typed.
+                    let u = match vascalc_program::DoseUnit::parse(u) {
+                        Some(vascalc_program::DoseUnit::Unit) | None => u.as_str(),
+                        Some(k) => k.symbol(),
+                    };
+                    format!(" {} {u}", fmt_num(d))
+                }
                 _ => String::new(),
             };
             crate::outln!("    {}{dose} ({}) since {}", m.name, m.kind, m.start)?;
