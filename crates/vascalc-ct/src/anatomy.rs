@@ -16,14 +16,18 @@
 //!    spine, ribs, sternum, scapulae, clavicles. Coronary calcium is never that large.
 //! 5. **Heart region**, per slice between the carina and the lung bases (both lungs present):
 //!    the convex hull of the lungs and the back of the sternum, minus the lungs, in front of the vertebral body's anterior
-//!    edge, minus the descending aorta and bone, dilated by [`HEART_MARGIN_MM`] (DeepCAC's manual
-//!    masks put coronary calcium up to 3.7 mm outside the heart label).
+//!    edge, minus the descending aorta and bone; in the lower half of the heart's slices minus
+//!    the thick parts under a lung base (liver dome, stomach, spleen: [`flag::SUBPHRENIC`]);
+//!    opened by `REGION_OPEN_MM` (the hila's arms cut off); dilated by [`HEART_MARGIN_MM`]
+//!    (DeepCAC's manual masks put coronary calcium up to 3.7 mm outside the heart label) but
+//!    not past the hull's front (sternum, costal cartilages).
 //! 6. **Descending aorta**, per slice: the round soft-tissue section, 9–16 mm in radius, beside
 //!    and in front of the vertebral body, ringed by non-soft tissue (lung, fat, bone).
 //!
 //! What it does not find (stated in `docs/ct-scoring.md`): the ascending aorta and aortic valve
 //! below the carina (they lie inside the heart region: their calcium is left to the reviewer), the
-//! liver dome within a slice that still has both lungs, and calcified hilar lymph nodes.
+//! liver's left lobe under the heart's lowest slices (no lung above it), and calcified lymph
+//! nodes next to the heart.
 
 use rayon::prelude::*;
 
@@ -43,6 +47,9 @@ pub mod flag {
     pub const AORTA: u8 = 16;
     /// Deep inside the mediastinum (at least 10 mm from the hull of lungs and sternum).
     pub const DEEP: u8 = 32;
+    /// Under a lung base, in the lower half of the heart's slices: the liver dome (right), the
+    /// stomach and spleen (left); removed from the heart region.
+    pub const SUBPHRENIC: u8 = 64;
 }
 
 /// Air below this HU (inside the body) is lung or airway.
@@ -80,6 +87,19 @@ const REGION_PART_FRACTION: f64 = 0.05;
 const DEEP_MM: f64 = 10.0;
 /// The sternum lies within this distance of the body's midline, mm (adult sternum 25–40 mm wide).
 const STERNUM_MIDLINE_MM: f64 = 25.0;
+/// Parts of the heart region thinner than twice this are cut off (the hila's vessels and
+/// bronchi, which reach into the hull of the lungs as arms; the heart is 9–11 cm across), mm.
+const REGION_OPEN_MM: f64 = 7.0;
+/// A voxel of the lower half of the heart's slices lies under a lung base when its column held
+/// lung in a slice above it, from this far above that half down, mm (the diaphragm's domes rise
+/// under the lungs; the liver dome lies under the right lung).
+const SUBPHRENIC_MM: f64 = 20.0;
+/// Parts under a lung base thinner than twice this stay in the heart region (the lungs' front
+/// edges overhang the heart's surface by a few mm; the liver dome is several cm thick), mm.
+const SUBPHRENIC_OPEN_MM: f64 = 8.0;
+/// After the opening, parts smaller than this fraction of the largest are dropped (a hilar node
+/// or vessel cut off from the heart).
+const REGION_OPEN_PART_FRACTION: f64 = 0.10;
 /// Slices either side over which the vertebral body's front edge is taken (the most anterior).
 const SPINE_WINDOW: usize = 3;
 /// Descending aorta radii tried, mm (adult descending thoracic aorta 20–32 mm across).
@@ -305,6 +325,35 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
             Some((front, x))
         })
         .collect();
+
+    // Under the lung bases, in the lower half of the heart's slices (the upper half has the
+    // airway above the left atrium): columns that held lung within SUBPHRENIC_MM above.
+    let lower = &heart[heart.len() / 2..];
+    let reach = (SUBPHRENIC_MM / depth).round().max(1.0) as u16;
+    if let Some(first) = lower
+        .first()
+        .and_then(|k| order.iter().position(|o| o == k))
+    {
+        let mut since = vec![u16::MAX; n];
+        let from = first.saturating_sub(usize::from(reach));
+        let to = order
+            .iter()
+            .position(|&o| Some(&o) == lower.last())
+            .map_or(order.len(), |p| p + 1);
+        for (p, &k) in order.iter().enumerate().take(to).skip(from) {
+            let mark = p >= first;
+            for (s, v) in since.iter_mut().zip(&mut flags[k * n..(k + 1) * n]) {
+                if *v & flag::LUNG != 0 {
+                    *s = 0;
+                } else {
+                    *s = s.saturating_add(1).min(u16::MAX - 1).max(*s);
+                    if mark && *s < u16::MAX && *v & flag::BODY != 0 {
+                        *v |= flag::SUBPHRENIC;
+                    }
+                }
+            }
+        }
+    }
 
     // 5–6. Heart region and descending aorta, per slice.
     let margin = (HEART_MARGIN_MM / dx.min(dy)).round().max(1.0) as usize;
@@ -893,9 +942,40 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
             }
         }
     }
+    // Not under a lung base (the liver dome, stomach, spleen), where that part is thick.
+    let r_sub = (SUBPHRENIC_OPEN_MM / c.dx.min(c.dy)).round().max(1.0) as usize;
+    let sub: Vec<bool> = region
+        .iter()
+        .zip(f.iter())
+        .map(|(r, v)| *r && v & flag::SUBPHRENIC != 0)
+        .collect();
+    if sub.iter().any(|s| *s) {
+        let sub = open_box(&sub, cols, rows, r_sub);
+        for (r, s) in region.iter_mut().zip(sub) {
+            *r &= !s;
+        }
+    }
+    // Without its thin arms (the hila), and without the parts the opening leaves apart.
+    let r_open = (REGION_OPEN_MM / c.dx.min(c.dy)).round().max(1.0) as usize;
+    let region = open_box(&region, cols, rows, r_open);
+    let (labels, areas) = components2d(&region, cols, rows);
+    let largest = areas.iter().skip(1).copied().max().unwrap_or(0);
+    let keep: Vec<bool> = areas
+        .iter()
+        .map(|&a| a as f64 >= largest as f64 * REGION_OPEN_PART_FRACTION)
+        .collect();
+    let region: Vec<bool> = region
+        .iter()
+        .zip(&labels)
+        .map(|(r, &l)| *r && l != 0 && keep[l as usize])
+        .collect();
+    // The margin stays inside the hull: in front of it lie the sternum and the costal
+    // cartilages, whose calcified specks are not coronary.
     let region = dilate_box(&region, cols, rows, c.margin);
     for (idx, on) in region.into_iter().enumerate() {
-        if on && f[idx] & (flag::AORTA | flag::LUNG) == 0 && f[idx] & flag::BODY != 0 {
+        let inside =
+            spans[idx / cols].is_some_and(|(a, b)| (a..=b).contains(&((idx % cols) as i64)));
+        if on && inside && f[idx] & (flag::AORTA | flag::LUNG) == 0 && f[idx] & flag::BODY != 0 {
             f[idx] |= flag::HEART;
         }
     }
@@ -1066,6 +1146,16 @@ fn hull_span(hull: &[(i64, i64)], j: i64) -> Option<(i64, i64)> {
         }
     }
     (lo <= hi).then(|| (lo.ceil() as i64, hi.floor() as i64))
+}
+
+/// Binary opening by a square of half-width `r` pixels: erosion, then dilation.
+fn open_box(mask: &[bool], cols: usize, rows: usize, r: usize) -> Vec<bool> {
+    let outside: Vec<bool> = mask.iter().map(|m| !m).collect();
+    let eroded: Vec<bool> = dilate_box(&outside, cols, rows, r)
+        .into_iter()
+        .map(|o| !o)
+        .collect();
+    dilate_box(&eroded, cols, rows, r)
 }
 
 /// Binary dilation by a square of half-width `r` pixels (separable running counts).

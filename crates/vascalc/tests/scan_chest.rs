@@ -70,6 +70,14 @@ fn real_chest_cts_candidates_and_exclusions() {
             line.join(", "),
             r["anatomy"]
         );
+        // The heart region: a real heart with its pericardial fat holds 0.5–1.0 L; with the
+        // 4 mm margin and the great vessels below the carina, well under the 1.6–1.8 L that the
+        // hull of the lungs gave before the hila, lung bases and chest wall were taken out.
+        let ml = r["anatomy"]["heart_region_ml"].as_f64().expect("ml");
+        assert!(
+            (500.0..1400.0).contains(&ml),
+            "{case}: heart region {ml} mL"
+        );
         // Workload: the candidates are a small fraction of the whole image (under a tenth of the
         // lesions, under a twentieth of the whole-image Agatston).
         assert!(lesions.len() > 1000, "{case}: {}", lesions.len());
