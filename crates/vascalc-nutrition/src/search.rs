@@ -1014,7 +1014,7 @@ pub(crate) const CONFIDENT_MARGIN: f32 = 0.6;
 /// The hit a phrase clearly names, to log without asking: the only exact match ("natto" →
 /// Natto, "sushi" → Sushi, NFS); else the first hit when it is the food itself in some form
 /// ([`SearchHit::head`]: "2 eggs" → Egg, whole, boiled or poached, the ranking having chosen
-/// the everyday form), or when it leads the second by [`CONFIDENT_MARGIN`]. `None` when the
+/// the everyday form), or when it leads the second by `CONFIDENT_MARGIN`. `None` when the
 /// person should choose (several exact matches, or words that only a dish contains).
 pub fn confident_hit<'h, 'a>(hits: &'h [SearchHit<'a>]) -> Option<&'h SearchHit<'a>> {
     let first = hits.first()?;

@@ -211,7 +211,7 @@ pub struct Scan {
     pub per_artery: BTreeMap<String, f64>,
 }
 
-/// One laboratory result, identified by its LOINC code (see [`Analyte`]).
+/// One laboratory result, identified by its LOINC code (see [`Analyte`](crate::Analyte)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabResult {
     pub loinc: String,

@@ -1,6 +1,6 @@
 //! Laboratory analytes the plan reads, their LOINC codes and unit conversions.
 //!
-//! Results arrive as [`LabResult`](crate::LabResult) with a LOINC code and a unit as written on
+//! Results arrive as [`LabResult`] with a LOINC code and a unit as written on
 //! the report; [`normalise`] maps them to an [`Analyte`] in its canonical (US conventional)
 //! unit. The analytes, codes and conversions are vascalc-domain's one analyte table
 //! ([`factor`], [`Analyte::other_units`]); the `vascalc` binary converts `vascalc lab add`

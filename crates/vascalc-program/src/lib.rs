@@ -1,7 +1,7 @@
 //! vascalc's program: the evidence base, the personal plan, safety rules and adherence.
 //!
 //! No I/O. The binary fills a [`PlanInput`] from the record and calls [`plan`] (items per pillar
-//! and safety [`Alert`]s) or [`adherence`] (how closely each item was followed between two
+//! and safety [`Alert`]s) or [`adherence()`] (how closely each item was followed between two
 //! scans). The evidence base ([`evidence::evidence`]) is data embedded from `evidence/*.toml`.
 //!
 //! Conventions:

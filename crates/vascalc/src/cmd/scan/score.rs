@@ -59,11 +59,11 @@ pub(super) struct ScoringArgs {
     /// Mass calibration factor in mg per (mm³·HU); without it mass is absent.
     #[arg(long, value_name = "F", conflicts_with = "ha_rod")]
     calibration: Option<f64>,
-    /// Measure the calibration in the scan: hydroxyapatite rod as X,Y,Z,R[,L] (patient mm; a
+    /// Measure the calibration in the scan: hydroxyapatite rod as `X,Y,Z,R[,L]` (patient mm; a
     /// cylinder of radius R and length L, default 10 mm, along the slice normal).
     #[arg(long, value_name = "X,Y,Z,R[,L]", value_parser = parse_rod, requires = "water_rod")]
     ha_rod: Option<Region>,
-    /// The water rod for `--ha-rod`, as X,Y,Z,R[,L].
+    /// The water rod for `--ha-rod`, as `X,Y,Z,R[,L]`.
     #[arg(long, value_name = "X,Y,Z,R[,L]", value_parser = parse_rod, requires = "ha_rod")]
     water_rod: Option<Region>,
     /// Hydroxyapatite density of the `--ha-rod`, mg/cm³.
