@@ -152,6 +152,9 @@ pub struct DayTotals {
 /// `food_grams_by_day`).
 pub fn daily_totals(foods: &Foods, rows: &[(Date, String, f64, u32)]) -> AppResult<Vec<DayTotals>> {
     let mut days = Vec::new();
+    // Ten years of logs name a few hundred foods tens of thousands of times: each id is
+    // looked up in the table once.
+    let mut by_id: HashMap<&str, &Food> = HashMap::new();
     let mut start = 0;
     while start < rows.len() {
         let date = rows[start].0;
@@ -162,13 +165,20 @@ pub fn daily_totals(foods: &Foods, rows: &[(Date, String, f64, u32)]) -> AppResu
         let mut items = Vec::with_capacity(end - start);
         let (mut entries, mut additive) = (0, 0);
         for (_, id, grams, n) in &rows[start..end] {
-            let food = foods.get(id).ok_or_else(|| {
-                AppError::invalid(
-                    "food_id",
-                    id,
-                    format!("the food log names {id:?}, which no food table holds"),
-                )
-            })?;
+            let food = match by_id.get(id.as_str()) {
+                Some(food) => *food,
+                None => {
+                    let food = foods.get(id).ok_or_else(|| {
+                        AppError::invalid(
+                            "food_id",
+                            id,
+                            format!("the food log names {id:?}, which no food table holds"),
+                        )
+                    })?;
+                    by_id.insert(id, food);
+                    food
+                }
+            };
             entries += n;
             if has_inorganic_phosphate(&food.phosphate_additives) {
                 additive += n;

@@ -176,9 +176,11 @@ pub fn plan_input<S: RecordStore + ?Sized>(
                 date: d(day.date)?,
                 foods: day.entries,
                 phosphate_additive_foods: day.phosphate_additive_entries,
+                // Only the keys the plan reads (ten years of days carry no unread totals).
                 nutrients: day
                     .nutrients
                     .into_iter()
+                    .filter(|(k, _)| vascalc_program::nutrient::ALL.contains(k))
                     .map(|(k, (at_least, missing))| {
                         (k.to_owned(), NutrientTotal { at_least, missing })
                     })

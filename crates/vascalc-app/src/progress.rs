@@ -47,13 +47,11 @@ impl<S: RecordStore> App<S> {
         if bounds.last().is_some_and(|last| *last < as_of) {
             bounds.push(as_of);
         }
-        let adherence = bounds
+        let windows: Vec<(Date, Date)> = bounds
             .windows(2)
-            .filter_map(|w| {
-                let (from, to) = (program_date(w[0])?, program_date(w[1])?);
-                Some(vascalc_program::adherence(&input, from, to))
-            })
+            .filter_map(|w| Some((program_date(w[0])?, program_date(w[1])?)))
             .collect();
+        let adherence = vascalc_program::adherence_windows(&input, &windows);
         Ok(Report {
             person: name.clone(),
             as_of,

@@ -134,10 +134,25 @@ fn nutrient_mean_item(
 /// Summarise adherence to each plan item between `from` and `to` (inclusive; swapped if given
 /// in the wrong order).
 pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
-    let (from, to) = if from <= to { (from, to) } else { (to, from) };
     let resolved = input.resolved();
-    let input = resolved.as_ref();
-    let f = Facts::new(input);
+    adherence_in(&Facts::new(resolved.as_ref()), from, to)
+}
+
+/// [`adherence`] over several intervals (the intervals between scans, for `vascalc progress`),
+/// one per `(from, to)` in order: the medicine names are resolved and the daily facts derived
+/// once for all of them, so each interval costs only the days it covers.
+pub fn adherence_windows(input: &PlanInput, windows: &[(Date, Date)]) -> Vec<Adherence> {
+    let resolved = input.resolved();
+    let f = Facts::new(resolved.as_ref());
+    windows
+        .iter()
+        .map(|&(from, to)| adherence_in(&f, from, to))
+        .collect()
+}
+
+fn adherence_in(f: &Facts, from: Date, to: Date) -> Adherence {
+    let (from, to) = if from <= to { (from, to) } else { (to, from) };
+    let input = f.input;
     let days = (to.days_since(from) + 1).max(0) as u32;
     let mut items = Vec::new();
 
@@ -149,7 +164,7 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
     }) {
         // Vitamin K2 is rated null: the mean intake, with no target to count days against.
         items.push(nutrient_mean_item(
-            &f,
+            f,
             (from, to),
             "vitamin_k2",
             &facts::MK7,
@@ -159,7 +174,7 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
     }
     match targets::magnesium_rda(f.age, f.sex) {
         Some(r) => items.push(nutrient_item(
-            &f,
+            f,
             (from, to),
             "magnesium",
             &facts::MAGNESIUM,
@@ -176,7 +191,7 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
         )),
     }
     items.push(nutrient_item(
-        &f,
+        f,
         (from, to),
         "omega3",
         &facts::OMEGA3,
@@ -186,7 +201,7 @@ pub fn adherence(input: &PlanInput, from: Date, to: Date) -> Adherence {
     ));
     match targets::calcium_rda(f.age, f.sex) {
         Some(r) => items.push(nutrient_item(
-            &f,
+            f,
             (from, to),
             "calcium",
             &facts::FOOD_CALCIUM,
@@ -648,6 +663,42 @@ mod tests {
             .unwrap();
         assert_eq!(mg.value, None);
         assert!(mg.text.contains("no doses logged"), "{}", mg.text);
+    }
+
+    #[test]
+    fn windows_give_what_each_interval_gives_alone() {
+        let mut i = input();
+        let a = day("2025-01-01");
+        for k in 0..40 {
+            i.intakes.push(intake(
+                a.add_days(k),
+                &[("magnesium_mg", 200.0 + 10.0 * f64::from(k), 0)],
+            ));
+        }
+        let mut c = med(MedKind::Magnesium, 300.0, DoseUnit::Mg);
+        c.name = "magnesium citrate".into();
+        i.medications.push(c);
+        for k in (0..40).step_by(3) {
+            dose(
+                &mut i,
+                MedKind::Magnesium,
+                &a.add_days(k).to_string(),
+                300.0,
+                DoseUnit::Mg,
+            );
+        }
+        let windows = [
+            (a, a.add_days(9)),
+            (a.add_days(9), a.add_days(25)),
+            // Given backwards: swapped, as adherence() does.
+            (a.add_days(39), a.add_days(25)),
+        ];
+        let all = adherence_windows(&i, &windows);
+        assert_eq!(all.len(), 3);
+        for (w, got) in windows.iter().zip(&all) {
+            assert_eq!(*got, adherence(&i, w.0, w.1));
+        }
+        assert!(all[1].items.iter().any(|x| x.value.is_some()));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::date::DateExt;
 use crate::input::nutrient;
 use crate::labs::{Analyte, normalise};
 use crate::{Date, DoseUnit, MedKind, PlanInput, Scan, Sex};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A day's amount of something: a lower bound when `missing` foods had no value.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -192,12 +192,19 @@ impl<'a> Facts<'a> {
             })
             .collect();
         let mut logged: BTreeMap<MedKind, BTreeMap<Date, f64>> = BTreeMap::new();
+        // A dose log repeats a few (kind, name, dose) triples thousands of times: each is
+        // checked against the vocabulary once.
+        let mut plausible: HashMap<(MedKind, &str, DoseUnit, u64), Option<f64>> = HashMap::new();
         for m in &input.med_log {
             // A dose logged without an amount counts as the course's dose that day.
             let amount = m
                 .dose
                 .as_ref()
-                .and_then(|d| plausible_amount(m.kind, &m.name, d))
+                .and_then(|d| {
+                    *plausible
+                        .entry((m.kind, m.name.as_str(), d.unit, d.amount.to_bits()))
+                        .or_insert_with(|| plausible_amount(m.kind, &m.name, d))
+                })
                 .or_else(|| {
                     // An implausible logged dose counts as nothing, not as the course's dose.
                     m.dose

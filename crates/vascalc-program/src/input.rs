@@ -94,7 +94,20 @@ impl PlanInput {
     /// "Coumadin" recorded as `other` (or anything else) is still a vitamin K antagonist.
     /// Borrowed when nothing changes.
     pub fn resolved(&self) -> Cow<'_, PlanInput> {
-        let class = |name: &str| crate::medicines::lookup(name).map(|m| m.class);
+        // Each distinct name is looked up once: a ten-year dose log repeats a few names
+        // thousands of times, and a vocabulary lookup normalises the name's words.
+        let mut names: std::collections::HashMap<&str, Option<MedKind>> = Default::default();
+        for n in self.medications.iter().map(|m| m.name.as_str()) {
+            names
+                .entry(n)
+                .or_insert_with(|| crate::medicines::lookup(n).map(|m| m.class));
+        }
+        for n in self.med_log.iter().map(|d| d.name.as_str()) {
+            names
+                .entry(n)
+                .or_insert_with(|| crate::medicines::lookup(n).map(|m| m.class));
+        }
+        let class = |name: &str| names.get(name).copied().flatten();
         let differs = |kind: MedKind, name: &str| class(name).is_some_and(|c| c != kind);
         if !self.medications.iter().any(|m| differs(m.kind, &m.name))
             && !self.med_log.iter().any(|d| differs(d.kind, &d.name))
@@ -525,4 +538,16 @@ pub mod nutrient {
     pub const EPA_G: &str = "epa_g";
     pub const DHA_G: &str = "dha_g";
     pub const SODIUM_MG: &str = "sodium_mg";
+    /// Every key above: a [`DailyIntake`](super::DailyIntake) needs no other.
+    pub const ALL: [&str; 9] = [
+        MENAQUINONE7_UG,
+        VITAMIN_K2_TOTAL_UG,
+        PHYLLOQUINONE_UG,
+        MAGNESIUM_MG,
+        PHOSPHORUS_MG,
+        CALCIUM_MG,
+        EPA_G,
+        DHA_G,
+        SODIUM_MG,
+    ];
 }

@@ -33,6 +33,6 @@ pub mod targets;
 mod testutil;
 pub mod types;
 
-pub use adherence::{Adherence, AdherenceItem, adherence};
+pub use adherence::{Adherence, AdherenceItem, adherence, adherence_windows};
 pub use plan::plan;
 pub use types::*;

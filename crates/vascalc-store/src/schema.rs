@@ -249,6 +249,12 @@ CREATE INDEX food_log_person_date ON food_log(person_id, date);
     r#"
 ALTER TABLE person ADD COLUMN units TEXT;
 "#,
+    // v7: the food log's daily totals (`food_grams_by_day`: date, food, grams) read from one
+    // covering index, in order, without visiting the table (ten years of logs: 18,250 rows).
+    r#"
+CREATE INDEX food_log_person_date_food ON food_log(person_id, date, food_id, grams);
+DROP INDEX food_log_person_date;
+"#,
 ];
 
 /// The schema version this build writes.
