@@ -3,12 +3,15 @@
 // editing and deleting a food changes the day's totals.
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { countColours, env, launch, tempDir, vascalc } from "./lib.mjs";
+import { countColours, env, launch, pdfPageCount, pdfText, tempDir, vascalc } from "./lib.mjs";
 
+let dir;
+let db;
 let server;
 let base;
 let browser;
@@ -51,8 +54,8 @@ function get(url, host) {
 }
 
 before(async () => {
-  const dir = tempDir("serve");
-  const db = join(dir, "demo.db");
+  dir = tempDir("serve");
+  db = join(dir, "demo.db");
   vascalc(["demo", "--db", db]);
   server = await serve(db);
   base = server.url;
@@ -179,3 +182,40 @@ test("logging a food changes the day's totals; the entry is edited, then deleted
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("/report, linked from every page, is the CLI's report and prints to PDF", async (t) => {
+  const page = await browser.context.newPage();
+  await page.goto(base);
+  await page.getByRole("link", { name: "Report for your clinician" }).click();
+  await page.waitForURL(`${base}report`);
+  // The same document `vascalc report --out` writes from the same record on the same day.
+  const file = join(dir, "cli-report.html");
+  vascalc(["report", "--db", db, "--out", file]);
+  assert.equal(await page.content(), await contentOf(readFileSync(file, "utf8")));
+  await page.emulateMedia({ media: "print" });
+  const pdfPath = join(dir, "served-report.pdf");
+  const pdf = await page.pdf({ path: pdfPath, format: "A4", printBackground: true });
+  const pages = pdfPageCount(pdf);
+  // As e2e/report.test.mjs: the demo person fills more than one A4 page, and not a runaway.
+  assert.ok(pages > 1 && pages < 30, `${pages} pages`);
+  t.diagnostic(`/report: ${pages} A4 pages`);
+  const text = pdfText(pdfPath) ?? (await page.evaluate(() => document.body.innerText));
+  const flat = text.replace(/\s+/g, " ");
+  assert.match(flat, /Demo Person/);
+  // The demo person's latest CAC (demo.rs: 131 AU; CAC-DRS A2/N4) and the statement.
+  assert.match(flat, /131/);
+  assert.match(flat, /A2\/N4/);
+  assert.match(flat, /vascalc informs; it does not prescribe\./);
+  await page.close();
+});
+
+/** The DOM Chromium makes of `html` (to compare with a served page's). */
+async function contentOf(html) {
+  const page = await browser.context.newPage();
+  try {
+    await page.setContent(html);
+    return await page.content();
+  } finally {
+    await page.close();
+  }
+}

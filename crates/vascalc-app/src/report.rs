@@ -50,6 +50,26 @@ impl<S: RecordStore> App<S> {
     }
 }
 
+impl ReportData {
+    /// The clinician report as one HTML document (vascalc-report), made on `generated` by
+    /// vascalc `version`: what `vascalc report --out` writes and `vascalc serve` shows at
+    /// `/report`.
+    pub fn render(&self, generated: Date, version: &str) -> String {
+        vascalc_report::render(&vascalc_report::ReportInput {
+            person: &self.record.person,
+            scans: &self.record.scans,
+            labs: &self.record.labs,
+            medications: &self.record.medications,
+            assessment: self.assessment.as_ref().map_err(String::as_str),
+            progression: self.progression.as_ref(),
+            plan: Ok(&self.plan),
+            as_of: self.as_of,
+            generated,
+            version,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;

@@ -220,6 +220,23 @@ pub fn document() -> Value {
         paths.insert(path.into(), html_page(summary));
     }
     paths.insert(
+        "/report".into(),
+        json!({"get": {
+            "summary": "The clinician report as of a date: the HTML document `vascalc report --out` writes (print CSS for A4/Letter, inline SVG charts, no script).",
+            "tags": ["pages"],
+            "parameters": [person_param(), as_of_param()],
+            "responses": {
+                "200": {"description": "The report (HTML).",
+                        "content": {"text/html": {"schema": {"type": "string"}}}},
+                "404": {"description": "No record or no such person: a page that says why.",
+                        "content": {"text/html": {"schema": {"type": "string"}}}},
+                "422": {"description": "An invalid `as_of`: a page that says why.",
+                        "content": {"text/html": {"schema": {"type": "string"}}}},
+                "421": error_responses(&["421"])["421"].clone()
+            }
+        }}),
+    );
+    paths.insert(
         "/assets/{name}".into(),
         json!({"get": {
             "summary": "An embedded stylesheet or script.",

@@ -16,6 +16,7 @@ pub(crate) const NAV: &[(&str, &str)] = &[
     ("/food", "Food log"),
     ("/measures", "Labs, vitals, activity, medicines"),
     ("/plan", "Plan"),
+    ("/report", "Report for your clinician"),
 ];
 
 pub(crate) fn register(r: Routes) -> Routes {
@@ -24,6 +25,7 @@ pub(crate) fn register(r: Routes) -> Routes {
         .add("/food", &["GET"], get(food))
         .add("/measures", &["GET"], get(measures))
         .add("/plan", &["GET"], get(plan))
+        .add("/report", &["GET"], get(crate::record::report))
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -82,7 +84,7 @@ pub(crate) fn shell(
     )
 }
 
-fn html(status: StatusCode, page: String) -> Response {
+pub(crate) fn html(status: StatusCode, page: String) -> Response {
     (
         status,
         [

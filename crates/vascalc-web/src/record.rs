@@ -216,6 +216,42 @@ async fn summary(
     .await
 }
 
+/// The clinician report of `?person=` as of `?as_of=` (today when absent): the HTML document
+/// `vascalc report --out` writes, to read, print or save as PDF from the browser. When there is
+/// none (no record, no person), a page that says why and what to do.
+pub(crate) async fn report(State(state): State<Shared>, ApiQuery(who): ApiQuery<Who>) -> Response {
+    let made = match who.as_of() {
+        Ok(as_of) => {
+            with_app(&state, false, move |app| {
+                let today = app.today();
+                if let Some(d) = as_of {
+                    vascalc_app::dates::check("as_of", d, today)?;
+                }
+                let data = app.report_data(who.person.as_deref(), as_of)?;
+                Ok(data.render(today, env!("CARGO_PKG_VERSION")))
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match made {
+        Ok(html) => crate::pages::html(StatusCode::OK, html),
+        Err(e) => crate::pages::html(
+            e.status,
+            crate::pages::shell(
+                "",
+                "/report",
+                "Report for your clinician",
+                None,
+                &format!(
+                    "<p role=\"alert\">No report: {}</p>",
+                    crate::pages::escape(&e.reason)
+                ),
+            ),
+        ),
+    }
+}
+
 /// What `vascalc assess --person NAME --format json` prints, with the profile it used.
 #[derive(Serialize)]
 struct AssessmentOut {

@@ -452,3 +452,48 @@ fn summary_plan_assessment_and_progress_are_the_app_s() {
     assert_eq!(v["profile"]["cac_agatston"], 131.0);
     assert!(v["assessment"].is_object());
 }
+
+#[test]
+fn the_report_is_the_cli_s_document_and_says_why_when_there_is_none() {
+    let s = Server::new("report-none");
+    let a = s.get("/report");
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let page = String::from_utf8(a.body).unwrap();
+    assert!(
+        page.contains("No report:") && page.contains("create a person"),
+        "{page}"
+    );
+
+    let s = Server::with_ann("report");
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &json!({"kind": "scan", "entry": {"date": "2024-03-01", "agatston": 131.0, "source": "report"}}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let a = s.get("/report?as_of=2025-01-01");
+    assert_eq!(a.status, StatusCode::OK);
+    let page = String::from_utf8(a.body).unwrap();
+    // The same document as `vascalc report --out`, from the same record and date.
+    let store = vascalc_store::Store::open_existing(&s.dir.join("record.db")).unwrap();
+    let app = vascalc_app::App::new(store);
+    let data = app
+        .report_data(None, Some(jiff::civil::date(2025, 1, 1)))
+        .unwrap();
+    assert_eq!(page, data.render(app.today(), env!("CARGO_PKG_VERSION")));
+    assert!(page.contains("131"), "{page}");
+    assert!(!page.contains("<script"), "the report runs no script");
+
+    for (uri, status) in [
+        ("/report?as_of=someday", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/report?as_of=2999-01-01", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/report?person=Nobody", StatusCode::NOT_FOUND),
+    ] {
+        let a = s.get(uri);
+        assert_eq!(a.status, status, "{uri}");
+        assert!(
+            String::from_utf8_lossy(&a.body).contains("No report:"),
+            "{uri}"
+        );
+    }
+}

@@ -35,18 +35,7 @@ pub(crate) fn run(args: ReportArgs) -> CliResult {
         None => None,
     };
     let data = app.report_data(args.person.person.as_deref(), as_of)?;
-    let html = vascalc_report::render(&vascalc_report::ReportInput {
-        person: &data.record.person,
-        scans: &data.record.scans,
-        labs: &data.record.labs,
-        medications: &data.record.medications,
-        assessment: data.assessment.as_ref().map_err(String::as_str),
-        progression: data.progression.as_ref(),
-        plan: Ok(&data.plan),
-        as_of: data.as_of,
-        generated: today,
-        version: env!("CARGO_PKG_VERSION"),
-    });
+    let html = data.render(today, env!("CARGO_PKG_VERSION"));
     std::fs::write(&args.out, html.as_bytes()).map_err(|e| {
         CliError::new(
             crate::exit::Exit::Failure,
