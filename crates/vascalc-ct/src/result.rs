@@ -66,7 +66,8 @@ pub enum LesionStatus {
     Assigned,
     /// A coronary candidate proposed by the automatic anatomy: not counted until reviewed.
     Candidate,
-    /// Excluded by the automatic anatomy (see `reasons`): not counted.
+    /// Excluded (see `reasons`) by the automatic anatomy or by a reviewer's `non_coronary`:
+    /// not counted.
     Excluded,
 }
 
@@ -84,6 +85,9 @@ pub enum ExclusionReason {
     AboveCarina,
     /// No voxel in the heart region (with its margin).
     OutsideHeartRegion,
+    /// A reviewer's assignment said "not coronary" (`non_coronary`): a lesion looked at and
+    /// rejected, as opposed to a named non-artery region (a phantom's rod), which is counted.
+    ReviewerNotCoronary,
 }
 
 impl ExclusionReason {
@@ -94,6 +98,7 @@ impl ExclusionReason {
             Self::Aorta => "aorta",
             Self::AboveCarina => "above_carina",
             Self::OutsideHeartRegion => "outside_heart_region",
+            Self::ReviewerNotCoronary => "reviewer_not_coronary",
         }
     }
 }

@@ -26,6 +26,26 @@ pub enum Regions {
     Auto,
 }
 
+/// The label of a lesion a reviewer named "not coronary" (the spelling of
+/// [`vascalc_domain::Artery::NonCoronary`]).
+pub const NOT_CORONARY: &str = "non_coronary";
+
+/// Whether an assignment's name is a reviewer's "not coronary" (`non_coronary`, `not coronary`,
+/// `non-coronary`, any case): such a lesion is excluded (`reviewer_not_coronary`) and not counted.
+/// Any other name that is not an artery (a phantom's `rod800`, `Aorta`) names a region whose
+/// lesions are counted, as `--roi` regions are.
+pub fn is_not_coronary(name: &str) -> bool {
+    let n: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    matches!(n.as_str(), "non_coronary" | "not_coronary" | "noncoronary")
+}
+
 /// Under `Regions::Auto`, a lesion with no calcium in the slice above or below is noise when it
 /// is one voxel, or under this area, or two voxels under twice this area (research note
 /// `ct-anatomy.md`: "lesions under about 1 mm² (or 3 voxels) at 2–3 mm slices").
@@ -86,6 +106,37 @@ pub fn score_with_anatomy(
     acquisition: &Acquisition,
     options: &ScoreOptions,
 ) -> Result<(SeriesScore, Option<Anatomy>), ScoreError> {
+    check(volume, options)?;
+    let anatomy = wants_anatomy(options).then(|| find_anatomy(volume));
+    let scored = score_inner(volume, acquisition, options, anatomy.as_ref())?;
+    Ok((scored, anatomy))
+}
+
+/// [`score`] with the anatomy of this volume found before ([`find_anatomy`], or the anatomy
+/// [`score_with_anatomy`] returned): the same result, without finding the anatomy again (a
+/// viewer re-scores the series after each of a reviewer's assignments). An anatomy of other
+/// dimensions is not used: it is found again.
+pub fn score_with_known_anatomy(
+    volume: &Volume,
+    acquisition: &Acquisition,
+    options: &ScoreOptions,
+    anatomy: &Anatomy,
+) -> Result<SeriesScore, ScoreError> {
+    check(volume, options)?;
+    if !wants_anatomy(options) {
+        return score_inner(volume, acquisition, options, None);
+    }
+    if (anatomy.columns, anatomy.rows, anatomy.slices)
+        == (volume.columns, volume.rows, volume.slices)
+        && anatomy.flags.len() == volume.hu.len()
+    {
+        score_inner(volume, acquisition, options, Some(anatomy))
+    } else {
+        score_inner(volume, acquisition, options, Some(&find_anatomy(volume)))
+    }
+}
+
+fn check(volume: &Volume, options: &ScoreOptions) -> Result<(), ScoreError> {
     volume.validate()?;
     if options.only_rois
         && options.rois.is_empty()
@@ -94,6 +145,21 @@ pub fn score_with_anatomy(
     {
         return Err(ScoreError::OnlyRoisWithoutRegions);
     }
+    Ok(())
+}
+
+/// `--only-rois` keeps named lesions only: the anatomy would sort nothing.
+fn wants_anatomy(options: &ScoreOptions) -> bool {
+    options.regions == Regions::Auto && !options.only_rois
+}
+
+/// The scoring after the checks; `anatomy` is `Some` exactly when [`wants_anatomy`].
+fn score_inner(
+    volume: &Volume,
+    acquisition: &Acquisition,
+    options: &ScoreOptions,
+    anatomy: Option<&Anatomy>,
+) -> Result<SeriesScore, ScoreError> {
     let geometry = &volume.geometry;
     let mut flags = acquisition_flags(acquisition, geometry);
     let mut convention = options.convention.clone();
@@ -139,10 +205,7 @@ pub fn score_with_anatomy(
     );
     let factor = options.calibration.as_ref().map(|c| c.mg_per_mm3_hu);
     let labelling = !options.rois.is_empty() || options.labels.is_some();
-    // `--only-rois` keeps named lesions only: the anatomy would sort nothing.
-    let anatomy =
-        (options.regions == Regions::Auto && !options.only_rois).then(|| find_anatomy(volume));
-    let chest = anatomy.as_ref().filter(|a| a.found());
+    let chest = anatomy.filter(|a| a.found());
     let mut reasons: Vec<Vec<ExclusionReason>> = Vec::new();
     let mut lesions = Vec::new();
     for comp in &components {
@@ -198,14 +261,25 @@ pub fn score_with_anatomy(
         }
         lesions.push(lesion);
     }
+    let mut rejected = std::collections::BTreeSet::new();
     for lesion in &mut lesions {
         if let Some(name) = options.assignments.get(&lesion.id) {
-            lesion.label = Some(canonical_artery(name));
+            if is_not_coronary(name) {
+                rejected.insert(lesion.id);
+                lesion.label = Some(NOT_CORONARY.to_string());
+            } else {
+                lesion.label = Some(canonical_artery(name));
+            }
         }
     }
     // Precedence: assignment > --roi > --labels (all in `label`) > the automatic anatomy.
     let mut unlabelled = 0usize;
     for (n, lesion) in lesions.iter_mut().enumerate() {
+        if rejected.contains(&lesion.id) {
+            lesion.status = LesionStatus::Excluded;
+            lesion.reasons = vec![ExclusionReason::ReviewerNotCoronary];
+            continue;
+        }
         if lesion.label.is_some() {
             lesion.status = LesionStatus::Assigned;
             continue;
@@ -253,7 +327,7 @@ pub fn score_with_anatomy(
             note: REVIEW_NOTE.into(),
         }
     });
-    if let Some(a) = &anatomy
+    if let Some(a) = anatomy
         && !a.found()
         && unlabelled > 0
     {
@@ -310,7 +384,7 @@ pub fn score_with_anatomy(
             cac_drs: CAC_DRS_NOTE.into(),
         },
     };
-    Ok((result, anatomy))
+    Ok(result)
 }
 
 const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending aorta, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending aorta, above_carina, outside_heart_region = no voxel in the heart region";
@@ -601,6 +675,78 @@ mod tests {
         ] {
             assert_eq!(round_half_even(x), want, "{x}");
         }
+    }
+
+    /// Two 3 mm slices of 16×16 pixels of 0.5 mm with two 2×2 lesions at 450 HU (4 Agatston
+    /// each: 1 mm² × weight 4 × 3/3), lesion 1 at (3, 3), lesion 2 at (10, 10).
+    fn two_lesions() -> Volume {
+        let mut hu = vec![0.0f32; 2 * 16 * 16];
+        for (j, i) in [
+            (3, 3),
+            (3, 4),
+            (4, 3),
+            (4, 4),
+            (10, 10),
+            (10, 11),
+            (11, 10),
+            (11, 11),
+        ] {
+            hu[j * 16 + i] = 450.0;
+        }
+        Volume {
+            columns: 16,
+            rows: 16,
+            slices: 2,
+            hu,
+            geometry: crate::volume::Geometry::axial(0.5, 3.0, 2, [0.0; 3], Some(3.0)),
+        }
+    }
+
+    #[test]
+    fn reviewer_not_coronary_is_excluded_and_not_counted() {
+        for spelling in ["non_coronary", "Not coronary", "NON-CORONARY"] {
+            let options = ScoreOptions {
+                assignments: BTreeMap::from([(1, spelling.to_string()), (2, "lad".to_string())]),
+                ..ScoreOptions::default()
+            };
+            let s = score(&two_lesions(), &Acquisition::default(), &options).unwrap();
+            let l1 = &s.lesions[0];
+            assert_eq!(l1.status, LesionStatus::Excluded, "{spelling}");
+            assert_eq!(l1.reasons, vec![ExclusionReason::ReviewerNotCoronary]);
+            assert_eq!(l1.label.as_deref(), Some(NOT_CORONARY));
+            assert_eq!(s.lesions[1].status, LesionStatus::Assigned);
+            // Only the LAD lesion counts.
+            assert_eq!(s.totals.agatston, 4.0);
+            assert_eq!(s.totals.lesions, 1);
+            assert_eq!(s.per_artery.keys().collect::<Vec<_>>(), ["LAD"]);
+        }
+    }
+
+    #[test]
+    fn a_named_non_artery_region_is_counted() {
+        // A phantom's rods named by --roi or by an assignment: counted, under their own name.
+        let roi = Roi {
+            name: "rod800".into(),
+            region: crate::regions::Region::Sphere {
+                center_mm: [1.75, 1.75, 0.0],
+                radius_mm: 2.0,
+            },
+        };
+        let options = ScoreOptions {
+            rois: vec![roi],
+            assignments: BTreeMap::from([(2, "Aorta".to_string())]),
+            ..ScoreOptions::default()
+        };
+        let s = score(&two_lesions(), &Acquisition::default(), &options).unwrap();
+        assert_eq!(s.lesions[0].label.as_deref(), Some("rod800"));
+        assert_eq!(s.lesions[1].label.as_deref(), Some("Aorta"));
+        for l in &s.lesions {
+            assert_eq!(l.status, LesionStatus::Assigned);
+            assert!(l.reasons.is_empty());
+        }
+        assert_eq!(s.totals.agatston, 8.0);
+        assert_eq!(s.per_artery.len(), 2);
+        assert!(!is_not_coronary("Aorta") && !is_not_coronary("rod800"));
     }
 
     #[test]

@@ -143,3 +143,49 @@ fn whole_image_counts_every_lesion() {
     let sum = r.candidates_unreviewed.agatston + r.excluded.agatston;
     assert!((sum - s.totals.agatston).abs() < 1e-6 * s.totals.agatston.max(1.0));
 }
+
+/// A viewer re-scores after each assignment with the anatomy it kept: the result is the one
+/// `score` gives (same lesions, statuses, totals, CAC-DRS), for an empty and a full review.
+#[test]
+fn rescoring_with_the_kept_anatomy_equals_scoring_afresh() {
+    let spec = ChestSpec::small(2);
+    let v = ct_volume(&render_chest(&spec).expect("renders"));
+    let acquisition = Acquisition {
+        modality: Some("CT".into()),
+        kvp: Some(120.0),
+        body_part: Some("CHEST".into()),
+        ..Acquisition::default()
+    };
+    let mut options = ScoreOptions {
+        regions: Regions::Auto,
+        keep_runs: true,
+        ..ScoreOptions::default()
+    };
+    let (first, anatomy) =
+        vascalc_ct::score_with_anatomy(&v, &acquisition, &options).expect("scores");
+    let anatomy = anatomy.expect("anatomy under Regions::Auto");
+    let again = vascalc_ct::score_with_known_anatomy(&v, &acquisition, &options, &anatomy)
+        .expect("rescores");
+    assert_eq!(first, again);
+    for (n, l) in first
+        .lesions
+        .iter()
+        .filter(|l| l.status == LesionStatus::Candidate)
+        .enumerate()
+    {
+        let artery = ["LAD", "RCA", "non_coronary"][n % 3];
+        options.assignments.insert(l.id, artery.to_string());
+    }
+    assert!(!options.assignments.is_empty());
+    let afresh = vascalc_ct::score(&v, &acquisition, &options).expect("scores");
+    let kept = vascalc_ct::score_with_known_anatomy(&v, &acquisition, &options, &anatomy)
+        .expect("rescores");
+    assert_eq!(afresh, kept);
+    assert!(afresh.cac_drs.is_some(), "{:?}", afresh.flags);
+    // An anatomy of another volume is not used: found again, same answer.
+    let mut other = anatomy.clone();
+    other.slices += 1;
+    let refound =
+        vascalc_ct::score_with_known_anatomy(&v, &acquisition, &options, &other).expect("rescores");
+    assert_eq!(afresh, refound);
+}

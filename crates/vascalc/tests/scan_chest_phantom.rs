@@ -159,6 +159,20 @@ fn accepted_review_per_artery_totals_equal_the_truth() {
         }
     }
     assert_eq!(expected.len(), 4);
+    // The valve nodules named `non_coronary` are excluded by the reviewer, not counted: the
+    // total is the four arteries' sum.
+    let total: f64 = expected.values().map(|e| e.0).sum();
+    let got = reviewed["totals"]["agatston"].as_f64().expect("total");
+    assert!(
+        (got - total).abs() <= 1e-9 * total,
+        "total {got} vs {total}"
+    );
+    for l in reviewed["lesions"].as_array().expect("lesions") {
+        if l["label"] == "non_coronary" {
+            assert_eq!(l["status"], "excluded", "{l}");
+            assert_eq!(l["reasons"][0], "reviewer_not_coronary", "{l}");
+        }
+    }
     for (artery, (agatston, volume)) in &expected {
         let t = &reviewed["per_artery"][artery];
         let got_a = t["agatston"].as_f64().expect("agatston");
