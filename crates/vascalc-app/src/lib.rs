@@ -21,6 +21,7 @@ pub mod people;
 pub mod plan;
 pub mod progress;
 pub mod report;
+pub mod review;
 pub mod validate;
 
 pub use entries::{EntryChange, LabAdded, LabEdit, LabInput};
@@ -28,6 +29,7 @@ pub use error::{AppError, AppResult, ErrorKind};
 pub use people::{PersonInput, SmokingInput, Summary};
 pub use plan::PlanView;
 pub use report::ReportData;
+pub use review::ReviewProvenance;
 pub use vascalc_record::{self as record, RecordStore};
 
 use jiff::civil::Date;

@@ -56,6 +56,16 @@ pub const ASSETS: &[Asset] = &[
         content_type: JS,
         body: include_str!("../assets/plan.js"),
     },
+    Asset {
+        name: "review.css",
+        content_type: CSS,
+        body: include_str!("../assets/review.css"),
+    },
+    Asset {
+        name: "review.js",
+        content_type: JS,
+        body: include_str!("../assets/review.js"),
+    },
 ];
 
 /// The bytes of JavaScript and CSS a browser may load, all pages together.

@@ -26,6 +26,7 @@ mod log;
 pub mod openapi;
 mod pages;
 mod record;
+pub mod scans;
 pub mod security;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -110,6 +111,8 @@ pub struct State {
     pub log: bool,
     /// The record database, when one was given.
     pub record: Option<record::Record>,
+    /// The CT series open for review (a few, in memory).
+    pub scans: scans::Sessions,
 }
 
 pub type Shared = Arc<State>;
@@ -137,6 +140,7 @@ impl State {
             foods,
             log,
             record: db.map(record::Record::new),
+            scans: scans::Sessions::default(),
         })
     }
 }
@@ -183,6 +187,7 @@ pub fn routes() -> Routes {
     let r = assets::register(r);
     let r = foods::register(r);
     let r = record::register(r);
+    let r = scans::register(r);
     r.add("/api/openapi.json", &["GET"], get(openapi::handler))
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 
-fn error_responses(codes: &[&str]) -> Value {
+pub(crate) fn error_responses(codes: &[&str]) -> Value {
     let mut map = serde_json::Map::new();
     for c in codes {
         let description = match *c {
@@ -36,11 +36,11 @@ fn error_responses(codes: &[&str]) -> Value {
     Value::Object(map)
 }
 
-fn ok_json(description: &str, schema: Value) -> Value {
+pub(crate) fn ok_json(description: &str, schema: Value) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": schema}}})
 }
 
-fn html_page(summary: &str) -> Value {
+pub(crate) fn html_page(summary: &str) -> Value {
     json!({"get": {
         "summary": summary,
         "tags": ["pages"],
@@ -313,6 +313,7 @@ pub fn document() -> Value {
         }}),
     );
     record_paths(&mut paths);
+    crate::scans::openapi::paths(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {

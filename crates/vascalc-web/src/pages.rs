@@ -17,6 +17,7 @@ pub(crate) const NAV: &[(&str, &str)] = &[
     ("/measures", "Labs, vitals, activity, medicines"),
     ("/plan", "Plan"),
     ("/report", "Report for your clinician"),
+    ("/review", "Review a CT scan"),
 ];
 
 pub(crate) fn register(r: Routes) -> Routes {

@@ -77,7 +77,7 @@ impl From<AppError> for ApiError {
 }
 
 /// Runs `f` on the application over a pooled connection, off the async threads.
-async fn with_app<T, F>(state: &Shared, create: bool, f: F) -> Result<T, ApiError>
+pub(crate) async fn with_app<T, F>(state: &Shared, create: bool, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&mut App<Store>) -> Result<T, ApiError> + Send + 'static,

@@ -1,0 +1,549 @@
+//! The review viewer's API (`/api/scans/…`) and page (`/review`): open a DICOM folder on this
+//! computer, score a series with the automatic anatomy (as `vascalc scan score --regions auto`),
+//! keep it in memory, serve its slices (Int16 HU) and overlays (lesion runs, heart region), score
+//! the reviewer's assignment on the server, download it as an `--assign` file and save the
+//! reviewed scan into the record through vascalc-app.
+//!
+//! The server reads only the folder a person names (a POST, so behind the token and the
+//! same-origin check) and never writes there.
+
+pub(crate) mod openapi;
+mod session;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use vascalc_ct::{Review, SeriesScore, Totals};
+use vascalc_dicom::{SeriesFilter, load_series_each};
+
+use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::{Routes, Shared};
+use session::{LesionRow, Reviewed, Session};
+pub use session::{MAX_SESSIONS, NO_DATA, Sessions, groups_3d};
+
+pub(crate) fn register(r: Routes) -> Routes {
+    r.add("/review", &["GET"], get(page))
+        .add("/api/scans/folder", &["POST"], post(folder))
+        .add("/api/scans", &["POST"], post(open))
+        .add("/api/scans/{id}", &["GET"], get(show))
+        .add("/api/scans/{id}/slice", &["GET"], get(slice))
+        .add("/api/scans/{id}/overlay", &["GET"], get(overlay))
+        .add(
+            "/api/scans/{id}/assignment",
+            &["GET", "PUT"],
+            get(download).put(assign),
+        )
+        .add("/api/scans/{id}/save", &["POST"], post(save))
+}
+
+async fn page(State(state): State<Shared>) -> Response {
+    let page = crate::pages::shell(
+        &state.token,
+        "/review",
+        "Review a CT scan",
+        Some("review.js"),
+        include_str!("../../assets/review.html"),
+    );
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        page,
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct FolderIn {
+    path: String,
+}
+
+/// The folder a person typed: it must exist and be a folder (a file, a device or nothing is
+/// refused before anything is read).
+fn checked_folder(path: &str) -> Result<PathBuf, ApiError> {
+    let trimmed = path.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::invalid(
+            "path",
+            "type the path of a folder of DICOM files on this computer, e.g. /home/me/scans/2024-05-01",
+        ));
+    }
+    let p = PathBuf::from(trimmed);
+    match std::fs::metadata(&p) {
+        Ok(m) if m.is_dir() => Ok(p),
+        Ok(_) => Err(ApiError::invalid(
+            "path",
+            format!(
+                "{trimmed} is not a folder: give the folder that holds the scan's DICOM files (every file in it and below is read)"
+            ),
+        )),
+        Err(e) => Err(ApiError::invalid(
+            "path",
+            format!("{trimmed} cannot be opened ({e}): give the path of an existing folder"),
+        )),
+    }
+}
+
+fn dicom_error(e: vascalc_dicom::Error) -> ApiError {
+    ApiError::invalid("path", e.to_string())
+}
+
+/// One series of a folder, from its files' headers.
+#[derive(Serialize, Default)]
+struct SeriesRow {
+    series_uid: String,
+    description: Option<String>,
+    body_part: Option<String>,
+    modality: Option<String>,
+    study_date: Option<String>,
+    rows: Option<u32>,
+    columns: Option<u32>,
+    images: usize,
+}
+
+#[derive(Serialize)]
+struct FolderOut {
+    path: String,
+    series: Vec<SeriesRow>,
+    /// Files that are not CT images (reports, DICOMDIR, other files), left out.
+    skipped: usize,
+    /// Files that could not be read, with the reason (the first few).
+    problems: Vec<String>,
+}
+
+/// `POST /api/scans/folder {"path"}`: the CT series of a folder, from the headers only.
+async fn folder(ApiJson(input): ApiJson<FolderIn>) -> Result<Response, ApiError> {
+    let dir = checked_folder(&input.path)?;
+    let out = blocking(move || {
+        let (files, skipped) = vascalc_dicom::discover(std::slice::from_ref(&dir))
+            .map_err(dicom_error)?;
+        let mut series: BTreeMap<String, SeriesRow> = BTreeMap::new();
+        let mut problems = Vec::new();
+        let mut left_out = skipped.len();
+        for f in &files {
+            let h = match vascalc_dicom::read_header(f) {
+                Ok(h) => h,
+                Err(e) => {
+                    if problems.len() < 5 {
+                        problems.push(e.to_string());
+                    }
+                    continue;
+                }
+            };
+            if h.skip_reason().is_some() {
+                left_out += 1;
+                continue;
+            }
+            let Some(uid) = h.series_uid.clone() else {
+                left_out += 1;
+                continue;
+            };
+            let row = series.entry(uid.clone()).or_insert_with(|| SeriesRow {
+                series_uid: uid,
+                description: h.series_description.clone(),
+                body_part: h.body_part.clone(),
+                modality: h.modality.clone(),
+                study_date: h.study_date.clone(),
+                rows: h.rows,
+                columns: h.columns,
+                images: 0,
+            });
+            row.images += h.frames.max(1) as usize;
+        }
+        if series.is_empty() {
+            return Err(ApiError::invalid(
+                "path",
+                format!(
+                    "{} holds no CT image series ({} file(s) found, {left_out} left out as not CT images{}): choose the folder of the scan's DICOM files",
+                    dir.display(),
+                    files.len(),
+                    problems.first().map(|p| format!("; {p}")).unwrap_or_default()
+                ),
+            ));
+        }
+        Ok(FolderOut {
+            path: dir.display().to_string(),
+            series: series.into_values().collect(),
+            skipped: left_out,
+            problems,
+        })
+    })
+    .await?;
+    crate::json(&out)
+}
+
+#[derive(Deserialize)]
+struct OpenIn {
+    path: String,
+    /// The SeriesInstanceUID to open; needed when the folder holds several series.
+    series_uid: Option<String>,
+}
+
+/// `POST /api/scans {"path", "series_uid"}`: loads and scores one series, keeps it open.
+async fn open(
+    State(state): State<Shared>,
+    ApiJson(input): ApiJson<OpenIn>,
+) -> Result<Response, ApiError> {
+    let dir = checked_folder(&input.path)?;
+    let uid = input.series_uid.filter(|u| !u.trim().is_empty());
+    let session = blocking(move || {
+        let filter = SeriesFilter {
+            series_uid: uid.clone(),
+            ..SeriesFilter::default()
+        };
+        let mut loaded =
+            load_series_each(std::slice::from_ref(&dir), &filter).map_err(dicom_error)?;
+        if loaded.series.len() > 1 {
+            let uids: Vec<&str> = loaded
+                .series
+                .iter()
+                .map(|s| s.series_uid.as_str())
+                .collect();
+            return Err(ApiError::invalid(
+                "series_uid",
+                format!(
+                    "{} holds {} series ({}): choose one",
+                    dir.display(),
+                    uids.len(),
+                    uids.join(", ")
+                ),
+            ));
+        }
+        let Some(series) = loaded.series.pop() else {
+            let why: Vec<String> = loaded.failures.iter().map(|e| e.to_string()).collect();
+            return Err(ApiError::invalid(
+                "path",
+                format!("no series could be read: {}", why.join("; ")),
+            ));
+        };
+        Session::score(dir, series.series_uid, series.volume, series.acquisition)
+            .map_err(|e| ApiError::invalid("path", e.to_string()))
+    })
+    .await?;
+    let session = state.scans.insert(session)?;
+    let reviewed = session.reviewed()?;
+    let mut r = crate::json(&view(&session, &reviewed))?;
+    *r.status_mut() = StatusCode::CREATED;
+    Ok(r)
+}
+
+/// Runs `f` off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?
+}
+
+/// What the viewer needs to know of an open scan: the pixel grid (the header of the Int16
+/// slices), the score of the current assignment without the lesions' voxels, and a compact
+/// lesion table.
+#[derive(Serialize)]
+struct View<'a> {
+    id: u32,
+    folder: String,
+    series_uid: &'a str,
+    columns: usize,
+    rows: usize,
+    slices: usize,
+    /// (row spacing, column spacing) in mm, as DICOM PixelSpacing.
+    pixel_spacing_mm: [f64; 2],
+    increment_mm: Option<f64>,
+    /// Each slice's position along the slice normal, mm.
+    slice_locations_mm: Vec<f64>,
+    /// How `/slice` encodes a slice.
+    slice_encoding: &'static str,
+    no_data: i16,
+    assignment: &'a BTreeMap<u32, String>,
+    /// The score of the current assignment (`vascalc scan score --assign`): counted lesions only.
+    totals: &'a Totals,
+    per_artery: &'a BTreeMap<String, Totals>,
+    /// Withheld (`null`) while candidates are unreviewed or the series is not interpreted: the
+    /// flags say why.
+    cac_drs: Option<&'a str>,
+    review: Option<&'a Review>,
+    flags: &'a [vascalc_ct::Flag],
+    acquisition: &'a vascalc_ct::Acquisition,
+    convention: &'static str,
+    lesions: Vec<LesionRow<'a>>,
+}
+
+fn view<'a>(s: &'a Session, r: &'a Reviewed) -> View<'a> {
+    let g = &s.volume.geometry;
+    let score: &SeriesScore = &r.score;
+    let groups = s.groups();
+    View {
+        id: s.id,
+        folder: s.folder.display().to_string(),
+        series_uid: &s.series_uid,
+        columns: s.volume.columns,
+        rows: s.volume.rows,
+        slices: s.volume.slices,
+        pixel_spacing_mm: [g.row_spacing_mm, g.column_spacing_mm],
+        increment_mm: g.increment_mm(),
+        slice_locations_mm: g.slice_locations(),
+        slice_encoding: "Int16 HU, little endian, row by row (columns × rows values); no_data for padding",
+        no_data: NO_DATA,
+        assignment: &r.assignment,
+        totals: &score.totals,
+        per_artery: &score.per_artery,
+        cac_drs: score.cac_drs.as_deref(),
+        review: score.review.as_ref(),
+        flags: &score.flags,
+        acquisition: &score.acquisition,
+        convention: score.conventions.convention.name.as_str(),
+        lesions: score
+            .lesions
+            .iter()
+            .map(|l| LesionRow {
+                id: l.id,
+                group: groups
+                    .get(l.id.saturating_sub(1) as usize)
+                    .copied()
+                    .unwrap_or(l.id),
+                status: l.status,
+                label: l.label.as_deref(),
+                reasons: &l.reasons,
+                slices: l.slices,
+                centroid_mm: l.centroid_mm,
+                agatston: l.agatston,
+                volume_mm3: l.volume_mm3,
+            })
+            .collect(),
+    }
+}
+
+async fn show(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let s = state.scans.get(&id)?;
+    let r = s.reviewed()?;
+    crate::json(&view(&s, &r))
+}
+
+#[derive(Deserialize)]
+struct SliceQuery {
+    k: Option<String>,
+}
+
+fn slice_index(s: &Session, q: &SliceQuery) -> Result<usize, ApiError> {
+    let n = s.volume.slices;
+    let text = q.k.as_deref().unwrap_or("");
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|k| *k < n)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "k",
+                format!(
+                    "slice {text:?} is not a slice of this series: give k from 0 to {}",
+                    n.saturating_sub(1)
+                ),
+            )
+        })
+}
+
+/// `GET /api/scans/{id}/slice?k=N`: slice N as Int16 HU (application/octet-stream).
+async fn slice(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<SliceQuery>,
+) -> Result<Response, ApiError> {
+    let s = state.scans.get(&id)?;
+    let k = slice_index(&s, &q)?;
+    let bytes = s
+        .slice_bytes(k)
+        .ok_or_else(|| ApiError::internal("slice index checked but absent"))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/scans/{id}/overlay?k=N`: slice N's lesion runs and heart region.
+async fn overlay(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<SliceQuery>,
+) -> Result<Response, ApiError> {
+    let s = state.scans.get(&id)?;
+    let k = slice_index(&s, &q)?;
+    let o = s
+        .overlay(k)
+        .ok_or_else(|| ApiError::internal("slice index checked but absent"))?;
+    crate::json(&o)
+}
+
+#[derive(Deserialize)]
+struct AssignIn {
+    /// Lesion id → artery (`LM`, `LAD`, `LCX`, `RCA`, `non_coronary`, or a region name).
+    assignment: BTreeMap<String, String>,
+}
+
+/// `PUT /api/scans/{id}/assignment {"assignment": {"3": "LAD"}}`: scores the whole assignment.
+async fn assign(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AssignIn>,
+) -> Result<Response, ApiError> {
+    let s = state.scans.get(&id)?;
+    let mut map = BTreeMap::new();
+    for (k, v) in input.assignment {
+        let id: u32 = k.trim().parse().map_err(|_| {
+            ApiError::invalid(
+                "assignment",
+                format!("lesion id {k:?} is not a whole number"),
+            )
+        })?;
+        map.insert(id, v.trim().to_string());
+    }
+    let s2 = s.clone();
+    let r = blocking(move || s2.assign(map)).await?;
+    crate::json(&view(&s, &r))
+}
+
+/// `GET /api/scans/{id}/assignment`: the assignment as the `--assign` file (`id,artery` lines).
+async fn download(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = state.scans.get(&id)?;
+    let r = s.reviewed()?;
+    let text = assign_file(&s, &r);
+    let name = format!(
+        "attachment; filename=\"assign-{}.csv\"",
+        s.series_uid
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+            .collect::<String>()
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&name)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// The `--assign` file: comment lines (folder, series, convention, totals), then `id,artery`.
+fn assign_file(s: &Session, r: &Reviewed) -> String {
+    let mut out = format!(
+        "# vascalc review of series {} in {}\n# reproduce: vascalc scan score {} --series {} --assign THIS_FILE\n# convention {}; counted Agatston {:.3}; CAC-DRS {}\nid,artery\n",
+        s.series_uid,
+        s.folder.display(),
+        s.folder.display(),
+        s.series_uid,
+        r.score.conventions.convention.name.as_str(),
+        r.score.totals.agatston,
+        r.score
+            .cac_drs
+            .as_deref()
+            .unwrap_or("not given (unreviewed or not interpreted)"),
+    );
+    for (id, name) in &r.assignment {
+        out.push_str(&format!("{id},{name}\n"));
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct SaveIn {
+    reviewer: String,
+    person: Option<String>,
+    /// The scan's date, YYYY-MM-DD; default: the series' StudyDate.
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Saved {
+    id: vascalc_app::record::EntryId,
+    person: String,
+    scan: vascalc_app::record::Scan,
+}
+
+/// `POST /api/scans/{id}/save {"reviewer", "person", "date"}`: the reviewed scan into the
+/// record (vascalc-app's `add_reviewed_scan`), with its provenance.
+async fn save(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SaveIn>,
+) -> Result<Response, ApiError> {
+    let s = state.scans.get(&id)?;
+    let r = s.reviewed()?;
+    // Said before the record is opened: an uninterpreted series is refused with or without one.
+    vascalc_app::review::check_interpreted(&r.score)?;
+    let date_text = match input
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(d) => d.to_string(),
+        None => match r.score.acquisition.study_date.as_deref() {
+            Some(d) => dicom_date(d),
+            None => {
+                return Err(ApiError::invalid(
+                    "date",
+                    "the series has no StudyDate: give the scan's date (YYYY-MM-DD)",
+                ));
+            }
+        },
+    };
+    let date = vascalc_app::dates::parse("date", &date_text)?;
+    let provenance = vascalc_app::ReviewProvenance {
+        reviewer: input.reviewer.trim().to_string(),
+        reviewed_at: jiff::Timestamp::now().to_string(),
+        convention: r.score.conventions.convention.name.as_str().to_string(),
+        assignment: r.assignment.clone(),
+        tool: format!("vascalc serve {}", env!("CARGO_PKG_VERSION")),
+    };
+    let person = input.person;
+    let out = crate::record::with_app(&state, false, move |app| {
+        let (p, id, scan) =
+            app.add_reviewed_scan(person.as_deref(), date, &r.score, &provenance)?;
+        Ok(Saved {
+            id,
+            person: p.name,
+            scan,
+        })
+    })
+    .await?;
+    let mut resp = crate::json(&out)?;
+    *resp.status_mut() = StatusCode::CREATED;
+    Ok(resp)
+}
+
+/// DICOM dates are `YYYYMMDD`; ISO ones pass through.
+fn dicom_date(d: &str) -> String {
+    let d = d.trim();
+    if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
+    } else {
+        d.to_owned()
+    }
+}
