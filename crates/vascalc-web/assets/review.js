@@ -397,7 +397,7 @@
         person: vascalc.person() };
       const saved = await api('POST', `/api/scans/${scan.id}/save`, body);
       $('save-status').replaceChildren(el('p', { id: 'saved' },
-        `Saved for ${saved.person}: scan ${saved.id} on ${saved.scan.date}, Agatston ${fmt(saved.scan.agatston)}. `,
+        `Saved for ${saved.person}: ${saved.id} on ${saved.scan.date}, Agatston ${fmt(saved.scan.agatston)}. `,
         el('a', { href: '/cac' }, 'See it on the CAC page')));
     } catch (e) {
       showError(e, 'save', $('save-status'));

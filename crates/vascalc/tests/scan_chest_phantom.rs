@@ -412,3 +412,50 @@ fn batch_flags_phantoms_and_unreviewed_chests() {
         "the phantom's whole-image score does not depend on --regions"
     );
 }
+
+/// `vascalc scan phantom --chest` writes the same phantom the library renders: a chest series
+/// whose anatomy is found and whose candidates wait for review.
+#[test]
+fn scan_phantom_chest_writes_a_chest_series() {
+    let dir = TempDir::new("chest-phantom-cli");
+    let out = dir.0.join("chest");
+    let out_s = out.to_str().expect("utf8");
+    let written: Value = serde_json::from_str(&ok(
+        &dir.db(),
+        &[
+            "scan", "phantom", "--chest", "--size", "small", "--noise", "0", "--out", out_s,
+            "--format", "json",
+        ],
+    ))
+    .expect("JSON");
+    let spec = ChestSpec {
+        noise_sd_hu: 0.0,
+        ..ChestSpec::small(1)
+    };
+    assert_eq!(written["slices"], spec.slices);
+    assert_eq!(written["spec"]["noise_sd_hu"], 0.0);
+    let coronary = chest_truth(&spec)
+        .lesions
+        .iter()
+        .filter(|l| matches!(l.kind, ChestLesionKind::Coronary { .. }))
+        .count();
+    assert_eq!(written["coronary_lesions"], coronary);
+    let s = score(&dir, &[out_s]);
+    assert_eq!(s["acquisition"]["body_part"], "CHEST");
+    assert_eq!(s["review"]["anatomy"]["chest_found"], true);
+    assert!(
+        s["review"]["candidates_unreviewed"]["lesions"]
+            .as_u64()
+            .expect("n")
+            >= coronary as u64
+    );
+    // Geometry options belong to the insert phantom.
+    let err = common::fails(
+        &dir.db(),
+        &[
+            "scan", "phantom", "--chest", "--slices", "20", "--out", out_s,
+        ],
+        2,
+    );
+    assert!(err.contains("--slices"), "{err}");
+}

@@ -122,7 +122,7 @@ impl Session {
         let groups = groups_3d(&runs, score.lesions.len());
         let heart = anatomy
             .as_ref()
-            .map(|a| heart_runs(a))
+            .map(heart_runs)
             .unwrap_or_else(|| vec![Vec::new(); volume.slices]);
         Ok(Self {
             id: 0,

@@ -28,9 +28,17 @@ pub(super) struct PhantomArgs {
     /// Seed of the noise: the same seed and options give the same voxels.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Image size preset.
+    /// Image size preset (with --chest: standard 512×512 of 0.7 mm, 150 slices of 2 mm; small
+    /// 256×256 of 1.4 mm, 120 slices of 2.5 mm).
     #[arg(long, value_enum, default_value_t = Size::Standard)]
     size: Size,
+    /// Write the anatomical chest phantom instead of the calcium inserts: body, lungs, airway,
+    /// spine, ribs, sternum, aorta, a heart with coronary lesions along the LM/LAD/LCX/RCA, aortic
+    /// wall and valve calcium and noise specks (BodyPartExamined CHEST; truth.json lists every
+    /// lesion): for `scan score` without regions and the review viewer of `vascalc serve`. Its
+    /// geometry comes from --size; --seed and --noise apply.
+    #[arg(long, conflicts_with_all = ["slices", "thickness", "increment", "pixel_spacing", "blur_fwhm"])]
+    chest: bool,
     /// Number of slices (default: 16 standard, 12 small).
     #[arg(long)]
     slices: Option<u32>,
@@ -113,6 +121,9 @@ pub(super) fn run(args: PhantomArgs) -> CliResult {
             "`scan phantom` has no table to print as CSV; use --format human or json"
         )));
     }
+    if args.chest {
+        return run_chest(&args);
+    }
     let spec = spec_from(&args);
     spec.validate().map_err(CliError::invalid_input)?;
     prepare_out(&args.out)?;
@@ -131,6 +142,67 @@ pub(super) fn run(args: PhantomArgs) -> CliResult {
     match args.format {
         Format::Json => print_json(&summary)?,
         _ => print_human(&summary).map_err(crate::output::OutputError)?,
+    }
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+struct WrittenChest {
+    out: PathBuf,
+    study_instance_uid: String,
+    series_instance_uid: String,
+    slices: usize,
+    truth_file: PathBuf,
+    spec: vascalc_phantom::chest::ChestSpec,
+    coronary_lesions: usize,
+    lesions: usize,
+}
+
+/// `scan phantom --chest`: the anatomical chest phantom as a CT series.
+fn run_chest(args: &PhantomArgs) -> CliResult {
+    use vascalc_phantom::chest::{ChestLesionKind, ChestSpec, chest_truth, render_chest};
+    let mut spec = match args.size {
+        Size::Standard => ChestSpec::standard(args.seed),
+        Size::Small => ChestSpec::small(args.seed),
+    };
+    spec.noise_sd_hu = args.noise;
+    let volume = render_chest(&spec).map_err(CliError::invalid_input)?;
+    prepare_out(&args.out)?;
+    let truth = chest_truth(&spec);
+    let written =
+        dicom::write_chest_series(&args.out, &volume, &truth, &dicom::WriteOptions::new())
+            .with_context(|| format!("writing the chest phantom into {}", args.out.display()))?;
+    let summary = WrittenChest {
+        out: args.out.clone(),
+        study_instance_uid: written.study_instance_uid,
+        series_instance_uid: written.series_instance_uid,
+        slices: written.files.len(),
+        truth_file: written.truth_file,
+        coronary_lesions: truth
+            .lesions
+            .iter()
+            .filter(|l| matches!(l.kind, ChestLesionKind::Coronary { .. }))
+            .count(),
+        lesions: truth.lesions.len(),
+        spec,
+    };
+    match args.format {
+        Format::Json => print_json(&summary)?,
+        _ => crate::outln!(
+            "Wrote an anatomical chest phantom to {}: {} slices of {}×{} ({} mm pixels, {} mm apart), noise SD {} HU, seed {}; {} calcified lesions, {} of them coronary (truth: {}).\nScore it: vascalc scan score {}\nReview it: vascalc serve, then open this folder on the page /review.",
+            summary.out.display(),
+            summary.slices,
+            summary.spec.columns,
+            summary.spec.rows,
+            summary.spec.pixel_mm,
+            summary.spec.increment_mm,
+            summary.spec.noise_sd_hu,
+            summary.spec.seed,
+            summary.lesions,
+            summary.coronary_lesions,
+            summary.truth_file.display(),
+            summary.out.display()
+        )?,
     }
     Ok(())
 }
