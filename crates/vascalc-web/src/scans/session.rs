@@ -301,16 +301,16 @@ pub fn groups_3d(runs: &[Vec<[u32; 4]>], lesions: usize) -> Vec<u32> {
 
 /// One lesion as the viewer lists it.
 #[derive(Serialize)]
-pub struct LesionRow<'a> {
-    pub id: u32,
-    pub group: u32,
-    pub status: LesionStatus,
-    pub label: Option<&'a str>,
-    pub reasons: &'a [ExclusionReason],
-    pub slices: [u32; 2],
-    pub centroid_mm: [f64; 3],
-    pub agatston: f64,
-    pub volume_mm3: f64,
+pub(crate) struct LesionRow<'a> {
+    pub(crate) id: u32,
+    pub(crate) group: u32,
+    pub(crate) status: LesionStatus,
+    pub(crate) label: Option<&'a str>,
+    pub(crate) reasons: &'a [ExclusionReason],
+    pub(crate) slices: [u32; 2],
+    pub(crate) centroid_mm: [f64; 3],
+    pub(crate) agatston: f64,
+    pub(crate) volume_mm3: f64,
 }
 
 #[cfg(test)]
