@@ -20,6 +20,7 @@
   const ARTERY_KEYS = { 1: 'LM', 2: 'LAD', 3: 'LCX', 4: 'RCA', 5: 'non_coronary', 0: '' };
 
   let scan = null;          // the server's view of the open scan
+  let base = [];            // every lesion as opened (the statuses without an assignment)
   let k = 0;                // the slice shown
   let width = 800, level = 200;
   let lut = null;           // Uint32Array(65536): Int16 HU + 32768 → RGBA (little endian)
@@ -178,6 +179,7 @@
 
   function start(view) {
     scan = view;
+    base = view.lesions;
     cache.clear();
     selected = new Set();
     assignment = { ...view.assignment };
@@ -262,6 +264,11 @@
   // ---- assignment
   async function send(next) {
     const view = await api('PUT', `/api/scans/${scan.id}/assignment`, { assignment: next });
+    // The answer lists the named lesions only; the others keep their status as opened.
+    if (!view.lesions_all) {
+      const named = new Map(view.lesions.map((l) => [l.id, l]));
+      view.lesions = base.map((l) => named.get(l.id) || l);
+    }
     scan = view;
     assignment = { ...view.assignment };
     render();

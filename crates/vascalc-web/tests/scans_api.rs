@@ -334,6 +334,7 @@ fn chest_phantom_review_scored_by_the_server_and_saved() {
         a.json()
     };
     assert_eq!(score_json["lesions"], v["lesions"]);
+    assert_eq!(score_json["lesions_all"], true);
     assert!(voxels.iter().all(|&n| n > 0), "every lesion has voxels");
 
     // The reviewer names every candidate LAD, then changes their mind about one.
@@ -388,7 +389,15 @@ fn chest_phantom_review_scored_by_the_server_and_saved() {
             json!({"assignment": assignment}),
         )
         .json();
-    let row = &r["lesions"][first as usize - 1];
+    // A change answers the named lesions only (the others keep their status as opened).
+    assert_eq!(r["lesions_all"], false);
+    assert_eq!(r["lesions"].as_array().unwrap().len(), assignment.len());
+    let row = r["lesions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == first)
+        .unwrap();
     assert_eq!(row["status"], "excluded");
     assert_eq!(row["reasons"], json!(["reviewer_not_coronary"]));
     let dropped = row["agatston"].as_f64().unwrap();

@@ -231,7 +231,7 @@ async fn open(
     .await?;
     let session = state.scans.insert(session)?;
     let reviewed = session.reviewed()?;
-    let mut r = crate::json(&view(&session, &reviewed))?;
+    let mut r = crate::json(&view(&session, &reviewed, true))?;
     *r.status_mut() = StatusCode::CREATED;
     Ok(r)
 }
@@ -275,10 +275,14 @@ struct View<'a> {
     flags: &'a [vascalc_ct::Flag],
     acquisition: &'a vascalc_ct::Acquisition,
     convention: &'static str,
+    /// Whether `lesions` lists every lesion (opening, `GET`), or only the lesions the assignment
+    /// names (`PUT`: the others keep the status the series was opened with; a real chest CT has
+    /// thousands of lesions, so a change answers only what it changed).
+    lesions_all: bool,
     lesions: Vec<LesionRow<'a>>,
 }
 
-fn view<'a>(s: &'a Session, r: &'a Reviewed) -> View<'a> {
+fn view<'a>(s: &'a Session, r: &'a Reviewed, all: bool) -> View<'a> {
     let g = &s.volume.geometry;
     let score: &SeriesScore = &r.score;
     let groups = s.groups();
@@ -302,9 +306,11 @@ fn view<'a>(s: &'a Session, r: &'a Reviewed) -> View<'a> {
         flags: &score.flags,
         acquisition: &score.acquisition,
         convention: score.conventions.convention.name.as_str(),
+        lesions_all: all,
         lesions: score
             .lesions
             .iter()
+            .filter(|l| all || r.assignment.contains_key(&l.id))
             .map(|l| LesionRow {
                 id: l.id,
                 group: groups
@@ -326,7 +332,7 @@ fn view<'a>(s: &'a Session, r: &'a Reviewed) -> View<'a> {
 async fn show(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let s = state.scans.get(&id)?;
     let r = s.reviewed()?;
-    crate::json(&view(&s, &r))
+    crate::json(&view(&s, &r, true))
 }
 
 #[derive(Deserialize)]
@@ -415,7 +421,7 @@ async fn assign(
     }
     let s2 = s.clone();
     let r = blocking(move || s2.assign(map)).await?;
-    crate::json(&view(&s, &r))
+    crate::json(&view(&s, &r, false))
 }
 
 /// `GET /api/scans/{id}/assignment`: the assignment as the `--assign` file (`id,artery` lines).

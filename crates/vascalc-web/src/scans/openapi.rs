@@ -28,8 +28,9 @@ fn view() -> Value {
             increment_mm, slice_locations_mm, slice_encoding, no_data), the current assignment and \
             the score it gives (totals, per_artery, cac_drs, review, flags, acquisition, \
             convention; as `vascalc scan score --assign`) and the lesions (id, group = the \
-            smallest id of its 3D-connected group, status, label, reasons, slices, agatston, \
-            volume_mm3).",
+            smallest id of its 3D-connected group, status, label, reasons, slices, centroid_mm, \
+            agatston, volume_mm3): every lesion when lesions_all is true (opening, GET), only the \
+            lesions the assignment names after a PUT (the others keep their status as opened).",
         "required": ["id", "columns", "rows", "slices", "pixel_spacing_mm", "assignment",
                      "totals", "per_artery", "cac_drs", "flags", "lesions"]})
 }
