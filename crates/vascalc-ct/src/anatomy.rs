@@ -23,9 +23,13 @@
 //!    not past the hull's front (sternum, costal cartilages).
 //! 6. **Descending aorta**, per slice: the round soft-tissue section, 9–16 mm in radius, beside
 //!    and in front of the vertebral body, ringed by non-soft tissue (lung, fat, bone).
+//! 7. **Ascending aorta and aortic root** (before 5, which leaves the aorta out of the region):
+//!    the vertical round tube of radius 12–20 mm in front of the body's centre just below the
+//!    carina, followed down slice by slice while it stays round; then [`AORTIC_ROOT_MM`] below
+//!    it along its axis, the root and valve ([`flag::AORTIC_ROOT`], inside the heart region).
 //!
-//! What it does not find (stated in `docs/ct-scoring.md`): the ascending aorta and aortic valve
-//! below the carina (they lie inside the heart region: their calcium is left to the reviewer), the
+//! What it does not find (stated in `docs/ct-scoring.md`): the arch above the carina, an
+//! ascending aorta that shows no round tube (touching vessels without fat between them), the
 //! liver's left lobe under the heart's lowest slices (no lung above it), and calcified lymph
 //! nodes next to the heart.
 
@@ -50,6 +54,9 @@ pub mod flag {
     /// Under a lung base, in the lower half of the heart's slices: the liver dome (right), the
     /// stomach and spleen (left); removed from the heart region.
     pub const SUBPHRENIC: u8 = 64;
+    /// The aortic root and valve: below where the tracked ascending aorta enters the heart,
+    /// inside the heart region.
+    pub const AORTIC_ROOT: u8 = 128;
 }
 
 /// Air below this HU (inside the body) is lung or airway.
@@ -104,6 +111,34 @@ const REGION_OPEN_PART_FRACTION: f64 = 0.10;
 const SPINE_WINDOW: usize = 3;
 /// Descending aorta radii tried, mm (adult descending thoracic aorta 20–32 mm across).
 const AORTA_RADII_MM: [f64; 4] = [9.0, 11.0, 13.0, 15.5];
+/// Ascending aorta radii tried at the start, mm (the adult ascending aorta is 25–40 mm across,
+/// up to about 45 mm when dilated in older people; the superior vena cava, 20 mm, is smaller).
+const ASC_RADII_MM: [f64; 5] = [12.0, 13.5, 15.0, 17.5, 20.0];
+/// Slices below the carina searched for the ascending aorta's start.
+const ASC_START_SLICES: usize = 6;
+/// The start window from the body's centre: to the patient's right (−) and left (+), mm. The
+/// ascending aorta lies right of the pulmonary trunk, about on the midline or right of it.
+const ASC_WINDOW_X_MM: (f64, f64) = (-50.0, 20.0);
+/// The start window from the body's centre: anterior (−) to posterior (+), mm.
+const ASC_WINDOW_Y_MM: (f64, f64) = (-90.0, 0.0);
+/// The disc score (soft fraction inside minus soft fraction in the ring around) needed to
+/// start and to go on; lower than the descending aorta's, since the pulmonary trunk and the
+/// superior vena cava touch the ascending aorta.
+const ASC_MIN_SCORE: f64 = 0.0;
+/// The ascending aorta's centre moves at most this much from one slice to the next, mm.
+const ASC_SHIFT_MM: f64 = 6.0;
+/// The smallest ascending aorta accepted, radius in mm (the superior vena cava is about 10).
+const ASC_MIN_RADIUS_MM: f64 = 11.5;
+/// The shortest ascending aorta track accepted, mm (else nothing is marked).
+const ASC_MIN_TRACK_MM: f64 = 10.0;
+/// The aortic wall and its calcium around a tracked section, mm.
+const AORTA_WALL_MM: f64 = 3.0;
+/// The root's axis moves at most this many mm sideways per mm down.
+const ASC_AXIS_SLOPE: f64 = 0.4;
+/// The aortic root and valve below the last tracked slice, mm: the tracking stops where the
+/// aorta enters the heart, near the sinotubular junction, about 20–25 mm above the valve's
+/// annulus.
+pub const AORTIC_ROOT_MM: f64 = 30.0;
 /// Soft tissue (blood, wall, muscle) for the aorta search, HU.
 const SOFT_HU: (f32, f32) = (-30.0, 150.0);
 /// The aorta score (soft fraction inside minus soft fraction in the surrounding ring) needed.
@@ -128,6 +163,10 @@ pub struct Anatomy {
     pub bone_voxels: u64,
     /// Slices where the descending aorta was found.
     pub aorta_slices: usize,
+    /// Slices where the ascending aorta was followed (below the carina), and slices of the
+    /// aortic root extrapolated below them.
+    pub ascending_aorta_slices: usize,
+    pub aortic_root_slices: usize,
     /// The body covers more than a quarter of the image's edge in most slices that would hold the
     /// heart (a zoomed cardiac field of view): the lungs' outer parts and the chest wall are cut off,
     /// so the heart region cannot be trusted and no chest is reported ([`Anatomy::found`] is
@@ -191,6 +230,8 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
         lung_voxels: 0,
         bone_voxels: 0,
         aorta_slices: 0,
+        ascending_aorta_slices: 0,
+        aortic_root_slices: 0,
         body_cut_by_field_of_view: false,
     };
     if n == 0 || slices == 0 || volume.hu.len() != n * slices || !axial {
@@ -354,6 +395,18 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
             }
         }
     }
+
+    // The ascending aorta and the aortic root, followed down from the carina.
+    let plane = Plane {
+        cols,
+        rows,
+        dx,
+        dy,
+        left_sign,
+        posterior_sign,
+    };
+    (anatomy.ascending_aorta_slices, anatomy.aortic_root_slices) =
+        ascending_aorta(&volume.hu, &mut flags, &stats, &heart, &plane, depth);
 
     // 5–6. Heart region and descending aorta, per slice.
     let margin = (HEART_MARGIN_MM / dx.min(dy)).round().max(1.0) as usize;
@@ -792,6 +845,19 @@ struct SliceContext {
     spine: Option<(f64, f64)>,
 }
 
+impl SliceContext {
+    fn plane(&self) -> Plane {
+        Plane {
+            cols: self.cols,
+            rows: self.rows,
+            dx: self.dx,
+            dy: self.dy,
+            left_sign: self.left_sign,
+            posterior_sign: self.posterior_sign,
+        }
+    }
+}
+
 /// Vertebral body: bone near the midline behind the body centre. Returns its front edge (row ×
 /// `posterior_sign`, so that smaller is more anterior) and its mean column.
 fn spine_front(
@@ -1049,31 +1115,42 @@ fn find_aorta(
         y += step as f64 * c.dy;
     }
     best.filter(|b| b.3 >= AORTA_MIN_SCORE)
-        .map(|(i, j, _, _)| refine_disc(hu, f, c, i, j))
+        .map(|(i, j, _, _)| refine_disc(hu, f, &c.plane(), i, j, DESCENDING_RAY))
 }
 
 /// Centre and radius (mm) of the soft-tissue disc around (`i`, `j`): 16 rays to the first
 /// voxel that is not soft tissue; rays that run far (into a soft neighbour such as the
 /// oesophagus) are left out; the centre is the mean of the other ends, the radius their median
 /// distance from it.
-fn refine_disc(hu: &[f32], f: &[u8], c: &SliceContext, i: f64, j: f64) -> (f64, f64, f64) {
+fn refine_disc(hu: &[f32], f: &[u8], c: &Plane, i: f64, j: f64, ray: Ray) -> (f64, f64, f64) {
     let soft = |x: f64, y: f64| {
         let (xi, yi) = (x.round(), y.round());
         if xi < 0.0 || yi < 0.0 || xi as usize >= c.cols || yi as usize >= c.rows {
             return false;
         }
         let idx = yi as usize * c.cols + xi as usize;
-        hu[idx] >= SOFT_HU.0 && hu[idx] < SOFT_HU.1 && f[idx] & flag::BONE == 0
+        hu[idx] >= SOFT_HU.0 && hu[idx] < ray.max_hu && f[idx] & flag::BONE == 0
     };
     let step = 0.5 * c.dx.min(c.dy);
     let rays: Vec<(f64, f64, f64)> = (0..16)
         .map(|a| {
             let th = f64::from(a) * std::f64::consts::PI / 8.0;
             let (ux, uy) = (th.cos(), th.sin());
-            let mut t = 0.0;
-            while t < 25.0 && soft(i + ux * t / c.dx, j + uy * t / c.dy) {
+            // Out to the first of `ray.run` samples in a row that are not soft.
+            let (mut t, mut end, mut misses) = (0.0, 0.0, 0);
+            while t < ray.cap_mm {
+                if soft(i + ux * t / c.dx, j + uy * t / c.dy) {
+                    misses = 0;
+                    end = t + step;
+                } else {
+                    misses += 1;
+                    if misses >= ray.run {
+                        break;
+                    }
+                }
                 t += step;
             }
+            let t = end.min(ray.cap_mm);
             (t, i + ux * t / c.dx, j + uy * t / c.dy)
         })
         .collect();
@@ -1094,6 +1171,316 @@ fn refine_disc(hu: &[f32], f: &[u8], c: &SliceContext, i: f64, j: f64) -> (f64, 
     let radius = d.get(d.len() / 2).copied().unwrap_or(median);
     (ci, cj, radius)
 }
+
+/// A summed-area table of soft tissue (not bone) in one slice: square boxes stand in for discs
+/// when searching for a round vessel.
+struct SoftSat {
+    sat: Vec<u32>,
+    /// Lung, bone or outside the body.
+    blocked: Vec<u32>,
+    cols: usize,
+    rows: usize,
+}
+
+impl SoftSat {
+    fn of(hu: &[f32], f: &[u8], cols: usize, rows: usize) -> Self {
+        let mut sat = vec![0u32; (cols + 1) * (rows + 1)];
+        let mut blocked = vec![0u32; (cols + 1) * (rows + 1)];
+        for j in 0..rows {
+            let (mut acc, mut acc_b) = (0u32, 0u32);
+            for i in 0..cols {
+                let (v, fl) = (hu[j * cols + i], f[j * cols + i]);
+                let soft = v >= SOFT_HU.0 && v < SOFT_HU.1 && fl & flag::BONE == 0;
+                acc += u32::from(soft);
+                acc_b += u32::from(fl & (flag::LUNG | flag::BONE) != 0 || fl & flag::BODY == 0);
+                sat[(j + 1) * (cols + 1) + i + 1] = sat[j * (cols + 1) + i + 1] + acc;
+                blocked[(j + 1) * (cols + 1) + i + 1] = blocked[j * (cols + 1) + i + 1] + acc_b;
+            }
+        }
+        Self {
+            sat,
+            blocked,
+            cols,
+            rows,
+        }
+    }
+
+    /// Whether the square of half-width `hw` around (`i`, `j`) holds no lung, bone or outside.
+    fn clear(&self, i: i64, j: i64, hw: i64) -> bool {
+        let (s, n) = Self::sum(&self.blocked, self.cols, self.rows, i, j, hw);
+        n > 0.0 && s == 0.0
+    }
+
+    /// Soft voxels and all voxels in the square of half-width `hw` around (`i`, `j`).
+    fn boxsum(&self, i: i64, j: i64, hw: i64) -> (f64, f64) {
+        Self::sum(&self.sat, self.cols, self.rows, i, j, hw)
+    }
+
+    fn sum(sat: &[u32], cols: usize, rows: usize, i: i64, j: i64, hw: i64) -> (f64, f64) {
+        let (i0, j0) = ((i - hw).max(0) as usize, (j - hw).max(0) as usize);
+        let (i1, j1) = (
+            ((i + hw + 1).max(0) as usize).min(cols),
+            ((j + hw + 1).max(0) as usize).min(rows),
+        );
+        if i1 <= i0 || j1 <= j0 {
+            return (0.0, 0.0);
+        }
+        let s = sat[j1 * (cols + 1) + i1] + sat[j0 * (cols + 1) + i0]
+            - sat[j0 * (cols + 1) + i1]
+            - sat[j1 * (cols + 1) + i0];
+        (f64::from(s), ((i1 - i0) * (j1 - j0)) as f64)
+    }
+
+    /// How round and soft a disc of radius `r` mm at (`i`, `j`) is: the soft fraction of a
+    /// box inside it minus the soft fraction of the ring 2–6 mm outside it.
+    fn disc_score(&self, i: i64, j: i64, r: f64, dx: f64) -> Option<f64> {
+        let px = |mm: f64| (mm / dx).round() as i64;
+        let (si, ni) = self.boxsum(i, j, px(r * 0.7));
+        let (so, no) = self.boxsum(i, j, px(r + 6.0));
+        let (sm, nm) = self.boxsum(i, j, px(r + 2.0));
+        let ring_n = no - nm;
+        (ni > 0.0 && ring_n > 0.0).then(|| si / ni - (so - sm) / ring_n)
+    }
+}
+
+/// Geometry shared by the slice-to-slice steps.
+struct Plane {
+    cols: usize,
+    rows: usize,
+    dx: f64,
+    dy: f64,
+    left_sign: f64,
+    posterior_sign: f64,
+}
+
+/// Sets `bit` on the voxels of one slice within `r` mm of (`ci`, `cj`).
+fn mark_disc(f: &mut [u8], p: &Plane, ci: f64, cj: f64, r: f64, bit: u8) {
+    let (ri, rj) = ((r / p.dx).ceil() as i64 + 1, (r / p.dy).ceil() as i64 + 1);
+    let span = |centre: f64, half: i64, len: usize| {
+        let lo = (centre.round() as i64 - half).clamp(0, len as i64) as usize;
+        let hi = (centre.round() as i64 + half + 1).clamp(0, len as i64) as usize;
+        lo..hi
+    };
+    for j in span(cj, rj, p.rows) {
+        for i in span(ci, ri, p.cols) {
+            let (ddx, ddy) = ((i as f64 - ci) * p.dx, (j as f64 - cj) * p.dy);
+            if ddx * ddx + ddy * ddy <= r * r {
+                f[j * p.cols + i] |= bit;
+            }
+        }
+    }
+}
+
+/// The ascending aorta, followed from just below the carina down the heart's slices (`heart`,
+/// top first): in the first slices, the roundest soft-tissue section of radius 11–20 mm in
+/// front of the body's centre and right of the midline; then, slice by slice, the section
+/// within [`ASC_SHIFT_MM`] of the last whose radius stays within a quarter of it. Where it
+/// enters the heart (the ring around it turns soft, or the rays run long), the following
+/// [`AORTIC_ROOT_MM`] are the aortic root and valve, extrapolated along the tracked axis.
+/// Marks [`flag::AORTA`] and [`flag::AORTIC_ROOT`] with the wall; returns the slices of each.
+fn ascending_aorta(
+    hu: &[f32],
+    flags: &mut [u8],
+    stats: &[SliceStats],
+    heart: &[usize],
+    p: &Plane,
+    depth: f64,
+) -> (usize, usize) {
+    let n = p.cols * p.rows;
+    let px = |mm: f64, d: f64| (mm / d).round() as i64;
+    // The start: over the first slices below the carina, the vertical tube (one centre, one
+    // radius) whose sections are the roundest on average, wholly inside the mediastinum (no
+    // lung, bone or outside in its square).
+    let Some(&top) = heart.first() else {
+        return (0, 0);
+    };
+    let sats: Vec<SoftSat> = heart
+        .iter()
+        .take(ASC_START_SLICES)
+        .map(|&k| {
+            SoftSat::of(
+                &hu[k * n..(k + 1) * n],
+                &flags[k * n..(k + 1) * n],
+                p.cols,
+                p.rows,
+            )
+        })
+        .collect();
+    let (ci, cj) = stats[top].centre;
+    let step = 1.5;
+    let mut start: Option<(f64, f64, f64, f64)> = None; // (i, j, r, score)
+    let mut y = ASC_WINDOW_Y_MM.0;
+    while y <= ASC_WINDOW_Y_MM.1 {
+        let j = (cj + y / p.dy * p.posterior_sign).round() as i64;
+        let mut x = ASC_WINDOW_X_MM.0;
+        while x <= ASC_WINDOW_X_MM.1 {
+            let i = (ci + x / p.dx * p.left_sign).round() as i64;
+            for r in ASC_RADII_MM {
+                let mut total = 0.0;
+                for sat in &sats {
+                    match sat.disc_score(i, j, r, p.dx) {
+                        Some(s) if sat.clear(i, j, px(r, p.dx)) => total += s,
+                        _ => {
+                            total = f64::NEG_INFINITY;
+                            break;
+                        }
+                    }
+                }
+                let score = total / sats.len().max(1) as f64;
+                if score >= ASC_MIN_SCORE && start.is_none_or(|b| score > b.3) {
+                    start = Some((i as f64, j as f64, r, score));
+                }
+            }
+            x += step;
+        }
+        y += step;
+    }
+
+    let Some((i0, j0, _, _)) = start else {
+        return (0, 0);
+    };
+    let first = 0;
+    let k0 = heart[first];
+    let (ci, cj, r0) = refine_disc(
+        &hu[k0 * n..(k0 + 1) * n],
+        &flags[k0 * n..(k0 + 1) * n],
+        p,
+        i0,
+        j0,
+        ASCENDING_RAY,
+    );
+
+    if !(ASC_MIN_RADIUS_MM..=ASC_RADII_MM[ASC_RADII_MM.len() - 1] * 1.25).contains(&r0) {
+        return (0, 0);
+    }
+    let mut track: Vec<(usize, f64, f64, f64)> = vec![(first, ci, cj, r0)];
+    let mut radii = vec![r0];
+    let shift = ASC_SHIFT_MM;
+    let (mut pi, mut pj, mut pr) = (ci, cj, r0);
+    let mut missed: Option<usize> = None;
+    for (pos, &k) in heart.iter().enumerate().skip(first + 1) {
+        let (hu_k, f_k) = (&hu[k * n..(k + 1) * n], &flags[k * n..(k + 1) * n]);
+        let sat = SoftSat::of(hu_k, f_k, p.cols, p.rows);
+        let (si, sj) = (px(shift, p.dx), px(shift, p.dy));
+        let mut best: Option<(i64, i64, f64)> = None;
+        for dj in -sj..=sj {
+            for di in -si..=si {
+                let (i, j) = (pi.round() as i64 + di, pj.round() as i64 + dj);
+                for r in [pr - 2.0, pr, pr + 2.0] {
+                    if let Some(s) = sat.disc_score(i, j, r, p.dx) {
+                        if best.is_none_or(|b| s > b.2) {
+                            best = Some((i, j, s));
+                        }
+                    }
+                }
+            }
+        }
+        let accepted = best
+            .filter(|b| b.2 >= ASC_MIN_SCORE)
+            .and_then(|(bi, bj, _)| {
+                let (ni, nj, nr) = refine_disc(hu_k, f_k, p, bi as f64, bj as f64, ASCENDING_RAY);
+                let moved = (((ni - pi) * p.dx).powi(2) + ((nj - pj) * p.dy).powi(2)).sqrt();
+
+                (moved <= shift && nr >= pr * 0.7 && nr <= pr * 1.35).then_some((ni, nj, nr))
+            });
+        match accepted {
+            Some((ni, nj, nr)) => {
+                if let Some(m) = missed.take() {
+                    // One slice missed between two found: its section lies between them.
+                    track.push((m, (pi + ni) / 2.0, (pj + nj) / 2.0, pr));
+                }
+                track.push((pos, ni, nj, nr));
+                radii.push(nr);
+                radii.sort_by(f64::total_cmp);
+                (pi, pj, pr) = (ni, nj, radii[radii.len() / 2]);
+            }
+            None if missed.is_none() => missed = Some(pos),
+            None => break,
+        }
+    }
+    if (track.len() as f64) * depth < ASC_MIN_TRACK_MM {
+        return (0, 0);
+    }
+    // Each section with the track's median radius (a ray may stop short at a neighbour).
+    for &(pos, i, j, _) in &track {
+        let k = heart[pos];
+        mark_disc(
+            &mut flags[k * n..(k + 1) * n],
+            p,
+            i,
+            j,
+            pr + AORTA_WALL_MM,
+            flag::AORTA,
+        );
+    }
+    // The root: below the last tracked slice, along the track's straight-line fit (least
+    // squares of column and row against position; the last sections may have drifted where
+    // the aorta meets the heart).
+    let Some(&(last, _, _, _)) = track.last() else {
+        return (0, 0);
+    };
+    let m = track.len() as f64;
+    let mean = |f: &dyn Fn(&(usize, f64, f64, f64)) -> f64| track.iter().map(f).sum::<f64>() / m;
+    let (mp, mi, mj) = (mean(&|t| t.0 as f64), mean(&|t| t.1), mean(&|t| t.2));
+    let var = track.iter().map(|t| (t.0 as f64 - mp).powi(2)).sum::<f64>();
+    let slope = |g: &dyn Fn(&(usize, f64, f64, f64)) -> f64, gm: f64| {
+        if var > 0.0 {
+            track
+                .iter()
+                .map(|t| (t.0 as f64 - mp) * (g(t) - gm))
+                .sum::<f64>()
+                / var
+        } else {
+            0.0
+        }
+    };
+    let (mut si, mut sj) = (slope(&|t| t.1, mi), slope(&|t| t.2, mj));
+    let len = ((si * p.dx).powi(2) + (sj * p.dy).powi(2)).sqrt();
+    let limit = ASC_AXIS_SLOPE * depth;
+    if len > limit {
+        si *= limit / len;
+        sj *= limit / len;
+    }
+    let root_slices = (AORTIC_ROOT_MM / depth).round() as usize;
+    let mut root = 0;
+    for (pos, &k) in heart.iter().enumerate().skip(last + 1).take(root_slices) {
+        let d = pos as f64 - mp;
+        mark_disc(
+            &mut flags[k * n..(k + 1) * n],
+            p,
+            mi + si * d,
+            mj + sj * d,
+            pr + AORTA_WALL_MM,
+            flag::AORTIC_ROOT,
+        );
+        root += 1;
+    }
+    (track.len(), root)
+}
+
+/// How [`refine_disc`] casts its rays.
+#[derive(Clone, Copy)]
+struct Ray {
+    /// Rays stop this far out, mm.
+    cap_mm: f64,
+    /// Soft tissue is below this HU (above: calcium, which stops the ray or not).
+    max_hu: f32,
+    /// A ray stops at this many samples in a row that are not soft (1: the first).
+    run: u32,
+}
+
+/// The descending aorta's rays: to the first voxel that is not soft tissue.
+const DESCENDING_RAY: Ray = Ray {
+    cap_mm: 25.0,
+    max_hu: SOFT_HU.1,
+    run: 1,
+};
+/// The ascending aorta's rays: through its wall's calcium, and not stopped by one noisy sample.
+const ASCENDING_RAY: Ray = Ray {
+    cap_mm: 32.0,
+    max_hu: f32::INFINITY,
+    run: 3,
+};
 
 /// Andrew's monotone chain; returns the hull counter-clockwise.
 fn convex_hull(mut pts: Vec<(i64, i64)>) -> Vec<(i64, i64)> {

@@ -79,8 +79,11 @@ pub enum ExclusionReason {
     Noise,
     /// Touches bone (spine, ribs, sternum, scapulae).
     Bone,
-    /// Most of its voxels lie in the descending aorta or its wall.
+    /// Most of its voxels lie in the descending or the ascending aorta or its wall.
     Aorta,
+    /// Most of its voxels lie in the aortic root or valve (below where the ascending aorta
+    /// enters the heart).
+    AorticRoot,
     /// Above the carina: the aortic arch, great vessels and neck, not the heart.
     AboveCarina,
     /// No voxel in the heart region (with its margin).
@@ -96,6 +99,7 @@ impl ExclusionReason {
             Self::Noise => "noise",
             Self::Bone => "bone",
             Self::Aorta => "aorta",
+            Self::AorticRoot => "aortic_root",
             Self::AboveCarina => "above_carina",
             Self::OutsideHeartRegion => "outside_heart_region",
             Self::ReviewerNotCoronary => "reviewer_not_coronary",
@@ -126,6 +130,10 @@ pub struct AnatomySummary {
     pub heart_region_ml: f64,
     /// Slices where the descending aorta was found.
     pub aorta_slices: usize,
+    /// Slices where the ascending aorta was followed below the carina, and slices of the aortic
+    /// root below them.
+    pub ascending_aorta_slices: usize,
+    pub aortic_root_slices: usize,
 }
 
 /// One calcified lesion.

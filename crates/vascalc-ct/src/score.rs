@@ -387,7 +387,7 @@ fn score_inner(
     Ok(result)
 }
 
-const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending aorta, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending aorta, above_carina, outside_heart_region = no voxel in the heart region";
+const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending and ascending aorta, aortic root, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending or ascending aorta (followed down from the carina) or its wall, aortic_root = most voxels in the 30 mm below where the ascending aorta enters the heart (root and valve), above_carina, outside_heart_region = no voxel in the heart region";
 
 /// The automatic exclusion reasons of one component (empty: a coronary candidate).
 fn classify(
@@ -398,6 +398,7 @@ fn classify(
     threshold: f32,
 ) -> Vec<ExclusionReason> {
     let (mut voxels, mut bone, mut aorta, mut heart, mut sum_k) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut root = 0u64;
     for &r in &comp.runs {
         let Some(run) = runs.get(r as usize) else {
             continue;
@@ -408,6 +409,7 @@ fn classify(
             sum_k += u64::from(run.k);
             bone += u64::from(f & flag::BONE != 0);
             aorta += u64::from(f & flag::AORTA != 0);
+            root += u64::from(f & flag::AORTIC_ROOT != 0);
             heart += u64::from(f & flag::HEART != 0);
         }
     }
@@ -423,6 +425,8 @@ fn classify(
     }
     if aorta * 2 > voxels {
         reasons.push(ExclusionReason::Aorta);
+    } else if root * 2 > voxels {
+        reasons.push(ExclusionReason::AorticRoot);
     }
     let k = (sum_k as f64 / voxels.max(1) as f64).round() as usize;
     if a.above_carina(k) {
@@ -500,6 +504,8 @@ fn summary(a: &Anatomy, voxel_mm3: f64) -> AnatomySummary {
         bone_ml: a.bone_voxels as f64 * voxel_mm3 / 1000.0,
         heart_region_ml: heart * voxel_mm3 / 1000.0,
         aorta_slices: a.aorta_slices,
+        ascending_aorta_slices: a.ascending_aorta_slices,
+        aortic_root_slices: a.aortic_root_slices,
     }
 }
 

@@ -110,9 +110,11 @@ impl ChestSpec {
 pub enum ChestLesionKind {
     /// On the heart's surface along an artery's path: must be a coronary candidate.
     Coronary { artery: String },
-    /// In the wall of the descending aorta or the arch: must not be a candidate.
+    /// In the wall of the descending aorta, the arch or the ascending aorta: must not be a
+    /// candidate.
     AorticWall,
-    /// In the aortic valve ring: inside the heart, so it stays for the reviewer to exclude.
+    /// In the aortic valve ring, inside the heart: excluded as the aortic root, below where the
+    /// ascending aorta enters the heart.
     AorticValve,
     /// One voxel above threshold in soft tissue.
     Noise,
@@ -221,6 +223,18 @@ pub fn chest_lesions() -> Vec<ChestLesion> {
             hu: 600.0,
         });
     }
+    // The ascending aorta's right anterior wall, between the carina and the heart.
+    let t = 45.0 / ARCH[0][2];
+    out.push(ChestLesion {
+        kind: ChestLesionKind::AorticWall,
+        centre_mm: [
+            ASC_BOTTOM[0] + t * (ARCH[0][0] - ASC_BOTTOM[0]) - 0.6 * (ASC_R + 0.5),
+            ASC_BOTTOM[1] + t * (ARCH[0][1] - ASC_BOTTOM[1]) - 0.8 * (ASC_R + 0.5),
+            45.0,
+        ],
+        radius_mm: 2.5,
+        hu: 600.0,
+    });
     // The top of the arch.
     out.push(ChestLesion {
         kind: ChestLesionKind::AorticWall,
@@ -497,6 +511,9 @@ pub fn render_chest(spec: &ChestSpec) -> Result<Volume, SpecError> {
     c.capsule(DESC_TOP, DESC_BOTTOM, DESC_R + 4.0, -100.0);
     c.capsule([3.0, 33.0, 400.0], [5.0, 36.0, -150.0], 8.0, 40.0);
     c.capsule(DESC_TOP, DESC_BOTTOM, DESC_R, 40.0);
+    // The ascending aorta's mediastinal fat (the heart's fat and the heart, painted next, take
+    // its lower end), then the arch.
+    c.capsule(ASC_BOTTOM, ARCH[0], ASC_R + 4.0, -100.0);
     c.capsule(ARCH[0], ARCH[1], 13.0, 40.0);
     c.capsule(ARCH[1], ARCH[2], 13.0, 40.0);
     // Heart in its epicardial fat; the ascending aorta leaves its top.

@@ -64,6 +64,18 @@ fn coronary_lesions_are_candidates_and_nothing_else_is() {
             truth.carina_z_mm
         );
         assert!(review.anatomy.aorta_slices > 20, "{:?}", review.anatomy);
+        // The ascending aorta runs 30 mm from below the carina (z 62) into the heart's fat
+        // (z 32): followed over at least 20 mm, then the root below it.
+        assert!(
+            review.anatomy.ascending_aorta_slices as f64 * spec.increment_mm >= 20.0,
+            "{:?}",
+            review.anatomy
+        );
+        assert!(
+            review.anatomy.aortic_root_slices > 0,
+            "{:?}",
+            review.anatomy
+        );
 
         let mut claimed = std::collections::BTreeSet::new();
         let mut coronary = 0;
@@ -97,8 +109,22 @@ fn coronary_lesions_are_candidates_and_nothing_else_is() {
                         assert_eq!(l.reasons.first(), Some(&ExclusionReason::Noise), "{l:?}");
                     }
                 }
-                // Inside the heart region: left to the reviewer (docs/ct-scoring.md).
-                ChestLesionKind::AorticValve => {}
+                // Below where the ascending aorta enters the heart: the aortic root.
+                ChestLesionKind::AorticValve => {
+                    for l in &found {
+                        assert_eq!(
+                            l.status,
+                            LesionStatus::Excluded,
+                            "{t:?} → {l:?}, {:?}",
+                            review.anatomy
+                        );
+                        assert!(
+                            l.reasons.contains(&ExclusionReason::AorticRoot)
+                                || l.reasons.contains(&ExclusionReason::Aorta),
+                            "seed {seed}: {t:?} → {l:?}"
+                        );
+                    }
+                }
             }
         }
         assert_eq!(coronary, 9);

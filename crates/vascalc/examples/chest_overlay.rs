@@ -1,6 +1,6 @@
 //! Overlay images of the automatic anatomy on a chest CT, for the docs (docs/img/):
-//! grey CT (window 400, level 40), the heart region's outline in green, the descending aorta's
-//! in magenta, coronary candidates in red, excluded lesions in yellow (bone) or orange (other
+//! grey CT (window 400, level 40), the heart region's outline in green, the aorta's (descending
+//! and ascending) in magenta, the aortic root's in cyan, coronary candidates in red, excluded lesions in yellow (bone) or orange (other
 //! reasons). Writes `PREFIX-sliceK.png` for the given slices, or for the three slices with the
 //! most candidate voxels.
 //!
@@ -90,6 +90,7 @@ fn main() -> anyhow::Result<()> {
                 3 => [255, 140, 0],
                 _ if edge(idx, flag::HEART) => [0, 220, 0],
                 _ if edge(idx, flag::AORTA) => [230, 0, 230],
+                _ if edge(idx, flag::AORTIC_ROOT) => [0, 200, 255],
                 _ => [g, g, g],
             };
             rgb.extend_from_slice(&px);

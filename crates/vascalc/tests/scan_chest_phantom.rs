@@ -103,8 +103,14 @@ fn chest_phantom_dicom_candidates_end_to_end() {
                 );
             }
             Some(ChestLesionKind::Noise) => assert_eq!(reasons.first(), Some(&"noise"), "{l}"),
-            // Inside the heart region: left to the reviewer (docs/ct-scoring.md).
-            Some(ChestLesionKind::AorticValve) => {}
+            // Below where the ascending aorta enters the heart: the aortic root.
+            Some(ChestLesionKind::AorticValve) => {
+                assert_eq!(status, "excluded", "aortic valve {l}");
+                assert!(
+                    reasons.contains(&"aortic_root") || reasons.contains(&"aorta"),
+                    "aortic valve {l}"
+                );
+            }
             // Spine, ribs, sternum: never a candidate.
             None => assert_eq!(status, "excluded", "{l}"),
         }

@@ -30,8 +30,8 @@ struct Args {
     /// Score only this SeriesInstanceUID.
     #[arg(long, value_name = "UID")]
     series: Option<String>,
-    /// Write, per series, the automatic regions (1 heart region, 2 descending aorta, 3 bone,
-    /// 4 lung) and the lesions (1 coronary candidate, 2 excluded, 3 counted) as NIfTI-1 label
+    /// Write, per series, the automatic regions (1 heart region, 2 aorta, 3 bone, 4 lung,
+    /// 5 aortic root) and the lesions (1 coronary candidate, 2 excluded, 3 counted) as NIfTI-1 label
     /// volumes `UID.regions.nii` and `UID.lesions.nii` in DIR (created if missing), for review in
     /// other tools.
     #[arg(long, value_name = "DIR")]
@@ -393,6 +393,8 @@ fn write_regions(
                 3
             } else if f & flag::AORTA != 0 {
                 2
+            } else if f & flag::AORTIC_ROOT != 0 {
+                5
             } else if f & flag::HEART != 0 {
                 1
             } else if f & flag::LUNG != 0 {
@@ -583,14 +585,16 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
         let a = &r.anatomy;
         writeln!(
             out,
-            "  Anatomy: carina slice {} · heart region slices {} ({:.0} mL) · lungs {:.0} mL · bone {:.0} mL · descending aorta on {} slice(s)",
+            "  Anatomy: carina slice {} · heart region slices {} ({:.0} mL) · lungs {:.0} mL · bone {:.0} mL · descending aorta on {} slice(s) · ascending aorta on {} and aortic root on {} slice(s)",
             a.carina_slice.map_or("not found".into(), |k| k.to_string()),
             a.heart_slices
                 .map_or("none".into(), |[lo, hi]| format!("{lo}-{hi}")),
             a.heart_region_ml,
             a.lung_ml,
             a.bone_ml,
-            a.aorta_slices
+            a.aorta_slices,
+            a.ascending_aorta_slices,
+            a.aortic_root_slices
         )?;
     }
     writeln!(
