@@ -1243,6 +1243,10 @@ impl SoftSat {
     }
 }
 
+/// A followed section of the ascending aorta: position in the heart's slices, column, row,
+/// radius (mm).
+type Section = (usize, f64, f64, f64);
+
 /// Geometry shared by the slice-to-slice steps.
 struct Plane {
     cols: usize,
@@ -1353,7 +1357,7 @@ fn ascending_aorta(
     if !(ASC_MIN_RADIUS_MM..=ASC_RADII_MM[ASC_RADII_MM.len() - 1] * 1.25).contains(&r0) {
         return (0, 0);
     }
-    let mut track: Vec<(usize, f64, f64, f64)> = vec![(first, ci, cj, r0)];
+    let mut track: Vec<Section> = vec![(first, ci, cj, r0)];
     let mut radii = vec![r0];
     let shift = ASC_SHIFT_MM;
     let (mut pi, mut pj, mut pr) = (ci, cj, r0);
@@ -1367,10 +1371,10 @@ fn ascending_aorta(
             for di in -si..=si {
                 let (i, j) = (pi.round() as i64 + di, pj.round() as i64 + dj);
                 for r in [pr - 2.0, pr, pr + 2.0] {
-                    if let Some(s) = sat.disc_score(i, j, r, p.dx) {
-                        if best.is_none_or(|b| s > b.2) {
-                            best = Some((i, j, s));
-                        }
+                    if let Some(s) = sat.disc_score(i, j, r, p.dx)
+                        && best.is_none_or(|b| s > b.2)
+                    {
+                        best = Some((i, j, s));
                     }
                 }
             }
@@ -1420,10 +1424,10 @@ fn ascending_aorta(
         return (0, 0);
     };
     let m = track.len() as f64;
-    let mean = |f: &dyn Fn(&(usize, f64, f64, f64)) -> f64| track.iter().map(f).sum::<f64>() / m;
+    let mean = |f: &dyn Fn(&Section) -> f64| track.iter().map(f).sum::<f64>() / m;
     let (mp, mi, mj) = (mean(&|t| t.0 as f64), mean(&|t| t.1), mean(&|t| t.2));
     let var = track.iter().map(|t| (t.0 as f64 - mp).powi(2)).sum::<f64>();
-    let slope = |g: &dyn Fn(&(usize, f64, f64, f64)) -> f64, gm: f64| {
+    let slope = |g: &dyn Fn(&Section) -> f64, gm: f64| {
         if var > 0.0 {
             track
                 .iter()
