@@ -8,7 +8,12 @@ use crate::error::{AppError, AppResult};
 /// The earliest date the record accepts.
 pub const EARLIEST: Date = date(1900, 1, 1);
 
-/// Today in the system time zone.
+/// Today in the system time zone: the application crate's one reading of the clock (and of the
+/// system's time zone), for `App::new`; `App::at` takes the day instead.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "cores-do-no-io: the one reading of the clock, for App::new"
+)]
 pub fn today() -> Date {
     jiff::ZonedDateTime::now().date()
 }
