@@ -220,6 +220,10 @@ pub fn apply(input: &PersonInput, mut person: Person, today: Date) -> AppResult<
         }
         None => today,
     };
+    // Smoking and alcohol are entries dated `as_of`: not before the person's birth.
+    if input.smoking.is_some() || input.drinks_per_week.is_some() {
+        dates::not_before_birth("date", as_of, &person)?;
+    }
     let smoking = match &input.smoking {
         None => None,
         Some(s) => {

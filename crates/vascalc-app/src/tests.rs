@@ -547,3 +547,45 @@ fn the_unit_preference_is_stored_and_refused_when_unknown() {
         Some(vascalc_record::Units::Si)
     );
 }
+
+/// Issue 15: smoking and alcohol are entries dated `as_of`; one before the person's birth is
+/// refused like any other entry, and nothing is written.
+#[test]
+fn smoking_and_alcohol_before_birth_are_refused() {
+    let mut app = app();
+    ann(&mut app);
+    let before = entry_count(&app);
+    for input in [
+        PersonInput {
+            smoking: Some(SmokingInput {
+                status: "never".into(),
+                pack_years: None,
+                quit_date: None,
+            }),
+            as_of: Some(date(1950, 1, 1)),
+            ..PersonInput::default()
+        },
+        PersonInput {
+            drinks_per_week: Some(3.0),
+            as_of: Some(date(1950, 1, 1)),
+            ..PersonInput::default()
+        },
+    ] {
+        let e = app.update_person(Some("Ann"), &input).unwrap_err();
+        assert_eq!(invalid_field(&e), "date");
+        assert!(
+            e.to_string()
+                .contains("1950-01-01 is before Ann's birth date (1958-07-01)"),
+            "{e}"
+        );
+    }
+    assert_eq!(entry_count(&app), before);
+    // On the birth date itself it is accepted.
+    let on_birth = PersonInput {
+        drinks_per_week: Some(0.0),
+        as_of: Some(date(1958, 7, 1)),
+        ..PersonInput::default()
+    };
+    app.update_person(Some("Ann"), &on_birth).unwrap();
+    assert_eq!(entry_count(&app), before + 1);
+}

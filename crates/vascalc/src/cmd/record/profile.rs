@@ -175,9 +175,9 @@ fn create(args: CreateArgs) -> CliResult {
     let today = dates::today();
     let input = input(&args.fields, Some(args.name), today)?;
     // Checked before the database is created: a refused profile creates no file.
-    people::apply(&input, Person::named(""), today)?;
+    people::apply(&input, Person::named(""), today).map_err(super::flag_date)?;
     let mut app = App::at(args.db.create()?, today);
-    let summary = app.create_person(&input)?;
+    let summary = app.create_person(&input).map_err(super::flag_date)?;
     print_summary(summary, args.format)
 }
 
@@ -185,7 +185,9 @@ fn update(args: UpdateArgs) -> CliResult {
     let today = dates::today();
     let input = input(&args.fields, args.name, today)?;
     let mut app = App::at(args.db.open()?, today);
-    let summary = app.update_person(args.person.person.as_deref(), &input)?;
+    let summary = app
+        .update_person(args.person.person.as_deref(), &input)
+        .map_err(super::flag_date)?;
     print_summary(summary, args.format)
 }
 
