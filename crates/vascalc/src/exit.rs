@@ -77,12 +77,17 @@ impl CliError {
 
 /// The error and its causes in one line, each cause only when its text is not already in the
 /// line: a message that quotes its cause (`cannot read x: No such file …`) is not followed by
-/// the same text again.
+/// the same text again, nor by a cause that only restates the last one with a code (SQLite's
+/// `file is not a database` caused by `Error code 26: file is not a database`).
 pub(crate) fn message(error: &anyhow::Error) -> String {
     let mut line = String::new();
+    let mut last = String::new();
     for cause in error.chain() {
         let text = cause.to_string();
-        if text.is_empty() || line.contains(&text) {
+        let restates = !last.is_empty() && text.ends_with(&last);
+        let skip = text.is_empty() || line.contains(&text) || restates;
+        last.clone_from(&text);
+        if skip {
             continue;
         }
         if !line.is_empty() {
@@ -167,6 +172,40 @@ mod tests {
         assert_eq!(
             message(&e),
             "cannot open the database x.db: No such file or directory"
+        );
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("file is not a database")]
+    struct Sqlite {
+        source: Coded,
+    }
+
+    /// As vascalc-store's `StoreError::Open`: the message quotes its source.
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot open the database x.db: {source}")]
+    struct Open {
+        source: Sqlite,
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("Error code 26: file is not a database")]
+    struct Coded;
+
+    #[test]
+    fn a_cause_that_restates_the_last_with_a_code_is_not_repeated() {
+        let e =
+            anyhow::Error::new(Sqlite { source: Coded }).context("cannot open the database x.db");
+        assert_eq!(
+            message(&e),
+            "cannot open the database x.db: file is not a database"
+        );
+        let e = anyhow::Error::new(Open {
+            source: Sqlite { source: Coded },
+        });
+        assert_eq!(
+            message(&e),
+            "cannot open the database x.db: file is not a database"
         );
     }
 
