@@ -206,7 +206,7 @@ fn cores_link_no_io_crate() {
         ("clap", &["vascalc"]),
         ("anyhow", &["vascalc", "vascalc-foodgen"]),
         ("vascalc-store", &["vascalc", "vascalc-web"]),
-        ("vascalc-dicom", &["vascalc"]),
+        ("vascalc-dicom", &["vascalc", "vascalc-web"]),
     ];
     let mut crates = Vec::new();
     for entry in std::fs::read_dir(root().join("crates")).unwrap().flatten() {
