@@ -1008,39 +1008,57 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
             }
         }
     }
-    // Not under a lung base (the liver dome, stomach, spleen), where that part is thick.
+    // The steps below work on the region's bounding box, padded by what they can grow (the
+    // openings never grow a mask; the margin's dilation grows it by `c.margin`).
     let r_sub = (SUBPHRENIC_OPEN_MM / c.dx.min(c.dy)).round().max(1.0) as usize;
-    let sub: Vec<bool> = region
-        .iter()
-        .zip(f.iter())
-        .map(|(r, v)| *r && v & flag::SUBPHRENIC != 0)
-        .collect();
+    let r_open = (REGION_OPEN_MM / c.dx.min(c.dy)).round().max(1.0) as usize;
+    let pad = r_sub.max(r_open) + c.margin + 2;
+    let (mut i0, mut i1, mut j0, mut j1) = (cols, 0, rows, 0);
+    for (idx, _) in region.iter().enumerate().filter(|(_, r)| **r) {
+        let (i, j) = (idx % cols, idx / cols);
+        (i0, i1, j0, j1) = (i0.min(i), i1.max(i), j0.min(j), j1.max(j));
+    }
+    if i0 > i1 || j0 > j1 {
+        return aorta.is_some();
+    }
+    let (i0, j0) = (i0.saturating_sub(pad), j0.saturating_sub(pad));
+    let (i1, j1) = ((i1 + pad + 1).min(cols), (j1 + pad + 1).min(rows));
+    let (w, h) = (i1 - i0, j1 - j0);
+    let crop = |m: &dyn Fn(usize) -> bool| -> Vec<bool> {
+        (j0..j1)
+            .flat_map(|j| (i0..i1).map(move |i| j * cols + i))
+            .map(m)
+            .collect()
+    };
+    let mut part = crop(&|idx| region[idx]);
+    // Not under a lung base (the liver dome, stomach, spleen), where that part is thick.
+    let sub = crop(&|idx| region[idx] && f[idx] & flag::SUBPHRENIC != 0);
     if sub.iter().any(|s| *s) {
-        let sub = open_box(&sub, cols, rows, r_sub);
-        for (r, s) in region.iter_mut().zip(sub) {
+        let sub = open_box(&sub, w, h, r_sub);
+        for (r, s) in part.iter_mut().zip(sub) {
             *r &= !s;
         }
     }
     // Without its thin arms (the hila), and without the parts the opening leaves apart.
-    let r_open = (REGION_OPEN_MM / c.dx.min(c.dy)).round().max(1.0) as usize;
-    let region = open_box(&region, cols, rows, r_open);
-    let (labels, areas) = components2d(&region, cols, rows);
+    let part = open_box(&part, w, h, r_open);
+    let (labels, areas) = components2d(&part, w, h);
     let largest = areas.iter().skip(1).copied().max().unwrap_or(0);
     let keep: Vec<bool> = areas
         .iter()
         .map(|&a| a as f64 >= largest as f64 * REGION_OPEN_PART_FRACTION)
         .collect();
-    let region: Vec<bool> = region
+    let part: Vec<bool> = part
         .iter()
         .zip(&labels)
         .map(|(r, &l)| *r && l != 0 && keep[l as usize])
         .collect();
     // The margin stays inside the hull: in front of it lie the sternum and the costal
     // cartilages, whose calcified specks are not coronary.
-    let region = dilate_box(&region, cols, rows, c.margin);
-    for (idx, on) in region.into_iter().enumerate() {
-        let inside =
-            spans[idx / cols].is_some_and(|(a, b)| (a..=b).contains(&((idx % cols) as i64)));
+    let part = dilate_box(&part, w, h, c.margin);
+    for (n, on) in part.into_iter().enumerate() {
+        let (i, j) = (i0 + n % w, j0 + n / w);
+        let idx = j * cols + i;
+        let inside = spans[j].is_some_and(|(a, b)| (a..=b).contains(&(i as i64)));
         if on && inside && f[idx] & (flag::AORTA | flag::LUNG) == 0 && f[idx] & flag::BODY != 0 {
             f[idx] |= flag::HEART;
         }

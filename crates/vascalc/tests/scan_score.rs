@@ -41,6 +41,10 @@ enum Spoil {
     Modality,
     /// BodyPartExamined = HEAD.
     Head,
+    /// BodyPartExamined = ABDOMEN.
+    Abdomen,
+    /// ContrastBolusAgent = IOPAMIDOL (a contrast-enhanced series).
+    Contrast,
 }
 
 const N: usize = 32;
@@ -116,11 +120,18 @@ fn write_slice(path: &Path, series: &str, z: f64, index: usize, lesion: bool, sp
         DataElement::new(tags::RESCALE_SLOPE, VR::DS, s("1")),
         DataElement::new(tags::PIXEL_DATA, VR::OW, PrimitiveValue::from(bytes)),
     ]);
-    if spoil == Spoil::Head {
+    if let Some(part) = match spoil {
+        Spoil::Head => Some("HEAD"),
+        Spoil::Abdomen => Some("ABDOMEN"),
+        _ => None,
+    } {
+        obj.put(DataElement::new(tags::BODY_PART_EXAMINED, VR::CS, s(part)));
+    }
+    if spoil == Spoil::Contrast {
         obj.put(DataElement::new(
-            tags::BODY_PART_EXAMINED,
-            VR::CS,
-            s("HEAD"),
+            tags::CONTRAST_BOLUS_AGENT,
+            VR::LO,
+            s("IOPAMIDOL"),
         ));
     }
     if spoil != Spoil::NoPosition {
@@ -750,6 +761,41 @@ fn head_short_and_regionless_series_are_not_interpreted() {
     let human = stdout(&vascalc(&["scan", "score", h]));
     assert!(human.contains("CAC-DRS not interpreted"), "{human}");
     assert!(human.contains("BodyPartExamined is HEAD"), "{human}");
+
+    // An abdominal series and a contrast-enhanced one: listed, flagged with a message that
+    // says why, not interpreted (human output says so too).
+    for (name, spoil, code, says) in [
+        (
+            "abdomen",
+            Spoil::Abdomen,
+            "not_chest",
+            "BodyPartExamined is ABDOMEN",
+        ),
+        (
+            "contrast",
+            Spoil::Contrast,
+            "contrast_agent",
+            "contrast agent recorded (IOPAMIDOL)",
+        ),
+    ] {
+        let dir = fresh_dir(name);
+        for k in 0..SYNTHETIC_SLICES {
+            let z = 100.0 + 3.0 * k as f64;
+            write_slice(&dir.join(format!("s{k:02}")), SERIES, z, k, k == 1, spoil);
+        }
+        let d = dir.to_str().expect("utf8");
+        let v = json(&vascalc(&["scan", "score", d, "--format", "json"]));
+        let s = &v["series"][0];
+        assert_eq!(
+            s["totals"]["agatston"], 16.0,
+            "{name}: lesions are still listed"
+        );
+        assert!(s["cac_drs"].is_null(), "{name}");
+        assert!(flag_codes(s).contains(&code.to_string()), "{name}: {s}");
+        let human = stdout(&vascalc(&["scan", "score", d]));
+        assert!(human.contains("CAC-DRS not interpreted"), "{name}: {human}");
+        assert!(human.contains(says), "{name}: {human}");
+    }
 
     // Three slices (9 mm).
     let short = fresh_dir("three");
