@@ -10,23 +10,13 @@
 
 use jiff::ToSpan;
 use jiff::civil::Date;
+use vascalc_clinical::Profile;
 use vascalc_clinical::progression::{Progression, Subject};
-use vascalc_clinical::{ArteryScores, Profile, Race, Sex};
 use vascalc_domain::SmokingStatus;
 use vascalc_record::{Person, PersonId, PersonRecord, RecordStore, Scan};
 
 use crate::error::{AppError, AppResult};
 use crate::people::age_on;
-
-/// The record's sex, when it is one vascalc-domain names.
-pub fn sex(r: &PersonRecord) -> Option<Sex> {
-    r.person.sex.as_deref()?.parse().ok()
-}
-
-/// The record's race, when it is one vascalc-domain names.
-pub fn race(r: &PersonRecord) -> Option<Race> {
-    r.person.race.as_deref()?.parse().ok()
-}
 
 /// The latest value of lab `analyte` on or before `on`.
 pub fn latest_lab(r: &PersonRecord, analyte: &str, on: Date) -> Option<f64> {
@@ -79,7 +69,7 @@ fn taking(r: &PersonRecord, kind: &str, on: Date) -> bool {
 
 /// The clinical profile as of `on`, or why there is none (birth date and sex are needed).
 pub fn clinical_profile(r: &PersonRecord, on: Date) -> AppResult<Profile> {
-    let (Some(birth), Some(sex)) = (r.person.birth_date, sex(r)) else {
+    let (Some(birth), Some(sex)) = (r.person.birth_date, r.person.sex) else {
         return Err(AppError::invalid(
             missing_field(r),
             "",
@@ -91,7 +81,7 @@ pub fn clinical_profile(r: &PersonRecord, on: Date) -> AppResult<Profile> {
         ));
     };
     let mut p = Profile::new(f64::from(age_on(birth, on)), sex);
-    p.race = race(r);
+    p.race = r.person.race;
     p.total_cholesterol_mg_dl = latest_lab(r, "total_cholesterol", on);
     p.hdl_mg_dl = latest_lab(r, "hdl", on);
     p.ldl_mg_dl = latest_lab(r, "ldl", on);
@@ -130,13 +120,7 @@ pub fn clinical_profile(r: &PersonRecord, on: Date) -> AppResult<Profile> {
     if let Some(last) = scans.last() {
         p.cac_agatston = Some(last.agatston);
         p.cac_volume_mm3 = last.volume_mm3;
-        let a = &last.per_artery;
-        p.cac_arteries = (!a.is_empty()).then_some(ArteryScores {
-            lm: a.lm,
-            lad: a.lad,
-            lcx: a.lcx,
-            rca: a.rca,
-        });
+        p.cac_arteries = (!last.per_artery.is_empty()).then_some(last.per_artery);
     }
     p.scans = clinical_scans(&scans);
     p.validate().map_err(|e| {
@@ -167,7 +151,7 @@ pub fn progression(r: &PersonRecord, as_of: Date) -> AppResult<Option<Progressio
         return Ok(None);
     };
     let name = &r.person.name;
-    let (Some(birth), Some(sex)) = (r.person.birth_date, sex(r)) else {
+    let (Some(birth), Some(sex)) = (r.person.birth_date, r.person.sex) else {
         return Err(AppError::invalid(
             missing_field(r),
             "",
@@ -180,7 +164,7 @@ pub fn progression(r: &PersonRecord, as_of: Date) -> AppResult<Option<Progressio
     let subject = Subject {
         age_at_last_scan: f64::from(age_on(birth, last.date)),
         sex,
-        race: race(r),
+        race: r.person.race,
         diabetes: r.person.diabetes,
     };
     let clinical = clinical_scans(&scans);

@@ -6,7 +6,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use vascalc_domain::{ActivityKind, SmokingStatus};
 use vascalc_record::{
-    Activity, Alcohol, FoodEntry, Lab, MedDose, Medication, PerArtery, Person, PersonRecord,
+    Activity, Alcohol, ArteryScores, FoodEntry, Lab, MedDose, Medication, Person, PersonRecord,
     RecordStore, Scan, ScanSource, Smoking, Vitals,
 };
 
@@ -59,8 +59,8 @@ pub fn demo_record(today: Date) -> PersonRecord {
     let mut rng = Rng(0x5eed_cac0);
     let mut person = Person::named(DEMO_NAME);
     person.birth_date = Some(days_before(today, 58 * 365 + 120));
-    person.sex = Some("male".into());
-    person.race = Some("white".into());
+    person.sex = Some(vascalc_domain::Sex::Male);
+    person.race = Some(vascalc_domain::Race::White);
     person.height_cm = Some(178.0);
     person.diabetes = Some(false);
     person.family_history_mi = Some(true);
@@ -77,7 +77,7 @@ pub fn demo_record(today: Date) -> PersonRecord {
         r.scans.push(Scan {
             date: days_before(today, *days),
             agatston,
-            per_artery: PerArtery {
+            per_artery: ArteryScores {
                 lm: Some(lm),
                 lad: Some(lad),
                 lcx: Some(lcx),

@@ -172,6 +172,16 @@ pub struct PersonChanges {
     pub alcohol: Option<Alcohol>,
 }
 
+/// A name of one of the domain's closed lists as a person typed it (any case).
+fn closed_name<T>(field: &str, text: &str) -> AppResult<T>
+where
+    T: std::str::FromStr<Err = vascalc_domain::UnknownName>,
+{
+    text.to_lowercase()
+        .parse()
+        .map_err(|e: vascalc_domain::UnknownName| AppError::invalid(field, text, e.to_string()))
+}
+
 /// `input` applied to `person`, checked (nothing is written): what `create_person` and
 /// `update_person` would store. A front end may call it before it opens a database, so that a
 /// refused input creates nothing.
@@ -184,10 +194,10 @@ pub fn apply(input: &PersonInput, mut person: Person, today: Date) -> AppResult<
         person.birth_date = Some(b);
     }
     if let Some(s) = &input.sex {
-        person.sex = Some(s.to_lowercase());
+        person.sex = Some(closed_name("sex", s)?);
     }
     if let Some(r) = &input.race {
-        person.race = Some(r.to_lowercase());
+        person.race = Some(closed_name("race", r)?);
     }
     if let Some(h) = input.height_cm {
         person.height_cm = Some(h);

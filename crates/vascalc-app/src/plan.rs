@@ -43,8 +43,8 @@ pub fn plan_input<S: RecordStore + ?Sized>(
     input.person = Person {
         birth_date: r.person.birth_date.and_then(d),
         age: None,
-        sex: context::sex(r),
-        race: context::race(r),
+        sex: r.person.sex,
+        race: r.person.race,
         height_cm: r.person.height_cm,
     };
     input.clinical = ClinicalFacts {
@@ -96,7 +96,7 @@ pub fn plan_input<S: RecordStore + ?Sized>(
         .collect();
     // vascalc-program judges kidney function by eGFR results; a creatinine without an eGFR on
     // the same day gets one by CKD-EPI 2021 (vascalc-clinical), as laboratories report it.
-    if let (Some(birth), Some(sex)) = (r.person.birth_date, context::sex(r)) {
+    if let (Some(birth), Some(sex)) = (r.person.birth_date, r.person.sex) {
         for l in r
             .labs
             .iter()

@@ -6,16 +6,17 @@ use jiff::civil::Date;
 use vascalc_clinical::{Assessment, Progression};
 use vascalc_record::{PersonRecord, RecordStore};
 
-use crate::{App, AppResult, context};
+use crate::{App, AppError, AppResult, context};
 
 /// The report's data.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ReportData {
     /// Everything recorded but the food log, activity and doses.
     pub record: PersonRecord,
     pub as_of: Date,
-    /// The assessment as of `as_of`, or why there is none (no birth date or sex, …).
-    pub assessment: Result<Assessment, String>,
+    /// The assessment as of `as_of`, or why there is none (no birth date or sex, …: an
+    /// [`AppError`] of kind invalid naming the missing field).
+    pub assessment: Result<Assessment, AppError>,
     /// The progression of the scans up to `as_of`; `None` without a scan or when the profile
     /// lacks what it needs (the assessment's error says what).
     pub progression: Option<Progression>,
@@ -32,13 +33,11 @@ impl<S: RecordStore> App<S> {
         record.activity.clear();
         record.doses.clear();
         let as_of = view.as_of;
-        let assessment = context::clinical_profile(&record, as_of)
-            .map(|mut profile| {
-                // The progression is computed once, below.
-                profile.scans.clear();
-                vascalc_clinical::assess(&profile, &vascalc_clinical::Options::default())
-            })
-            .map_err(|e| e.to_string());
+        let assessment = context::clinical_profile(&record, as_of).map(|mut profile| {
+            // The progression is computed once, below.
+            profile.scans.clear();
+            vascalc_clinical::assess(&profile, &vascalc_clinical::Options::default())
+        });
         let progression = context::progression(&record, as_of).ok().flatten();
         Ok(ReportData {
             record,
@@ -55,12 +54,16 @@ impl ReportData {
     /// vascalc `version`: what `vascalc report --out` writes and `vascalc serve` shows at
     /// `/report`.
     pub fn render(&self, generated: Date, version: &str) -> String {
+        let unavailable = self.assessment.as_ref().err().map(ToString::to_string);
         vascalc_report::render(&vascalc_report::ReportInput {
             person: &self.record.person,
             scans: &self.record.scans,
             labs: &self.record.labs,
             medications: &self.record.medications,
-            assessment: self.assessment.as_ref().map_err(String::as_str),
+            assessment: self
+                .assessment
+                .as_ref()
+                .map_err(|_| unavailable.as_deref().unwrap_or_default()),
             progression: self.progression.as_ref(),
             plan: Ok(&self.plan),
             as_of: self.as_of,
@@ -73,7 +76,7 @@ impl ReportData {
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
-    use vascalc_record::{Entry, PerArtery, Person, Scan, ScanSource};
+    use vascalc_record::{ArteryScores, Entry, Person, Scan, ScanSource};
     use vascalc_store::Store;
 
     use crate::App;
@@ -82,7 +85,7 @@ mod tests {
         Entry::Scan(Scan {
             date: on,
             agatston,
-            per_artery: PerArtery::default(),
+            per_artery: ArteryScores::default(),
             volume_mm3: None,
             mass_mg: None,
             source: ScanSource::Report,
@@ -95,7 +98,7 @@ mod tests {
         let mut app = App::at(Store::open_in_memory().unwrap(), date(2026, 12, 7));
         let mut p = Person::named("Bo");
         p.birth_date = Some(date(1960, 3, 1));
-        p.sex = Some("male".into());
+        p.sex = Some(vascalc_domain::Sex::Male);
         let id = app.store_mut().add_person(&p).unwrap();
         for (on, v) in [(date(2020, 1, 10), 40.0), (date(2024, 1, 10), 90.0)] {
             app.store_mut().add_entry(id, &scan(on, v)).unwrap();
@@ -109,10 +112,12 @@ mod tests {
         assert_eq!(d.plan.today, date(2023, 6, 1));
 
         let mut q = Person::named("Cy");
-        q.sex = Some("female".into());
+        q.sex = Some(vascalc_domain::Sex::Female);
         app.store_mut().add_person(&q).unwrap();
         let d = app.report_data(Some("Cy"), None).unwrap();
-        assert!(d.assessment.unwrap_err().contains("birth date"));
+        let why = d.assessment.unwrap_err();
+        assert_eq!(why.kind(), crate::ErrorKind::Invalid);
+        assert!(why.to_string().contains("birth date"), "{why}");
         assert!(d.progression.is_none());
         assert!(app.report_data(Some("Nobody"), None).is_err());
     }

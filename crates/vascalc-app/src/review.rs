@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use vascalc_ct::SeriesScore;
+use vascalc_record::{ArteryScores, Scan, ScanSource};
 use vascalc_record::{Entry, EntryId, Person, RecordStore};
-use vascalc_record::{PerArtery, Scan, ScanSource};
 
 use crate::{App, AppError, AppResult};
 
@@ -73,7 +73,7 @@ impl<S: RecordStore> App<S> {
         let scan = Scan {
             date,
             agatston: score.totals.agatston,
-            per_artery: PerArtery {
+            per_artery: ArteryScores {
                 lm: artery("LM"),
                 lad: artery("LAD"),
                 lcx: artery("LCX"),

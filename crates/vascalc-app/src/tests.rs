@@ -58,7 +58,7 @@ fn a_person_is_created_shown_updated_and_deleted() {
     let mut app = app();
     ann(&mut app);
     let s = app.summary(Some("Ann")).unwrap();
-    assert_eq!(s.person.sex.as_deref(), Some("female"));
+    assert_eq!(s.person.sex, Some(vascalc_domain::Sex::Female));
     // Born 1958-07-01: 68 on 2026-12-07.
     assert_eq!(s.age_years, Some(68));
     assert!(s.profile.is_some(), "{:?}", s.profile_unavailable);
@@ -371,7 +371,7 @@ fn the_plan_reads_the_record_and_says_which_facts_it_used() {
 
 #[test]
 fn entries_of_every_kind_are_checked_before_they_are_added() {
-    use vascalc_record::{Activity, FoodEntry, PerArtery, Scan, ScanSource, Vitals};
+    use vascalc_record::{Activity, ArteryScores, FoodEntry, Scan, ScanSource, Vitals};
     let mut app = app();
     ann(&mut app);
     let vitals = Vitals {
@@ -424,7 +424,7 @@ fn entries_of_every_kind_are_checked_before_they_are_added() {
     let scan = Scan {
         date: date(2025, 1, 10),
         agatston: 120.0,
-        per_artery: PerArtery::default(),
+        per_artery: ArteryScores::default(),
         volume_mm3: None,
         mass_mg: None,
         source: ScanSource::Report,
@@ -438,7 +438,7 @@ fn entries_of_every_kind_are_checked_before_they_are_added() {
 
 #[test]
 fn progress_needs_a_scan_and_then_reports_it() {
-    use vascalc_record::{PerArtery, Scan, ScanSource};
+    use vascalc_record::{ArteryScores, Scan, ScanSource};
     let mut app = app();
     ann(&mut app);
     let e = app.progress(None, None).unwrap_err();
@@ -447,7 +447,7 @@ fn progress_needs_a_scan_and_then_reports_it() {
         let scan = Scan {
             date: on,
             agatston,
-            per_artery: PerArtery::default(),
+            per_artery: ArteryScores::default(),
             volume_mm3: None,
             mass_mg: None,
             source: ScanSource::Report,

@@ -8,7 +8,7 @@ use vascalc_record::{
     Smoking, Vitals,
 };
 
-use vascalc_domain::{Race, Sex, SmokingStatus};
+use vascalc_domain::SmokingStatus;
 
 use crate::error::{AppError, AppResult};
 use crate::{dates, labs};
@@ -115,14 +115,6 @@ pub fn person(p: &Person, today: Date) -> Check {
     }
     if let Some(b) = p.birth_date {
         date("birth_date", b, today)?;
-    }
-    if let Some(s) = &p.sex {
-        s.parse::<Sex>()
-            .map_err(|e| invalid("sex", s, e.to_string()))?;
-    }
-    if let Some(r) = &p.race {
-        r.parse::<Race>()
-            .map_err(|e| invalid("race", r, e.to_string()))?;
     }
     opt_range("height_cm", p.height_cm, 50.0, 250.0, "cm")
 }

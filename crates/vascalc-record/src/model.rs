@@ -7,7 +7,7 @@
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-pub use vascalc_domain::{ActivityKind, SmokingStatus};
+pub use vascalc_domain::{ActivityKind, ArteryScores, Race, Sex, SmokingStatus};
 
 /// One person's profile: what does not change from day to day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,10 +19,10 @@ pub struct Person {
     pub birth_date: Option<Date>,
     /// `"female"` or `"male"`, as the clinical profile vocabulary spells it.
     #[serde(default)]
-    pub sex: Option<String>,
+    pub sex: Option<Sex>,
     /// `"white"`, `"black"`, `"chinese"`, `"hispanic"` or `"other"`, as the equations need it.
     #[serde(default)]
-    pub race: Option<String>,
+    pub race: Option<Race>,
     #[serde(default)]
     pub height_cm: Option<f64>,
     #[serde(default)]
@@ -122,34 +122,16 @@ impl ScanSource {
     }
 }
 
-/// Agatston scores of the four coronary arteries, where known.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PerArtery {
-    #[serde(default)]
-    pub lm: Option<f64>,
-    #[serde(default)]
-    pub lad: Option<f64>,
-    #[serde(default)]
-    pub lcx: Option<f64>,
-    #[serde(default)]
-    pub rca: Option<f64>,
-}
-
-impl PerArtery {
-    pub fn is_empty(&self) -> bool {
-        self.lm.is_none() && self.lad.is_none() && self.lcx.is_none() && self.rca.is_none()
-    }
-}
-
 /// One coronary calcium scan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scan {
     pub date: Date,
     pub agatston: f64,
-    #[serde(default)]
-    pub per_artery: PerArtery,
+    /// Agatston score per coronary artery, where known. The export format writes all four keys,
+    /// `null` when absent ([`all_four`]), unlike the profile's `cac_arteries`.
+    #[serde(default, serialize_with = "all_four::serialize")]
+    pub per_artery: ArteryScores,
     #[serde(default)]
     pub volume_mm3: Option<f64>,
     #[serde(default)]
@@ -159,6 +141,24 @@ pub struct Scan {
     /// `source` is `score`.
     #[serde(default)]
     pub score: Option<serde_json::Value>,
+}
+
+/// The export's spelling of [`ArteryScores`]: every key, `null` when the artery is not given, so
+/// that an export written before the record used the domain type reads and writes back
+/// byte-identical. Reading is `ArteryScores`'s own (absent and `null` are both `None`).
+pub mod all_four {
+    use serde::Serializer;
+    use serde::ser::SerializeStruct;
+    use vascalc_domain::ArteryScores;
+
+    pub fn serialize<S: Serializer>(a: &ArteryScores, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("ArteryScores", 4)?;
+        st.serialize_field("lm", &a.lm)?;
+        st.serialize_field("lad", &a.lad)?;
+        st.serialize_field("lcx", &a.lcx)?;
+        st.serialize_field("rca", &a.rca)?;
+        st.end()
+    }
 }
 
 /// One laboratory result, in the unit the record stores this analyte in.
@@ -345,5 +345,59 @@ impl Export {
             version: Self::VERSION,
             people,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scan_writes_all_four_arteries_and_reads_them_back() {
+        let scan = Scan {
+            date: Date::constant(2026, 5, 1),
+            agatston: 131.0,
+            per_artery: ArteryScores {
+                lad: Some(80.5),
+                rca: Some(0.0),
+                ..ArteryScores::default()
+            },
+            volume_mm3: None,
+            mass_mg: None,
+            source: ScanSource::Report,
+            score: None,
+        };
+        let json = serde_json::to_string(&scan).unwrap();
+        assert!(
+            json.contains(r#""per_artery":{"lm":null,"lad":80.5,"lcx":null,"rca":0.0}"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Scan>(&json).unwrap(), scan);
+        // An export written without the key (or with some keys) reads as "not given".
+        let short = json.replace(
+            r#""per_artery":{"lm":null,"lad":80.5,"lcx":null,"rca":0.0},"#,
+            "",
+        );
+        assert!(
+            serde_json::from_str::<Scan>(&short)
+                .unwrap()
+                .per_artery
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn sex_and_race_keep_their_json_spelling() {
+        let mut p = Person::named("a");
+        p.sex = Some(Sex::Female);
+        p.race = Some(Race::Hispanic);
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(
+            json.contains(r#""sex":"female","race":"hispanic""#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Person>(&json).unwrap(), p);
+        let bad = json.replace("hispanic", "martian");
+        assert!(serde_json::from_str::<Person>(&bad).is_err());
     }
 }

@@ -60,25 +60,6 @@ pub fn render(input: &ReportInput) -> String {
     s
 }
 
-fn sex(input: &ReportInput) -> Option<Sex> {
-    match input.person.sex.as_deref()? {
-        "female" => Some(Sex::Female),
-        "male" => Some(Sex::Male),
-        _ => None,
-    }
-}
-
-fn race(input: &ReportInput) -> Option<Race> {
-    match input.person.race.as_deref()? {
-        "white" => Some(Race::White),
-        "black" => Some(Race::Black),
-        "chinese" => Some(Race::Chinese),
-        "hispanic" => Some(Race::Hispanic),
-        "other" => Some(Race::Other),
-        _ => None,
-    }
-}
-
 fn header(s: &mut String, input: &ReportInput) {
     let p = input.person;
     let _ = write!(
@@ -103,13 +84,10 @@ fn header(s: &mut String, input: &ReportInput) {
         ),
         None => row("Born", "not recorded".into()),
     }
-    row(
-        "Sex",
-        esc(p.sex.as_deref().unwrap_or("not recorded")).into_owned(),
-    );
+    row("Sex", p.sex.map_or("not recorded", Sex::as_str).to_owned());
     row(
         "Race/ethnicity (as the equations use it)",
-        esc(p.race.as_deref().unwrap_or("not recorded")).into_owned(),
+        p.race.map_or("not recorded", Race::as_str).to_owned(),
     );
     if let Some(h) = p.height_cm {
         row("Height", format!("{} cm", num(h)));
@@ -152,8 +130,29 @@ struct ScanView<'a> {
     arteries: Option<ArteryScores>,
     drs: Option<CacDrs>,
     age: Option<i32>,
-    percentile: Result<Percentile, String>,
-    arterial_age: Result<ArterialAge, String>,
+    percentile: Result<Percentile, Withheld>,
+    arterial_age: Result<ArterialAge, Withheld>,
+}
+
+/// Why a scan's percentile or arterial age is not shown.
+#[derive(Debug, Clone, PartialEq)]
+enum Withheld {
+    /// Flags withhold the score's interpretation.
+    NotFinal,
+    /// The profile lacks what the figure needs (`the birth date and sex`).
+    Needs(&'static str),
+    /// vascalc-clinical's reason (outside its reference data, a diabetes answer, …).
+    Refused(String),
+}
+
+impl std::fmt::Display for Withheld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFinal => f.write_str("not a final score"),
+            Self::Needs(what) => write!(f, "needs {what}"),
+            Self::Refused(why) => f.write_str(why),
+        }
+    }
 }
 
 fn scan_views<'a>(input: &ReportInput<'a>) -> Vec<ScanView<'a>> {
@@ -190,29 +189,24 @@ fn scan_views<'a>(input: &ReportInput<'a>) -> Vec<ScanView<'a>> {
             if !scan.agatston.is_finite() || scan.agatston < 0.0 {
                 not_final.push(format!("the score {} is not a number ≥ 0", scan.agatston));
             }
-            let a = &scan.per_artery;
-            let arteries = (!a.is_empty()).then_some(ArteryScores {
-                lm: a.lm,
-                lad: a.lad,
-                lcx: a.lcx,
-                rca: a.rca,
-            });
+            let arteries = (!scan.per_artery.is_empty()).then_some(scan.per_artery);
             let age = input.person.birth_date.map(|b| scan.date.years_since(b));
             let final_score = not_final.is_empty();
-            let percentile = match (final_score, age, sex(input)) {
-                (false, _, _) => Err("not a final score".to_owned()),
+            let percentile = match (final_score, age, input.person.sex) {
+                (false, _, _) => Err(Withheld::NotFinal),
                 (true, Some(age), Some(sex)) => {
-                    percentile(scan.agatston, f64::from(age), sex, race(input))
+                    percentile(scan.agatston, f64::from(age), sex, input.person.race)
+                        .map_err(Withheld::Refused)
                 }
-                _ => Err("needs the birth date and sex".to_owned()),
+                _ => Err(Withheld::Needs("the birth date and sex")),
             };
             let arterial = match (final_score, age) {
-                (false, _) => Err("not a final score".to_owned()),
+                (false, _) => Err(Withheld::NotFinal),
                 (true, Some(age)) => {
                     arterial_age(scan.agatston, f64::from(age), input.person.diabetes)
-                        .map_err(str::to_owned)
+                        .map_err(|why| Withheld::Refused(why.to_owned()))
                 }
-                _ => Err("needs the birth date".to_owned()),
+                _ => Err(Withheld::Needs("the birth date")),
             };
             ScanView {
                 scan,
@@ -346,7 +340,7 @@ fn calcium(s: &mut String, input: &ReportInput, scans: &[ScanView]) {
                     _ => "—".into(),
                 }
             }
-            Err(why) => format!("— <span class=\"why\">{}</span>", esc(why)),
+            Err(why) => format!("— <span class=\"why\">{}</span>", esc(&why.to_string())),
         };
         let age = match &v.arterial_age {
             Ok(a) => {
@@ -359,7 +353,7 @@ fn calcium(s: &mut String, input: &ReportInput, scans: &[ScanView]) {
                     v.age.map(|a| a.to_string()).unwrap_or_default()
                 )
             }
-            Err(why) => format!("— <span class=\"why\">{}</span>", esc(why)),
+            Err(why) => format!("— <span class=\"why\">{}</span>", esc(&why.to_string())),
         };
         if let Some(d) = &v.drs {
             sources.push(d.source);
@@ -437,7 +431,7 @@ fn trajectory_chart(s: &mut String, input: &ReportInput, scans: &[ScanView]) {
     let baseline = scans
         .iter()
         .find(|v| v.not_final.is_empty() && v.scan.agatston > 0.0);
-    let band = match (baseline, sex(input)) {
+    let band = match (baseline, input.person.sex) {
         (Some(b), Some(sex)) => {
             let clinical = vascalc_clinical::Scan {
                 date: b.scan.date,

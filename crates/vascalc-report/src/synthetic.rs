@@ -7,7 +7,7 @@ use vascalc_clinical::{Assessment, Options, Profile, Progression, Sex, Subject};
 use vascalc_domain::date::DateExt;
 use vascalc_domain::{Analyte, Date};
 use vascalc_program::Plan;
-use vascalc_record::{Lab, Medication, PerArtery, Person, Scan, ScanSource};
+use vascalc_record::{ArteryScores, Lab, Medication, Person, Scan, ScanSource};
 
 use crate::ReportInput;
 
@@ -30,8 +30,8 @@ impl Synthetic {
         let input = vascalc_program::synthetic::record(today, days);
         let mut person = Person::named("Synthetic Person");
         person.birth_date = input.person.birth_date;
-        person.sex = Some("female".into());
-        person.race = Some("white".into());
+        person.sex = Some(vascalc_domain::Sex::Female);
+        person.race = Some(vascalc_domain::Race::White);
         person.height_cm = input.person.height_cm;
         person.diabetes = input.clinical.diabetes;
         let scans: Vec<Scan> = input
@@ -40,7 +40,7 @@ impl Synthetic {
             .map(|s| Scan {
                 date: s.date,
                 agatston: s.agatston,
-                per_artery: PerArtery::default(),
+                per_artery: ArteryScores::default(),
                 volume_mm3: s.volume_mm3,
                 mass_mg: None,
                 source: ScanSource::Report,

@@ -344,8 +344,8 @@ impl Store {
                     id.0,
                     person.name,
                     person.birth_date.map(|d| d.to_string()),
-                    person.sex,
-                    person.race,
+                    person.sex.map(Sex::as_str),
+                    person.race.map(Race::as_str),
                     person.height_cm,
                     person.diabetes,
                     person.family_history_mi,
@@ -495,7 +495,7 @@ impl Store {
                 Ok(Scan {
                     date: date_at(r, 0)?,
                     agatston: r.get(1)?,
-                    per_artery: PerArtery {
+                    per_artery: ArteryScores {
                         lm: r.get(2)?,
                         lad: r.get(3)?,
                         lcx: r.get(4)?,
@@ -853,8 +853,8 @@ fn insert_person(tx: &Connection, person: &Person) -> Result<PersonId> {
         params![
             person.name,
             person.birth_date.map(|d| d.to_string()),
-            person.sex,
-            person.race,
+            person.sex.map(Sex::as_str),
+            person.race.map(Race::as_str),
             person.height_cm,
             person.diabetes,
             person.family_history_mi,
@@ -1028,8 +1028,8 @@ fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
         name: r.get(1)?,
         birth_date: opt_date_at(r, 2)?,
-        sex: r.get(3)?,
-        race: r.get(4)?,
+        sex: opt_name_at(r, 3)?,
+        race: opt_name_at(r, 4)?,
         height_cm: r.get(5)?,
         diabetes: r.get(6)?,
         family_history_mi: r.get(7)?,
@@ -1102,6 +1102,19 @@ where
     let text: String = r.get(column)?;
     text.parse()
         .map_err(|e: vascalc_domain::UnknownName| corrupt(column, format!("stored {e}")))
+}
+
+/// A name of one of the domain's closed lists, or NULL.
+fn opt_name_at<T>(r: &Row<'_>, column: usize) -> rusqlite::Result<Option<T>>
+where
+    T: std::str::FromStr<Err = vascalc_domain::UnknownName>,
+{
+    let text: Option<String> = r.get(column)?;
+    text.map(|text| {
+        text.parse()
+            .map_err(|e: vascalc_domain::UnknownName| corrupt(column, format!("stored {e}")))
+    })
+    .transpose()
 }
 
 fn date_at(r: &Row<'_>, column: usize) -> rusqlite::Result<Date> {

@@ -6,8 +6,8 @@ use vascalc_record::{ActivityKind, SmokingStatus};
 fn sample_record(name: &str) -> PersonRecord {
     let mut person = Person::named(name);
     person.birth_date = Some(date(1961, 3, 14));
-    person.sex = Some("male".into());
-    person.race = Some("white".into());
+    person.sex = Some(Sex::Male);
+    person.race = Some(Race::White);
     person.height_cm = Some(178.5);
     person.diabetes = Some(false);
     person.dialysis = Some(false);
@@ -17,7 +17,7 @@ fn sample_record(name: &str) -> PersonRecord {
             Scan {
                 date: date(2019, 5, 2),
                 agatston: 112.4,
-                per_artery: PerArtery {
+                per_artery: ArteryScores {
                     lm: Some(0.0),
                     lad: Some(80.1),
                     lcx: None,
@@ -31,7 +31,7 @@ fn sample_record(name: &str) -> PersonRecord {
             Scan {
                 date: date(2022, 6, 1),
                 agatston: 150.25,
-                per_artery: PerArtery::default(),
+                per_artery: ArteryScores::default(),
                 volume_mm3: None,
                 mass_mg: Some(30.5),
                 source: ScanSource::Score,
@@ -726,4 +726,31 @@ fn the_unit_preference_reads_back() {
     ann.units = None;
     store.update_person(id, &ann).unwrap();
     assert_eq!(store.select_person(None).unwrap().1.units, None);
+}
+
+#[test]
+fn an_unknown_stored_sex_or_race_is_reported_as_corrupt() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.import(&[sample_record("Ann")], false).unwrap();
+    store
+        .conn
+        .execute("UPDATE person SET race = 'martian' WHERE name = 'Ann'", [])
+        .unwrap();
+    let err = store.people().unwrap_err().to_string();
+    assert!(
+        err.contains(r#"stored race "martian" is not one of white, black"#),
+        "{err}"
+    );
+    store
+        .conn
+        .execute(
+            "UPDATE person SET race = 'white', sex = 'Male' WHERE name = 'Ann'",
+            [],
+        )
+        .unwrap();
+    let err = store.people().unwrap_err().to_string();
+    assert!(
+        err.contains(r#"stored sex "Male" is not one of female, male"#),
+        "{err}"
+    );
 }

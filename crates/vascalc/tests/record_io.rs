@@ -236,8 +236,35 @@ fn export_import_export_gives_the_same_bytes() {
             "2025-03-03",
         ],
     );
+    // A scan with per-artery scores (LM and LCX not given) and a typed race: the export writes
+    // every artery key, `null` when not given, and reads them back the same.
+    ok(
+        &db,
+        &[
+            "scan",
+            "add",
+            "--date",
+            "2025-03-04",
+            "--agatston",
+            "131",
+            "--lad",
+            "80.5",
+            "--rca",
+            "50",
+            "--volume-mm3",
+            "110",
+        ],
+    );
+    ok(&db, &["profile", "update", "--race", "Hispanic"]);
     let first = ok(&db, &["export"]);
     assert!(first.contains("10.607999999999999"), "{first}");
+    let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let ann = &doc["people"][0];
+    assert_eq!(ann["person"]["race"], "hispanic");
+    assert_eq!(
+        ann["scans"][0]["per_artery"],
+        serde_json::json!({"lm": null, "lad": 80.5, "lcx": null, "rca": 50.0})
+    );
     let file = dir.0.join("export.json");
     std::fs::write(&file, &first).unwrap();
     let other = dir.0.join("other.db");

@@ -135,9 +135,12 @@ fn to_csv(doc: &Export) -> String {
         if let Some(b) = person.birth_date {
             row(p, "profile", &none, "birth_date", b.to_string(), "", "");
         }
-        for (item, v) in [("sex", &person.sex), ("race", &person.race)] {
+        for (item, v) in [
+            ("sex", person.sex.map(|s| s.as_str())),
+            ("race", person.race.map(|r| r.as_str())),
+        ] {
             if let Some(v) = v {
-                row(p, "profile", &none, item, v.clone(), "", "");
+                row(p, "profile", &none, item, v.to_owned(), "", "");
             }
         }
         if let Some(h) = person.height_cm {

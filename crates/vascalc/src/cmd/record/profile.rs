@@ -223,8 +223,8 @@ fn print_summary(s: Summary, format: Format) -> CliResult {
         "  born {} (age {}), {}, {}, height {}",
         opt(p.birth_date.map(|d| d.to_string())),
         opt(s.age_years.map(|a| a.to_string())),
-        opt(p.sex.clone()),
-        opt(p.race.clone()),
+        opt(p.sex.map(|s| s.to_string())),
+        opt(p.race.map(|r| r.to_string())),
         opt(p.height_cm.map(|h| format!("{} cm", fmt_num(h))))
     )?;
     if let Some(units) = p.units {

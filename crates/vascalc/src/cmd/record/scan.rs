@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use vascalc_ct::ScanResult;
-use vascalc_store::{Entry, PerArtery, Scan, ScanSource};
+use vascalc_store::{ArteryScores, Entry, Scan, ScanSource};
 
 use super::{DbArg, PersonArg, dates, fmt_num, invalid, validate};
 use crate::exit::CliResult;
@@ -75,7 +75,7 @@ pub(crate) fn run(args: ScanAddArgs) -> CliResult {
             Scan {
                 date: dates::arg(date, "--date", today)?,
                 agatston: args.agatston.unwrap_or_default(),
-                per_artery: PerArtery {
+                per_artery: ArteryScores {
                     lm: args.lm,
                     lad: args.lad,
                     lcx: args.lcx,
@@ -142,7 +142,7 @@ fn from_json(
     let scan = Scan {
         date,
         agatston: one.totals.agatston,
-        per_artery: PerArtery {
+        per_artery: ArteryScores {
             lm: artery("LM"),
             lad: artery("LAD"),
             lcx: artery("LCX"),
