@@ -17,11 +17,13 @@ pub mod exchange;
 pub mod food_day;
 pub mod foods;
 pub mod labs;
+pub mod meds;
 pub mod people;
 pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod review;
+pub mod scans;
 pub mod validate;
 
 pub use entries::{EntryChange, LabAdded, LabEdit, LabInput};

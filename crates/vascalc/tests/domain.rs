@@ -117,7 +117,9 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
             phantom,
             "--assign",
             assign.to_str().unwrap(),
-            // A calibration phantom, not a chest: scored on the whole image (issue 14).
+            // A calibration phantom, not a chest: no anatomy (issue 14), and only the assigned
+            // lesions counted, so that the total is the arteries' (issue 15).
+            "--only-rois",
             "--regions",
             "none",
             "--format",

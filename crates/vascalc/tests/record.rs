@@ -818,13 +818,63 @@ fn a_scan_from_a_score_result_keeps_the_result() {
     );
     assert!(e.contains("not interpreted"), "{e}");
     assert!(e.contains("--agatston"), "{e}");
-    // A 24-slice series scored whole-image (a calibration phantom: --regions none) is interpreted.
+    // Scored whole-image (--regions none: every calcified voxel, the phantom's calibration rods
+    // included) the total is no coronary score (6,673 AU for the 24-slice phantom, accepted
+    // before, issue 15): refused in words, with what to do instead.
+    let whole = ok(
+        &db,
+        &[
+            "scan",
+            "score",
+            phantom.to_str().unwrap(),
+            "--regions",
+            "none",
+            "--format",
+            "json",
+        ],
+    );
+    std::fs::write(&file, &whole).unwrap();
+    let e = fails(
+        &db,
+        &[
+            "scan",
+            "add",
+            "--from-json",
+            file.to_str().unwrap(),
+            "--date",
+            "2024-05-01",
+        ],
+        3,
+    );
+    assert!(e.contains("is not a coronary score"), "{e}");
+    assert!(
+        e.contains("whole-image") && e.contains("calibration rods"),
+        "{e}"
+    );
+    assert!(e.contains("--roi") && e.contains("--agatston"), "{e}");
+    // Three of its lesions named as arteries and only those counted (--only-rois): a coronary
+    // score, kept whole, dated --date everywhere (the phantom's study date is today's).
+    let lesions =
+        serde_json::from_str::<serde_json::Value>(&whole).unwrap()["series"][0]["lesions"]
+            .as_array()
+            .unwrap()
+            .clone();
+    let assign = dir.0.join("assign.csv");
+    let lines: Vec<String> = ["LAD", "LCX", "RCA"]
+        .iter()
+        .zip(&lesions)
+        .map(|(artery, l)| format!("{},{artery}", l["id"]))
+        .collect();
+    std::fs::write(&assign, format!("id,artery\n{}\n", lines.join("\n"))).unwrap();
     let score = ok(
         &db,
         &[
             "scan",
             "score",
             phantom.to_str().unwrap(),
+            "--assign",
+            assign.to_str().unwrap(),
+            "--only-rois",
             "--regions",
             "none",
             "--format",
@@ -847,11 +897,12 @@ fn a_scan_from_a_score_result_keeps_the_result() {
     let all: serde_json::Value = serde_json::from_str(&export(&db)).unwrap();
     let scan = &all["people"][0]["scans"][0];
     assert_eq!(scan["source"], "score");
+    assert_eq!(scan["date"], "2024-05-01");
     assert_eq!(scan["agatston"], result["series"][0]["totals"]["agatston"]);
-    assert_eq!(
-        scan["score"]["acquisition"],
-        result["series"][0]["acquisition"]
-    );
+    assert_eq!(scan["score"]["acquisition"]["study_date"], "2024-05-01");
+    let mut acquisition = result["series"][0]["acquisition"].clone();
+    acquisition["study_date"] = "2024-05-01".into();
+    assert_eq!(scan["score"]["acquisition"], acquisition);
     std::fs::write(&file, "{\"series\": 3}").unwrap();
     fails(
         &db,

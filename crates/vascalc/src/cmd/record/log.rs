@@ -3,8 +3,8 @@
 use serde::Serialize;
 use std::path::PathBuf;
 
-use vascalc_program::{Dose, DoseUnit, MedKind, medicines};
-use vascalc_store::{Activity, Entry, MedDose, Medication, OwnFood, Vitals};
+use vascalc_app::meds::{CourseInput, DoseInput, MedNotes};
+use vascalc_store::{Activity, Entry, OwnFood, Vitals};
 
 use super::food_log;
 use super::foods::{Definition, Foods};
@@ -262,24 +262,15 @@ fn vitals(args: VitalsArgs) -> CliResult {
     )
 }
 
-#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
 fn med(args: MedArgs) -> CliResult {
     let today = dates::today();
     let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
+    let who = args.common.person.person.as_deref();
+    let format = args.common.format;
     if args.stop {
-        let mut store = args.common.db.open()?;
-        let (id, person) = args.common.person.select(&store)?;
-        let n = store
-            .end_medication(id, &args.name, date)
-            .map_err(store_error)?;
-        if n == 0 {
-            return Err(crate::exit::CliError::not_found(anyhow::anyhow!(
-                "{} has no open course of {:?} started on or before {date}",
-                person.name,
-                args.name
-            )));
-        }
-        if args.common.format == Format::Json {
+        let mut app = args.common.db.app()?;
+        let (person, n) = app.stop_course(who, &args.name, date)?;
+        if format == Format::Json {
             print_json(&serde_json::json!({"name": args.name, "end": date, "courses_ended": n}))?;
         } else {
             crate::outln!("{}: {} stopped on {date}", person.name, args.name)?;
@@ -287,111 +278,105 @@ fn med(args: MedArgs) -> CliResult {
         return Ok(());
     }
     if args.taken {
-        return taken(args, date, today);
-    }
-    let kind = resolve_kind(&args.name, args.kind.as_deref())?;
-    if args.kind.is_some()
-        && reclassify(&args, &kind)?
-        && args.dose.is_none()
-        && args.start.is_none()
-        && args.end.is_none()
-    {
-        // Only the class was given, for entries already recorded: no new course.
+        let input = DoseInput {
+            name: args.name.clone(),
+            kind: args.kind.clone(),
+            dose: args.dose.zip(args.unit.clone()),
+            date,
+            confirm: args.confirm,
+        };
+        let mut app = args.common.db.app()?;
+        let logged = app.log_dose(who, &input).map_err(flag_date)?;
+        let entry = &logged.dose;
+        match format {
+            Format::Json => print_json(entry)?,
+            _ => crate::outln!(
+                "logged for {}: {} {} {} ({}) taken on {}",
+                logged.person.name,
+                entry.name,
+                fmt_num(entry.dose),
+                entry.unit,
+                entry.kind,
+                entry.date
+            )?,
+        }
+        notes(&entry.name, &logged.notes);
         return Ok(());
     }
-    let start = match &args.start {
-        Some(s) => dates::arg(s, "--start", today)?,
-        None => date,
-    };
-    let entry = Medication {
-        name: args.name.trim().to_owned(),
-        kind: kind.clone(),
+    let input = CourseInput {
+        name: args.name.clone(),
+        kind: args.kind.clone(),
         dose: args.dose,
-        unit: args.unit.as_deref().map(normalise_unit),
-        start,
+        unit: args.unit.clone(),
+        start: match &args.start {
+            Some(s) => dates::arg(s, "--start", today)?,
+            None => date,
+        },
         end: dates::opt_arg(args.end.as_deref(), "--end", today)?,
+        confirm: args.confirm,
     };
-    validate::medication(&entry, today).map_err(invalid)?;
-    if let (Some(d), Some(u)) = (entry.dose, entry.unit.as_deref()) {
-        check_plausible(&entry.name, &entry.kind, d, u, args.confirm)?;
+    let only_class = args.dose.is_none() && args.start.is_none() && args.end.is_none();
+    let mut app = args.common.db.app()?;
+    let logged = app.log_course(who, &input, only_class).map_err(flag_date)?;
+    if let Some(r) = &logged.reclassified {
+        match format {
+            Format::Json => print_json(r)?,
+            _ => crate::outln!(
+                "{}: {} is now recorded as {} ({} course(s), {} dose(s))",
+                logged.person.name,
+                r.name,
+                r.kind,
+                r.courses,
+                r.doses
+            )?,
+        }
     }
-    save(
-        &args.common,
-        entry,
-        |m| {
+    let Some(m) = &logged.course else {
+        return Ok(());
+    };
+    match format {
+        Format::Json => print_json(m)?,
+        _ => {
             let dose = match (m.dose, &m.unit) {
                 (Some(d), Some(u)) => format!(" {} {u}/day", fmt_num(d)),
                 _ => String::new(),
             };
             let end = m.end.map(|e| format!(" to {e}")).unwrap_or_default();
-            format!("{}{dose} ({}) from {}{end}", m.name, m.kind, m.start)
-        },
-        Entry::Medication,
-    )?;
-    if kind == MedKind::Unknown.as_str() {
-        eprintln!("{}", unknown_hint(&args.name));
+            crate::outln!(
+                "logged for {}: {}{dose} ({}) from {}{end}",
+                logged.person.name,
+                m.name,
+                m.kind,
+                m.start
+            )?
+        }
     }
-    if let (Some(d), Some(u)) = (args.dose, args.unit.as_deref()) {
-        salt_note(&args.name, d, u);
-    }
+    notes(&m.name, &logged.notes);
     Ok(())
 }
 
-/// For a magnesium or calcium salt: the dose is counted as the element, and what the salt's
-/// weight would give instead (elemental fraction from the vocabulary).
+/// What to tell beside a logged course or dose, on stderr.
 #[expect(clippy::print_stderr, reason = "the binary talks to the person")]
-fn salt_note(name: &str, dose: f64, unit: &str) {
-    let Some(m) = medicines::lookup(name) else {
-        return;
-    };
-    let (Some(x), Some(u)) = (m.elemental_fraction, DoseUnit::parse(unit)) else {
-        return;
-    };
-    if !matches!(u, DoseUnit::Mg | DoseUnit::G) {
-        return;
+fn notes(name: &str, notes: &MedNotes) {
+    if let Some(why) = &notes.confirmed_implausible {
+        eprintln!("recorded as confirmed: {why}");
     }
-    let element = if m.contains(medicines::Element::Calcium) {
-        "calcium"
-    } else {
-        "magnesium"
-    };
-    eprintln!(
-        "note: vascalc counts the dose as elemental {element}. If {} {} is the weight of {} \
-         itself, that is about {} {} of {element} ({:.1}% by mass, from the molar masses).",
-        fmt_num(dose),
-        medicines::unit_text(u),
-        m.ingredient,
-        fmt_num(dose * x),
-        medicines::unit_text(u),
-        x * 100.0
-    );
-}
-
-/// The kind to record: a name the vocabulary knows decides it (a different --kind is refused);
-/// else --kind; else `unknown`.
-fn resolve_kind(name: &str, given: Option<&str>) -> CliResult<String> {
-    let given = match given {
-        None => None,
-        Some(k) => Some(MedKind::parse(k).ok_or_else(|| {
-            invalid(format!(
-                "--kind {k:?} is not one of {}",
-                vascalc_program::rules::kind_choices()
-            ))
-        })?),
-    };
-    match (medicines::lookup(name), given) {
-        (Some(m), Some(k)) if k != m.class => Err(invalid(format!(
-            "{name:?} is {} ({}); --kind {} disagrees. Leave out --kind: vascalc records it as \
-             {} so that its safety rules apply. (Source of the name: {}.)",
-            m.ingredient,
-            m.class.as_str(),
-            k.as_str(),
-            m.class.as_str(),
-            m.source
-        ))),
-        (Some(m), _) => Ok(m.class.as_str().to_owned()),
-        (None, Some(k)) => Ok(k.as_str().to_owned()),
-        (None, None) => Ok(MedKind::Unknown.as_str().to_owned()),
+    if notes.unknown {
+        eprintln!("{}", unknown_hint(name));
+    }
+    if let Some(s) = &notes.salt {
+        eprintln!(
+            "note: vascalc counts the dose as elemental {}. If {} {} is the weight of {} \
+             itself, that is about {} {} of {} ({:.1}% by mass, from the molar masses).",
+            s.element,
+            fmt_num(s.dose),
+            s.unit,
+            s.ingredient,
+            fmt_num(s.elemental),
+            s.unit,
+            s.element,
+            s.fraction * 100.0
+        );
     }
 }
 
@@ -409,134 +394,4 @@ fn unknown_hint(name: &str) -> String {
         name.trim(),
         vascalc_program::rules::kind_choices()
     )
-}
-
-/// `--kind K` for a name recorded as unknown: reclassify its courses and doses. Returns whether
-/// there was anything to reclassify.
-#[expect(clippy::print_stdout, reason = "the binary talks to the person")]
-fn reclassify(args: &MedArgs, kind: &str) -> CliResult<bool> {
-    if kind == MedKind::Unknown.as_str() {
-        return Ok(false);
-    }
-    let mut store = args.common.db.open()?;
-    let (id, person) = args.common.person.select(&store)?;
-    let (courses, doses) = store
-        .reclassify_medication(id, args.name.trim(), MedKind::Unknown.as_str(), kind)
-        .map_err(store_error)?;
-    if courses + doses == 0 {
-        return Ok(false);
-    }
-    match args.common.format {
-        Format::Json => print_json(&serde_json::json!({
-            "name": args.name.trim(), "kind": kind, "courses": courses, "doses": doses
-        }))?,
-        _ => println!(
-            "{}: {} is now recorded as {kind} ({courses} course(s), {doses} dose(s))",
-            person.name,
-            args.name.trim()
-        ),
-    }
-    Ok(true)
-}
-
-/// Refuses a dose outside the range the medicine (or its class) is sold in, unless confirmed.
-#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
-fn check_plausible(name: &str, kind: &str, dose: f64, unit: &str, confirm: bool) -> CliResult {
-    let (Some(kind), Some(unit)) = (MedKind::parse(kind), DoseUnit::parse(unit)) else {
-        // Unknown units are refused by validate with the list of units.
-        return Ok(());
-    };
-    match medicines::check_dose(kind, name, &Dose { amount: dose, unit }) {
-        Ok(()) => Ok(()),
-        Err(e) if confirm => {
-            eprintln!("recorded as confirmed: {e}");
-            Ok(())
-        }
-        Err(e) => Err(invalid(format!(
-            "{e}; if it is right, add --confirm (the plan will still show it as implausible)"
-        ))),
-    }
-}
-
-/// `vascalc log med NAME --taken`: one dose on `date`. The kind and, when --dose is absent, the
-/// amount come from the person's course of the same name; a dose needs no course.
-#[expect(clippy::print_stderr, reason = "the binary talks to the person")]
-fn taken(args: MedArgs, date: jiff::civil::Date, today: jiff::civil::Date) -> CliResult {
-    let name = args.name.trim().to_owned();
-    let mut store = args.common.db.open()?;
-    let (id, person) = args.common.person.select(&store)?;
-    let courses = store.medications(id).map_err(store_error)?;
-    let course = courses
-        .iter()
-        .filter(|m| m.name.eq_ignore_ascii_case(&name))
-        .max_by_key(|m| (m.active_on(date), m.start));
-    let kind = match (&args.kind, course) {
-        (None, Some(c)) if medicines::lookup(&name).is_none() => c.kind.clone(),
-        (given, _) => resolve_kind(&name, given.as_deref())?,
-    };
-    if args.kind.is_some() && kind != MedKind::Unknown.as_str() {
-        store
-            .reclassify_medication(id, &name, MedKind::Unknown.as_str(), &kind)
-            .map_err(store_error)?;
-    }
-    let (dose, unit) = match (args.dose, args.unit.as_deref()) {
-        (Some(d), Some(u)) => (d, normalise_unit(u)),
-        _ => match course
-            .filter(|c| c.active_on(date))
-            .and_then(|c| Some((c.dose?, c.unit.clone()?)))
-        {
-            Some(d) => d,
-            None => {
-                return Err(invalid(format!(
-                    "give the dose taken with --dose X --unit U ({} has no course of {name:?} \
-                     with a dose on {date} to take it from)",
-                    person.name
-                )));
-            }
-        },
-    };
-    let entry = MedDose {
-        date,
-        name,
-        kind,
-        dose,
-        unit,
-    };
-    validate::dose(&entry, today).map_err(invalid)?;
-    check_plausible(
-        &entry.name,
-        &entry.kind,
-        entry.dose,
-        &entry.unit,
-        args.confirm,
-    )?;
-    store
-        .add_doses(id, std::slice::from_ref(&entry))
-        .map_err(store_error)?;
-    match args.common.format {
-        Format::Json => print_json(&entry)?,
-        _ => crate::outln!(
-            "logged for {}: {} {} {} ({}) taken on {}",
-            person.name,
-            entry.name,
-            fmt_num(entry.dose),
-            entry.unit,
-            entry.kind,
-            entry.date
-        )?,
-    }
-    if entry.kind == MedKind::Unknown.as_str() {
-        eprintln!("{}", unknown_hint(&entry.name));
-    }
-    salt_note(&entry.name, entry.dose, &entry.unit);
-    Ok(())
-}
-
-/// `µg`, `mcg` and `ug` are one unit; tablets and capsules are `unit`.
-fn normalise_unit(unit: &str) -> String {
-    match unit.trim().to_lowercase().as_str() {
-        "µg" | "μg" | "mcg" | "ug" => "ug".to_owned(),
-        "tablet" | "tablets" | "capsule" | "capsules" | "units" | "dose" => "unit".to_owned(),
-        u => u.to_owned(),
-    }
 }
