@@ -122,9 +122,176 @@ impl<S: RecordStore> App<S> {
     }
 }
 
+/// The export as CSV (`vascalc export --format csv`), one row per recorded value:
+/// `person,table,date,item,value,unit,detail`. Numbers as stored, dates ISO.
+pub fn to_csv(doc: &Export) -> String {
+    let mut out = String::from("person,table,date,item,value,unit,detail\n");
+    let mut row = |p: &str,
+                   table: &str,
+                   date: &dyn std::fmt::Display,
+                   item: &str,
+                   value: String,
+                   unit: &str,
+                   detail: &str| {
+        let fields = [p, table, &date.to_string(), item, &value, unit, detail].map(csv_field);
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    };
+    let num = |v: f64| v.to_string();
+    for r in &doc.people {
+        let p = r.person.name.as_str();
+        let person = &r.person;
+        let none = "";
+        if let Some(b) = person.birth_date {
+            row(p, "profile", &none, "birth_date", b.to_string(), "", "");
+        }
+        for (item, v) in [
+            ("sex", person.sex.map(|s| s.as_str())),
+            ("race", person.race.map(|r| r.as_str())),
+        ] {
+            if let Some(v) = v {
+                row(p, "profile", &none, item, v.to_owned(), "", "");
+            }
+        }
+        if let Some(h) = person.height_cm {
+            row(p, "profile", &none, "height", num(h), "cm", "");
+        }
+        for (item, v) in [
+            ("diabetes", person.diabetes),
+            ("family_history_mi", person.family_history_mi),
+        ] {
+            if let Some(v) = v {
+                row(p, "profile", &none, item, v.to_string(), "", "");
+            }
+        }
+        for s in &r.scans {
+            let detail = s.source.as_str();
+            row(p, "scan", &s.date, "agatston", num(s.agatston), "", detail);
+            let a = &s.per_artery;
+            for (item, v) in [
+                ("agatston_lm", a.lm),
+                ("agatston_lad", a.lad),
+                ("agatston_lcx", a.lcx),
+                ("agatston_rca", a.rca),
+            ] {
+                if let Some(v) = v {
+                    row(p, "scan", &s.date, item, num(v), "", detail);
+                }
+            }
+            if let Some(v) = s.volume_mm3 {
+                row(p, "scan", &s.date, "volume", num(v), "mm3", detail);
+            }
+            if let Some(v) = s.mass_mg {
+                row(p, "scan", &s.date, "mass", num(v), "mg", detail);
+            }
+        }
+        for l in &r.labs {
+            let loinc = l
+                .loinc
+                .as_deref()
+                .map(|c| format!("LOINC {c}"))
+                .unwrap_or_default();
+            row(p, "lab", &l.date, &l.analyte, num(l.value), &l.unit, &loinc);
+        }
+        for v in &r.vitals {
+            for (item, x, unit) in [
+                ("systolic", v.systolic_mm_hg, "mmHg"),
+                ("diastolic", v.diastolic_mm_hg, "mmHg"),
+                ("weight", v.weight_kg, "kg"),
+                ("waist", v.waist_cm, "cm"),
+            ] {
+                if let Some(x) = x {
+                    row(p, "vitals", &v.date, item, num(x), unit, "");
+                }
+            }
+        }
+        for a in &r.activity {
+            row(
+                p,
+                "activity",
+                &a.date,
+                a.kind.as_str(),
+                num(a.minutes),
+                "min",
+                "",
+            );
+        }
+        for s in &r.smoking {
+            let detail = s.quit_date.map(|q| format!("quit {q}")).unwrap_or_default();
+            row(
+                p,
+                "smoking",
+                &s.date,
+                s.status.as_str(),
+                s.pack_years.map(num).unwrap_or_default(),
+                "pack-years",
+                &detail,
+            );
+        }
+        for a in &r.alcohol {
+            row(
+                p,
+                "alcohol",
+                &a.date,
+                "drinks",
+                num(a.drinks_per_week),
+                "per week",
+                "",
+            );
+        }
+        for m in &r.medications {
+            let detail = match m.end {
+                Some(e) => format!("{}; until {e}", m.kind),
+                None => m.kind.clone(),
+            };
+            row(
+                p,
+                "medication",
+                &m.start,
+                &m.name,
+                m.dose.map(num).unwrap_or_default(),
+                m.unit.as_deref().unwrap_or(""),
+                &detail,
+            );
+        }
+        for d in &r.doses {
+            row(p, "dose", &d.date, &d.name, num(d.dose), &d.unit, &d.kind);
+        }
+        for f in &r.foods {
+            row(
+                p,
+                "food",
+                &f.date,
+                &f.food_id,
+                num(f.grams),
+                "g",
+                f.portion.as_deref().unwrap_or(""),
+            );
+        }
+    }
+    out
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::csv_field;
     use super::parse_export as parse;
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("1 cup, chopped"), "\"1 cup, chopped\"");
+        assert_eq!(csv_field("5\" piece"), "\"5\"\" piece\"");
+    }
 
     #[test]
     fn other_documents_are_refused() {

@@ -15,6 +15,7 @@ pub mod entries;
 pub mod error;
 pub mod exchange;
 pub mod food_day;
+pub mod food_log;
 pub mod foods;
 pub mod labs;
 pub mod meds;

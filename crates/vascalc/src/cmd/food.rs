@@ -13,7 +13,7 @@ use vascalc_nutrition::{
 };
 
 use crate::cmd::record::foods::Foods;
-use crate::cmd::record::{DbArg, PersonArg, store_error};
+use crate::cmd::record::{DbArg, PersonArg};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Format, print_json};
 
@@ -114,14 +114,12 @@ fn foods(db: &DbArg, person: &PersonArg) -> CliResult<Foods> {
         }
         return table_only();
     }
-    let store = db.open_read()?;
-    let (id, _) = match person.select(&store) {
-        Ok(p) => p,
-        Err(_) if person.person.is_none() => return table_only(),
-        Err(e) => return Err(e),
-    };
-    let own = store.own_foods(id).map_err(store_error)?;
-    Foods::new(&own).map_err(|e| CliError::invalid_input(anyhow!(e)))
+    let app = db.app_read()?;
+    // A database with no one in it (or several, none named): the shipped table.
+    if person.person.is_none() && app.person(None).is_err() {
+        return table_only();
+    }
+    Ok(app.foods(person.person.as_deref())?)
 }
 
 fn no_csv(format: Format) -> CliResult {

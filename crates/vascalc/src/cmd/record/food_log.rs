@@ -11,11 +11,11 @@
 use serde::Serialize;
 
 use vascalc_app::food_day::{DAY_NUTRIENTS, SOURCES};
-use vascalc_nutrition::{Food, Phrase, PortionMatch, SearchHit, confident_hit};
-use vascalc_store::FoodEntry;
+use vascalc_app::food_log::{self, FoodLogInput, Resolved};
+use vascalc_nutrition::{PortionMatch, SearchHit};
+use vascalc_store::{Entry, FoodEntry};
 
-use super::foods::Foods;
-use super::{DbArg, PersonArg, dates, fmt_num, invalid, store_error, validate};
+use super::{DbArg, PersonArg, dates, flag_date, fmt_num};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Format, print_json};
 
@@ -54,9 +54,6 @@ pub(super) struct TodayArgs {
     format: Format,
 }
 
-/// How many choices an ambiguous phrase lists.
-const CHOICES: usize = 6;
-
 #[derive(Serialize)]
 struct Logged<'a> {
     #[serde(flatten)]
@@ -74,65 +71,27 @@ struct Choices<'a> {
 }
 
 pub(super) fn food(args: FoodArgs) -> CliResult {
-    let today = dates::today();
     let date = dates::arg_or_today(args.date.as_deref(), "--date")?;
-    let mut store = args.db.open()?;
-    let (id, person) = args.person.select(&store)?;
-    let foods = Foods::new(&store.own_foods(id).map_err(store_error)?).map_err(invalid)?;
-    let phrase = Phrase::parse(&args.food);
-    // An id names its food; otherwise the phrase's food words are searched.
-    let (food, phrase) = match foods.get(&args.food) {
-        Some(f) => (f, None),
-        None => {
-            if phrase.food.trim().is_empty() {
-                return Err(invalid("say what was eaten: `vascalc log food \"2 eggs\"`"));
-            }
-            let hits = foods.search(&phrase.food, CHOICES);
-            let Some(hit) = confident_hit(&hits) else {
-                return Err(ambiguous(&args.food, &hits, args.format));
-            };
-            let food = foods.get(hit.food.id).ok_or_else(|| {
-                invalid(format!(
-                    "the search named {}, which no table holds",
-                    hit.food.id
-                ))
-            })?;
-            (food, Some(phrase))
-        }
-    };
-    let portion: Option<PortionMatch> = match (&args.portion, args.grams, &phrase) {
-        (Some(_), _, Some(p)) | (_, Some(_), Some(p)) if p.amount.is_some() => {
-            return Err(invalid(format!(
-                "{:?} already gives an amount; drop --grams/--portion or the amount",
-                args.food
-            )));
-        }
-        (Some(p), _, _) => Some(food.portion(p).map_err(|e| invalid(e.to_string()))?),
-        (None, Some(_), _) => None,
-        (None, None, Some(p)) => match p.portion_for(food).map_err(|e| invalid(e.to_string()))? {
-            Some(m) => Some(m),
-            None => return Err(no_amount(food)),
-        },
-        (None, None, None) => match Phrase::parse("").portion_for(food) {
-            Ok(Some(m)) => Some(m),
-            _ => return Err(no_amount(food)),
-        },
-    };
-    let grams = match (&portion, args.grams) {
-        (Some(m), _) => m.grams,
-        (None, Some(g)) => g,
-        (None, None) => return Err(no_amount(food)),
-    };
-    let entry = FoodEntry {
+    let who = args.person.person.as_deref();
+    let mut app = args.db.app()?;
+    let foods = app.foods(who)?;
+    let input = FoodLogInput {
+        food: args.food.clone(),
+        grams: args.grams,
+        portion: args.portion.clone(),
         date,
-        food_id: food.id.to_string(),
-        grams,
-        portion: portion.as_ref().map(portion_text),
     };
-    validate::food(&entry, today, &|id| foods.known(id)).map_err(invalid)?;
-    store
-        .add_foods(id, std::slice::from_ref(&entry))
-        .map_err(store_error)?;
+    let (entry, food, portion) = match food_log::resolve(&foods, &input)? {
+        Resolved::Choices(hits) => return Err(ambiguous(&args.food, &hits, args.format)),
+        Resolved::Entry {
+            entry,
+            food,
+            portion_used,
+        } => (entry, food, portion_used),
+    };
+    let (person, _) = app
+        .add_entry(who, &Entry::Food(entry.clone()))
+        .map_err(flag_date)?;
     match args.format {
         Format::Json => print_json(&Logged {
             entry: &entry,
@@ -156,37 +115,8 @@ pub(super) fn food(args: FoodArgs) -> CliResult {
     Ok(())
 }
 
-/// "2 = 2 × 1 egg (50 g)", "default portion: Quantity not specified (FNDDS)".
-fn portion_text(m: &PortionMatch) -> String {
-    if m.requested.is_empty() {
-        format!("no amount given: {}", m.matched)
-    } else if m.requested.eq_ignore_ascii_case(&m.matched) {
-        m.requested.clone()
-    } else {
-        format!("{} as {}", m.requested, m.matched)
-    }
-}
-
-fn no_amount(food: &Food) -> CliError {
-    let known: Vec<String> = food.portions.iter().map(|p| p.label()).collect();
-    invalid(format!(
-        "how much {}? say it (\"200 g …\", \"1 cup …\") or give --grams G{}",
-        food.name,
-        if known.is_empty() {
-            String::new()
-        } else {
-            format!(" or --portion (known: {})", known.join("; "))
-        }
-    ))
-}
-
 /// Lists the choices of an ambiguous phrase on stdout and returns exit 4.
 fn ambiguous(text: &str, hits: &[SearchHit<'_>], format: Format) -> CliError {
-    if hits.is_empty() {
-        return CliError::not_found(anyhow::anyhow!(
-            "no food matches {text:?}; try other words, or `vascalc food search WORDS`"
-        ));
-    }
     if format == Format::Json {
         if let Err(e) = print_json(&Choices {
             phrase: text,

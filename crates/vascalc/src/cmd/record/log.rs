@@ -4,11 +4,10 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 use vascalc_app::meds::{CourseInput, DoseInput, MedNotes};
-use vascalc_store::{Activity, Entry, OwnFood, Vitals};
+use vascalc_store::{Activity, Entry, Vitals};
 
 use super::food_log;
-use super::foods::{Definition, Foods};
-use super::{DbArg, PersonArg, dates, flag_date, fmt_num, invalid, store_error, validate};
+use super::{DbArg, PersonArg, dates, flag_date, fmt_num, invalid, validate};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -174,18 +173,15 @@ fn define_food(args: DefineFoodArgs) -> CliResult {
         .map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| invalid(format!("{name}: not JSON: {e}")))?;
-    let def = Definition::parse(&value).map_err(|e| invalid(format!("{name}: {e}")))?;
-    let mut store = args.db.open()?;
-    let (id, person) = args.person.select(&store)?;
-    let mut foods = Foods::new(&store.own_foods(id).map_err(store_error)?).map_err(invalid)?;
-    foods
-        .add(&def)
-        .map_err(|e| invalid(format!("{name}: {e}")))?;
-    let own = OwnFood {
-        food_id: def.food_id(),
-        definition: value,
-    };
-    store.put_own_food(id, &own).map_err(store_error)?;
+    // The definition is checked before the database is opened.
+    vascalc_app::foods::Definition::parse(&value).map_err(|e| invalid(format!("{name}: {e}")))?;
+    let mut app = args.db.app()?;
+    let (person, own) = app
+        .define_food(args.person.person.as_deref(), value)
+        .map_err(|e| match e.kind() {
+            vascalc_app::ErrorKind::Invalid => invalid(format!("{name}: {e}")),
+            _ => e.into(),
+        })?;
     match args.format {
         Format::Json => print_json(&own)?,
         _ => crate::outln!(

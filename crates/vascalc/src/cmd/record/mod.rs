@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use anyhow::anyhow;
 use vascalc_app::App;
-use vascalc_store::{Person, PersonId, RecordError, Store, StoreError};
+use vascalc_store::{RecordError, Store, StoreError};
 
 use crate::exit::{CliError, CliResult, Exit};
 
@@ -130,14 +130,6 @@ pub(crate) struct PersonArg {
     /// The person, by name (needed when the database holds several).
     #[arg(long, value_name = "NAME")]
     pub person: Option<String>,
-}
-
-impl PersonArg {
-    pub(crate) fn select(&self, store: &Store) -> CliResult<(PersonId, Person)> {
-        store
-            .select_person(self.person.as_deref())
-            .map_err(store_error)
-    }
 }
 
 /// Maps a store error to the exit code a user can act on.
