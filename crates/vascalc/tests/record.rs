@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 mod common;
-use common::{TempDir, cmd, fails, ok, run};
+use common::{TempDir, add_labs, cmd, create_ann, fails, ok, run};
 
 fn export(db: &Path) -> String {
     ok(db, &["export"])
@@ -13,17 +13,9 @@ fn export(db: &Path) -> String {
 
 /// A person with one of everything, through the commands a person uses.
 fn fill(db: &Path) {
-    ok(
+    create_ann(
         db,
         &[
-            "profile",
-            "create",
-            "--name",
-            "Ann",
-            "--birth-date",
-            "1958-07-01",
-            "--sex",
-            "female",
             "--race",
             "black",
             "--height-cm",
@@ -63,36 +55,13 @@ fn fill(db: &Path) {
         db,
         &["scan", "add", "--date", "2023-03-06", "--agatston", "132.5"],
     );
-    ok(
-        db,
-        &["lab", "add", "ldl", "3.4", "mmol/L", "--date", "2024-01-05"],
-    );
-    ok(
-        db,
-        &["lab", "add", "hdl", "58", "mg/dL", "--date", "2024-01-05"],
-    );
-    ok(
+    add_labs(
         db,
         &[
-            "lab",
-            "add",
-            "creatinine",
-            "71",
-            "µmol/L",
-            "--date",
-            "2024-01-05",
-        ],
-    );
-    ok(
-        db,
-        &[
-            "lab",
-            "add",
-            "dp_ucmgp",
-            "540",
-            "pmol/L",
-            "--date",
-            "2024-01-05",
+            ("ldl", "3.4", "mmol/L", "2024-01-05"),
+            ("hdl", "58", "mg/dL", "2024-01-05"),
+            ("creatinine", "71", "µmol/L", "2024-01-05"),
+            ("dp_ucmgp", "540", "pmol/L", "2024-01-05"),
         ],
     );
     ok(

@@ -5,20 +5,12 @@ mod common;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::{TempDir, cmd, fails, ok};
+use common::{TempDir, add_labs, cmd, create_ann, fails, ok};
 
 fn ann(db: &std::path::Path) {
-    ok(
+    create_ann(
         db,
         &[
-            "profile",
-            "create",
-            "--name",
-            "Ann",
-            "--birth-date",
-            "1958-07-01",
-            "--sex",
-            "female",
             "--race",
             "white",
             "--height-cm",
@@ -27,20 +19,14 @@ fn ann(db: &std::path::Path) {
             "never",
         ],
     );
-    for (analyte, value) in [("tc", "210"), ("hdl", "55"), ("ldl", "130")] {
-        ok(
-            db,
-            &[
-                "lab",
-                "add",
-                analyte,
-                value,
-                "mg/dL",
-                "--date",
-                "2026-01-10",
-            ],
-        );
-    }
+    add_labs(
+        db,
+        &[
+            ("tc", "210", "mg/dL", "2026-01-10"),
+            ("hdl", "55", "mg/dL", "2026-01-10"),
+            ("ldl", "130", "mg/dL", "2026-01-10"),
+        ],
+    );
     ok(
         db,
         &["log", "vitals", "--bp", "128/82", "--date", "2026-01-10"],

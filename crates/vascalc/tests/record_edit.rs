@@ -5,33 +5,20 @@
 use std::path::Path;
 
 mod common;
-use common::{TempDir, fails, ok};
+use common::{TempDir, add_labs, create_ann, fails, ok};
 
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap()
 }
 
 fn setup(db: &Path) {
-    ok(
+    create_ann(db, &[]);
+    add_labs(
         db,
         &[
-            "profile",
-            "create",
-            "--name",
-            "Ann",
-            "--birth-date",
-            "1958-07-01",
-            "--sex",
-            "female",
+            ("ldl", "5.2", "mmol/L", "2025-01-02"),
+            ("hdl", "1.3", "mmol/L", "2025-01-02"),
         ],
-    );
-    ok(
-        db,
-        &["lab", "add", "ldl", "5.2", "mmol/L", "--date", "2025-01-02"],
-    );
-    ok(
-        db,
-        &["lab", "add", "hdl", "1.3", "mmol/L", "--date", "2025-01-02"],
     );
     ok(
         db,

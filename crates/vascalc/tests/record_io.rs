@@ -5,30 +5,19 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{TempDir, cmd, fails, ok, run};
+use common::{TempDir, add_labs, cmd, create_ann, fails, ok, run};
 
 /// A person with a few labs, enough for every listing to have lines to write.
 fn fill(db: &Path) {
-    ok(
+    create_ann(db, &[]);
+    add_labs(
         db,
         &[
-            "profile",
-            "create",
-            "--name",
-            "Ann",
-            "--birth-date",
-            "1958-07-01",
-            "--sex",
-            "female",
+            ("ldl", "3.1", "mmol/L", "2025-01-02"),
+            ("ldl", "3.3", "mmol/L", "2025-02-02"),
+            ("ldl", "2.9", "mmol/L", "2025-03-02"),
         ],
     );
-    for (date, value) in [
-        ("2025-01-02", "3.1"),
-        ("2025-02-02", "3.3"),
-        ("2025-03-02", "2.9"),
-    ] {
-        ok(db, &["lab", "add", "ldl", value, "mmol/L", "--date", date]);
-    }
 }
 
 /// Runs with stdout a pipe whose reading end is closed before the program writes anything (what

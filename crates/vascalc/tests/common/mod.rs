@@ -57,3 +57,26 @@ pub(crate) fn fails(db: &Path, args: &[&str], code: i32) -> String {
     assert_eq!(out.status.code(), Some(code), "vascalc {args:?}: {stderr}");
     stderr
 }
+
+/// `profile create --name Ann --birth-date 1958-07-01 --sex female` and the `extra` options: the
+/// person the record's end-to-end tests start from.
+pub(crate) fn create_ann(db: &Path, extra: &[&str]) {
+    let base = [
+        "profile",
+        "create",
+        "--name",
+        "Ann",
+        "--birth-date",
+        "1958-07-01",
+        "--sex",
+        "female",
+    ];
+    ok(db, &[&base[..], extra].concat());
+}
+
+/// `lab add ANALYTE VALUE UNIT --date DATE` for each `(analyte, value, unit, date)`.
+pub(crate) fn add_labs(db: &Path, labs: &[(&str, &str, &str, &str)]) {
+    for &(analyte, value, unit, date) in labs {
+        ok(db, &["lab", "add", analyte, value, unit, "--date", date]);
+    }
+}
