@@ -824,7 +824,8 @@ mod properties {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         /// Up to three bytes changed anywhere before the pixel values of a dicom-rs-written
-        /// file: whenever both the walk and dicom-rs find PixelData, they find the same bytes.
+        /// file: whenever both the walk and dicom-rs find PixelData, they find the same bytes
+        /// (but for the last byte of an odd length, which dicom-rs drops).
         #[test]
         fn walk_agrees_with_dicom_rs_on_damaged_headers(
             implicit: bool,
@@ -843,7 +844,15 @@ mod properties {
             if let Some(r) = native_range(&file)
                 && let Some(theirs) = dicom_rs_pixels(&file)
             {
-                prop_assert_eq!(&file[r], &theirs[..]);
+                let ours = &file[r];
+                // An odd length (PS3.5 §7.1.1 requires even ones): dicom-rs reads whole 16-bit
+                // OW words, one byte short; the walk keeps every declared byte (the pixel length
+                // check of the header refuses any length but the image's size or one byte more).
+                if !ours.len().is_multiple_of(2) && theirs.len() + 1 == ours.len() {
+                    prop_assert_eq!(&ours[..theirs.len()], &theirs[..]);
+                } else {
+                    prop_assert_eq!(ours, &theirs[..]);
+                }
             }
         }
     }
