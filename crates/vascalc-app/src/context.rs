@@ -173,6 +173,36 @@ pub fn progression(r: &PersonRecord, as_of: Date) -> AppResult<Option<Progressio
         .map_err(|e| AppError::invalid("scans", "", format!("{name}: {e}")))
 }
 
+/// The expected-trajectory band (vascalc-clinical's `expected_band`) from the first scan on or
+/// before `as_of` scored above 0 to `as_of` (or the last scan, if later): the band the CAC page
+/// draws, as the clinician report does. `None` without such a scan; an error without the sex.
+pub fn expected_band(
+    r: &PersonRecord,
+    as_of: Date,
+) -> AppResult<Option<vascalc_clinical::progression::ExpectedBand>> {
+    let scans = scans_until(r, as_of);
+    let Some(last) = scans.last() else {
+        return Ok(None);
+    };
+    let Some(sex) = r.person.sex else {
+        return Err(AppError::invalid(
+            "sex",
+            "",
+            format!(
+                "the expected trajectory needs {}'s sex (`vascalc profile update --sex \
+                 female|male`)",
+                r.person.name
+            ),
+        ));
+    };
+    let end = as_of.max(last.date);
+    Ok(vascalc_clinical::progression::expected_band(
+        &clinical_scans(&scans),
+        sex,
+        end,
+    ))
+}
+
 /// The field a profile lacks first: `birth_date`, else `sex`.
 fn missing_field(r: &PersonRecord) -> &'static str {
     if r.person.birth_date.is_none() {
@@ -180,6 +210,29 @@ fn missing_field(r: &PersonRecord) -> &'static str {
     } else {
         "sex"
     }
+}
+
+/// What the clinical profile and the summary read: everything recorded about a person but the
+/// food log, the activity log and the dose log (ten years of daily logs are most of a record,
+/// and neither reads them).
+pub fn load_without_logs<S: RecordStore + ?Sized>(
+    store: &S,
+    id: PersonId,
+    person: Person,
+) -> AppResult<PersonRecord> {
+    Ok(PersonRecord {
+        scans: store.scans(id)?,
+        labs: store.labs(id)?,
+        vitals: store.vitals(id)?,
+        activity: Vec::new(),
+        smoking: store.smoking(id)?,
+        alcohol: store.alcohol(id)?,
+        medications: store.medications(id)?,
+        doses: Vec::new(),
+        own_foods: store.own_foods(id)?,
+        foods: Vec::new(),
+        person,
+    })
 }
 
 /// Everything recorded about a person but the food log (which plan and progress read by day);

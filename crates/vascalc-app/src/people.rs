@@ -60,7 +60,7 @@ pub fn summary<S: RecordStore + ?Sized>(
     person: Person,
     today: Date,
 ) -> AppResult<Summary> {
-    let record = context::load(store, id, person, None)?;
+    let record = context::load_without_logs(store, id, person)?;
     let (profile, profile_unavailable) = match context::clinical_profile(&record, today) {
         Ok(p) => (Some(p), None),
         Err(why) => (None, Some(why.to_string())),

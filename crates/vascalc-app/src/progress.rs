@@ -61,6 +61,32 @@ impl<S: RecordStore> App<S> {
         })
     }
 
+    /// The expected-trajectory band of `who`'s scans as of `as_of` (today when None):
+    /// [`context::expected_band`].
+    pub fn expected_band(
+        &self,
+        who: Option<&str>,
+        as_of: Option<Date>,
+    ) -> AppResult<Option<vascalc_clinical::progression::ExpectedBand>> {
+        let as_of = as_of.unwrap_or(self.today());
+        let (id, person) = self.person(who)?;
+        // Scans and the person only: no activity, doses or food are read.
+        let record = vascalc_record::PersonRecord {
+            scans: self.store().scans(id)?,
+            labs: Vec::new(),
+            vitals: Vec::new(),
+            activity: Vec::new(),
+            smoking: Vec::new(),
+            alcohol: Vec::new(),
+            medications: Vec::new(),
+            doses: Vec::new(),
+            own_foods: Vec::new(),
+            foods: Vec::new(),
+            person,
+        };
+        context::expected_band(&record, as_of)
+    }
+
     /// The clinical profile of `who` as of `as_of` (today when None) and its assessment: what
     /// `vascalc assess --profile` computes, from the record.
     pub fn assess(
@@ -71,7 +97,7 @@ impl<S: RecordStore> App<S> {
     ) -> AppResult<(vascalc_clinical::Profile, vascalc_clinical::Assessment)> {
         let as_of = as_of.unwrap_or(self.today());
         let (id, person) = self.person(who)?;
-        let record = context::load(self.store(), id, person, None)?;
+        let record = context::load_without_logs(self.store(), id, person)?;
         let profile = context::clinical_profile(&record, as_of)?;
         let assessment = vascalc_clinical::assess(&profile, options);
         Ok((profile, assessment))

@@ -55,10 +55,27 @@ impl ReportData {
     /// `/report`.
     pub fn render(&self, generated: Date, version: &str) -> String {
         let unavailable = self.assessment.as_ref().err().map(ToString::to_string);
+        // Labs in the person's units (crate::labs::shown, as `lab list` shows them), with the
+        // stored value beside those it changes.
+        let units = self.record.person.units;
+        let shown: Vec<vascalc_record::Lab> = self
+            .record
+            .labs
+            .iter()
+            .map(|l| {
+                let (value, unit) = crate::labs::shown(l, units);
+                vascalc_record::Lab {
+                    value,
+                    unit: unit.to_owned(),
+                    ..l.clone()
+                }
+            })
+            .collect();
         vascalc_report::render(&vascalc_report::ReportInput {
             person: &self.record.person,
             scans: &self.record.scans,
-            labs: &self.record.labs,
+            labs: &shown,
+            stored_labs: Some(&self.record.labs),
             medications: &self.record.medications,
             assessment: self
                 .assessment
@@ -110,6 +127,36 @@ mod tests {
         let a = d.assessment.as_ref().unwrap();
         assert_eq!(a.cac.as_ref().unwrap().agatston, 40.0);
         assert_eq!(d.plan.today, date(2023, 6, 1));
+
+        // Labs in the person's units, the stored value beside (LDL 130 mg/dL = 3.36 mmol/L,
+        // 38.67 mg/dL per mmol/L).
+        let ldl = Entry::Lab(vascalc_record::Lab {
+            date: date(2023, 1, 5),
+            analyte: "ldl".into(),
+            loinc: None,
+            value: 130.0,
+            unit: "mg/dL".into(),
+        });
+        app.store_mut().add_entry(id, &ldl).unwrap();
+        let html = app
+            .report_data(None, None)
+            .unwrap()
+            .render(date(2026, 12, 7), "t");
+        assert!(
+            html.contains("130</td><td>mg/dL</td>"),
+            "as stored without units"
+        );
+        let (_, mut si) = app.person(None).unwrap();
+        si.units = Some(vascalc_record::Units::Si);
+        app.store_mut().update_person(id, &si).unwrap();
+        let html = app
+            .report_data(None, None)
+            .unwrap()
+            .render(date(2026, 12, 7), "t");
+        assert!(
+            html.contains("3.36</td><td>mmol/L <span class=\"src\">(stored as 130 mg/dL)</span>"),
+            "{html}"
+        );
 
         let mut q = Person::named("Cy");
         q.sex = Some(vascalc_domain::Sex::Female);

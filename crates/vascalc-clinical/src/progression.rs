@@ -298,6 +298,40 @@ pub fn expected_trajectory(
     })
 }
 
+/// The expected-trajectory band a chart draws: from the first scan scored above 0, one point
+/// every 30 days to `end` (and at `end`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectedBand {
+    /// The scan the band starts from.
+    pub baseline: Date,
+    pub baseline_agatston: f64,
+    pub points: Vec<(Date, ExpectedScore)>,
+}
+
+/// The band of [`expected_trajectory`] from the first of `scans` (in date order) with a score
+/// above 0 to `end`: what the clinician report and `vascalc serve`'s CAC page draw. `None`
+/// without such a scan or when `end` is before it.
+pub fn expected_band(scans: &[Scan], sex: Sex, end: Date) -> Option<ExpectedBand> {
+    let baseline = scans
+        .iter()
+        .filter(|s| s.agatston.is_finite())
+        .find(|s| s.agatston > 0.0)?;
+    if end < baseline.date {
+        return None;
+    }
+    let months = (end.days_since(baseline.date) / 30).max(1);
+    let dates = (0..=months)
+        .map(|m| baseline.date.add_days(m * 30).min(end))
+        .chain(std::iter::once(end));
+    let mut points = expected_trajectory(baseline, sex, dates)?;
+    points.dedup_by_key(|(d, _)| *d);
+    Some(ExpectedBand {
+        baseline: baseline.date,
+        baseline_agatston: baseline.agatston,
+        points,
+    })
+}
+
 /// The cautions for the change from `a` to `b`: scans under a year apart (an annualised change
 /// over a short interval is mostly scan-to-scan variability), and a score that fell (calcium
 /// scores of one person differ between scanners, protocols, slice thickness, reconstruction and
@@ -440,6 +474,35 @@ mod tests {
             agatston,
             volume_mm3: None,
         }
+    }
+
+    #[test]
+    fn the_band_starts_at_the_first_score_above_zero_and_ends_at_the_end() {
+        let scans = [
+            scan("2018-01-10", 0.0),
+            scan("2020-01-10", 40.0),
+            scan("2023-01-10", 90.0),
+        ];
+        let end: Date = "2024-06-30".parse().unwrap();
+        let b = expected_band(&scans, Sex::Male, end).unwrap();
+        assert_eq!(b.baseline, scans[1].date);
+        assert_eq!(b.baseline_agatston, 40.0);
+        let (first, last) = (b.points[0], b.points[b.points.len() - 1]);
+        assert_eq!(first.0, scans[1].date);
+        assert_eq!(first.1.expected, 40.0);
+        assert_eq!(last.0, end);
+        // Men: 21 AU/year (Kronmal 2007), as expected_trajectory gives it.
+        assert_eq!(
+            last.1,
+            expected_trajectory(&scans[1], Sex::Male, [end]).unwrap()[0].1
+        );
+        assert!(b.points.windows(2).all(|w| {
+            let gap = w[1].0.days_since(w[0].0);
+            gap > 0 && gap <= 30
+        }));
+        // No score above 0, or an end before the baseline: no band.
+        assert!(expected_band(&scans[..1], Sex::Male, end).is_none());
+        assert!(expected_band(&scans, Sex::Male, "2019-01-01".parse().unwrap()).is_none());
     }
 
     fn man() -> Subject {

@@ -30,8 +30,11 @@ pub use report::render;
 pub struct ReportInput<'a> {
     pub person: &'a Person,
     pub scans: &'a [Scan],
-    /// Lab results, each in the unit it is to be shown in.
+    /// Lab results, each in the unit it is to be shown in (the person's units).
     pub labs: &'a [Lab],
+    /// The same results as stored, in the same order, when `labs` were converted: a row whose
+    /// stored value or unit differs shows it too. `None`: `labs` are as stored.
+    pub stored_labs: Option<&'a [Lab]>,
     pub medications: &'a [Medication],
     /// The assessment as of `as_of` (`vascalc assess --person`), or why there is none.
     /// The assessment, progression and plan are shown as given: compute them as of `as_of`.

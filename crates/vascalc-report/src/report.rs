@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use vascalc_clinical::arterial_age::{ArterialAge, arterial_age};
 use vascalc_clinical::percentile::{Percentile, percentile};
-use vascalc_clinical::progression::expected_trajectory;
+use vascalc_clinical::progression::expected_band;
 use vascalc_clinical::{Race, Sex};
 use vascalc_domain::date::DateExt;
 use vascalc_domain::{Analyte, ArteryScores, CacDrs, Date, cac_drs};
@@ -438,14 +438,7 @@ fn trajectory_chart(s: &mut String, input: &ReportInput, scans: &[ScanView]) {
                 agatston: b.scan.agatston,
                 volume_mm3: b.scan.volume_mm3,
             };
-            // One point a month from the baseline to the end of the axis.
-            let months = (end.days_since(b.scan.date) / 30).max(1);
-            let dates = (0..=months)
-                .map(|m| b.scan.date.add_days(m * 30).min(end))
-                .chain(std::iter::once(end));
-            let mut band = expected_trajectory(&clinical, sex, dates).unwrap_or_default();
-            band.dedup_by_key(|(d, _)| *d);
-            band
+            expected_band(&[clinical], sex, end).map_or_else(Vec::new, |b| b.points)
         }
         _ => Vec::new(),
     };
@@ -681,14 +674,21 @@ fn labs(s: &mut String, input: &ReportInput) {
          <p>As entered in the record from the person's laboratory reports, with the date of each \
          sample.</p>",
     );
-    let mut by: BTreeMap<(usize, &str), Vec<&vascalc_record::Lab>> = BTreeMap::new();
-    for l in input.labs.iter().filter(|l| l.date <= input.as_of) {
+    type Pair<'b> = (&'b vascalc_record::Lab, Option<&'b vascalc_record::Lab>);
+    let mut by: BTreeMap<(usize, &str), Vec<Pair>> = BTreeMap::new();
+    let stored = |i: usize| input.stored_labs.and_then(|s| s.get(i));
+    for (i, l) in input.labs.iter().enumerate() {
+        if l.date > input.as_of {
+            continue;
+        }
         // The analyte table's order (lipids, kidney, minerals, …), unknown ids last.
         let order = Analyte::ALL
             .iter()
             .position(|a| a.id() == l.analyte)
             .unwrap_or(usize::MAX);
-        by.entry((order, &l.analyte)).or_default().push(l);
+        by.entry((order, &l.analyte))
+            .or_default()
+            .push((l, stored(i)));
     }
     if by.is_empty() {
         s.push_str("<p>No laboratory result recorded.</p></section>\n");
@@ -700,12 +700,21 @@ fn labs(s: &mut String, input: &ReportInput) {
          </tr></thead><tbody>",
     );
     for ((_, id), rows) in by.iter_mut() {
-        rows.sort_by_key(|l| l.date);
+        rows.sort_by_key(|(l, _)| l.date);
         let name = Analyte::find(id).map(|a| a.name()).unwrap_or(id);
-        for l in rows.iter() {
+        for (l, stored) in rows.iter() {
+            // The stored value where the person's units differ from the record's.
+            let as_stored = match stored {
+                Some(st) if st.unit != l.unit => format!(
+                    " <span class=\"src\">(stored as {} {})</span>",
+                    num(st.value),
+                    esc(&st.unit)
+                ),
+                _ => String::new(),
+            };
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}{as_stored}</td><td>{}</td></tr>",
                 esc(name),
                 l.date,
                 num(l.value),
@@ -717,12 +726,12 @@ fn labs(s: &mut String, input: &ReportInput) {
     s.push_str("</tbody></table><div class=\"lab-charts\">");
     for ((_, id), rows) in &by {
         // A chart needs two dates, all in one unit.
-        let unit = rows[0].unit.as_str();
-        if rows.len() < 2 || rows.iter().any(|l| l.unit != unit) {
+        let unit = rows[0].0.unit.as_str();
+        if rows.len() < 2 || rows.iter().any(|(l, _)| l.unit != unit) {
             continue;
         }
         let name = Analyte::find(id).map(|a| a.name()).unwrap_or(id);
-        let points: Vec<(Date, f64)> = rows.iter().map(|l| (l.date, l.value)).collect();
+        let points: Vec<(Date, f64)> = rows.iter().map(|(l, _)| (l.date, l.value)).collect();
         let chart_id = format!("lab-{id}");
         let svg = chart::line_chart(&LineChart {
             id: &chart_id,

@@ -168,6 +168,7 @@ impl Synthetic {
             person: &self.person,
             scans: &self.scans,
             labs: &self.labs,
+            stored_labs: None,
             medications: &self.medications,
             assessment: Ok(&self.assessment),
             progression: self.progression.as_ref(),

@@ -121,6 +121,9 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>) {
     paths.insert("/api/progress".into(), json!({"get": record_op(
         "Scans, progression and adherence between scans, as `progress --format json` (404 without a scan).",
         vec![person_param(), as_of_param()], None, ("200", "The progress report."), &read)}));
+    paths.insert("/api/expected-band".into(), json!({"get": record_op(
+        "The expected CAC trajectory as a band (vascalc-clinical `expected_band`, the one the clinician report draws): from the first scan scored above 0, a point every 30 days to as_of, each {years, median_annual_change, expected, low, high, source}; null without such a scan.",
+        vec![person_param(), as_of_param()], None, ("200", "{baseline, baseline_agatston, points: [[date, expected score]]} or null."), &read)}));
     paths.insert(
         "/api/entries".into(),
         json!({

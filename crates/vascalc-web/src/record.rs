@@ -22,9 +22,16 @@ use crate::{Routes, Shared};
 pub struct Record {
     path: PathBuf,
     pool: Mutex<Vec<Store>>,
+    /// At most [`POOL`] requests use the database at once; the others wait for a permit
+    /// (asynchronously, holding no thread). Without this bound, 50 concurrent clients opened a
+    /// connection each beyond the pool, and each opening asks SQLite for a moment of exclusive
+    /// access (WAL mode) that waits in the busy handler's sleeps while the others read: p99
+    /// 724 ms with 50 clients (scripts/bench-web.sh, load 10).
+    permits: tokio::sync::Semaphore,
 }
 
-/// Connections kept open between requests.
+/// Connections kept open between requests, and requests served at once (the machine's cores
+/// are fewer; more in flight only queue inside SQLite).
 const POOL: usize = 8;
 
 impl Record {
@@ -32,6 +39,7 @@ impl Record {
         Self {
             path,
             pool: Mutex::new(Vec::new()),
+            permits: tokio::sync::Semaphore::new(POOL),
         }
     }
 
@@ -82,18 +90,28 @@ where
     T: Send + 'static,
     F: FnOnce(&mut App<Store>) -> Result<T, ApiError> + Send + 'static,
 {
+    let no_record =
+        || ApiError::not_found("no record database: start vascalc serve with --db FILE");
+    let permit = state
+        .record
+        .as_ref()
+        .ok_or_else(no_record)?
+        .permits
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(format!("the record's request queue closed: {e}")))?;
     let state = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let record = state.record.as_ref().ok_or_else(|| {
-            ApiError::not_found("no record database: start vascalc serve with --db FILE")
-        })?;
+    let result = tokio::task::spawn_blocking(move || {
+        let record = state.record.as_ref().ok_or_else(no_record)?;
         let mut app = App::new(record.take(create)?);
         let result = f(&mut app);
         record.give_back(app.into_store());
         result
     })
     .await
-    .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?
+    .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?;
+    drop(permit);
+    result
 }
 
 fn created(r: Result<Response, ApiError>) -> Result<Response, ApiError> {
@@ -113,6 +131,7 @@ pub(crate) fn register(r: Routes) -> Routes {
     .add("/api/assessment", &["GET"], get(assessment))
     .add("/api/plan", &["GET"], get(plan))
     .add("/api/progress", &["GET"], get(progress))
+    .add("/api/expected-band", &["GET"], get(expected_band))
     .add(
         "/api/entries",
         &["GET", "POST"],
@@ -296,6 +315,19 @@ async fn progress(
     let as_of = who.as_of()?;
     with_app(&state, false, move |app| {
         crate::json(&app.progress(who.person.as_deref(), as_of)?)
+    })
+    .await
+}
+
+/// The expected-trajectory band the CAC page draws (vascalc-clinical's `expected_band`, as the
+/// clinician report draws it): `null` without a scan scored above 0.
+async fn expected_band(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+) -> Result<Response, ApiError> {
+    let as_of = who.as_of()?;
+    with_app(&state, false, move |app| {
+        crate::json(&app.expected_band(who.person.as_deref(), as_of)?)
     })
     .await
 }

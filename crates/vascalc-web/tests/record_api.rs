@@ -445,6 +445,30 @@ fn summary_plan_assessment_and_progress_are_the_app_s() {
     let progress = s.get("/api/progress").json();
     assert_eq!(progress["scans"][0]["agatston"], 131.0);
 
+    // The band is vascalc-clinical's, from the 131 AU scan (Ann is female: MESA median change
+    // 14 AU/year, Kronmal 2007) to the date asked for.
+    let band = s.get("/api/expected-band?as_of=2025-03-01").json();
+    assert_eq!(band["baseline"], "2024-03-01");
+    let want = vascalc_clinical::progression::expected_band(
+        &[vascalc_clinical::Scan {
+            date: jiff::civil::date(2024, 3, 1),
+            agatston: 131.0,
+            volume_mm3: None,
+        }],
+        vascalc_clinical::Sex::Female,
+        jiff::civil::date(2025, 3, 1),
+    )
+    .unwrap();
+    assert_eq!(band, serde_json::to_value(&want).unwrap());
+    let points = band["points"].as_array().unwrap();
+    assert_eq!(points.last().unwrap()[0], "2025-03-01");
+    assert_eq!(points.last().unwrap()[1]["median_annual_change"], 14.0);
+    assert!(
+        s.get("/api/expected-band?as_of=2024-01-01")
+            .json()
+            .is_null()
+    );
+
     let a = s.get("/api/assessment");
     assert_eq!(a.status, StatusCode::OK, "{}", a.json());
     let v = a.json();
