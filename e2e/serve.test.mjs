@@ -219,3 +219,102 @@ async function contentOf(html) {
     await page.close();
   }
 }
+
+test("a vital and a medicine are edited in their forms on /measures; a bad edit is refused beside the field", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${base}measures`);
+  const vital = page.locator("#vitals-list tbody tr").first();
+  await vital.waitFor({ state: "attached", timeout: 15000 });
+  const vitalId = await vital.getAttribute("data-id");
+  const rowOf = (list, id) => page.locator(`#${list} tbody tr[data-id="${id}"]`);
+
+  // An implausible systolic pressure: the API's 422 beside the field, the entry unchanged.
+  const before = await rowOf("vitals-list", vitalId).textContent();
+  await vital.getByRole("button", { name: `Edit ${vitalId}` }).click();
+  await page.fill("#vitals-systolic_mm_hg", "999");
+  await page.click("#vitals-form button[type=submit]");
+  const error = page.locator("#vitals-systolic_mm_hg-error");
+  await error.waitFor({ state: "visible", timeout: 15000 });
+  assert.match(await error.textContent(), /999/);
+  assert.equal(await rowOf("vitals-list", vitalId).textContent(), before);
+
+  await page.fill("#vitals-systolic_mm_hg", "127");
+  await page.click("#vitals-form button[type=submit]");
+  await page.waitForFunction(
+    (id) => document.querySelector(`#vitals-list tr[data-id="${id}"]`)?.textContent.includes("systolic mm hg 127"),
+    vitalId,
+    { timeout: 15000 },
+  );
+  // The id is kept, and the form is back to adding.
+  assert.equal(await page.locator("#vitals-form button[type=submit]").textContent(), "Add vital signs");
+
+  const med = page.locator("#medication-list tbody tr").first();
+  const medId = await med.getAttribute("data-id");
+  await med.getByRole("button", { name: `Edit ${medId}` }).click();
+  const today = new Date().toISOString().slice(0, 10);
+  await page.fill("#medication-end", today);
+  await page.click("#medication-form button[type=submit]");
+  await page.waitForFunction(
+    ([id, d]) => document.querySelector(`#medication-list tr[data-id="${id}"]`)?.textContent.includes(`stopped ${d}`),
+    [medId, today],
+    { timeout: 15000 },
+  );
+  await page.close();
+});
+
+test("keyboard: a food search result is chosen with Down and Enter; Tab reaches every control of /measures", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${base}food`);
+  await page.focus("#food-q");
+  await page.keyboard.type("natto");
+  await page.locator("#food-results button[data-food-id]").first().waitFor({ timeout: 15000 });
+  await page.keyboard.press("ArrowDown");
+  const focused = await page.evaluate(() => document.activeElement.dataset.foodId);
+  assert.ok(focused, "Down did not move to a result");
+  await page.keyboard.press("Enter");
+  await page.locator("#food-detail").waitFor({ state: "visible", timeout: 15000 });
+  assert.match(await page.locator("#food-name").textContent(), /natto/i);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "food-portion");
+
+  // Every visible, enabled control of /measures is reached by Tab alone.
+  await page.goto(`${base}measures`);
+  await page.locator("#lab-list tbody tr").first().waitFor({ state: "attached", timeout: 15000 });
+  const controls = await page.evaluate(() => {
+    const all = [...document.querySelectorAll("a[href], button, input, select, textarea")];
+    return all
+      .filter((e) => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0)
+      .map((e, i) => { e.dataset.tabProbe = String(i); return String(i); });
+  });
+  const seen = new Set();
+  // Other things take focus too (summaries of details, scrollable tables): up to three rounds.
+  for (let i = 0; i < 3 * controls.length && seen.size < controls.length; i++) {
+    await page.keyboard.press("Tab");
+    const p = await page.evaluate(() => document.activeElement?.dataset.tabProbe);
+    if (p !== undefined) seen.add(p);
+  }
+  const missed = controls.filter((c) => !seen.has(c));
+  assert.deepEqual(missed, [], `${missed.length} of ${controls.length} controls not reached by Tab`);
+  await page.close();
+});
+
+test("at 200 % zoom every page fits its width (no horizontal scrolling of the content)", async (t) => {
+  // 200 % zoom of a 1280 px window lays the page out in 640 CSS pixels.
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 640, height: 800 });
+  for (const path of ["", "cac", "food", "measures", "plan"]) {
+    await page.goto(`${base}${path}`);
+    await page.waitForLoadState("networkidle");
+    const { doc, main, view } = await page.evaluate(() => ({
+      doc: document.documentElement.scrollWidth,
+      main: document.querySelector("main").scrollWidth,
+      view: document.documentElement.clientWidth,
+    }));
+    assert.ok(doc <= view && main <= view, `/${path}: content ${Math.max(doc, main)} px wide in a ${view} px window`);
+    if (path === "measures") {
+      const shot = join(dir, "measures-200.png");
+      await page.screenshot({ path: shot, fullPage: false });
+      t.diagnostic(`screenshot of /measures at 200 %: ${shot}`);
+    }
+  }
+  await page.close();
+});

@@ -2,7 +2,7 @@
 'use strict';
 
 (async () => {
-  const { api, el, fmt, withPerson, day, iso } = vascalc;
+  const { api, el, fmt, withPerson } = vascalc;
   const status = document.getElementById('cac-status');
   const box = document.getElementById('cac-chart-box');
   const people = await vascalc.ready;
@@ -24,29 +24,14 @@
   const meds = await api('GET', withPerson('/api/entries?kind=med')).catch(() => []);
   const scans = progress.scans.map((s) => [s.date, s.agatston]);
   const intervals = progress.progression.consecutive || [];
+  // The band: vascalc-clinical's expected trajectory from the first scan above 0, computed by
+  // the server exactly as the clinician report draws it (no arithmetic here).
+  const expected = await api('GET', withPerson('/api/expected-band')).catch(() => null);
   const bands = [];
-  // Sqrt-scale band around the expected score: (√E ∓ 2.5)² (Hokanson 2004's threshold, the one
-  // progression uses to call a change above, within or below the expected).
-  const band = (from, base, perYear, to) => {
-    const out = [];
-    const d0 = day(from), d1 = day(to);
-    for (let i = 0; i <= 12; i++) {
-      const d = d0 + (d1 - d0) * i / 12;
-      const e = base + perYear * (d - d0) / 365.25;
-      const r = Math.sqrt(Math.max(e, 0));
-      out.push([iso(Math.round(d)), Math.pow(Math.max(r - 2.5, 0), 2), Math.pow(r + 2.5, 2)]);
-    }
-    return out;
-  };
-  for (const c of intervals) {
-    if (c.expected) bands.push(band(c.from, c.baseline, c.expected.median_annual_change, c.to));
+  if (expected && expected.points.length) {
+    bands.push(expected.points.map(([d, e]) => [d, e.low, e.high]));
   }
-  const last = progress.scans[progress.scans.length - 1];
   const lastExpected = intervals.length ? intervals[intervals.length - 1].expected : null;
-  if (lastExpected) {
-    bands.push(band(last.date, last.agatston, lastExpected.median_annual_change,
-      iso(day(last.date) + Math.round(3 * 365.25))));
-  }
   const bars = meds.map((m) => ({ label: m.entry.name, from: m.entry.start, to: m.entry.end }));
   box.replaceChildren(vascalc.timeChart({
     id: 'cac-chart', title: 'Agatston score over time', unit: 'AU',
@@ -54,11 +39,20 @@
     bands, bandLabel: 'expected score (MESA median change) ± sqrt-scale variability', bars,
   }));
   const notes = [];
+  if (expected && expected.points.length) {
+    const [endDate, e] = expected.points[expected.points.length - 1];
+    notes.push(el('p', { class: 'source', id: 'cac-band-note' },
+      `The band is the expected trajectory from the ${expected.baseline} scan: ` +
+      `${fmt(expected.baseline_agatston)} AU plus the MESA median change of ` +
+      `${fmt(e.median_annual_change)} AU a year (${fmt(e.expected)} expected on ${endDate}), ` +
+      `widened by 2.5 on the square-root scale either way (${fmt(e.low)}–${fmt(e.high)} AU). ` +
+      `Source: ${e.source}`));
+  }
   if (lastExpected) {
     notes.push(el('p', { class: 'source' }, lastExpected.description, ' ', lastExpected.method,
       '. Source: ', lastExpected.source));
-  } else {
-    notes.push(el('p', {}, 'The expected trajectory needs two scans (one interval) in the record.'));
+  } else if (!(expected && expected.points.length)) {
+    notes.push(el('p', {}, 'The expected trajectory starts from the first scan scored above 0; there is none yet.'));
   }
   for (const c of intervals) {
     notes.push(el('p', { 'data-interval': c.from + '/' + c.to },

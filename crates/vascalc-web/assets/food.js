@@ -44,6 +44,29 @@
     timer = setTimeout(search, 60);
   });
 
+  // Keyboard: Down from the search box to the results, Up and Down between them, Enter or
+  // Space chooses (they are buttons), Escape back to the search box.
+  const hitButtons = () => [...results.querySelectorAll('button[data-food-id]')];
+  q.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowDown' && hitButtons().length) {
+      ev.preventDefault();
+      hitButtons()[0].focus();
+    }
+  });
+  results.addEventListener('keydown', (ev) => {
+    const list = hitButtons();
+    const i = list.indexOf(document.activeElement);
+    if (i < 0) return;
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      const next = ev.key === 'ArrowDown' ? i + 1 : i - 1;
+      if (next < 0) q.focus(); else list[Math.min(next, list.length - 1)].focus();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      q.focus();
+    }
+  });
+
   async function choose(id) {
     current = await api('GET', '/api/foods/' + encodeURIComponent(id));
     document.getElementById('food-name').textContent = current.name;
@@ -61,6 +84,8 @@
     detail.hidden = false;
     await amount();
     document.getElementById('food-name').scrollIntoView({ block: 'nearest' });
+    // The next thing to do is the amount: there, for keyboard users too.
+    portion.focus();
   }
 
   async function amount() {

@@ -38,20 +38,58 @@
     } catch (e) { vascalc.showError(e, 'lab', document.getElementById('lab-error')); }
   });
 
+  // The entry each form is editing (its id and the entry as stored), if any: the form's fields
+  // replace the entry's, the fields the form does not show are kept.
+  const editing = {};
+  const submitLabels = {};
+
+  function endEdit(form) {
+    delete editing[form.id];
+    const submit = form.querySelector('button[type="submit"]');
+    submit.textContent = submitLabels[form.id];
+    form.querySelector('button.cancel-edit')?.remove();
+    for (const input of form.querySelectorAll('input[data-number]')) input.value = '';
+  }
+
+  // Edit a vital, an activity or a course in its own form (validation beside the fields).
+  function editInForm(row, kind) {
+    const form = document.querySelector(`form[data-kind="${kind}"]`);
+    vascalc.clearErrors(form);
+    editing[form.id] = row;
+    for (const input of form.querySelectorAll('[data-field]')) {
+      const v = row.entry[input.dataset.field];
+      input.value = v == null ? '' : String(v);
+    }
+    const submit = form.querySelector('button[type="submit"]');
+    submit.textContent = 'Save changes to ' + row.id;
+    if (!form.querySelector('button.cancel-edit')) {
+      submit.after(' ', el('button', { type: 'button', class: 'cancel-edit', onclick: () => endEdit(form) }, 'Cancel'));
+    }
+    form.scrollIntoView({ block: 'nearest' });
+    form.querySelector('[data-field]').focus();
+  }
+
   for (const form of document.querySelectorAll('form[data-kind]')) {
+    submitLabels[form.id] = form.querySelector('button[type="submit"]').textContent;
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       vascalc.clearErrors(form);
       const kind = form.dataset.kind;
-      const entry = {};
+      const row = editing[form.id];
+      const entry = row ? { ...row.entry } : {};
       for (const input of form.querySelectorAll('[data-field]')) {
         const v = input.value.trim();
-        if (v === '') continue;
+        if (v === '') { delete entry[input.dataset.field]; continue; }
         entry[input.dataset.field] = input.hasAttribute('data-number') ? Number(v) : v;
       }
       try {
-        await api('POST', withPerson('/api/entries'), { kind, entry });
-        for (const input of form.querySelectorAll('input[data-number]')) input.value = '';
+        if (row) {
+          await api('PUT', withPerson('/api/entries/' + encodeURIComponent(row.id)), { kind, entry });
+          endEdit(form);
+        } else {
+          await api('POST', withPerson('/api/entries'), { kind, entry });
+          for (const input of form.querySelectorAll('input[data-number]')) input.value = '';
+        }
         await refresh();
       } catch (e) { vascalc.showError(e, kind, document.getElementById(kind + '-error')); }
     });
@@ -59,7 +97,7 @@
 
   function actions(row, onEdit) {
     return el('td', {},
-      onEdit ? el('button', { type: 'button', 'data-edit': row.id, onclick: onEdit }, 'Edit') : null,
+      onEdit ? el('button', { type: 'button', 'data-edit': row.id, 'aria-label': 'Edit ' + row.id, onclick: onEdit }, 'Edit') : null,
       el('button', { type: 'button', 'data-delete': row.id, 'aria-label': 'Delete ' + row.id, onclick: async () => {
         try {
           await api('DELETE', withPerson('/api/entries/' + encodeURIComponent(row.id)));
@@ -106,7 +144,8 @@
     const describe = (e) => Object.entries(e).filter(([k, v]) => k !== 'date' && k !== 'kind' && v != null)
       .map(([k, v]) => k.replace(/_/g, ' ') + ' ' + fmt(v)).join(', ');
     document.querySelector('#vitals-list tbody').replaceChildren(...vitals.slice(0, 30).map((r) =>
-      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, describe(r.entry)), actions(r))));
+      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, describe(r.entry)),
+        actions(r, () => editInForm(r, 'vitals')))));
     const vCharts = [];
     const series = (key) => vitals.filter((r) => r.entry[key] != null).map((r) => [r.entry.date, r.entry[key]]).reverse();
     if (vitals.some((r) => r.entry.systolic_mm_hg != null)) {
@@ -121,7 +160,8 @@
 
     const activity = of('activity');
     document.querySelector('#activity-list tbody').replaceChildren(...activity.slice(0, 30).map((r) =>
-      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, r.entry.kind + ', ' + fmt(r.entry.minutes) + ' min'), actions(r))));
+      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, r.entry.kind + ', ' + fmt(r.entry.minutes) + ' min'),
+        actions(r, () => editInForm(r, 'activity')))));
     const perDay = {};
     for (const r of activity.slice(0, 400)) perDay[r.entry.date] = (perDay[r.entry.date] || 0) + r.entry.minutes;
     const days = Object.entries(perDay).sort().slice(-90);
@@ -134,7 +174,7 @@
       el('tr', { 'data-id': r.id }, el('td', {}, r.entry.start),
         el('td', {}, `${r.entry.name} (${r.entry.kind.replace(/_/g, ' ')})` +
           (r.entry.dose != null ? `, ${fmt(r.entry.dose)} ${r.entry.unit || ''}` : '') +
-          (r.entry.end ? `, stopped ${r.entry.end}` : ', ongoing')), actions(r))));
+          (r.entry.end ? `, stopped ${r.entry.end}` : ', ongoing')), actions(r, () => editInForm(r, 'medication')))));
   }
   try { await refresh(); } catch (e) { status.textContent = e.message; }
 })();
