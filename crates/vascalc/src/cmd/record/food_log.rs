@@ -1,9 +1,10 @@
 //! `vascalc log food PHRASE|ID` and `vascalc log today`: logging food as people say it ("2
 //! eggs", "a latte", "200 g salmon") and the day's entries with ids and totals.
 //!
-//! A phrase is read by vascalc-nutrition's [`Phrase`]; its food words are searched in the
-//! shipped table and the person's own foods. When the phrase names one food clearly (the only
-//! exact name match, or a first result well ahead of the second: [`confident_hit`]) it is
+//! [`vascalc_app::food_log::resolve`] reads a phrase with [`vascalc_nutrition::Phrase`] and
+//! searches its food words in the shipped table and the person's own foods. When the phrase names
+//! one food clearly (the only exact name match, or a first result well ahead of the second:
+//! [`vascalc_nutrition::confident_hit`]) it is
 //! logged; otherwise the choices are listed with their ids and nothing is written (exit 4).
 //! The grams come from the phrase's amount through the food's portion table, or from
 //! `--grams` / `--portion`; the portion used is said and kept with the entry.
