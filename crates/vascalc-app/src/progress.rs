@@ -73,16 +73,7 @@ impl<S: RecordStore> App<S> {
         // Scans and the person only: no activity, doses or food are read.
         let record = vascalc_record::PersonRecord {
             scans: self.store().scans(id)?,
-            labs: Vec::new(),
-            vitals: Vec::new(),
-            activity: Vec::new(),
-            smoking: Vec::new(),
-            alcohol: Vec::new(),
-            medications: Vec::new(),
-            doses: Vec::new(),
-            own_foods: Vec::new(),
-            foods: Vec::new(),
-            person,
+            ..vascalc_record::PersonRecord::new(person)
         };
         context::expected_band(&record, as_of)
     }
