@@ -146,6 +146,7 @@ pub fn demo_record(today: Date) -> PersonRecord {
                     loinc: Some(a.loinc().to_owned()),
                     value: *value,
                     unit: a.unit().to_owned(),
+                    entered_unit: None,
                 });
             }
         }

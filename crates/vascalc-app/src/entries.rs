@@ -154,6 +154,7 @@ impl<S: RecordStore> App<S> {
             loinc: Some(analyte.loinc().to_owned()),
             value,
             unit: analyte.unit().to_owned(),
+            entered_unit: analyte.entered_unit(&input.unit),
         };
         let (person_id, person) = self.person(who)?;
         dates::not_before_birth("date", date, &person)?;
@@ -209,7 +210,10 @@ impl<S: RecordStore> App<S> {
         })?;
         let mut lab = old.clone();
         match (edit.value, edit.unit.as_deref()) {
-            (Some(value), Some(unit)) => lab.value = analyte.to_stored(value, unit)?,
+            (Some(value), Some(unit)) => {
+                lab.value = analyte.to_stored(value, unit)?;
+                lab.entered_unit = analyte.entered_unit(unit);
+            }
             (Some(value), None) => {
                 return Err(AppError::invalid(
                     "unit",

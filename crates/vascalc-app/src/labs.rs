@@ -10,18 +10,27 @@ use vascalc_record::{Lab, Units};
 
 use crate::error::{AppError, AppResult};
 
-/// A stored lab result as a person who reads `units` sees it: the value and its unit (SI for
-/// `Units::Si`, as stored otherwise; an analyte this vascalc does not know stays as stored).
+/// A stored lab result as a person sees it: the value and its unit. The rule (docs/record.md,
+/// "Units"): a person who chose units reads every result in them (`Units::Si`: the analyte's
+/// SI unit, [`vascalc_domain::Analyte::si_unit`]; `Units::Us`: the stored unit); a person who
+/// did not choose reads each result in the unit it was given in (`Lab::entered_unit`), else
+/// as stored. An analyte this vascalc does not know stays as stored.
 pub fn shown(lab: &Lab, units: Option<Units>) -> (f64, &str) {
-    match (units, find(&lab.analyte)) {
-        (Some(Units::Si), Some(a)) => {
-            let unit = a.program.si_unit();
-            match a.program.from_canonical(lab.value, unit) {
-                Some(v) => (v, unit),
-                None => (lab.value, lab.unit.as_str()),
-            }
-        }
-        _ => (lab.value, lab.unit.as_str()),
+    let Some(a) = find(&lab.analyte) else {
+        return (lab.value, lab.unit.as_str());
+    };
+    let unit = match units {
+        Some(Units::Si) => a.program.si_unit(),
+        Some(Units::Us) => a.unit(),
+        None => lab
+            .entered_unit
+            .as_deref()
+            .and_then(|u| a.program.unit_spelling(u))
+            .unwrap_or(a.unit()),
+    };
+    match a.program.from_canonical(lab.value, unit) {
+        Some(v) => (v, unit),
+        None => (lab.value, lab.unit.as_str()),
     }
 }
 
@@ -73,6 +82,20 @@ impl Analyte {
     /// writes too.
     pub fn loinc(&self) -> &'static str {
         self.program.loinc()
+    }
+
+    /// The table's spelling of an accepted `unit` (`mmol/l` → `mmol/L`); `None` for a unit
+    /// not accepted.
+    pub fn unit_spelling(&self, unit: &str) -> Option<&'static str> {
+        self.program.unit_spelling(unit)
+    }
+
+    /// What a lab result keeps as the unit its value was given in: the table's spelling of
+    /// `unit`, or `None` when it is the stored unit (or not accepted).
+    pub fn entered_unit(&self, unit: &str) -> Option<String> {
+        self.unit_spelling(unit)
+            .filter(|u| *u != self.unit())
+            .map(str::to_owned)
     }
 
     /// The units accepted on input, stored unit first.
@@ -169,6 +192,7 @@ mod tests {
             loinc: None,
             value,
             unit: unit.into(),
+            entered_unit: None,
         };
         // 3.1 mmol/L LDL is stored as 119.877 mg/dL and shown as 3.1 mmol/L again.
         let ldl = lab(
@@ -186,6 +210,43 @@ mod tests {
         assert!((v - 88.4).abs() < 1e-9 && u == "µmol/L", "{v} {u}");
         let egfr = lab("egfr", 75.0, "mL/min/1.73m2");
         assert_eq!(shown(&egfr, Some(Units::Si)), (75.0, "mL/min/1.73m2"));
+    }
+
+    /// Issue 15: "labs entered in mmol/L are shown in mmol/L". Without a preference a result
+    /// is shown in the unit it was given in; a preference, when set, decides for every result.
+    #[test]
+    fn a_result_is_shown_in_the_unit_it_was_given_in_unless_the_person_chose_units() {
+        let ldl = find("ldl").unwrap();
+        let entered = Lab {
+            date: jiff::civil::date(2026, 1, 1),
+            analyte: "ldl".into(),
+            loinc: Some(ldl.loinc().into()),
+            value: ldl.to_stored(3.1, "mmol/l").unwrap(),
+            unit: "mg/dL".into(),
+            entered_unit: ldl.entered_unit("mmol/l"),
+        };
+        assert_eq!(entered.entered_unit.as_deref(), Some("mmol/L"));
+        let (v, u) = shown(&entered, None);
+        assert!((v - 3.1).abs() < 1e-12 && u == "mmol/L", "{v} {u}");
+        let (v, u) = shown(&entered, Some(Units::Si));
+        assert!((v - 3.1).abs() < 1e-12 && u == "mmol/L", "{v} {u}");
+        assert_eq!(shown(&entered, Some(Units::Us)), (entered.value, "mg/dL"));
+        // Magnesium given in mEq/L: shown in mEq/L without a preference, in mmol/L (its SI
+        // unit) with SI.
+        let mg = find("magnesium").unwrap();
+        let lab = Lab {
+            analyte: "magnesium".into(),
+            value: mg.to_stored(1.6, "mEq/L").unwrap(),
+            entered_unit: mg.entered_unit("meq/l"),
+            ..entered.clone()
+        };
+        let (v, u) = shown(&lab, None);
+        assert!((v - 1.6).abs() < 1e-12 && u == "mEq/L", "{v} {u}");
+        let (v, u) = shown(&lab, Some(Units::Si));
+        assert!((v - 0.8).abs() < 1e-12 && u == "mmol/L", "{v} {u}");
+        // A value given in the stored unit keeps no entered unit.
+        assert_eq!(ldl.entered_unit("MG/DL"), None);
+        assert_eq!(ldl.entered_unit("furlongs"), None);
     }
 
     #[test]

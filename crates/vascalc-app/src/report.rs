@@ -136,6 +136,7 @@ mod tests {
             loinc: None,
             value: 130.0,
             unit: "mg/dL".into(),
+            entered_unit: None,
         });
         app.store_mut().add_entry(id, &ldl).unwrap();
         let html = app

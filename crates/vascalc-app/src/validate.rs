@@ -173,6 +173,21 @@ pub fn lab(l: &Lab, today: Date) -> Check {
             format!("{} is stored in {}, not {:?}", a.id, a.unit(), l.unit),
         ));
     }
+    if let Some(u) = l
+        .entered_unit
+        .as_deref()
+        .filter(|u| a.unit_spelling(u) != Some(*u))
+    {
+        return Err(invalid(
+            "entered_unit",
+            u,
+            format!(
+                "{}: entered_unit {u:?} is not a unit vascalc accepts for it; one of {}",
+                a.id,
+                a.units().join(", ")
+            ),
+        ));
+    }
     if l.loinc.as_deref() != Some(a.loinc()) {
         return Err(invalid(
             "loinc",

@@ -302,6 +302,16 @@ impl Analyte {
             .unwrap_or(self.canonical_unit())
     }
 
+    /// The table's spelling of `unit` when it is one this analyte accepts (compared as
+    /// [`Analyte::to_canonical`] compares units: `mmol/l` and `umol/L` are `mmol/L` and
+    /// `µmol/L`); `None` otherwise.
+    pub fn unit_spelling(self, unit: &str) -> Option<&'static str> {
+        let key = unit_key(unit);
+        std::iter::once(self.canonical_unit())
+            .chain(self.other_units().iter().map(|(u, _)| *u))
+            .find(|u| unit_key(u) == key)
+    }
+
     /// `value` in the canonical unit converted to `unit` (one of the accepted units), the
     /// inverse of [`Analyte::to_canonical`]; `None` for a unit not accepted.
     pub fn from_canonical(self, value: f64, unit: &str) -> Option<f64> {
@@ -419,6 +429,19 @@ mod tests {
         let ifcc = Analyte::Hba1c.from_canonical(6.54, "mmol/mol").unwrap();
         assert!((ifcc - 47.9668).abs() < 1e-3, "{ifcc}");
         assert_eq!(Analyte::Ldl.from_canonical(1.0, "furlongs"), None);
+    }
+
+    #[test]
+    fn units_are_spelled_as_the_table_spells_them() {
+        assert_eq!(Analyte::Ldl.unit_spelling("mmol/l"), Some("mmol/L"));
+        assert_eq!(Analyte::Creatinine.unit_spelling("umol/L"), Some("µmol/L"));
+        assert_eq!(Analyte::Ldl.unit_spelling(" MG/DL "), Some("mg/dL"));
+        assert_eq!(Analyte::Ldl.unit_spelling("nmol/L"), None);
+        for a in Analyte::ALL {
+            for (u, _) in a.other_units() {
+                assert_eq!(a.unit_spelling(u), Some(*u), "{a:?}");
+            }
+        }
     }
 
     #[test]

@@ -173,6 +173,11 @@ pub struct Lab {
     pub loinc: Option<String>,
     pub value: f64,
     pub unit: String,
+    /// The unit the value was given in (`mmol/L`), when it was not the stored `unit`; the
+    /// display may show the value in it again. Absent for a value given in the stored unit and
+    /// for results recorded before vascalc kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_unit: Option<String>,
 }
 
 /// One set of vital signs taken on a day; at least one field is present.

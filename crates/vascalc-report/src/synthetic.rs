@@ -58,6 +58,7 @@ impl Synthetic {
                     loinc: Some(l.loinc.clone()),
                     value: l.value,
                     unit: l.unit.clone(),
+                    entered_unit: None,
                 })
             })
             .collect();
@@ -77,6 +78,7 @@ impl Synthetic {
                     loinc: Some(a.loinc().to_owned()),
                     value,
                     unit: a.canonical_unit().to_owned(),
+                    entered_unit: None,
                 })
             })
             .collect();

@@ -516,7 +516,7 @@ impl Store {
     /// Lab results by date.
     pub fn labs(&self, id: PersonId) -> Result<Vec<Lab>> {
         self.query(
-            "SELECT date, analyte, loinc, value, unit FROM lab
+            "SELECT date, analyte, loinc, value, unit, entered_unit FROM lab
              WHERE person_id = ?1 ORDER BY date, id",
             id,
             |r| {
@@ -526,6 +526,7 @@ impl Store {
                     loinc: r.get(2)?,
                     value: r.get(3)?,
                     unit: r.get(4)?,
+                    entered_unit: r.get(5)?,
                 })
             },
         )
@@ -893,8 +894,8 @@ fn insert_scan(tx: &Connection, id: PersonId, scan: &Scan, row: Option<i64>) -> 
 
 fn insert_lab(tx: &Connection, id: PersonId, lab: &Lab, row: Option<i64>) -> Result<i64> {
     tx.execute(
-        "INSERT INTO lab (id, person_id, date, analyte, loinc, value, unit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO lab (id, person_id, date, analyte, loinc, value, unit, entered_unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             row,
             id.0,
@@ -902,7 +903,8 @@ fn insert_lab(tx: &Connection, id: PersonId, lab: &Lab, row: Option<i64>) -> Res
             lab.analyte,
             lab.loinc,
             lab.value,
-            lab.unit
+            lab.unit,
+            lab.entered_unit
         ],
     )?;
     Ok(tx.last_insert_rowid())

@@ -255,6 +255,11 @@ ALTER TABLE person ADD COLUMN units TEXT;
 CREATE INDEX food_log_person_date_food ON food_log(person_id, date, food_id, grams);
 DROP INDEX food_log_person_date;
 "#,
+    // v8: the unit a lab value was given in when it was not the stored one (`mmol/L`; NULL: the
+    // stored unit, or a result recorded before v8). `value` stays in the stored unit.
+    r#"
+ALTER TABLE lab ADD COLUMN entered_unit TEXT;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -46,6 +46,7 @@ fn sample_record(name: &str) -> PersonRecord {
             loinc: Some("2089-1".into()),
             value: 131.5,
             unit: "mg/dL".into(),
+            entered_unit: None,
         }],
         vitals: vec![Vitals {
             date: date(2024, 1, 9),
@@ -368,6 +369,8 @@ fn migrations_from_every_earlier_version_keep_the_data() {
             let record = store.record(id, person).unwrap();
             assert_eq!(record.scans[0].per_artery.lad, Some(80.1));
             assert_eq!(record.labs[0].value, 131.5);
+            // v8 keeps the unit a value was given in; a result recorded before has none.
+            assert_eq!(record.labs[0].entered_unit, None);
             assert_eq!(record.vitals[0].weight_kg, Some(70.5));
             assert_eq!(record.activity.len(), 1);
             assert_eq!(record.smoking[0].quit_date, Some(date(2010, 6, 30)));
@@ -391,6 +394,39 @@ fn migrations_from_every_earlier_version_keep_the_data() {
         }
         std::fs::remove_dir_all(dir).unwrap();
     }
+}
+
+/// v8: a lab value given in mmol/L is stored in mg/dL and remembers mmol/L, through an add, a
+/// replacement and the whole-record write of an import.
+#[test]
+fn a_lab_remembers_the_unit_it_was_given_in() {
+    let dir = tempdir();
+    let mut store = Store::open(&dir.join("r.db")).unwrap();
+    let ann = store.add_person(&Person::named("Ann")).unwrap();
+    let lab = Lab {
+        date: date(2024, 1, 9),
+        analyte: "ldl".into(),
+        loinc: Some("13457-7".into()),
+        value: 119.877,
+        unit: "mg/dL".into(),
+        entered_unit: Some("mmol/L".into()),
+    };
+    let id = store.add_lab(ann, &lab).unwrap();
+    assert_eq!(store.labs(ann).unwrap(), vec![lab.clone()]);
+    let given_in_stored_unit = Lab {
+        entered_unit: None,
+        ..lab.clone()
+    };
+    store
+        .replace_entry(ann, id, &Entry::Lab(given_in_stored_unit.clone()))
+        .unwrap();
+    assert_eq!(store.labs(ann).unwrap(), vec![given_in_stored_unit]);
+    let mut record = PersonRecord::new(Person::named("Bob"));
+    record.labs.push(lab.clone());
+    store.import(&[record], false).unwrap();
+    let (bob, _) = store.select_person(Some("Bob")).unwrap();
+    assert_eq!(store.labs(bob).unwrap(), vec![lab]);
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]

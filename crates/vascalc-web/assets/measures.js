@@ -106,17 +106,22 @@
       } }, 'Delete'));
   }
 
+  // A lab result as the person reads it: the server's `shown` (their units, else the unit the
+  // value was given in), else as stored.
+  const shown = (r) => r.shown || { value: r.entry.value, unit: r.entry.unit };
+
   function editLab(row, cell) {
-    const input = el('input', { type: 'number', step: 'any', value: row.entry.value, id: 'edit-' + row.id.replace(':', '-'),
-      'aria-label': 'New value in ' + row.entry.unit });
+    const { value, unit } = shown(row);
+    const input = el('input', { type: 'number', step: 'any', value: String(Number(value.toPrecision(6))), id: 'edit-' + row.id.replace(':', '-'),
+      'aria-label': 'New value in ' + unit });
     const err = el('p', { class: 'error', role: 'alert', hidden: true });
     const save = el('button', { type: 'button', onclick: async () => {
       try {
-        await api('PATCH', withPerson('/api/labs/' + encodeURIComponent(row.id)), { value: Number(input.value), unit: row.entry.unit });
+        await api('PATCH', withPerson('/api/labs/' + encodeURIComponent(row.id)), { value: Number(input.value), unit });
         await refresh();
       } catch (e) { err.textContent = e.message; err.hidden = false; input.setAttribute('aria-invalid', 'true'); }
     } }, 'Save');
-    cell.replaceChildren(input, ' ' + row.entry.unit + ' ', save, err);
+    cell.replaceChildren(input, ' ' + unit + ' ', save, err);
     input.focus();
   }
 
@@ -129,16 +134,20 @@
     const of = (k) => byKind[k].slice().sort((a, b) => (b.entry.date || b.entry.start).localeCompare(a.entry.date || a.entry.start));
     const labs = of('lab');
     document.querySelector('#lab-list tbody').replaceChildren(...labs.map((r) => {
-      const valueCell = el('td', { class: 'num' }, fmt(r.entry.value) + ' ' + r.entry.unit);
+      const valueCell = el('td', { class: 'num' }, fmt(shown(r).value) + ' ' + shown(r).unit);
       return el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date),
         el('td', {}, byId[r.entry.analyte] ? byId[r.entry.analyte].name : r.entry.analyte), valueCell,
         actions(r, () => editLab(r, valueCell)));
     }));
     const groups = {};
     for (const r of labs) (groups[r.entry.analyte] = groups[r.entry.analyte] || []).push(r);
-    document.getElementById('lab-charts').replaceChildren(...Object.entries(groups).map(([a, rows]) =>
-      vascalc.timeChart({ id: 'chart-lab-' + a, title: (byId[a] ? byId[a].name : a), unit: rows[0].entry.unit,
-        series: [{ label: a, points: rows.map((r) => [r.entry.date, r.entry.value]).reverse() }] })));
+    // A chart in the unit the results are shown in when they share one, else as stored.
+    document.getElementById('lab-charts').replaceChildren(...Object.entries(groups).map(([a, rows]) => {
+      const one = rows.every((r) => shown(r).unit === shown(rows[0]).unit);
+      const v = one ? shown : (r) => ({ value: r.entry.value, unit: r.entry.unit });
+      return vascalc.timeChart({ id: 'chart-lab-' + a, title: (byId[a] ? byId[a].name : a), unit: v(rows[0]).unit,
+        series: [{ label: a, points: rows.map((r) => [r.entry.date, v(r).value]).reverse() }] });
+    }));
 
     const vitals = of('vitals');
     const describe = (e) => Object.entries(e).filter(([k, v]) => k !== 'date' && k !== 'kind' && v != null)

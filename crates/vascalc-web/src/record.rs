@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, patch, post};
 use serde::{Deserialize, Serialize};
-use vascalc_app::record::{Entry, EntryId, EntryKind};
+use vascalc_app::record::{Entry, EntryId, EntryKind, Units};
 use vascalc_app::{App, AppError, ErrorKind, LabEdit, LabInput, PersonInput};
 use vascalc_store::Store;
 
@@ -338,11 +338,38 @@ struct Row<'a> {
     id: EntryId,
     #[serde(flatten)]
     entry: &'a Entry,
+    /// A lab result's value as the person reads it (`vascalc_app::labs::shown`: their units,
+    /// else the unit it was given in); `entry` keeps the stored value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shown: Option<Shown>,
 }
 
-fn rows(list: &[(EntryId, Entry)]) -> Vec<Row<'_>> {
+/// A value with its unit.
+#[derive(Serialize)]
+struct Shown {
+    value: f64,
+    unit: String,
+}
+
+impl<'a> Row<'a> {
+    fn new(id: EntryId, entry: &'a Entry, units: Option<Units>) -> Self {
+        let shown = match entry {
+            Entry::Lab(l) => {
+                let (value, unit) = vascalc_app::labs::shown(l, units);
+                Some(Shown {
+                    value,
+                    unit: unit.to_owned(),
+                })
+            }
+            _ => None,
+        };
+        Row { id, entry, shown }
+    }
+}
+
+fn rows(list: &[(EntryId, Entry)], units: Option<Units>) -> Vec<Row<'_>> {
     list.iter()
-        .map(|(id, entry)| Row { id: *id, entry })
+        .map(|(id, entry)| Row::new(*id, entry, units))
         .collect()
 }
 
@@ -363,8 +390,8 @@ async fn entries(
         })?),
     };
     with_app(&state, false, move |app| {
-        let (_, list) = app.entries(who.person.as_deref(), kind)?;
-        crate::json(&rows(&list))
+        let (person, list) = app.entries(who.person.as_deref(), kind)?;
+        crate::json(&rows(&list, person.units))
     })
     .await
 }
@@ -376,8 +403,8 @@ async fn add_entry(
 ) -> Result<Response, ApiError> {
     created(
         with_app(&state, false, move |app| {
-            let (_, id) = app.add_entry(who.person.as_deref(), &entry)?;
-            crate::json(&Row { id, entry: &entry })
+            let (person, id) = app.add_entry(who.person.as_deref(), &entry)?;
+            crate::json(&Row::new(id, &entry, person.units))
         })
         .await,
     )
@@ -392,10 +419,7 @@ async fn edit_entry(
     let id = entry_id(&id)?;
     with_app(&state, false, move |app| {
         let change = app.edit_entry(who.person.as_deref(), id, &entry)?;
-        crate::json(&Row {
-            id,
-            entry: &change.after,
-        })
+        crate::json(&Row::new(id, &change.after, change.units))
     })
     .await
 }
@@ -416,10 +440,7 @@ async fn move_entry(
     let date = vascalc_app::dates::parse("date", &body.date)?;
     with_app(&state, false, move |app| {
         let change = app.move_entry(who.person.as_deref(), id, date)?;
-        crate::json(&Row {
-            id,
-            entry: &change.after,
-        })
+        crate::json(&Row::new(id, &change.after, change.units))
     })
     .await
 }
@@ -431,8 +452,8 @@ async fn delete_entry(
 ) -> Result<Response, ApiError> {
     let id = entry_id(&id)?;
     with_app(&state, false, move |app| {
-        let (_, deleted) = app.delete_entries(who.person.as_deref(), &[id])?;
-        crate::json(&rows(&deleted))
+        let (person, deleted) = app.delete_entries(who.person.as_deref(), &[id])?;
+        crate::json(&rows(&deleted, person.units))
     })
     .await
 }
@@ -459,10 +480,7 @@ async fn edit_lab(
     let id = entry_id(&id)?;
     with_app(&state, false, move |app| {
         let change = app.edit_lab(who.person.as_deref(), id, &edit)?;
-        crate::json(&Row {
-            id,
-            entry: &change.after,
-        })
+        crate::json(&Row::new(id, &change.after, change.units))
     })
     .await
 }

@@ -103,6 +103,8 @@ fn an_entry_before_birth_is_refused_for_every_kind() {
 
 /// Issue 15: the person's unit preference is stored and used; labs entered in mmol/L are shown
 /// in mmol/L. 3.1 mmol/L LDL is stored as 119.877 mg/dL (× 38.67, vascalc-domain's factor).
+/// The rule (docs/record.md, Units): a preference decides for every result; without one, a
+/// result is shown in the unit it was given in.
 #[test]
 fn a_person_who_reads_si_units_sees_labs_in_si_units() {
     let dir = TempDir::new("units");
@@ -122,6 +124,23 @@ fn a_person_who_reads_si_units_sees_labs_in_si_units() {
         &db,
         &["lab", "add", "ldl", "3.1", "mmol/L", "--date", "2026-01-10"],
     );
+    // No preference: shown in the unit it was given in; a result given in the stored unit
+    // stays in it.
+    let unset = ok(&db, &["lab", "list"]);
+    assert!(unset.contains("3.1 mmol/L"), "{unset}");
+    ok(
+        &db,
+        &["lab", "add", "hdl", "50", "mg/dL", "--date", "2026-01-10"],
+    );
+    let unset = ok(&db, &["lab", "list"]);
+    assert!(unset.contains("50 mg/dL"), "{unset}");
+    let export = ok(&db, &["export"]);
+    assert!(
+        export.contains("\"unit\": \"mg/dL\",\n          \"entered_unit\": \"mmol/L\""),
+        "{export}"
+    );
+    assert_eq!(export.matches("entered_unit").count(), 1, "{export}");
+    ok(&db, &["profile", "update", "--units", "us"]);
     let us = ok(&db, &["lab", "list"]);
     assert!(us.contains("119.88 mg/dL"), "{us}");
     let e = fails(&db, &["profile", "update", "--units", "metric"], 3);

@@ -244,9 +244,23 @@ fn export_import_export_gives_the_same_bytes() {
             "110",
         ],
     );
+    // A value given in µmol/L keeps that unit beside the stored mg/dL (schema v8).
+    ok(
+        &db,
+        &[
+            "lab",
+            "add",
+            "creatinine",
+            "97",
+            "umol/l",
+            "--date",
+            "2025-03-03",
+        ],
+    );
     ok(&db, &["profile", "update", "--race", "Hispanic"]);
     let first = ok(&db, &["export"]);
     assert!(first.contains("10.607999999999999"), "{first}");
+    assert!(first.contains("\"entered_unit\": \"µmol/L\""), "{first}");
     let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
     let ann = &doc["people"][0];
     assert_eq!(ann["person"]["race"], "hispanic");
@@ -259,6 +273,33 @@ fn export_import_export_gives_the_same_bytes() {
     let other = dir.0.join("other.db");
     ok(&other, &["import", file.to_str().unwrap()]);
     assert_eq!(ok(&other, &["export"]), first);
+    // An export written before vascalc kept the entered unit still imports: the result is
+    // shown as stored.
+    let old = first
+        .replace(",\n          \"entered_unit\": \"µmol/L\"", "")
+        .replace(",\n          \"entered_unit\": \"mmol/L\"", "");
+    assert!(!old.contains("entered_unit"), "{old}");
+    std::fs::write(&file, &old).unwrap();
+    let third = dir.0.join("third.db");
+    ok(&third, &["import", file.to_str().unwrap()]);
+    assert_eq!(ok(&third, &["export"]), old);
+    let listed = ok(&third, &["lab", "list"]);
+    assert!(
+        listed.contains("creatinine") && !listed.contains("µmol/L") && !listed.contains("mmol/L"),
+        "{listed}"
+    );
+    // An entered unit that is not one of the analyte's is refused, naming the field.
+    let bad = first.replace(
+        "\"entered_unit\": \"µmol/L\"",
+        "\"entered_unit\": \"furlongs\"",
+    );
+    std::fs::write(&file, &bad).unwrap();
+    let e = fails(
+        &dir.0.join("fourth.db"),
+        &["import", file.to_str().unwrap()],
+        3,
+    );
+    assert!(e.contains("entered_unit") && e.contains("furlongs"), "{e}");
 }
 
 #[test]
