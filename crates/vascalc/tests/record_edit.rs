@@ -41,9 +41,10 @@ fn lists_show_ids_that_edit_and_delete_take() {
     assert!(all.contains("activity:1"), "{all}");
 
     // The LDL was typed wrong: 5.2 mmol/L should have been 2.5.
+    // Without a unit preference it is shown in the unit it was given in (docs/record.md).
     let said = ok(&db, &["lab", "edit", "lab:1", "2.5", "mmol/L"]);
     assert!(
-        said.contains("lab:1") && said.contains("→ 96.68 mg/dL"),
+        said.contains("lab:1") && said.contains("5.2 mmol/L") && said.contains("→ 2.5 mmol/L"),
         "{said}"
     );
     // 2.5 mmol/L × 38.67 (cholesterol 386.65 g/mol) = 96.675 mg/dL.
@@ -54,8 +55,9 @@ fn lists_show_ids_that_edit_and_delete_take() {
         (ldl["value"].as_f64().unwrap() - 96.675).abs() < 0.01,
         "{ldl}"
     );
+    assert_eq!(ldl["entered_unit"], "mmol/L");
     let profile = ok(&db, &["profile", "show"]);
-    assert!(profile.contains("96.68 mg/dL"), "{profile}");
+    assert!(profile.contains("2.5 mmol/L"), "{profile}");
 
     // The plan reads the record as corrected: 40 minutes of endurance, then none.
     let exercise = |db: &Path| -> String {
