@@ -73,6 +73,22 @@ fn unknown_analyte(name: &str) -> AppError {
     )
 }
 
+/// Checks every date of `entry` against `person`'s birth, each under its own field: the
+/// entry's day (`date`; a course's `start`) and a former smoker's `quit_date`.
+pub fn check_birth(entry: &Entry, person: &Person) -> AppResult<()> {
+    let field = match entry {
+        Entry::Medication(_) => "start",
+        _ => "date",
+    };
+    dates::not_before_birth(field, entry.date(), person)?;
+    if let Entry::Smoking(s) = entry
+        && let Some(quit) = s.quit_date
+    {
+        dates::not_before_birth("quit_date", quit, person)?;
+    }
+    Ok(())
+}
+
 /// Checks a date given for an entry of `person`: 1900 to today, not before birth.
 pub fn check_entry_date(field: &str, d: Date, person: &Person, today: Date) -> AppResult<()> {
     dates::check(field, d, today).map_err(|e| e.prefixed(field))?;
@@ -225,6 +241,7 @@ impl<S: RecordStore> App<S> {
         }
         if let Some(date) = edit.date {
             dates::check("date", date, self.today()).map_err(|e| e.prefixed("date"))?;
+            dates::not_before_birth("date", date, &person)?;
             lab.date = date;
         }
         let after = Entry::Lab(lab);
@@ -292,30 +309,19 @@ impl<S: RecordStore> App<S> {
             }
             _ => check_entry(entry, today, &|_| false)?,
         }
-        if let Entry::Scan(scan) = entry {
-            if let Some(birth) = person.birth_date.filter(|b| scan.date < *b) {
-                return Err(AppError::invalid(
-                    "date",
-                    scan.date,
-                    format!(
-                        "the scan's date {} is before {}'s birth date ({birth})",
-                        scan.date, person.name
-                    ),
-                ));
-            }
-            if self
+        check_birth(entry, &person)?;
+        if let Entry::Scan(scan) = entry
+            && self
                 .store()
                 .scans(person_id)?
                 .iter()
                 .any(|s| s.date == scan.date)
-            {
-                return Err(AppError::Conflict(format!(
-                    "{} already has a scan on {}; one scan per day",
-                    person.name, scan.date
-                )));
-            }
+        {
+            return Err(AppError::Conflict(format!(
+                "{} already has a scan on {}; one scan per day",
+                person.name, scan.date
+            )));
         }
-        dates::not_before_birth("date", entry.date(), &person)?;
         let id = self.store_mut().add_entry(person_id, entry)?;
         Ok((person, id))
     }
@@ -365,7 +371,7 @@ impl<S: RecordStore> App<S> {
                 person.name, scan.date
             )));
         }
-        dates::not_before_birth("date", entry.date(), &person)?;
+        check_birth(entry, &person)?;
         self.store_mut().replace_entry(person_id, id, entry)?;
         let after = self.store().entry(person_id, id)?;
         Ok(EntryChange {

@@ -265,9 +265,25 @@ impl<S: RecordStore> App<S> {
         name: &str,
         date: Date,
     ) -> AppResult<(Person, usize)> {
-        crate::dates::check("date", date, self.today())?;
+        crate::dates::check("date", date, self.today()).map_err(|e| e.prefixed("date"))?;
         let (id, person) = self.person(who)?;
-        let n = self.store_mut().end_medication(id, name, date)?;
+        let name = name.trim();
+        // The open courses are found as the safety rules group names (`medicines::same_name`:
+        // `mk-7` stops `MK-7`); the store ends each spelling found as it is stored.
+        let mut stored: Vec<String> = Vec::new();
+        for m in self.store().medications(id)? {
+            if m.end.is_none()
+                && m.start <= date
+                && medicines::same_name(&m.name, name)
+                && !stored.contains(&m.name)
+            {
+                stored.push(m.name);
+            }
+        }
+        let mut n = 0;
+        for spelling in &stored {
+            n += self.store_mut().end_medication(id, spelling, date)?;
+        }
         if n == 0 {
             return Err(AppError::NotFound(format!(
                 "{} has no open course of {name:?} started on or before {date}",
@@ -288,7 +304,7 @@ impl<S: RecordStore> App<S> {
         let courses = self.store().medications(id)?;
         let course = courses
             .iter()
-            .filter(|m| m.name.eq_ignore_ascii_case(&name))
+            .filter(|m| medicines::same_name(&m.name, &name))
             .max_by_key(|m| (m.active_on(date), m.start));
         let kind = match (&input.kind, course) {
             (None, Some(c)) if medicines::lookup(&name).is_none() => c.kind.clone(),
@@ -465,6 +481,19 @@ mod tests {
         app.log_course(None, &course("MK-7", None, Some((180.0, "ug"))), false)
             .unwrap();
         assert_eq!(app.stop_course(None, "MK-7", TODAY).unwrap().1, 1);
+    }
+
+    #[test]
+    fn a_course_is_stopped_by_its_name_in_any_case() {
+        let mut app = app();
+        app.log_course(None, &course("MK-7", None, Some((180.0, "ug"))), false)
+            .unwrap();
+        assert_eq!(app.stop_course(None, " mk-7 ", TODAY).unwrap().1, 1);
+        let (id, _) = app.person(None).unwrap();
+        assert_eq!(app.store().medications(id).unwrap()[0].end, Some(TODAY));
+        // Ended: nothing open is left to stop.
+        let e = app.stop_course(None, "mk-7", TODAY).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::NotFound);
     }
 
     #[test]

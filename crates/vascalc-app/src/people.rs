@@ -232,7 +232,7 @@ pub fn apply(input: &PersonInput, mut person: Person, today: Date) -> AppResult<
     };
     // Smoking and alcohol are entries dated `as_of`: not before the person's birth.
     if input.smoking.is_some() || input.drinks_per_week.is_some() {
-        dates::not_before_birth("date", as_of, &person)?;
+        dates::not_before_birth("as_of", as_of, &person)?;
     }
     let smoking = match &input.smoking {
         None => None,
@@ -248,6 +248,9 @@ pub fn apply(input: &PersonInput, mut person: Person, today: Date) -> AppResult<
                 quit_date: s.quit_date,
             };
             validate::smoking(&s, today)?;
+            if let Some(quit) = s.quit_date {
+                dates::not_before_birth("quit_date", quit, &person)?;
+            }
             Some(s)
         }
     };

@@ -260,6 +260,7 @@ impl<S: RecordStore> crate::App<S> {
         use jiff::ToSpan;
         let as_of = as_of.unwrap_or(self.today());
         let (id, person) = self.person(who)?;
+        crate::dates::not_before_birth("as_of", as_of, &person)?;
         // The plan looks back 90 days at most (exercise in the last 90 days; doses in the 30
         // days before a 30-day window tell whether doses were being logged); older activity and
         // doses are not read.

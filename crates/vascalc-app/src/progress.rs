@@ -29,6 +29,7 @@ impl<S: RecordStore> App<S> {
     pub fn progress(&self, who: Option<&str>, as_of: Option<Date>) -> AppResult<Report> {
         let as_of = as_of.unwrap_or(self.today());
         let (id, person) = self.person(who)?;
+        crate::dates::not_before_birth("as_of", as_of, &person)?;
         let record = context::load(self.store(), id, person, None)?;
         let name = &record.person.name;
         let scans: Vec<Scan> = context::scans_until(&record, as_of)

@@ -572,7 +572,8 @@ fn smoking_and_alcohol_before_birth_are_refused() {
         },
     ] {
         let e = app.update_person(Some("Ann"), &input).unwrap_err();
-        assert_eq!(invalid_field(&e), "date");
+        // The field is the input's: `as_of`, the day the entry is dated.
+        assert_eq!(invalid_field(&e), "as_of");
         assert!(
             e.to_string()
                 .contains("1950-01-01 is before Ann's birth date (1958-07-01)"),
@@ -588,4 +589,60 @@ fn smoking_and_alcohol_before_birth_are_refused() {
     };
     app.update_person(Some("Ann"), &on_birth).unwrap();
     assert_eq!(entry_count(&app), before + 1);
+    // A quit date before birth is refused under its own field.
+    let quit = PersonInput {
+        smoking: Some(SmokingInput {
+            status: "former".into(),
+            pack_years: None,
+            quit_date: Some(date(1950, 1, 1)),
+        }),
+        ..PersonInput::default()
+    };
+    let e = app.update_person(Some("Ann"), &quit).unwrap_err();
+    assert_eq!(invalid_field(&e), "quit_date");
+    assert_eq!(entry_count(&app), before + 1);
+}
+
+/// Issue 15: a course started before birth is refused under `start` (the field a front end
+/// shows the error beside), a lab moved before birth under `date`; plan and progress as of a
+/// day before birth under `as_of`.
+#[test]
+fn each_date_before_birth_is_refused_under_its_own_field() {
+    let mut app = app();
+    ann(&mut app);
+    let course = Entry::Medication(vascalc_record::Medication {
+        name: "MK-7".into(),
+        kind: "mk7".into(),
+        dose: Some(180.0),
+        unit: Some("ug".into()),
+        start: date(1950, 1, 1),
+        end: None,
+    });
+    let e = app.add_entry(Some("Ann"), &course).unwrap_err();
+    assert_eq!(invalid_field(&e), "start");
+    let added = app
+        .add_lab(
+            Some("Ann"),
+            &LabInput {
+                analyte: "ldl".into(),
+                value: 3.0,
+                unit: "mmol/L".into(),
+                date: Some(date(2020, 1, 1)),
+                replace: false,
+            },
+        )
+        .unwrap();
+    let edit = LabEdit {
+        value: None,
+        unit: None,
+        date: Some(date(1950, 1, 1)),
+    };
+    let e = app.edit_lab(Some("Ann"), added.id, &edit).unwrap_err();
+    assert_eq!(invalid_field(&e), "date");
+    let e = app.plan(Some("Ann"), Some(date(1950, 1, 1))).unwrap_err();
+    assert_eq!(invalid_field(&e), "as_of");
+    let e = app
+        .progress(Some("Ann"), Some(date(1950, 1, 1)))
+        .unwrap_err();
+    assert_eq!(invalid_field(&e), "as_of");
 }

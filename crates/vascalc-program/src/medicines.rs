@@ -188,6 +188,14 @@ pub fn atc_well_formed(code: &str) -> bool {
         })
 }
 
+/// Whether two names a person typed name the same medicine entry: trimmed, ASCII letters in
+/// any case (`MK-7` and ` mk-7`). The safety rules group names in use this way, and vascalc-app
+/// finds the course to stop or take a dose from this way, so that the two agree. (SQLite's
+/// `COLLATE NOCASE`, which the store uses to reclassify a name, folds the same letters.)
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
 /// A name reduced to what identifies it: lower case, without spaces, hyphens, dots, slashes,
 /// apostrophes and trademark signs.
 pub fn normalise(name: &str) -> String {
@@ -547,6 +555,14 @@ mod tests {
 
     fn class(name: &str) -> Option<MedKind> {
         lookup(name).map(|m| m.class)
+    }
+
+    #[test]
+    fn a_name_is_the_same_in_any_ascii_case_and_with_spaces_around() {
+        assert!(same_name("MK-7", " mk-7 "));
+        assert!(same_name("Magnesium Citrate", "magnesium citrate"));
+        assert!(!same_name("MK-7", "MK 7"));
+        assert!(!same_name("MK-7", "MK-4"));
     }
 
     #[test]

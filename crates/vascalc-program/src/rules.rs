@@ -118,7 +118,7 @@ fn names_in_use(f: &Facts, kind: MedKind) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for n in courses.chain(doses) {
         let n = n.trim();
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(n)) {
+        if !out.iter().any(|o| crate::medicines::same_name(o, n)) {
             out.push(n.to_string());
         }
     }
@@ -351,7 +351,7 @@ fn in_use_now(f: &Facts, kinds: &[MedKind]) -> Vec<(MedKind, String, Option<crat
             && d.date <= f.today
             && !out
                 .iter()
-                .any(|(k, n, _)| *k == d.kind && n.eq_ignore_ascii_case(d.name.trim()))
+                .any(|(k, n, _)| *k == d.kind && crate::medicines::same_name(n, &d.name))
         {
             out.push((d.kind, d.name.trim().to_string(), d.dose));
         }

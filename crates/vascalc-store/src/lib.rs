@@ -154,11 +154,13 @@ impl Store {
 
     /// Opens the existing database at `path` for reading only: it works on a write-protected
     /// file (mode 0444) and in a folder that cannot be written, writes nothing, and refuses
-    /// every write. A database whose schema is older than this vascalc is migrated first
-    /// (which needs write access). In a read-only folder SQLite cannot make the WAL index file
-    /// beside the database, so the file is then read as immutable (no other process can be
-    /// writing it there either). Note that root bypasses file modes: as root, the first open
-    /// succeeds and the fallback is not used.
+    /// every write. A database whose schema is older than this vascalc is migrated in place when
+    /// the file can be written (as any open does); when it cannot, it is copied into memory and
+    /// the copy is migrated and read ([`Store::read_migrated_copy`]): the file is left as it is
+    /// until a command that writes opens it. In a read-only folder SQLite cannot make the WAL
+    /// index file beside the database, so the file is then read as immutable (no other process
+    /// can be writing it there either). Note that root bypasses file modes: as root, the first
+    /// open succeeds and the fallbacks are not used.
     pub fn open_read_only(path: &Path) -> Result<Self> {
         if !path.is_file() {
             return Err(StoreError::Missing {
@@ -185,7 +187,17 @@ impl Store {
             }),
             std::cmp::Ordering::Less => {
                 drop(conn);
-                Self::open_existing(path)
+                match Self::open_existing(path) {
+                    Ok(store) => Ok(store),
+                    // Cannot be written (file, folder or WAL index): read a migrated copy.
+                    Err(StoreError::ReadOnly { .. } | StoreError::Open { .. }) => {
+                        let conn = Self::reading_conn(path, ReadMode::ReadOnly)
+                            .or_else(|_| Self::reading_conn(path, ReadMode::Immutable))
+                            .map_err(open_err)?;
+                        Self::read_migrated_copy(&conn, path)
+                    }
+                    Err(other) => Err(other),
+                }
             }
             std::cmp::Ordering::Equal => {
                 conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA query_only = ON;")
@@ -193,6 +205,26 @@ impl Store {
                 Ok(Self { conn })
             }
         }
+    }
+
+    /// The database `from` reads (at an older schema version), copied into memory with
+    /// SQLite's online backup, migrated there and opened for reading only: what a read-only
+    /// open of an older file reads, the file itself untouched. `path` names the file in errors.
+    pub(crate) fn read_migrated_copy(from: &Connection, path: &Path) -> Result<Self> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let mut copy = Connection::open_in_memory().map_err(open_err)?;
+        rusqlite::backup::Backup::new(from, &mut copy)
+            .and_then(|b| b.run_to_completion(256, Duration::ZERO, None))
+            .map_err(open_err)?;
+        let store = Self::setup(copy)?;
+        store
+            .conn
+            .execute_batch("PRAGMA query_only = ON;")
+            .map_err(open_err)?;
+        Ok(store)
     }
 
     /// A connection that has read the schema version (which is when SQLite finds out whether

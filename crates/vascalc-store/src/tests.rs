@@ -609,6 +609,75 @@ fn a_read_only_open_reads_everything_and_writes_nothing() {
 }
 
 #[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
+fn a_read_only_open_of_an_older_schema_reads_a_migrated_copy_and_leaves_the_file() {
+    // A database at schema v6 (before v7's food-log index), as a vascalc of that time left it.
+    let dir = tempdir();
+    let path = dir.join("v6.db");
+    {
+        let mut old = Store {
+            conn: Connection::open(&path).unwrap(),
+        };
+        old.migrate_to(6).unwrap();
+        fill(&old.conn, 6);
+    }
+    let before = std::fs::read(&path).unwrap();
+    // What a writable open (migrating the file) reads, from a copy of the file.
+    let copy = dir.join("copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    let expected = {
+        let store = Store::open(&copy).unwrap();
+        let (id, person) = store.select_person(None).unwrap();
+        store.record(id, person).unwrap()
+    };
+    assert_eq!(expected.doses[0].dose, 180.0);
+
+    // A file that cannot be written is opened by SQLite read-only, or as immutable in a folder
+    // that cannot be written (tests run as root, which bypasses modes: the two opens are made
+    // here as open_read_only makes them when the file cannot be written).
+    for mode in [ReadMode::ReadOnly, ReadMode::Immutable] {
+        let conn = Store::reading_conn(&path, mode).unwrap();
+        let mut store = Store::read_migrated_copy(&conn, &path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), schema::CURRENT_VERSION);
+        let (id, person) = store.select_person(None).unwrap();
+        assert_eq!(store.record(id, person).unwrap(), expected, "{mode:?}");
+        assert!(store.add_person(&Person::named("Bob")).is_err(), "{mode:?}");
+        drop(store);
+        drop(conn);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "{mode:?}: the file changed"
+        );
+    }
+
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    if modes_bypassed(&path) {
+        eprintln!("running as root: file modes are bypassed, the mode 0444 case is not tested");
+    } else {
+        let store = Store::open_read_only(&path).unwrap();
+        let (id, person) = store.select_person(None).unwrap();
+        assert_eq!(store.record(id, person).unwrap(), expected);
+        drop(store);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "0444: the file changed"
+        );
+    }
+    // A file that can be written is migrated in place by a read-only open, as by any open.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = Store::open_read_only(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT_VERSION);
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn entries_keep_their_ids_and_are_edited_and_deleted_only_for_their_person() {
     let mut store = Store::open_in_memory().unwrap();
     let ann = store.add_person(&Person::named("Ann")).unwrap();

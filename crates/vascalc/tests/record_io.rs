@@ -206,6 +206,80 @@ fn a_read_only_database_is_read_by_every_command_that_only_reads() {
     }
 }
 
+/// A database at schema version 6 (before v7's food-log index), as a vascalc of that time left
+/// it: Ann with an LDL result and a food eaten.
+fn schema_v6_database(db: &Path) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    for step in &vascalc_store::schema::MIGRATIONS[..6] {
+        conn.execute_batch(step).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 6).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         INSERT INTO person (name, birth_date, sex) VALUES ('Ann', '1958-07-01', 'female');
+         INSERT INTO lab (person_id, date, analyte, loinc, value, unit)
+             VALUES (1, '2025-03-02', 'ldl', '13457-7', 120, 'mg/dL');
+         INSERT INTO food_log (person_id, date, food_id, grams)
+             VALUES (1, '2025-03-02', 'ndb:16113', 50);",
+    )
+    .unwrap();
+}
+
+#[test]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test says on stderr why it is skipped"
+)]
+fn a_read_only_database_at_an_older_schema_is_read_without_being_migrated() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    let dir = TempDir::new("readonly-v6");
+    for folder_mode in [0o777, 0o755] {
+        let folder = dir.0.join(format!("f{folder_mode:o}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        let db = folder.join("record.db");
+        schema_v6_database(&db);
+        // What a writable vascalc reads from the same file (it migrates its copy).
+        let copy = folder.join("copy.db");
+        std::fs::copy(&db, &copy).unwrap();
+        let expected = ok(&copy, &["export"]);
+        assert!(expected.contains("ndb:16113"), "{expected}");
+        let before = std::fs::read(&db).unwrap();
+        mode(&dir.0, 0o755).unwrap();
+        mode(&folder, folder_mode).unwrap();
+        mode(&db, 0o444).unwrap();
+        for args in [
+            &["lab", "list"][..],
+            &["profile", "show"],
+            &["plan"],
+            &["log", "today", "--date", "2025-03-02"],
+            &["export"],
+        ] {
+            let Some(out) = as_unprivileged(&db, args) else {
+                eprintln!("skipped: running as root without setpriv to drop privileges");
+                return;
+            };
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success(),
+                "vascalc {args:?} on a 0444 schema-v6 file in a {folder_mode:o} folder: {stderr}"
+            );
+            if args == ["export"] {
+                assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+            }
+        }
+        assert_eq!(std::fs::read(&db).unwrap(), before, "the file changed");
+        // A command that writes says the file can only be read (exit 5), naming it.
+        let out = as_unprivileged(&db, &["lab", "add", "ldl", "3.0", "mmol/L"]).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains("can only be read"), "{stderr}");
+        assert!(stderr.contains(&db.display().to_string()), "{stderr}");
+        mode(&db, 0o644).unwrap();
+        mode(&folder, 0o755).unwrap();
+    }
+}
+
 #[test]
 fn export_import_export_gives_the_same_bytes() {
     let dir = TempDir::new("roundtrip");

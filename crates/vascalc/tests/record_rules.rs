@@ -54,10 +54,61 @@ const DATED: &[&[&str]] = &[
     ],
 ];
 
+/// Commands that read as of a date or take a second date, with `DATE` where the date goes
+/// (before-birth cases besides [`DATED`]; `lab:1` and `med:1` exist in [`with_entries`]).
+const ALSO_BEFORE_BIRTH: &[&[&str]] = &[
+    // A course's first day is --date when --start is not given.
+    &[
+        "log", "med", "MK-7", "--dose", "180", "--unit", "ug", "--date", "DATE",
+    ],
+    &["lab", "edit", "lab:1", "--date", "DATE"],
+    &["entry", "edit", "med:1", "--date", "DATE"],
+    &[
+        "profile",
+        "update",
+        "--smoking",
+        "former",
+        "--quit-date",
+        "DATE",
+    ],
+    &["plan", "--as-of", "DATE"],
+    &["progress", "--as-of", "DATE"],
+    &["report", "--as-of", "DATE", "--out", "REPORT"],
+];
+
 fn with_date<'a>(args: &[&'a str], date: &'a str) -> Vec<&'a str> {
     args.iter()
         .map(|a| if *a == "DATE" { date } else { a })
         .collect()
+}
+
+/// The option the date is given with: the argument before `DATE`.
+fn date_flag<'a>(args: &[&'a str]) -> &'a str {
+    let at = args.iter().position(|a| *a == "DATE").unwrap();
+    args[at - 1]
+}
+
+/// Ann with a lab result (`lab:1`) and a course (`med:1`) to move.
+fn with_entries(db: &std::path::Path) {
+    ann(db);
+    ok(
+        db,
+        &["lab", "add", "ldl", "3", "mmol/L", "--date", "2020-01-01"],
+    );
+    ok(
+        db,
+        &[
+            "log",
+            "med",
+            "MK-7",
+            "--dose",
+            "180",
+            "--unit",
+            "ug",
+            "--start",
+            "2020-01-01",
+        ],
+    );
 }
 
 #[test]
@@ -66,11 +117,12 @@ fn every_kind_of_entry_in_the_future_is_refused() {
     let db = dir.db();
     ann(&db);
     let before = ok(&db, &["export"]);
-    for args in DATED {
-        let args = with_date(args, "2999-01-01");
+    for template in DATED {
+        let args = with_date(template, "2999-01-01");
         let e = fails(&db, &args, 3);
+        let flag = date_flag(template);
         assert!(
-            e.contains("2999-01-01 is in the future"),
+            e.contains(&format!("{flag}: 2999-01-01 is in the future")),
             "vascalc {args:?}: {e}"
         );
     }
@@ -81,16 +133,29 @@ fn every_kind_of_entry_in_the_future_is_refused() {
 fn every_kind_of_entry_before_birth_is_refused() {
     let dir = TempDir::new("rules-birth");
     let db = dir.db();
-    ann(&db);
+    with_entries(&db);
     let before = ok(&db, &["export"]);
+    let report = dir.0.join("report.html");
     let mut accepted = Vec::new();
-    for args in DATED {
-        let args = with_date(args, "1950-01-01");
+    for template in DATED.iter().chain(ALSO_BEFORE_BIRTH) {
+        let args: Vec<&str> = with_date(template, "1950-01-01")
+            .into_iter()
+            .map(|a| {
+                if a == "REPORT" {
+                    report.to_str().unwrap()
+                } else {
+                    a
+                }
+            })
+            .collect();
         let out = run(&db, &args);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        if out.status.code() != Some(3)
-            || !stderr.contains("1950-01-01 is before Ann's birth date (1958-07-01)")
-        {
+        // The message names the option the date was typed with.
+        let said = format!(
+            "{}: 1950-01-01 is before Ann's birth date (1958-07-01)",
+            date_flag(template)
+        );
+        if out.status.code() != Some(3) || !stderr.contains(&said) {
             accepted.push(format!(
                 "vascalc {args:?}: {:?} {stderr}",
                 out.status.code()
@@ -99,6 +164,38 @@ fn every_kind_of_entry_before_birth_is_refused() {
     }
     assert!(accepted.is_empty(), "{}", accepted.join("\n"));
     assert_eq!(ok(&db, &["export"]), before);
+    assert!(!report.exists(), "a report was written");
+}
+
+#[test]
+fn a_course_is_stopped_by_its_name_in_any_case() {
+    // `log med MK-7` then `log med mk-7 --stop`: the plan's safety rules take the two for one
+    // medicine (vascalc_program::medicines::same_name), and so does --stop.
+    let dir = TempDir::new("rules-stop");
+    let db = dir.db();
+    with_entries(&db);
+    let out = ok(
+        &db,
+        &[
+            "log",
+            "med",
+            " mk-7",
+            "--stop",
+            "--date",
+            "2021-03-01",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["courses_ended"], 1, "{out}");
+    let export: serde_json::Value = serde_json::from_str(&ok(&db, &["export"])).unwrap();
+    let course = &export["people"][0]["medications"][0];
+    assert_eq!(course["name"], "MK-7");
+    assert_eq!(course["end"], "2021-03-01", "{course}");
+    // Nothing open is left: a second stop is "nothing to work on" (exit 4).
+    let e = fails(&db, &["log", "med", "MK-7", "--stop"], 4);
+    assert!(e.contains("no open course of \"MK-7\""), "{e}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::record::{DbArg, PersonArg};
+use super::record::{DbArg, PersonArg, flagged};
 use crate::exit::{CliError, CliResult};
 
 #[derive(Debug, clap::Args)]
@@ -34,7 +34,9 @@ pub(crate) fn run(args: ReportArgs) -> CliResult {
         }
         None => None,
     };
-    let data = app.report_data(args.person.person.as_deref(), as_of)?;
+    let data = app
+        .report_data(args.person.person.as_deref(), as_of)
+        .map_err(|e| flagged(e, &[("as_of", "--as-of")]))?;
     let html = data.render(today, env!("CARGO_PKG_VERSION"));
     std::fs::write(&args.out, html.as_bytes()).map_err(|e| {
         CliError::new(

@@ -7,7 +7,7 @@ use vascalc_app::meds::{CourseInput, DoseInput, MedNotes};
 use vascalc_store::{Activity, Entry, Vitals};
 
 use super::food_log;
-use super::{DbArg, PersonArg, dates, flag_date, fmt_num, invalid, validate};
+use super::{DbArg, PersonArg, dates, flag_date, flagged, fmt_num, invalid, validate};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -265,7 +265,7 @@ fn med(args: MedArgs) -> CliResult {
     let format = args.common.format;
     if args.stop {
         let mut app = args.common.db.app()?;
-        let (person, n) = app.stop_course(who, &args.name, date)?;
+        let (person, n) = app.stop_course(who, &args.name, date).map_err(flag_date)?;
         if format == Format::Json {
             print_json(&serde_json::json!({"name": args.name, "end": date, "courses_ended": n}))?;
         } else {
@@ -313,7 +313,18 @@ fn med(args: MedArgs) -> CliResult {
     };
     let only_class = args.dose.is_none() && args.start.is_none() && args.end.is_none();
     let mut app = args.common.db.app()?;
-    let logged = app.log_course(who, &input, only_class).map_err(flag_date)?;
+    // The course's first day is --start, else --date: the error names the one typed.
+    let start_flag = if args.start.is_some() {
+        "--start"
+    } else {
+        "--date"
+    };
+    let logged = app.log_course(who, &input, only_class).map_err(|e| {
+        flagged(
+            e,
+            &[("date", "--date"), ("start", start_flag), ("end", "--end")],
+        )
+    })?;
     if let Some(r) = &logged.reclassified {
         match format {
             Format::Json => print_json(r)?,

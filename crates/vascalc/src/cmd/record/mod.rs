@@ -153,14 +153,25 @@ pub(crate) fn store_exit(err: &StoreError) -> Exit {
 /// A use case's refusal of the `date` field, with the option's name as the command line spells
 /// it (`--date: …`); other errors as they are.
 pub(crate) fn flag_date(err: vascalc_app::AppError) -> CliError {
+    flagged(err, &[("date", "--date")])
+}
+
+/// A use case's refusal of a field that `flags` pairs with the option the person typed
+/// (`("start", "--start")`: `start: 1950-01-01 is before …` → `--start: 1950-01-01 is before …`);
+/// other errors as they are. Each command passes its own pairs: `profile update --date` is the
+/// use case's `as_of`, and a course's `start` is `--date` when `--start` was not given.
+pub(crate) fn flagged(err: vascalc_app::AppError, flags: &[(&str, &str)]) -> CliError {
     match err {
         vascalc_app::AppError::Invalid {
             field,
             value,
             reason,
-        } if field == "date" => {
-            let reason = match reason.strip_prefix("date: ") {
-                Some(rest) => format!("--date: {rest}"),
+        } => {
+            let reason = match flags.iter().find(|(f, _)| *f == field) {
+                Some((f, flag)) => match reason.strip_prefix(&format!("{f}: ")) {
+                    Some(rest) => format!("{flag}: {rest}"),
+                    None => reason,
+                },
                 None => reason,
             };
             CliError::invalid_input(vascalc_app::AppError::Invalid {
@@ -347,7 +358,9 @@ mod lab_cmd {
         };
         vascalc_app::entries::check_lab_edit(id, &edit)?;
         let mut app = args.db.app()?;
-        let change = app.edit_lab(args.person.person.as_deref(), id, &edit)?;
+        let change = app
+            .edit_lab(args.person.person.as_deref(), id, &edit)
+            .map_err(flag_date)?;
         let (Entry::Lab(before), Entry::Lab(after)) = (&change.before, &change.after) else {
             return Err(invalid(format!("{id} is not a lab result")));
         };

@@ -28,7 +28,9 @@ pub(crate) struct PlanArgs {
 pub(super) fn run(args: PlanArgs) -> CliResult {
     let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
     let app = args.db.app_read()?;
-    let view = app.plan(args.person.person.as_deref(), Some(as_of))?;
+    let view = app
+        .plan(args.person.person.as_deref(), Some(as_of))
+        .map_err(|e| super::flagged(e, &[("as_of", "--as-of")]))?;
     match args.format {
         Format::Json => print_json(&view.plan)?,
         _ => {

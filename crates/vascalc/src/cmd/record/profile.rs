@@ -171,13 +171,26 @@ fn input(fields: &Fields, name: Option<String>, today: Date) -> CliResult<Person
     })
 }
 
+/// A refused field with the option that gave it (`as_of` is `--date` here).
+fn profile_flags(err: vascalc_app::AppError) -> crate::exit::CliError {
+    super::flagged(
+        err,
+        &[
+            ("date", "--date"),
+            ("as_of", "--date"),
+            ("birth_date", "--birth-date"),
+            ("quit_date", "--quit-date"),
+        ],
+    )
+}
+
 fn create(args: CreateArgs) -> CliResult {
     let today = dates::today();
     let input = input(&args.fields, Some(args.name), today)?;
     // Checked before the database is created: a refused profile creates no file.
-    people::apply(&input, Person::named(""), today).map_err(super::flag_date)?;
+    people::apply(&input, Person::named(""), today).map_err(profile_flags)?;
     let mut app = App::at(args.db.create()?, today);
-    let summary = app.create_person(&input).map_err(super::flag_date)?;
+    let summary = app.create_person(&input).map_err(profile_flags)?;
     print_summary(summary, args.format)
 }
 
@@ -187,7 +200,7 @@ fn update(args: UpdateArgs) -> CliResult {
     let mut app = App::at(args.db.open()?, today);
     let summary = app
         .update_person(args.person.person.as_deref(), &input)
-        .map_err(super::flag_date)?;
+        .map_err(profile_flags)?;
     print_summary(summary, args.format)
 }
 

@@ -28,7 +28,9 @@ pub(super) use vascalc_app::progress::Report;
 pub(super) fn run(args: ProgressArgs) -> CliResult {
     let as_of = dates::arg_or_today(args.as_of.as_deref(), "--as-of")?;
     let app = args.db.app_read()?;
-    let report = app.progress(args.person.person.as_deref(), Some(as_of))?;
+    let report = app
+        .progress(args.person.person.as_deref(), Some(as_of))
+        .map_err(|e| super::flagged(e, &[("as_of", "--as-of")]))?;
     match args.format {
         Format::Json => print_json(&report)?,
         _ => crate::out!("{}", human(&report))?,
