@@ -156,7 +156,7 @@ impl Store {
     /// file (mode 0444) and in a folder that cannot be written, writes nothing, and refuses
     /// every write. A database whose schema is older than this vascalc is migrated in place when
     /// the file can be written (as any open does); when it cannot, it is copied into memory and
-    /// the copy is migrated and read ([`Store::read_migrated_copy`]): the file is left as it is
+    /// the copy is migrated and read (SQLite's online backup): the file is left as it is
     /// until a command that writes opens it. In a read-only folder SQLite cannot make the WAL
     /// index file beside the database, so the file is then read as immutable (no other process
     /// can be writing it there either). Note that root bypasses file modes: as root, the first
