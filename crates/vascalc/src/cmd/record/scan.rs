@@ -90,7 +90,15 @@ pub(crate) fn run(args: ScanAddArgs) -> CliResult {
     };
     validate::scan(&scan, today).map_err(invalid)?;
     let mut app = args.db.app()?;
-    let (person, _) = app.add_entry(args.person.person.as_deref(), &Entry::Scan(scan.clone()))?;
+    // The date is --date when given, else the study date of the --from-json file.
+    let date_is = if args.date.is_some() {
+        "--date"
+    } else {
+        "the study date"
+    };
+    let (person, _) = app
+        .add_entry(args.person.person.as_deref(), &Entry::Scan(scan.clone()))
+        .map_err(|e| super::flagged(e, &[("date", date_is)]))?;
     match args.format {
         Format::Json => print_json(&scan)?,
         _ => crate::outln!(
