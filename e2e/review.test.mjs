@@ -1,7 +1,7 @@
 // The CT review viewer (/review) in Chromium on the anatomical chest phantom written as DICOM
 // (`vascalc scan phantom --chest`): open the folder, scroll, change window/level, accept the
-// candidates, click a lesion, press 2: the LAD total and CAC-DRS change (server-computed); undo
-// and redo; the overlay's LAD colour is in a screenshot's pixels; save and find the scan in the
+// candidates (CAC-DRS A without N: no artery named), click a lesion, press 2: the LAD total
+// changes (server-computed); undo and redo; name the others' artery: CAC-DRS gains N; the overlay's LAD colour is in a screenshot's pixels; save and find the scan in the
 // record. Draw times (performance.now() around each canvas draw) are printed.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
@@ -99,47 +99,60 @@ test("review the chest phantom: scroll, window/level, select, press 2, undo, sav
   assert.equal(await text(page, "#wl-label"), "W 520 / L 20");
   await page.selectOption("#wl-preset", "800,200");
 
-  // Accept every candidate as coronary: a total and a CAC-DRS (no artery named yet).
+  // Accept every candidate as coronary, artery not named: a total and CAC-DRS A without N.
   await page.click("#accept-all");
-  await page.waitForFunction(() => /^A\d/.test(document.querySelector("#cac-drs-value")?.textContent || ""));
+  await page.waitForFunction(() => /^A\d$/.test(document.querySelector("#cac-drs-value")?.textContent || ""));
   const drsBefore = await text(page, "#cac-drs-value");
+  assert.match(await text(page, "#cac-drs-unnamed"), /N, the number of vessels, not given: \d+ coronary lesion/);
   assert.equal(await ladAgatston(page), 0);
 
-  // A coronary candidate's pixels: from the server's lesion table and its slice's overlay.
-  const target = await page.evaluate(async () => {
-    const id = Number(document.querySelector("#download").href.match(/scans\/(\d+)/)[1]);
-    const view = await (await fetch(`/api/scans/${id}`)).json();
-    const l = view.lesions.filter((l) => l.label === "coronary").sort((a, b) => b.agatston - a.agatston)[0];
+  // Where to click a lesion: its first slice and the middle of its middle run (server's data).
+  const locate = (id) => page.evaluate(async (id) => {
+    const scan = Number(document.querySelector("#download").href.match(/scans\/(\d+)/)[1]);
+    const view = await (await fetch(`/api/scans/${scan}`)).json();
+    const l = view.lesions.find((l) => l.id === id);
     const k = l.slices[0];
-    const o = await (await fetch(`/api/scans/${id}/overlay?k=${k}`)).json();
+    const o = await (await fetch(`/api/scans/${scan}/overlay?k=${k}`)).json();
     const runs = o.runs.filter((r) => r[0] === l.id);
     const r = runs[Math.floor(runs.length / 2)];
     return { id: l.id, group: l.group, k, i: (r[2] + r[3] - 1) / 2, j: r[1], cols: view.columns, rows: view.rows };
+  }, id);
+  const unnamedIds = () => page.evaluate(async () => {
+    const scan = Number(document.querySelector("#download").href.match(/scans\/(\d+)/)[1]);
+    const view = await (await fetch(`/api/scans/${scan}`)).json();
+    return view.lesions.filter((l) => l.label === "coronary").sort((a, b) => b.agatston - a.agatston)
+      .map((l) => l.id);
   });
-  await page.$eval("#slice-slider", (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event("input"));
-  }, target.k);
-  await page.waitForFunction((n) => Number(document.querySelector("#slice-canvas").dataset.slice) === n, target.k);
+  const goTo = async (k) => {
+    await page.$eval("#slice-slider", (el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event("input"));
+    }, k);
+    await page.waitForFunction((n) => Number(document.querySelector("#slice-canvas").dataset.slice) === n, k);
+  };
+  /** Clicks lesion `target` on its slice and waits until it is selected. */
+  const select = async (target) => {
+    await goTo(target.k);
+    const box = await page.locator("#slice-canvas").boundingBox();
+    await page.mouse.click(box.x + (target.i + 0.5) / target.cols * box.width,
+      box.y + (target.j + 0.5) / target.rows * box.height);
+    await page.waitForFunction((id) => (document.querySelector("#selected-ids")?.textContent || "")
+      .split(/[ ,]+/).includes(String(id)), target.id);
+  };
+
+  // The largest coronary lesion: click it, press 2.
+  const target = await locate((await unnamedIds())[0]);
+  await goTo(target.k);
   // The flags above the image changed (no more `unreviewed`): measure the canvas again.
   const now = await page.locator("#slice-canvas").boundingBox();
-  const at = (i, j) => ({
-    x: now.x + (i + 0.5) / target.cols * now.width,
-    y: now.y + (j + 0.5) / target.rows * now.height,
-  });
   const before = await page.locator("#slice-canvas").screenshot();
-  const p = at(target.i, target.j);
-  await page.mouse.click(p.x, p.y);
-  await page.waitForFunction((id) => (document.querySelector("#selected-ids")?.textContent || "")
-    .split(/[ ,]+/).includes(String(id)), target.id);
+  await select(target);
   await page.keyboard.press("2");
   await page.waitForFunction(() => Number(document.querySelector('#artery-table tr[data-artery="LAD"] td').textContent) > 0);
   const lad = await ladAgatston(page);
-  const drsAfter = await text(page, "#cac-drs-value");
-  t.diagnostic(`LAD ${lad}; CAC-DRS ${drsBefore} → ${drsAfter}`);
   assert.ok(lad > 0);
-  assert.notEqual(drsAfter, drsBefore);
-  assert.match(drsAfter, /\/N1$/);
+  // The total is the same lesions': CAC-DRS stays A alone while others have no artery named.
+  assert.equal(await text(page, "#cac-drs-value"), drsBefore);
 
   // Undo and redo (keys).
   await page.focus("#slice-canvas");
@@ -173,6 +186,19 @@ test("review the chest phantom: scroll, window/level, select, press 2, undo, sav
   draws.sort((a, b) => a - b);
   t.diagnostic(`canvas draw: ${draws.length} draws, median ${draws[draws.length >> 1].toFixed(2)} ms, max ${draws[draws.length - 1].toFixed(2)} ms (256x256, shared 2-core machine)`);
 
+  // Name every other coronary lesion (key 4, RCA): each artery known, CAC-DRS gives N.
+  for (let left = await unnamedIds(), n = 0; left.length; left = await unnamedIds(), n++) {
+    assert.ok(n < 40, `lesions still unnamed: ${left}`);
+    await select(await locate(left[0]));
+    await page.keyboard.press("4");
+    await page.waitForFunction(() => /assigned RCA/.test(document.querySelector("#selection").textContent));
+  }
+  await page.waitForFunction(() => /\/N2$/.test(document.querySelector("#cac-drs-value").textContent));
+  const drsAfter = await text(page, "#cac-drs-value");
+  t.diagnostic(`LAD ${lad}; CAC-DRS ${drsBefore} (N not given) → ${drsAfter}`);
+  assert.equal(drsAfter.slice(0, 2), drsBefore, "the same total, the same A");
+  assert.equal(await page.locator("#cac-drs-unnamed").count(), 0);
+
   // Save into the record, then find it there.
   await page.fill("#save-reviewer", "E2E Reviewer");
   await page.fill("#save-date", "2024-05-01");
@@ -184,6 +210,7 @@ test("review the chest phantom: scroll, window/level, select, press 2, undo, sav
   assert.equal(scans[0].entry.date, "2024-05-01");
   assert.equal(scans[0].entry.score.review_provenance.reviewer, "E2E Reviewer");
   assert.ok(Math.abs(scans[0].entry.per_artery.lad - lad) < 0.05);
+  assert.ok(scans[0].entry.per_artery.rca > 0);
   await page.goto(`${base}cac`);
   await page.locator("#cac-chart-box svg").first().waitFor({ state: "visible", timeout: 15000 });
   assert.deepEqual(errors, []);

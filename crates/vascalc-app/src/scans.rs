@@ -1,15 +1,18 @@
-//! A scan from a `vascalc scan score --format json` result (`scan add --from-json`): which
-//! series, its date, and whether the record may keep its total as a person's coronary calcium
-//! score. Nothing is read from disk here: the front end gives the text.
+//! A scan from a scored series: a `vascalc scan score --format json` result (`scan add
+//! --from-json`: which series, its date) or a series reviewed in `vascalc serve`'s viewer
+//! ([`crate::App::add_reviewed_scan`]), and the one rule for whether the record may keep its
+//! total as a person's coronary calcium score ([`scan_from_series`], [`check_series`]). Nothing
+//! is read from disk here: the front end gives the text or the score.
 //!
 //! The record keeps a score only when every lesion it counts lies in a coronary artery (LM, LAD,
-//! LCX, RCA): a whole-image score (`--regions none`: every calcified voxel, bone and a phantom's
-//! calibration rods included), a score whose flags withhold interpretation (unreviewed automatic
-//! candidates, no chest, too short a coverage, …) and a total no heart gives are refused, each
-//! with the reason in words and what to do instead.
+//! LCX, RCA, or `coronary`: confirmed by a reviewer with the artery not named): a whole-image
+//! score (`--regions none`: every calcified voxel, bone and a phantom's calibration rods
+//! included), a score whose flags withhold interpretation (unreviewed automatic candidates, no
+//! chest, too short a coverage, …) and a total no heart gives are refused, each with the reason
+//! in words and what to do instead.
 
 use jiff::civil::Date;
-use vascalc_ct::{LesionStatus, ScanResult, SeriesScore};
+use vascalc_ct::{LesionStatus, ScanResult, SeriesScore, is_unnamed_coronary};
 use vascalc_domain::{Artery, ArteryScores};
 use vascalc_record::{Scan, ScanSource};
 
@@ -46,7 +49,7 @@ pub fn scan_from_score(
         )
     })?;
     let n = result.series.len();
-    let mut one: SeriesScore =
+    let one: SeriesScore =
         match series {
             Some(i) if i < n => result.series.into_iter().nth(i).ok_or_else(|| {
                 AppError::Internal(format!("series {i} of {n} could not be taken"))
@@ -78,6 +81,19 @@ pub fn scan_from_score(
                 ));
             }
         };
+    scan_from_series(one, date, today)
+}
+
+/// The scan one scored series gives: the one rule for what enters the record as a person's
+/// coronary calcium score, for `scan add --from-json` ([`scan_from_score`]) and for a series
+/// reviewed in `vascalc serve`'s viewer ([`crate::App::add_reviewed_scan`]). Dated `date` when
+/// given (the kept result then says that date too), else by the series' study date. Refused as
+/// [`check_series`] says. The per-artery scores are kept when every counted lesion names its
+/// artery; when some are coronary with no artery named ([`vascalc_ct::CORONARY_UNNAMED`], the
+/// viewer's "accept all candidates"), the record keeps the total without per-artery scores, so
+/// that its CAC-DRS is the category A without a vessel number N, as `scan score` gives it (the
+/// kept result still lists the named arteries). The lesions' voxels (`runs`) are not kept.
+pub fn scan_from_series(mut one: SeriesScore, date: Option<Date>, today: Date) -> AppResult<Scan> {
     let date = match (date, one.acquisition.study_date.as_deref()) {
         (Some(d), _) => {
             dates::check("date", d, today).map_err(|e| e.prefixed("--date"))?;
@@ -96,17 +112,22 @@ pub fn scan_from_score(
             return Err(AppError::invalid(
                 "date",
                 "",
-                "no study date in the result; give --date",
+                "the series has no study date: give the scan's date (YYYY-MM-DD; `scan add --date D`)",
             ));
         }
     };
-    implausible_total(one.totals.agatston)?;
-    not_interpreted(&one)?;
-    not_coronary(&one)?;
+    check_series(&one)?;
     let mut per_artery = ArteryScores::default();
-    for (name, t) in &one.per_artery {
-        per_artery.add(Artery::from_name(name), t.agatston);
+    if !one
+        .per_artery
+        .iter()
+        .any(|(name, t)| t.lesions > 0 && is_unnamed_coronary(name))
+    {
+        for (name, t) in &one.per_artery {
+            per_artery.add(Artery::from_name(name), t.agatston);
+        }
     }
+    one.lesions.iter_mut().for_each(|l| l.runs.clear());
     let score = serde_json::to_value(&one)
         .map_err(|e| AppError::Internal(format!("cannot keep the score result: {e}")))?;
     Ok(Scan {
@@ -118,6 +139,18 @@ pub fn scan_from_score(
         source: ScanSource::Score,
         score: Some(score),
     })
+}
+
+/// Whether the record may keep this series' total as a person's coronary calcium score, said
+/// before anything else is asked (a front end calls it before opening the record): refused when
+/// the total is more than a heart gives, when a flag withholds the interpretation (unreviewed
+/// candidates, not a chest, too short a coverage, contrast, …), or when a counted lesion lies in
+/// no region or in a region that is not coronary. Lesions confirmed coronary with no artery
+/// named ([`vascalc_ct::CORONARY_UNNAMED`]) are coronary.
+pub fn check_series(one: &SeriesScore) -> AppResult<()> {
+    implausible_total(one.totals.agatston)?;
+    not_interpreted(one)?;
+    not_coronary(one)
 }
 
 /// DICOM dates are `YYYYMMDD`; ISO ones pass through.
@@ -194,7 +227,7 @@ fn not_coronary(one: &SeriesScore) -> AppResult<()> {
     for l in counted {
         match l.label.as_deref() {
             None => unassigned += 1,
-            Some(name) if !Artery::from_name(name).is_coronary() => {
+            Some(name) if !Artery::from_name(name).is_coronary() && !is_unnamed_coronary(name) => {
                 if !elsewhere.contains(&name) {
                     elsewhere.push(name);
                 }
@@ -249,7 +282,7 @@ fn not_coronary(one: &SeriesScore) -> AppResult<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use jiff::civil::date;
     use std::collections::BTreeMap;
@@ -263,6 +296,18 @@ mod tests {
     /// status, agatston)`: totals and per-artery totals as `scan score` sums them (counted
     /// lesions only).
     fn result(lesions: &[(Option<&str>, LesionStatus, f64)], flags: Vec<Flag>) -> String {
+        serde_json::to_string(&vascalc_ct::ScanResult {
+            series: vec![series(lesions, flags)],
+        })
+        .unwrap()
+    }
+
+    /// The series of [`result`], each lesion with one voxel run; its CAC-DRS as `scan score`
+    /// gives it (none when a flag withholds the interpretation).
+    pub(crate) fn series(
+        lesions: &[(Option<&str>, LesionStatus, f64)],
+        flags: Vec<Flag>,
+    ) -> SeriesScore {
         let counted = |s: LesionStatus| matches!(s, LesionStatus::Scored | LesionStatus::Assigned);
         let mut per_artery: BTreeMap<String, Totals> = BTreeMap::new();
         for (label, status, a) in lesions {
@@ -290,22 +335,25 @@ mod tests {
                 relative_mass_hu_mm3: 1500.0,
                 status,
                 reasons: Vec::new(),
-                runs: Vec::new(),
+                runs: vec![[0, id, 0, 2]],
             })
             .collect();
-        let series = SeriesScore {
-            totals: Totals {
-                agatston: lesions
-                    .iter()
-                    .filter(|l| counted(l.status))
-                    .map(|l| l.agatston)
-                    .sum(),
-                volume_mm3: 10.0,
-                lesions: lesions.len(),
-                ..Totals::default()
-            },
+        let totals = Totals {
+            agatston: lesions
+                .iter()
+                .filter(|l| counted(l.status))
+                .map(|l| l.agatston)
+                .sum(),
+            volume_mm3: 10.0,
+            lesions: lesions.len(),
+            ..Totals::default()
+        };
+        let interpreted = !flags.iter().any(|f| f.code.blocks_interpretation());
+        let cac_drs = interpreted.then(|| vascalc_ct::cac_drs(totals.agatston, Some(&per_artery)));
+        SeriesScore {
+            totals,
             per_artery,
-            cac_drs: None,
+            cac_drs,
             lesions,
             review: None,
             flags,
@@ -323,14 +371,47 @@ mod tests {
                 artery_assignment: String::new(),
                 cac_drs: String::new(),
             },
-        };
-        serde_json::to_string(&vascalc_ct::ScanResult {
-            series: vec![series],
-        })
-        .unwrap()
+        }
     }
 
     use LesionStatus::{Assigned, Candidate, Excluded, Scored};
+
+    #[test]
+    fn coronary_with_no_artery_named_is_kept_as_a_total_without_arteries() {
+        // "Accept all candidates": one lesion named LAD, two confirmed coronary, artery not
+        // named. The total counts all three; the record keeps no per-artery scores, so its
+        // CAC-DRS is A alone, as the kept result's is.
+        let text = result(
+            &[
+                (Some("LAD"), Assigned, 120.0),
+                (Some("coronary"), Assigned, 30.0),
+                (Some("coronary"), Assigned, 1.0),
+                (None, Excluded, 900.0),
+            ],
+            Vec::new(),
+        );
+        let scan = scan_from_score(&text, None, None, TODAY).unwrap();
+        assert_eq!(scan.agatston, 151.0);
+        assert!(scan.per_artery.is_empty(), "{:?}", scan.per_artery);
+        let kept = scan.score.as_ref().unwrap();
+        assert_eq!(kept["cac_drs"], "A2");
+        assert_eq!(kept["per_artery"]["LAD"]["agatston"], 120.0);
+        assert!(kept["lesions"][0].get("runs").is_none(), "voxels not kept");
+        // Every lesion named: the arteries are kept and N is given.
+        let text = result(
+            &[
+                (Some("LAD"), Assigned, 120.0),
+                (Some("RCA"), Assigned, 31.0),
+            ],
+            Vec::new(),
+        );
+        let scan = scan_from_score(&text, None, None, TODAY).unwrap();
+        assert_eq!(
+            (scan.per_artery.lad, scan.per_artery.rca),
+            (Some(120.0), Some(31.0))
+        );
+        assert_eq!(scan.score.as_ref().unwrap()["cac_drs"], "A2/N2");
+    }
 
     #[test]
     fn a_coronary_score_is_kept_with_its_arteries_and_study_date() {

@@ -178,10 +178,12 @@ impl LabelVolume {
     }
 }
 
-/// Canonical spelling of the four coronary arteries ([`vascalc_domain::Artery`]); other names
-/// are kept as given (trimmed).
+/// Canonical spelling of the four coronary arteries ([`vascalc_domain::Artery`]) and of
+/// [`crate::CORONARY_UNNAMED`] (`coronary`, artery not named); other names are kept as given
+/// (trimmed).
 pub fn canonical_artery(name: &str) -> String {
     match vascalc_domain::Artery::from_name(name) {
+        _ if crate::score::is_unnamed_coronary(name) => crate::score::CORONARY_UNNAMED.to_string(),
         vascalc_domain::Artery::NonCoronary => name.trim().to_string(),
         artery => artery.as_str().to_string(),
     }

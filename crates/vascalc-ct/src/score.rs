@@ -30,6 +30,18 @@ pub enum Regions {
 /// [`vascalc_domain::Artery::NonCoronary`]).
 pub const NOT_CORONARY: &str = "non_coronary";
 
+/// The label of a lesion a reviewer confirmed as coronary calcium without naming its artery
+/// ("accept all candidates" in the viewer, `ID,coronary` in an `--assign` file): counted in the
+/// total, in no artery. While one such lesion counts, CAC-DRS gives the Agatston category A but
+/// no vessel number N (the arteries of those lesions are not known), and the record keeps the
+/// total without per-artery scores.
+pub const CORONARY_UNNAMED: &str = "coronary";
+
+/// Whether a region or assignment name is [`CORONARY_UNNAMED`] (any case, spaces around).
+pub fn is_unnamed_coronary(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case(CORONARY_UNNAMED)
+}
+
 /// Whether an assignment's name is a reviewer's "not coronary" (`non_coronary`, `not coronary`,
 /// `non-coronary`, any case): such a lesion is excluded (`reviewer_not_coronary`) and not counted.
 /// Any other name that is not an artery (a phantom's `rod800`, `Aorta`) names a region whose
@@ -647,8 +659,13 @@ pub const CORONARY_ARTERIES: [&str; 4] = ["LM", "LAD", "LCX", "RCA"];
 /// CAC-DRS code from the total Agatston score and, when lesions were assigned to arteries,
 /// the per-artery totals: [`vascalc_domain::cac_drs`], the one rule shared with the clinical
 /// assessment (an artery with no lesion counts as 0; Hecht HS et al. 2018,
-/// doi:10.1016/j.jcct.2018.03.008).
+/// doi:10.1016/j.jcct.2018.03.008). When a counted lesion is coronary with its artery not named
+/// ([`CORONARY_UNNAMED`]), N is not given: the code is the category A alone.
 pub fn cac_drs(total_agatston: f64, per_artery: Option<&BTreeMap<String, Totals>>) -> String {
+    let per_artery = per_artery.filter(|m| {
+        !m.iter()
+            .any(|(name, t)| t.lesions > 0 && is_unnamed_coronary(name))
+    });
     let scores = per_artery.map(|m| {
         let mut s = ArteryScores::default();
         for (name, t) in m {
@@ -774,5 +791,31 @@ mod tests {
             ("Aorta".to_string(), t(500.0)),
         ]);
         assert_eq!(cac_drs(560.0, Some(&m)), "A3/N2");
+    }
+
+    #[test]
+    fn coronary_with_no_artery_named_counts_and_gives_a_without_n() {
+        // Lesion 1 (4 AU) named LAD, lesion 2 (4 AU) accepted as coronary, artery not named.
+        for spelling in ["coronary", " Coronary "] {
+            let options = ScoreOptions {
+                assignments: BTreeMap::from([(1, "LAD".to_string()), (2, spelling.to_string())]),
+                ..ScoreOptions::default()
+            };
+            let s = score(&two_lesions(), &Acquisition::default(), &options).unwrap();
+            assert_eq!(s.lesions[1].status, LesionStatus::Assigned, "{spelling:?}");
+            assert_eq!(s.lesions[1].label.as_deref(), Some(CORONARY_UNNAMED));
+            assert_eq!(s.totals.agatston, 8.0);
+            assert_eq!(s.per_artery[CORONARY_UNNAMED].agatston, 4.0);
+            // Two slices: not interpreted, so CAC-DRS through the function itself.
+            assert_eq!(cac_drs(s.totals.agatston, Some(&s.per_artery)), "A1");
+        }
+        // Once every lesion names its artery, N is given.
+        let options = ScoreOptions {
+            assignments: BTreeMap::from([(1, "LAD".to_string()), (2, "RCA".to_string())]),
+            ..ScoreOptions::default()
+        };
+        let s = score(&two_lesions(), &Acquisition::default(), &options).unwrap();
+        assert_eq!(cac_drs(s.totals.agatston, Some(&s.per_artery)), "A1/N2");
+        assert!(is_unnamed_coronary("CORONARY") && !is_unnamed_coronary("non_coronary"));
     }
 }

@@ -214,7 +214,8 @@
     const mass = (t) => t.mass_mg !== null && t.mass_mg !== undefined
       ? fmt(t.mass_mg) + ' mg' : fmt(t.relative_mass_hu_mm3) + ' HU·mm³ (relative)';
     const row = (name, t, cls) => el('tr', { class: cls, 'data-artery': name },
-      el('th', { scope: 'row' }, name), el('td', { class: 'num' }, fmt(t.agatston)),
+      el('th', { scope: 'row' }, name === 'coronary' ? 'coronary, artery not named' : name),
+      el('td', { class: 'num' }, fmt(t.agatston)),
       el('td', { class: 'num' }, fmt(t.volume_mm3)), el('td', { class: 'num' }, mass(t)),
       el('td', { class: 'num' }, t.lesions));
     const order = ['LM', 'LAD', 'LCX', 'RCA'];
@@ -223,6 +224,8 @@
       relative_mass_hu_mm3: 0, lesions: 0 };
     const c = scan.review && scan.review.candidates_unreviewed;
     const label = unreviewed ? 'Counted so far (UNREVIEWED)' : 'Total';
+    const unnamed = scan.per_artery.coronary && scan.per_artery.coronary.lesions
+      ? scan.per_artery.coronary : null;
     $('score-table').replaceChildren(
       el('table', { id: 'artery-table' },
         el('caption', {}, 'Per artery (Agatston, classic convention)'),
@@ -233,7 +236,10 @@
         `Candidates still UNREVIEWED (not a calcium score): ${c.lesions} lesion(s), Agatston ${fmt(c.agatston)}.`) : null,
       el('p', { id: 'cac-drs' }, 'CAC-DRS: ',
         el('strong', { id: 'cac-drs-value' }, scan.cac_drs ||
-          (unreviewed ? 'not given while candidates are unreviewed' : 'not given (not interpreted)'))),
+          (unreviewed ? 'not given while candidates are unreviewed' : 'not given (not interpreted)')),
+        unnamed && scan.cac_drs ? el('span', { id: 'cac-drs-unnamed' },
+          ` (N, the number of vessels, not given: ${unnamed.lesions} coronary lesion(s), Agatston ` +
+          `${fmt(unnamed.agatston)}, have no artery named)`) : null),
     );
     renderSelection();
     $('legend').replaceChildren('Overlay: ',

@@ -226,7 +226,7 @@ fn a_three_slice_volume_is_flagged_and_not_interpreted() {
         &format!("/api/scans/{id}/save"),
         json!({"reviewer": "A. Reviewer", "date": "2024-01-02"}),
     );
-    invalid(&save, "assignment", "not interpreted");
+    invalid(&save, "score", "not interpreted");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 
 use common::TempDir;
 use serde_json::{Value, json};
-use vascalc_phantom::chest::{ChestLesionKind, ChestSpec, chest_truth, render_chest};
+use vascalc_phantom::chest::{ChestLesionKind, ChestSpec, ChestTruth, chest_truth, render_chest};
 use vascalc_phantom::dicom::{WriteOptions, write_chest_series};
 
 struct Serve {
@@ -86,9 +86,8 @@ impl Serve {
     }
 }
 
-#[test]
-fn the_downloaded_assignment_reproduces_the_servers_score() {
-    let dir = TempDir::new("serve-review");
+/// The small noise-free chest phantom written as DICOM in `dir/series`, with its truth.
+fn chest_phantom(dir: &TempDir) -> (std::path::PathBuf, ChestSpec, ChestTruth) {
     let spec = ChestSpec {
         noise_sd_hu: 0.0,
         ..ChestSpec::small(3)
@@ -107,12 +106,12 @@ fn the_downloaded_assignment_reproduces_the_servers_score() {
         &options,
     )
     .expect("written");
-    let serve = Serve::start(&dir.0.join("record.db"));
-    let v = serve.json("POST", "/api/scans", Some(&json!({"path": series})), 201);
-    let id = v["id"].as_u64().expect("id");
-    assert!(v["cac_drs"].is_null());
+    (series, spec, truth)
+}
 
-    // The reviewer names each candidate by the truth: its artery, or not coronary.
+/// The artery the truth gives each candidate of the server's view `v` (`non_coronary` for a
+/// valve or aortic-wall lesion).
+fn by_truth(v: &Value, spec: &ChestSpec, truth: &ChestTruth) -> serde_json::Map<String, Value> {
     let mut assignment = serde_json::Map::new();
     for l in v["lesions"].as_array().expect("lesions") {
         if l["status"] != "candidate" {
@@ -134,6 +133,34 @@ fn the_downloaded_assignment_reproduces_the_servers_score() {
         };
         assignment.insert(l["id"].to_string(), json!(name));
     }
+    assignment
+}
+
+/// `vascalc ARGS`, which must succeed; its stdout.
+fn vascalc(args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_vascalc"))
+        .args(args)
+        .output()
+        .expect("vascalc runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn the_downloaded_assignment_reproduces_the_servers_score() {
+    let dir = TempDir::new("serve-review");
+    let (series, spec, truth) = chest_phantom(&dir);
+    let serve = Serve::start(&dir.0.join("record.db"));
+    let v = serve.json("POST", "/api/scans", Some(&json!({"path": series})), 201);
+    let id = v["id"].as_u64().expect("id");
+    assert!(v["cac_drs"].is_null());
+
+    // The reviewer names each candidate by the truth: its artery, or not coronary.
+    let assignment = by_truth(&v, &spec, &truth);
     let reviewed = serve.json(
         "PUT",
         &format!("/api/scans/{id}/assignment"),
@@ -166,4 +193,121 @@ fn the_downloaded_assignment_reproduces_the_servers_score() {
     assert_eq!(s["per_artery"], reviewed["per_artery"]);
     assert_eq!(s["cac_drs"], reviewed["cac_drs"]);
     assert_eq!(s["flags"], reviewed["flags"]);
+}
+
+/// The one rule for a scan entering the record (vascalc-app `scans::scan_from_series`): a review
+/// saved by the server, with the arteries of some lesions named and the rest accepted as
+/// `coronary` (artery not named), and `scan add --from-json` of `scan score --assign` with the
+/// downloaded file give the same scan: the same total, no per-artery scores, CAC-DRS A without
+/// N, and the same kept result.
+#[test]
+fn a_saved_review_and_scan_add_of_its_assign_file_record_the_same_scan() {
+    let dir = TempDir::new("serve-review-save");
+    let (series, spec, truth) = chest_phantom(&dir);
+    let profile = |db: &std::path::Path| {
+        vascalc(&[
+            "profile".as_ref(),
+            "create".as_ref(),
+            "--name".as_ref(),
+            "me".as_ref(),
+            "--birth-date".as_ref(),
+            "1960-03-02".as_ref(),
+            "--sex".as_ref(),
+            "male".as_ref(),
+            "--db".as_ref(),
+            db.as_os_str(),
+        ])
+    };
+    let (served_db, cli_db) = (dir.0.join("served.db"), dir.0.join("cli.db"));
+    profile(&served_db);
+    profile(&cli_db);
+    let serve = Serve::start(&served_db);
+    let v = serve.json("POST", "/api/scans", Some(&json!({"path": series})), 201);
+    let id = v["id"].as_u64().expect("id");
+
+    // The LAD lesions named by the truth; "accept all candidates" names the others `coronary`.
+    let mut assignment = by_truth(&v, &spec, &truth);
+    let mut lad = 0;
+    for name in assignment.values_mut() {
+        if name == "LAD" {
+            lad += 1;
+        } else if name != "non_coronary" {
+            *name = json!("coronary");
+        }
+    }
+    assert!(lad > 0 && assignment.values().any(|n| n == "coronary"));
+    let reviewed = serve.json(
+        "PUT",
+        &format!("/api/scans/{id}/assignment"),
+        Some(&json!({"assignment": assignment})),
+        200,
+    );
+    let drs = reviewed["cac_drs"].as_str().expect("CAC-DRS");
+    assert!(
+        !drs.contains("/N"),
+        "no N while arteries are unnamed: {drs}"
+    );
+    let saved = serve.json(
+        "POST",
+        &format!("/api/scans/{id}/save"),
+        Some(&json!({"reviewer": "T. Est", "date": "2024-05-01"})),
+        201,
+    );
+    let served = &saved["scan"];
+    assert_eq!(served["score"]["review_provenance"]["reviewer"], "T. Est");
+
+    let (status, file) = serve.request("GET", &format!("/api/scans/{id}/assignment"), None);
+    assert_eq!(status, 200);
+    let assign = dir.0.join("assign.csv");
+    std::fs::write(&assign, &file).expect("assign file");
+    let score = vascalc(&[
+        "scan".as_ref(),
+        "score".as_ref(),
+        series.as_os_str(),
+        "--assign".as_ref(),
+        assign.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let score_file = dir.0.join("score.json");
+    std::fs::write(&score_file, score).expect("score file");
+    let added: Value = serde_json::from_slice(&vascalc(&[
+        "scan".as_ref(),
+        "add".as_ref(),
+        "--from-json".as_ref(),
+        score_file.as_os_str(),
+        "--date".as_ref(),
+        "2024-05-01".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--db".as_ref(),
+        cli_db.as_os_str(),
+    ]))
+    .expect("JSON");
+    for field in [
+        "date",
+        "agatston",
+        "per_artery",
+        "volume_mm3",
+        "mass_mg",
+        "source",
+    ] {
+        assert_eq!(served[field], added[field], "{field}");
+    }
+    assert_eq!(served["agatston"], reviewed["totals"]["agatston"]);
+    assert!(
+        served["per_artery"]
+            .as_object()
+            .expect("per artery")
+            .values()
+            .all(Value::is_null),
+        "{}",
+        served["per_artery"]
+    );
+    let mut kept = served["score"].clone();
+    kept.as_object_mut()
+        .expect("kept score")
+        .remove("review_provenance");
+    assert_eq!(kept, added["score"]);
+    assert_eq!(kept["cac_drs"], drs);
 }

@@ -501,26 +501,17 @@ async fn save(
 ) -> Result<Response, ApiError> {
     let s = state.scans.get(&id)?;
     let r = s.reviewed()?;
-    // Said before the record is opened: an uninterpreted series is refused with or without one.
-    vascalc_app::review::check_interpreted(&r.score)?;
-    let date_text = match input
+    // Said before the record is opened, by the rule `scan add --from-json` follows too.
+    vascalc_app::scans::check_series(&r.score)?;
+    let date = match input
         .date
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty())
     {
-        Some(d) => d.to_string(),
-        None => match r.score.acquisition.study_date.as_deref() {
-            Some(d) => dicom_date(d),
-            None => {
-                return Err(ApiError::invalid(
-                    "date",
-                    "the series has no StudyDate: give the scan's date (YYYY-MM-DD)",
-                ));
-            }
-        },
+        Some(d) => Some(vascalc_app::dates::parse("date", d)?),
+        None => None,
     };
-    let date = vascalc_app::dates::parse("date", &date_text)?;
     let provenance = vascalc_app::ReviewProvenance {
         reviewer: input.reviewer.trim().to_string(),
         reviewed_at: jiff::Timestamp::now().to_string(),
@@ -542,14 +533,4 @@ async fn save(
     let mut resp = crate::json(&out)?;
     *resp.status_mut() = StatusCode::CREATED;
     Ok(resp)
-}
-
-/// DICOM dates are `YYYYMMDD`; ISO ones pass through.
-fn dicom_date(d: &str) -> String {
-    let d = d.trim();
-    if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
-    } else {
-        d.to_owned()
-    }
 }
