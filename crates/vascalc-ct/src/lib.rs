@@ -57,8 +57,8 @@ pub use result::{
     ScanResult, SeriesScore, Totals,
 };
 pub use score::{
-    CORONARY_ARTERIES, CORONARY_UNNAMED, NOISE_AREA_MM2, NOT_CORONARY, Regions, ScoreError,
-    ScoreOptions, cac_drs, is_not_coronary, is_unnamed_coronary, score, score_with_anatomy,
-    score_with_known_anatomy,
+    CORONARY_ARTERIES, CORONARY_UNNAMED, Measured, NOISE_AREA_MM2, NOT_CORONARY, Regions,
+    ScoreError, ScoreOptions, cac_drs, is_not_coronary, is_unnamed_coronary, measure_series, score,
+    score_with_anatomy, score_with_known_anatomy,
 };
 pub use volume::{Geometry, Volume, VolumeError};

@@ -120,32 +120,68 @@ pub fn score_with_anatomy(
 ) -> Result<(SeriesScore, Option<Anatomy>), ScoreError> {
     check(volume, options)?;
     let anatomy = wants_anatomy(options).then(|| find_anatomy(volume));
-    let scored = score_inner(volume, acquisition, options, anatomy.as_ref())?;
+    let scored =
+        measure_inner(volume, acquisition, options, anatomy.as_ref())?.assign(&options.assignments);
     Ok((scored, anatomy))
 }
 
 /// [`score`] with the anatomy of this volume found before ([`find_anatomy`], or the anatomy
-/// [`score_with_anatomy`] returned): the same result, without finding the anatomy again (a
-/// viewer re-scores the series after each of a reviewer's assignments). An anatomy of other
-/// dimensions is not used: it is found again.
+/// [`score_with_anatomy`] returned): the same result, without finding the anatomy again. An
+/// anatomy of other dimensions is not used: it is found again.
 pub fn score_with_known_anatomy(
     volume: &Volume,
     acquisition: &Acquisition,
     options: &ScoreOptions,
     anatomy: &Anatomy,
 ) -> Result<SeriesScore, ScoreError> {
+    Ok(measure_series(volume, acquisition, options, Some(anatomy))?.assign(&options.assignments))
+}
+
+/// Measures and sorts a series once ([`Measured`]), with the anatomy found before when it has
+/// this volume's dimensions (else, when `options` want one, it is found here). `options`'
+/// assignments are not applied: [`Measured::assign`] takes them.
+pub fn measure_series(
+    volume: &Volume,
+    acquisition: &Acquisition,
+    options: &ScoreOptions,
+    anatomy: Option<&Anatomy>,
+) -> Result<Measured, ScoreError> {
     check(volume, options)?;
     if !wants_anatomy(options) {
-        return score_inner(volume, acquisition, options, None);
+        return measure_inner(volume, acquisition, options, None);
     }
-    if (anatomy.columns, anatomy.rows, anatomy.slices)
-        == (volume.columns, volume.rows, volume.slices)
-        && anatomy.flags.len() == volume.hu.len()
-    {
-        score_inner(volume, acquisition, options, Some(anatomy))
-    } else {
-        score_inner(volume, acquisition, options, Some(&find_anatomy(volume)))
+    match anatomy.filter(|a| {
+        (a.columns, a.rows, a.slices) == (volume.columns, volume.rows, volume.slices)
+            && a.flags.len() == volume.hu.len()
+    }) {
+        Some(a) => measure_inner(volume, acquisition, options, Some(a)),
+        None => measure_inner(volume, acquisition, options, Some(&find_anatomy(volume))),
     }
+}
+
+/// A series measured and sorted, before any reviewer's assignment: each lesion's Agatston,
+/// volume and mass, its region or label, and the automatic anatomy's reasons, none of which an
+/// assignment changes. [`Measured::assign`] gives the score of an assignment from it by the code
+/// [`score`] runs (`score` is [`measure_series`] then `assign`), so a viewer re-sums the
+/// lesions by artery after each change instead of scoring the volume again.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// Label from the regions or label volume; status not yet set.
+    lesions: Vec<Lesion>,
+    /// The anatomy's exclusion reasons per lesion (index id − 1; empty: a candidate); no entry
+    /// without a chest.
+    reasons: Vec<Vec<ExclusionReason>>,
+    /// Acquisition and convention flags.
+    flags: Vec<Flag>,
+    /// Whether an anatomy was sought: (a chest was found, the body is cut by the field of view).
+    anatomy: Option<(bool, bool)>,
+    /// The anatomy's summary, when a chest was found.
+    summary: Option<AnatomySummary>,
+    labelling: bool,
+    only_rois: bool,
+    calibrated: bool,
+    acquisition: Acquisition,
+    conventions: Conventions,
 }
 
 fn check(volume: &Volume, options: &ScoreOptions) -> Result<(), ScoreError> {
@@ -165,13 +201,13 @@ fn wants_anatomy(options: &ScoreOptions) -> bool {
     options.regions == Regions::Auto && !options.only_rois
 }
 
-/// The scoring after the checks; `anatomy` is `Some` exactly when [`wants_anatomy`].
-fn score_inner(
+/// The measuring after the checks; `anatomy` is `Some` exactly when [`wants_anatomy`].
+fn measure_inner(
     volume: &Volume,
     acquisition: &Acquisition,
     options: &ScoreOptions,
     anatomy: Option<&Anatomy>,
-) -> Result<SeriesScore, ScoreError> {
+) -> Result<Measured, ScoreError> {
     let geometry = &volume.geometry;
     let mut flags = acquisition_flags(acquisition, geometry);
     let mut convention = options.convention.clone();
@@ -273,118 +309,15 @@ fn score_inner(
         }
         lesions.push(lesion);
     }
-    let mut rejected = std::collections::BTreeSet::new();
-    for lesion in &mut lesions {
-        if let Some(name) = options.assignments.get(&lesion.id) {
-            if is_not_coronary(name) {
-                rejected.insert(lesion.id);
-                lesion.label = Some(NOT_CORONARY.to_string());
-            } else {
-                lesion.label = Some(canonical_artery(name));
-            }
-        }
-    }
-    // Precedence: assignment > --roi > --labels (all in `label`) > the automatic anatomy.
-    let mut unlabelled = 0usize;
-    for (n, lesion) in lesions.iter_mut().enumerate() {
-        if rejected.contains(&lesion.id) {
-            lesion.status = LesionStatus::Excluded;
-            lesion.reasons = vec![ExclusionReason::ReviewerNotCoronary];
-            continue;
-        }
-        if lesion.label.is_some() {
-            lesion.status = LesionStatus::Assigned;
-            continue;
-        }
-        unlabelled += 1;
-        match reasons.get_mut(n) {
-            Some(r) if r.is_empty() => lesion.status = LesionStatus::Candidate,
-            Some(r) => {
-                lesion.status = LesionStatus::Excluded;
-                lesion.reasons = std::mem::take(r);
-            }
-            None => lesion.status = LesionStatus::Scored,
-        }
-    }
-    if options.only_rois {
-        lesions.retain(|l| l.label.is_some());
-        unlabelled = 0;
-    }
-    let counted = |l: &&Lesion| matches!(l.status, LesionStatus::Scored | LesionStatus::Assigned);
-    let totals = sum(lesions.iter().filter(counted), factor.is_some());
-    let review = chest.map(|a| {
-        let of = |status| {
-            sum(
-                lesions.iter().filter(|l| l.status == status),
-                factor.is_some(),
-            )
-        };
-        let mut by_reason: BTreeMap<String, Totals> = BTreeMap::new();
-        for l in lesions
-            .iter()
-            .filter(|l| l.status == LesionStatus::Excluded)
-        {
-            if let Some(r) = l.reasons.first() {
-                by_reason
-                    .entry(r.as_str().to_string())
-                    .or_insert_with(|| sum(std::iter::empty(), factor.is_some()))
-                    .add(l);
-            }
-        }
-        Review {
-            candidates_unreviewed: of(LesionStatus::Candidate),
-            excluded: of(LesionStatus::Excluded),
-            excluded_by_reason: by_reason,
-            anatomy: summary(a, pixel_area * increment),
-            note: REVIEW_NOTE.into(),
-        }
-    });
-    if let Some(a) = anatomy
-        && !a.found()
-        && unlabelled > 0
-    {
-        flags.push(Flag::new(
-                FlagCode::NoChestAnatomy,
-                if a.body_cut_by_field_of_view {
-                    "the body is cut off at the image's edge (a zoomed cardiac field of view), so the heart region cannot be found reliably: the whole image was scored and is not interpreted; name the coronary lesions with --assign, --roi or --labels"
-                } else {
-                    "no chest was found (no lungs either side of a mediastinum): the whole image was scored, as for a calibration phantom, and is not interpreted; for a phantom pass --regions none"
-                },
-            ));
-    }
-    if let Some(r) = &review {
-        let c = &r.candidates_unreviewed;
-        if c.lesions > 0 || (!labelling && options.assignments.is_empty()) {
-            flags.push(Flag::new(
-                FlagCode::Unreviewed,
-                format!(
-                    "{} coronary candidate(s) found automatically, Agatston {:.1} UNREVIEWED (not a calcium score until a reviewer confirms each one); {} lesion(s) excluded automatically; not interpreted until reviewed (--assign ID,ARTERY names them)",
-                    c.lesions, c.agatston, r.excluded.lesions
-                ),
-            ));
-        }
-    }
-
-    let mut per_artery: BTreeMap<String, Totals> = BTreeMap::new();
-    for l in lesions.iter().filter(counted) {
-        if let Some(name) = &l.label {
-            per_artery
-                .entry(name.clone())
-                .or_insert_with(|| sum(std::iter::empty(), factor.is_some()))
-                .add(l);
-        }
-    }
-    let assigned = labelling || !options.assignments.is_empty();
-    let interpreted = !flags.iter().any(|f| f.code.blocks_interpretation());
-    let cac_drs = interpreted.then(|| cac_drs(totals.agatston, assigned.then_some(&per_artery)));
-
-    let result = SeriesScore {
-        totals,
-        per_artery,
-        cac_drs,
+    Ok(Measured {
         lesions,
-        review,
+        reasons,
         flags,
+        anatomy: anatomy.map(|a| (a.found(), a.body_cut_by_field_of_view)),
+        summary: chest.map(|a| summary(a, pixel_area * increment)),
+        labelling,
+        only_rois: options.only_rois,
+        calibrated: factor.is_some(),
         acquisition: acquisition.clone(),
         conventions: Conventions {
             convention,
@@ -395,8 +328,146 @@ fn score_inner(
             artery_assignment: ASSIGNMENT_NOTE.into(),
             cac_drs: CAC_DRS_NOTE.into(),
         },
-    };
-    Ok(result)
+    })
+}
+
+impl Measured {
+    /// The lesions as measured (no status, no assignment).
+    pub fn lesions(&self) -> &[Lesion] {
+        &self.lesions
+    }
+
+    /// Takes each lesion's voxel runs out (kept when `ScoreOptions::keep_runs`), by lesion
+    /// (index id − 1), so that [`Measured::assign`] does not copy them.
+    pub fn take_runs(&mut self) -> Vec<Vec<[u32; 4]>> {
+        self.lesions
+            .iter_mut()
+            .map(|l| std::mem::take(&mut l.runs))
+            .collect()
+    }
+
+    /// The score of the series with `assignments` (lesion id → artery, `coronary`,
+    /// `non_coronary` or a region name; precedence over regions, labels and the anatomy): the
+    /// lesions' statuses, the totals, per-artery totals, the review's sums, the flags and
+    /// CAC-DRS. Ids that name no lesion are ignored.
+    pub fn assign(&self, assignments: &BTreeMap<u32, String>) -> SeriesScore {
+        let mut lesions = self.lesions.clone();
+        let mut flags = self.flags.clone();
+        let calibrated = self.calibrated;
+        let labelling = self.labelling;
+        let mut rejected = std::collections::BTreeSet::new();
+        for lesion in &mut lesions {
+            if let Some(name) = assignments.get(&lesion.id) {
+                if is_not_coronary(name) {
+                    rejected.insert(lesion.id);
+                    lesion.label = Some(NOT_CORONARY.to_string());
+                } else {
+                    lesion.label = Some(canonical_artery(name));
+                }
+            }
+        }
+        // Precedence: assignment > --roi > --labels (all in `label`) > the automatic anatomy.
+        let mut unlabelled = 0usize;
+        for (n, lesion) in lesions.iter_mut().enumerate() {
+            if rejected.contains(&lesion.id) {
+                lesion.status = LesionStatus::Excluded;
+                lesion.reasons = vec![ExclusionReason::ReviewerNotCoronary];
+                continue;
+            }
+            if lesion.label.is_some() {
+                lesion.status = LesionStatus::Assigned;
+                continue;
+            }
+            unlabelled += 1;
+            match self.reasons.get(n) {
+                Some(r) if r.is_empty() => lesion.status = LesionStatus::Candidate,
+                Some(r) => {
+                    lesion.status = LesionStatus::Excluded;
+                    lesion.reasons = r.clone();
+                }
+                None => lesion.status = LesionStatus::Scored,
+            }
+        }
+        if self.only_rois {
+            lesions.retain(|l| l.label.is_some());
+            unlabelled = 0;
+        }
+        let counted =
+            |l: &&Lesion| matches!(l.status, LesionStatus::Scored | LesionStatus::Assigned);
+        let totals = sum(lesions.iter().filter(counted), calibrated);
+        let review = self.summary.as_ref().map(|anatomy| {
+            let of = |status| sum(lesions.iter().filter(|l| l.status == status), calibrated);
+            let mut by_reason: BTreeMap<String, Totals> = BTreeMap::new();
+            for l in lesions
+                .iter()
+                .filter(|l| l.status == LesionStatus::Excluded)
+            {
+                if let Some(r) = l.reasons.first() {
+                    by_reason
+                        .entry(r.as_str().to_string())
+                        .or_insert_with(|| sum(std::iter::empty(), calibrated))
+                        .add(l);
+                }
+            }
+            Review {
+                candidates_unreviewed: of(LesionStatus::Candidate),
+                excluded: of(LesionStatus::Excluded),
+                excluded_by_reason: by_reason,
+                anatomy: anatomy.clone(),
+                note: REVIEW_NOTE.into(),
+            }
+        });
+        if let Some((found, cut_by_field_of_view)) = self.anatomy
+            && !found
+            && unlabelled > 0
+        {
+            flags.push(Flag::new(
+                FlagCode::NoChestAnatomy,
+                if cut_by_field_of_view {
+                    "the body is cut off at the image's edge (a zoomed cardiac field of view), so the heart region cannot be found reliably: the whole image was scored and is not interpreted; name the coronary lesions with --assign, --roi or --labels"
+                } else {
+                    "no chest was found (no lungs either side of a mediastinum): the whole image was scored, as for a calibration phantom, and is not interpreted; for a phantom pass --regions none"
+                },
+            ));
+        }
+        if let Some(r) = &review {
+            let c = &r.candidates_unreviewed;
+            if c.lesions > 0 || (!labelling && assignments.is_empty()) {
+                flags.push(Flag::new(
+                    FlagCode::Unreviewed,
+                    format!(
+                        "{} coronary candidate(s) found automatically, Agatston {:.1} UNREVIEWED (not a calcium score until a reviewer confirms each one); {} lesion(s) excluded automatically; not interpreted until reviewed (--assign ID,ARTERY names them)",
+                        c.lesions, c.agatston, r.excluded.lesions
+                    ),
+                ));
+            }
+        }
+
+        let mut per_artery: BTreeMap<String, Totals> = BTreeMap::new();
+        for l in lesions.iter().filter(counted) {
+            if let Some(name) = &l.label {
+                per_artery
+                    .entry(name.clone())
+                    .or_insert_with(|| sum(std::iter::empty(), calibrated))
+                    .add(l);
+            }
+        }
+        let assigned = labelling || !assignments.is_empty();
+        let interpreted = !flags.iter().any(|f| f.code.blocks_interpretation());
+        let cac_drs =
+            interpreted.then(|| cac_drs(totals.agatston, assigned.then_some(&per_artery)));
+
+        SeriesScore {
+            totals,
+            per_artery,
+            cac_drs,
+            lesions,
+            review,
+            flags,
+            acquisition: self.acquisition.clone(),
+            conventions: self.conventions.clone(),
+        }
+    }
 }
 
 const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending and ascending aorta, aortic root, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending or ascending aorta (followed down from the carina) or its wall, aortic_root = most voxels in the 30 mm below where the ascending aorta enters the heart (root and valve), above_carina, outside_heart_region = no voxel in the heart region";

@@ -1,7 +1,12 @@
 //! Invariants of the scoring core on synthetic volumes built in memory.
 
+use std::collections::BTreeMap;
+
 use proptest::prelude::*;
-use vascalc_ct::{Acquisition, ConventionName, Geometry, ScoreOptions, SeriesScore, Volume, score};
+use vascalc_ct::{
+    Acquisition, ConventionName, Geometry, Regions, ScoreOptions, SeriesScore, Volume,
+    measure_series, score,
+};
 
 const COLS: usize = 48;
 const ROWS: usize = 40;
@@ -176,4 +181,35 @@ fn classic_known_values() {
     let aicac = run(&v, ConventionName::AiCac);
     let ag: Vec<f64> = aicac.lesions.iter().map(|l| l.agatston).collect();
     assert_eq!(ag, vec![1.0, 0.75 * 4.0, 2.0 * 4.0]);
+}
+
+proptest! {
+    /// A reviewer's assignment applied to the lesions measured once (what the viewer does after
+    /// each change) gives exactly the score of scoring the volume with that assignment.
+    #[test]
+    fn assigning_measured_lesions_is_scoring_with_the_assignment(
+        b in blobs(),
+        names in prop::collection::vec(
+            (1u32..12, prop::sample::select(vec!["LAD", "rca", "coronary", "non_coronary", "Aorta"])),
+            0..10,
+        ),
+        auto in any::<bool>(),
+    ) {
+        let v = volume(&b, 2.5, [0.0; 3]);
+        let options = ScoreOptions {
+            regions: if auto { Regions::Auto } else { Regions::WholeImage },
+            ..ScoreOptions::default()
+        };
+        let measured = measure_series(&v, &Acquisition::default(), &options, None)
+            .expect("valid volume");
+        let assignments: BTreeMap<u32, String> =
+            names.into_iter().map(|(id, n)| (id, n.to_string())).collect();
+        let direct = score(
+            &v,
+            &Acquisition::default(),
+            &ScoreOptions { assignments: assignments.clone(), ..options },
+        )
+        .expect("valid volume");
+        prop_assert_eq!(measured.assign(&assignments), direct);
+    }
 }

@@ -1,7 +1,9 @@
-//! A scored series kept in the server's memory for review: the HU volume, the anatomy found once,
-//! the lesion runs by slice, the heart region by slice, the 3D groups of lesions, and the
-//! reviewer's current assignment with the score it gives (`vascalc scan score --assign` on the
-//! same folder gives the same numbers: the same function, `score_with_known_anatomy`).
+//! A scored series kept in the server's memory for review: the HU volume, the lesions measured
+//! and sorted once (vascalc-ct's `Measured`), the lesion runs by slice, the heart region by
+//! slice, the 3D groups of lesions, and the reviewer's current assignment with the score it
+//! gives. An assignment re-sums the measured lesions by artery (`Measured::assign`, the code
+//! `vascalc scan score --assign` runs after measuring, so it gives the same numbers) instead of
+//! scoring the volume again.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -11,14 +13,14 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use vascalc_ct::anatomy::flag;
 use vascalc_ct::{
-    Acquisition, Anatomy, ExclusionReason, LesionStatus, Regions, ScoreOptions, SeriesScore,
-    Volume, score_with_anatomy, score_with_known_anatomy,
+    Acquisition, Anatomy, ExclusionReason, LesionStatus, Measured, Regions, ScoreOptions,
+    SeriesScore, Volume, find_anatomy, measure_series,
 };
 
 use crate::error::ApiError;
 
 /// Sessions kept at once; opening one more drops the oldest (a 150-slice 512² series holds
-/// about 200 MB: its HU as `f32` and the anatomy's flags).
+/// about 160 MB: its HU as `f32`).
 pub const MAX_SESSIONS: usize = 2;
 
 /// The value sent for a voxel with no data (DICOM padding), in the Int16 slices.
@@ -75,19 +77,18 @@ pub struct Session {
     pub series_uid: String,
     pub volume: Volume,
     pub acquisition: Acquisition,
-    anatomy: Option<Anatomy>,
-    options: ScoreOptions,
+    /// The lesions measured and sorted by the anatomy, before any assignment.
+    measured: Measured,
     /// Per slice: `[lesion id, row, first column, end column)`.
     runs: Vec<Vec<[u32; 4]>>,
     /// Per slice: the heart region as `[row, first column, end column)`.
     heart: Vec<Vec<[u32; 3]>>,
     /// Per lesion (index id − 1): its 3D-connected group (the smallest lesion id in it).
     groups: Vec<u32>,
-    review: Mutex<Reviewed>,
+    review: Mutex<Arc<Reviewed>>,
 }
 
 /// The reviewer's assignment and the score it gives.
-#[derive(Clone)]
 pub struct Reviewed {
     pub assignment: BTreeMap<u32, String>,
     pub score: SeriesScore,
@@ -107,55 +108,52 @@ impl Session {
             keep_runs: true,
             ..ScoreOptions::default()
         };
-        let (mut score, anatomy) = score_with_anatomy(&volume, &acquisition, &options)?;
+        volume.validate()?;
+        let anatomy = find_anatomy(&volume);
+        let mut measured = measure_series(&volume, &acquisition, &options, Some(&anatomy))?;
         let mut runs = vec![Vec::new(); volume.slices];
-        for l in &mut score.lesions {
-            for r in std::mem::take(&mut l.runs) {
+        for (id, lesion_runs) in (1..).zip(measured.take_runs()) {
+            for r in lesion_runs {
                 if let Some(slice) = runs.get_mut(r[0] as usize) {
-                    slice.push([l.id, r[1], r[2], r[3]]);
+                    slice.push([id, r[1], r[2], r[3]]);
                 }
             }
         }
         for slice in &mut runs {
             slice.sort_unstable_by_key(|r| (r[1], r[2]));
         }
-        let groups = groups_3d(&runs, score.lesions.len());
-        let heart = anatomy
-            .as_ref()
-            .map(heart_runs)
-            .unwrap_or_else(|| vec![Vec::new(); volume.slices]);
+        let groups = groups_3d(&runs, measured.lesions().len());
+        let heart = heart_runs(&anatomy);
+        let score = measured.assign(&BTreeMap::new());
         Ok(Self {
             id: 0,
             folder,
             series_uid,
             volume,
             acquisition,
-            anatomy,
-            options: ScoreOptions {
-                keep_runs: false,
-                ..options
-            },
+            measured,
             runs,
             heart,
             groups,
-            review: Mutex::new(Reviewed {
+            review: Mutex::new(Arc::new(Reviewed {
                 assignment: BTreeMap::new(),
                 score,
-            }),
+            })),
         })
     }
 
     /// The current assignment and score.
-    pub fn reviewed(&self) -> Result<Reviewed, ApiError> {
+    pub fn reviewed(&self) -> Result<Arc<Reviewed>, ApiError> {
         self.review
             .lock()
             .map(|r| r.clone())
             .map_err(|_| ApiError::internal("the scan's lock was poisoned"))
     }
 
-    /// Scores the series again with `assignment` (lesion id → artery, `non_coronary`, or any
-    /// region name), keeps and returns it. Ids that name no lesion are refused.
-    pub fn assign(&self, assignment: BTreeMap<u32, String>) -> Result<Reviewed, ApiError> {
+    /// Scores the series with `assignment` (lesion id → artery, `coronary`, `non_coronary`, or
+    /// any region name) by re-summing its measured lesions, keeps and returns it. Ids that name
+    /// no lesion are refused.
+    pub fn assign(&self, assignment: BTreeMap<u32, String>) -> Result<Arc<Reviewed>, ApiError> {
         let n = self.groups.len() as u32;
         if let Some((id, _)) = assignment.iter().find(|(id, _)| **id == 0 || **id > n) {
             return Err(ApiError::invalid(
@@ -167,20 +165,12 @@ impl Session {
             return Err(ApiError::invalid(
                 "assignment",
                 format!(
-                    "lesion {id}: the artery name {name:?} is empty; use LM, LAD, LCX, RCA or non_coronary"
+                    "lesion {id}: the artery name {name:?} is empty; use LM, LAD, LCX, RCA, coronary (artery not named) or non_coronary"
                 ),
             ));
         }
-        let options = ScoreOptions {
-            assignments: assignment.clone(),
-            ..self.options.clone()
-        };
-        let score = match &self.anatomy {
-            Some(a) => score_with_known_anatomy(&self.volume, &self.acquisition, &options, a),
-            None => vascalc_ct::score(&self.volume, &self.acquisition, &options),
-        }
-        .map_err(|e| ApiError::invalid("assignment", e.to_string()))?;
-        let reviewed = Reviewed { assignment, score };
+        let score = self.measured.assign(&assignment);
+        let reviewed = Arc::new(Reviewed { assignment, score });
         let mut r = self
             .review
             .lock()
@@ -234,7 +224,7 @@ pub struct Overlay<'a> {
     pub heart: &'a [[u32; 3]],
 }
 
-/// The heart region of each slice as runs along rows.
+/// The heart region of each slice as runs along rows (empty where none, and without a chest).
 fn heart_runs(a: &Anatomy) -> Vec<Vec<[u32; 3]>> {
     let (cols, rows) = (a.columns, a.rows);
     (0..a.slices)
