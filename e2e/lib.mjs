@@ -1,7 +1,7 @@
 // What the browser tests share: the paths the Rust runner (crates/vascalc/tests/browser.rs) passes
 // in environment variables, the vascalc binary, and Debian's Chromium with flags that work in a
 // container (no sandbox, no GPU, no network services, a fresh profile per launch).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,26 @@ export function env(name) {
 /** `vascalc ARGS`; returns stdout, throws with stderr on failure. */
 export function vascalc(args, opts = {}) {
   return execFileSync(env("VASCALC_BIN"), args, { encoding: "utf8", ...opts });
+}
+
+/** Starts `vascalc serve --port 0` on `db`; resolves with the process and its URL. */
+export function serve(db) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(env("VASCALC_BIN"), ["serve", "--port", "0", "--quiet", "--db", db], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`no URL after 20 s: ${out}`)), 20000);
+    p.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ process: p, url: m[0] });
+      }
+    });
+    p.on("exit", (code) => reject(new Error(`vascalc serve exited ${code}: ${out}`)));
+  });
 }
 
 /** A fresh temporary folder under the runner's (removed by the runner). */

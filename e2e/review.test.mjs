@@ -1,38 +1,18 @@
 // The CT review viewer (/review) in Chromium on the anatomical chest phantom written as DICOM
 // (`vascalc scan phantom --chest`): open the folder, scroll, change window/level, accept the
 // candidates (CAC-DRS A without N: no artery named), click a lesion, press 2: the LAD total
-// changes (server-computed); undo and redo; name the others' artery: CAC-DRS gains N; the overlay's LAD colour is in a screenshot's pixels; save and find the scan in the
-// record. Draw times (performance.now() around each canvas draw) are printed.
+// changes (server-computed); undo and redo; name the others' artery: CAC-DRS gains N; the
+// overlay's LAD colour is in a screenshot's pixels; save and find the scan in the record. Draw times (performance.now() around each canvas draw) are printed.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { countColours, env, launch, tempDir, vascalc } from "./lib.mjs";
+import { countColours, launch, serve, tempDir, vascalc } from "./lib.mjs";
 
 let server;
 let base;
 let browser;
 let folder;
-
-function serve(db) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(env("VASCALC_BIN"), ["serve", "--port", "0", "--quiet", "--db", db], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`no URL after 20 s: ${out}`)), 20000);
-    p.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ process: p, url: m[0] });
-      }
-    });
-    p.on("exit", (code) => reject(new Error(`vascalc serve exited ${code}: ${out}`)));
-  });
-}
 
 before(async () => {
   const dir = tempDir("review");

@@ -2,39 +2,19 @@
 // the CAC page's chart draws its expected-trajectory band (pixels of a screenshot); logging,
 // editing and deleting a food changes the day's totals.
 import { strict as assert } from "node:assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { countColours, env, launch, pdfPageCount, pdfText, tempDir, vascalc } from "./lib.mjs";
+import { countColours, env, launch, pdfPageCount, pdfText, serve, tempDir, vascalc } from "./lib.mjs";
 
 let dir;
 let db;
 let server;
 let base;
 let browser;
-
-/** Starts `vascalc serve --port 0` on `db`; resolves with the process and its URL. */
-function serve(db) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(env("VASCALC_BIN"), ["serve", "--port", "0", "--quiet", "--db", db], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`no URL after 20 s: ${out}`)), 20000);
-    p.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ process: p, url: m[0] });
-      }
-    });
-    p.on("exit", (code) => reject(new Error(`vascalc serve exited ${code}: ${out}`)));
-  });
-}
 
 /** A GET with an explicit Host header (a browser cannot be made to send a foreign one). */
 function get(url, host) {
