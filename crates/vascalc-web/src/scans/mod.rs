@@ -358,17 +358,29 @@ fn slice_index(s: &Session, q: &SliceQuery) -> Result<usize, ApiError> {
         })
 }
 
+/// The open scan `id` and the slice the query's `k` names (404 and 422 otherwise).
+fn open_slice(
+    state: &Shared,
+    id: &str,
+    q: &SliceQuery,
+) -> Result<(std::sync::Arc<Session>, usize), ApiError> {
+    let s = state.scans.get(id)?;
+    let k = slice_index(&s, q)?;
+    Ok((s, k))
+}
+
+fn checked_but_absent() -> ApiError {
+    ApiError::internal("slice index checked but absent")
+}
+
 /// `GET /api/scans/{id}/slice?k=N`: slice N as Int16 HU (application/octet-stream).
 async fn slice(
     State(state): State<Shared>,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<SliceQuery>,
 ) -> Result<Response, ApiError> {
-    let s = state.scans.get(&id)?;
-    let k = slice_index(&s, &q)?;
-    let bytes = s
-        .slice_bytes(k)
-        .ok_or_else(|| ApiError::internal("slice index checked but absent"))?;
+    let (s, k) = open_slice(&state, &id, &q)?;
+    let bytes = s.slice_bytes(k).ok_or_else(checked_but_absent)?;
     Ok((
         [
             (
@@ -388,11 +400,8 @@ async fn overlay(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<SliceQuery>,
 ) -> Result<Response, ApiError> {
-    let s = state.scans.get(&id)?;
-    let k = slice_index(&s, &q)?;
-    let o = s
-        .overlay(k)
-        .ok_or_else(|| ApiError::internal("slice index checked but absent"))?;
+    let (s, k) = open_slice(&state, &id, &q)?;
+    let o = s.overlay(k).ok_or_else(checked_but_absent)?;
     crate::json(&o)
 }
 
