@@ -466,113 +466,197 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
     anatomy
 }
 
-/// Body (largest component above −500 HU, holes filled) and interior air of one slice.
+/// Body (largest component above −500 HU, holes filled) and interior air of one slice. On runs:
+/// the body's holes are the gaps between its runs whose components do not reach the image's edge.
 fn body_and_air(hu: &[f32], f: &mut [u8], cols: usize, rows: usize) {
-    let above: Vec<bool> = hu.iter().map(|&v| v > BODY_HU).collect();
-    let (labels, areas) = components2d(&above, cols, rows);
-    let Some((best, _)) = areas.iter().enumerate().skip(1).max_by_key(|(_, a)| **a) else {
+    let above = Runs2d::of(cols, rows, |idx| hu[idx] > BODY_HU);
+    let Some(best) = above.largest() else {
         return;
     };
-    let body_raw: Vec<bool> = labels.iter().map(|&l| l as usize == best).collect();
-    // Fill holes: everything not reachable from the border through non-body pixels.
-    let outside = flood_from_border(&body_raw, cols, rows);
-    for idx in 0..cols * rows {
-        if !outside[idx] {
+    let gaps = above.gaps(best, cols, rows);
+    let outside = gaps.touching_edge(cols, rows);
+    let mut mark = |j: u32, s: u32, e: u32| {
+        let base = j as usize * cols;
+        for idx in base + s as usize..base + e as usize {
             f[idx] |= flag::BODY;
             if hu[idx] < AIR_HU {
                 f[idx] |= flag::LUNG;
             }
         }
+    };
+    for (&(j, s, e), &l) in above.runs.iter().zip(&above.label) {
+        if l == best {
+            mark(j, s, e);
+        }
+    }
+    for (&(j, s, e), &l) in gaps.runs.iter().zip(&gaps.label) {
+        if !outside[l as usize] {
+            mark(j, s, e);
+        }
+    }
+}
+
+/// The root of `x` in a union-find forest (with path halving).
+fn find_root(p: &mut [u32], mut x: u32) -> u32 {
+    while p[x as usize] != x {
+        let up = p[p[x as usize] as usize];
+        p[x as usize] = up;
+        x = up;
+    }
+    x
+}
+
+/// Runs of a 2D mask along rows and their 4-connected components: a union-find over runs that
+/// overlap in the row above, so that the cost grows with the number of runs, not of pixels, and
+/// no per-pixel buffer is needed.
+struct Runs2d {
+    /// (row, first column, end column).
+    runs: Vec<(u32, u32, u32)>,
+    /// Per row, offsets into `runs` (`rows + 1`).
+    offsets: Vec<u32>,
+    /// Per run, its component's label: from 1, in raster order of each component's first run.
+    label: Vec<u32>,
+    /// The area of each label, pixels (index 0 unused).
+    areas: Vec<usize>,
+}
+
+impl Runs2d {
+    /// The runs of the pixels where `on(index)` holds, in a `cols` × `rows` plane.
+    fn of(cols: usize, rows: usize, on: impl Fn(usize) -> bool) -> Self {
+        let mut runs = Vec::new();
+        let mut offsets = Vec::with_capacity(rows + 1);
+        for j in 0..rows {
+            offsets.push(runs.len() as u32);
+            let base = j * cols;
+            let mut i = 0;
+            while i < cols {
+                if on(base + i) {
+                    let s = i;
+                    while i < cols && on(base + i) {
+                        i += 1;
+                    }
+                    runs.push((j as u32, s as u32, i as u32));
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        offsets.push(runs.len() as u32);
+        Self::label(runs, offsets)
+    }
+
+    /// Labels given runs (sorted by row, then column, not touching within a row).
+    fn label(runs: Vec<(u32, u32, u32)>, offsets: Vec<u32>) -> Self {
+        let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
+        for j in 1..offsets.len().saturating_sub(1) {
+            let (mut x, xe) = (offsets[j], offsets[j + 1]);
+            let (mut y, ye) = (offsets[j - 1], offsets[j]);
+            while x < xe && y < ye {
+                let (_, a, b) = runs[x as usize];
+                let (_, c, d) = runs[y as usize];
+                if a < d && c < b {
+                    let (fa, fb) = (find_root(&mut parent, x), find_root(&mut parent, y));
+                    if fa != fb {
+                        parent[fa.max(fb) as usize] = fa.min(fb);
+                    }
+                }
+                if b < d {
+                    x += 1;
+                } else {
+                    y += 1;
+                }
+            }
+        }
+        let mut areas = vec![0usize];
+        let mut label_of = vec![0u32; runs.len()];
+        let mut label = Vec::with_capacity(runs.len());
+        for (r, &(_, s, e)) in runs.iter().enumerate() {
+            let root = find_root(&mut parent, r as u32) as usize;
+            if label_of[root] == 0 {
+                label_of[root] = areas.len() as u32;
+                areas.push(0);
+            }
+            let l = label_of[root];
+            areas[l as usize] += (e - s) as usize;
+            label.push(l);
+        }
+        Self {
+            runs,
+            offsets,
+            label,
+            areas,
+        }
+    }
+
+    /// The label of largest area (the last of equal ones), if any.
+    fn largest(&self) -> Option<u32> {
+        self.areas
+            .iter()
+            .enumerate()
+            .skip(1)
+            .max_by_key(|(_, a)| **a)
+            .map(|(l, _)| l as u32)
+    }
+
+    /// The runs of row `j` with their labels.
+    fn row(&self, j: usize) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        let (a, b) = (self.offsets[j] as usize, self.offsets[j + 1] as usize);
+        self.runs[a..b]
+            .iter()
+            .zip(&self.label[a..b])
+            .map(|(&(_, s, e), &l)| (s, e, l))
+    }
+
+    /// The gaps of row `j` between the runs of label `keep` (from the image's edge to the first,
+    /// between them, to the edge): the pixels of the row not in that component.
+    fn gaps(&self, keep: u32, cols: usize, rows: usize) -> Self {
+        let mut runs = Vec::new();
+        let mut offsets = Vec::with_capacity(rows + 1);
+        for j in 0..rows {
+            offsets.push(runs.len() as u32);
+            let mut from = 0u32;
+            for (s, e, l) in self.row(j) {
+                if l != keep {
+                    continue;
+                }
+                if s > from {
+                    runs.push((j as u32, from, s));
+                }
+                from = e;
+            }
+            if (from as usize) < cols {
+                runs.push((j as u32, from, cols as u32));
+            }
+        }
+        offsets.push(runs.len() as u32);
+        Self::label(runs, offsets)
+    }
+
+    /// Per label: whether the component touches the image's edge.
+    fn touching_edge(&self, cols: usize, rows: usize) -> Vec<bool> {
+        let mut edge = vec![false; self.areas.len()];
+        for (&(j, s, e), &l) in self.runs.iter().zip(&self.label) {
+            if j == 0 || j as usize + 1 == rows || s == 0 || e as usize == cols {
+                edge[l as usize] = true;
+            }
+        }
+        edge
     }
 }
 
 /// 4-connected components of `mask`: a label per pixel (0 = background) and the area of each
 /// label (index 0 unused). Labels are numbered in raster order of each component's first pixel.
-/// Works on runs along rows (a union-find over runs that overlap in the row above), so that
-/// the cost grows with the number of runs, not of pixels.
 fn components2d(mask: &[bool], cols: usize, rows: usize) -> (Vec<u32>, Vec<usize>) {
     let mut labels = vec![0u32; mask.len()];
-    let mut areas = vec![0usize];
     if cols == 0 {
-        return (labels, areas);
+        return (labels, vec![0]);
     }
-    // (start index into mask, end), per row offsets into `runs`.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut offsets = Vec::with_capacity(rows + 1);
-    for (j, row) in mask.chunks(cols).enumerate().take(rows) {
-        offsets.push(runs.len());
-        let mut i = 0;
-        while i < cols {
-            if row[i] {
-                let s = i;
-                while i < cols && row[i] {
-                    i += 1;
-                }
-                runs.push((j * cols + s, j * cols + i));
-            } else {
-                i += 1;
-            }
-        }
+    let c = Runs2d::of(cols, rows, |idx| mask[idx]);
+    for (&(j, s, e), &l) in c.runs.iter().zip(&c.label) {
+        let base = j as usize * cols;
+        labels[base + s as usize..base + e as usize].fill(l);
     }
-    offsets.push(runs.len());
-    let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
-    fn find(p: &mut [u32], mut x: u32) -> u32 {
-        while p[x as usize] != x {
-            let up = p[p[x as usize] as usize];
-            p[x as usize] = up;
-            x = up;
-        }
-        x
-    }
-    for j in 1..offsets.len() - 1 {
-        let (mut x, xe) = (offsets[j], offsets[j + 1]);
-        let (mut y, ye) = (offsets[j - 1], offsets[j]);
-        while x < xe && y < ye {
-            // Columns of this run and of the run above.
-            let (a, b) = (runs[x].0 - j * cols, runs[x].1 - j * cols);
-            let (c, d) = (runs[y].0 - (j - 1) * cols, runs[y].1 - (j - 1) * cols);
-            if a < d && c < b {
-                let (fa, fb) = (find(&mut parent, x as u32), find(&mut parent, y as u32));
-                if fa != fb {
-                    parent[fa.max(fb) as usize] = fa.min(fb);
-                }
-            }
-            if b < d {
-                x += 1;
-            } else {
-                y += 1;
-            }
-        }
-    }
-    let mut label_of = vec![0u32; runs.len()];
-    for (r, &(s, e)) in runs.iter().enumerate() {
-        let root = find(&mut parent, r as u32) as usize;
-        if label_of[root] == 0 {
-            label_of[root] = areas.len() as u32;
-            areas.push(0);
-        }
-        let l = label_of[root];
-        areas[l as usize] += e - s;
-        labels[s..e].fill(l);
-    }
-    (labels, areas)
-}
-
-/// Pixels not in `solid` reachable from the image border (4-connected).
-fn flood_from_border(solid: &[bool], cols: usize, rows: usize) -> Vec<bool> {
-    let open: Vec<bool> = solid.iter().map(|s| !s).collect();
-    let (labels, areas) = components2d(&open, cols, rows);
-    let mut border = vec![false; areas.len()];
-    for i in 0..cols.min(labels.len()) {
-        border[labels[i] as usize] = true;
-        border[labels[(rows - 1) * cols + i] as usize] = true;
-    }
-    for j in 0..rows {
-        border[labels[j * cols] as usize] = true;
-        border[labels[j * cols + cols - 1] as usize] = true;
-    }
-    border[0] = false;
-    labels.iter().map(|&l| border[l as usize]).collect()
+    (labels, c.areas)
 }
 
 /// Runs of a 3D mask along rows, with a union-find over touching runs.
@@ -652,14 +736,7 @@ impl Runs {
     /// Per run: the first run of its 3D component.
     fn roots(&self, diagonal: bool) -> Vec<u32> {
         let mut parent: Vec<u32> = (0..self.runs.len() as u32).collect();
-        fn find(p: &mut [u32], mut x: u32) -> u32 {
-            while p[x as usize] != x {
-                let up = p[p[x as usize] as usize];
-                p[x as usize] = up;
-                x = up;
-            }
-            x
-        }
+        let find = find_root;
         let runs = &self.runs;
         let mut join = |a: std::ops::Range<u32>, b: std::ops::Range<u32>, slack: u32| {
             let (mut x, mut y) = (a.start, b.start);
@@ -786,43 +863,53 @@ fn find_carina(
     pixel_area: f64,
 ) -> Option<usize> {
     let n = cols * rows;
-    let mut tracked: Option<Vec<bool>> = None;
+    // The tracked section's runs (row, first column, end column).
+    let mut tracked: Option<Vec<(u32, u32, u32)>> = None;
+    let runs_of = |air: &Runs2d, l: u32| -> Vec<(u32, u32, u32)> {
+        air.runs
+            .iter()
+            .zip(&air.label)
+            .filter(|(_, x)| **x == l)
+            .map(|(r, _)| *r)
+            .collect()
+    };
     for &k in order {
         let f = &flags[k * n..(k + 1) * n];
-        let air: Vec<bool> = f.iter().map(|v| v & flag::LUNG != 0).collect();
-        let (labels, areas) = components2d(&air, cols, rows);
+        let air = Runs2d::of(cols, rows, |idx| f[idx] & flag::LUNG != 0);
+        let areas = &air.areas;
         match &tracked {
             None => {
                 // A small section near the midline: the trachea.
-                let mut sx = vec![0.0f64; areas.len()];
-                for (idx, &l) in labels.iter().enumerate() {
-                    if l != 0 {
-                        sx[l as usize] += (idx % cols) as f64;
-                    }
+                let mut sx = vec![0u64; areas.len()];
+                for (&(_, s, e), &l) in air.runs.iter().zip(&air.label) {
+                    let (s, e) = (u64::from(s), u64::from(e));
+                    sx[l as usize] += (s + e - 1) * (e - s) / 2;
                 }
                 let pick = (1..areas.len()).find(|&l| {
                     let area = areas[l] as f64 * pixel_area;
-                    let cx = sx[l] / areas[l] as f64;
+                    let cx = sx[l] as f64 / areas[l] as f64;
                     (TRACHEA_AREA_MM2.0..=TRACHEA_AREA_MM2.1).contains(&area)
                         && ((cx - stats[k].centre.0) * dx).abs() <= TRACHEA_MIDLINE_MM
                 });
                 if let Some(l) = pick {
-                    tracked = Some(labels.iter().map(|&x| x as usize == l).collect());
+                    tracked = Some(runs_of(&air, l as u32));
                 }
             }
             Some(prev) => {
-                let mut touched: Vec<usize> = labels
-                    .iter()
-                    .zip(prev)
-                    .filter(|(l, p)| **l != 0 && **p)
-                    .map(|(l, _)| *l as usize)
-                    .collect();
+                let mut touched: Vec<u32> = Vec::new();
+                for &(j, a, b) in prev {
+                    touched.extend(
+                        air.row(j as usize)
+                            .filter(|&(s, e, _)| s < b && a < e)
+                            .map(|(_, _, l)| l),
+                    );
+                }
                 touched.sort_unstable();
                 touched.dedup();
                 match touched.as_slice() {
                     [] => tracked = None, // lost: look for the trachea again
-                    [one] if areas[*one] as f64 * pixel_area <= AIRWAY_MAX_MM2 => {
-                        tracked = Some(labels.iter().map(|&x| x as usize == *one).collect());
+                    [one] if areas[*one as usize] as f64 * pixel_area <= AIRWAY_MAX_MM2 => {
+                        tracked = Some(runs_of(&air, *one));
                     }
                     _ => return Some(k), // split in two, or joined a lung: the carina
                 }
@@ -933,52 +1020,38 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
         .spine
         .and_then(|(front, sx)| find_aorta(hu, f, c, sx, front * c.posterior_sign));
     if let Some((ai, aj, r)) = aorta {
-        let rr = r + 4.0; // the wall and its calcium
-        let (ri, rj) = ((rr / c.dx).ceil() as i64 + 1, (rr / c.dy).ceil() as i64 + 1);
-        let span = |centre: f64, half: i64, len: usize| {
-            let lo = (centre.round() as i64 - half).clamp(0, len as i64) as usize;
-            let hi = (centre.round() as i64 + half + 1).clamp(0, len as i64) as usize;
-            lo..hi
-        };
-        for j in span(aj, rj, rows) {
-            for i in span(ai, ri, cols) {
-                let (ddx, ddy) = ((i as f64 - ai) * c.dx, (j as f64 - aj) * c.dy);
-                if ddx * ddx + ddy * ddy <= rr * rr {
-                    f[j * cols + i] |= flag::AORTA;
-                }
-            }
-        }
+        // With the wall and its calcium.
+        mark_disc(f, &c.plane(), ai, aj, r + 4.0, flag::AORTA);
     }
     // Each row's span inside the hull, computed once (the deep marking below asks five rows per
     // pixel).
     let spans: Vec<Option<(i64, i64)>> = (0..rows).map(|j| hull_span(&hull, j as i64)).collect();
-    // Mediastinum: inside the hull, not lung, not bone, not aorta, in front of the spine.
-    let mut region = vec![false; cols * rows];
-    for j in 0..rows {
-        let Some((a, b)) = spans[j] else {
-            continue;
-        };
-        let in_front = spine_front.is_none_or(|s| (j as f64) * c.posterior_sign <= s);
-        if !in_front {
-            continue;
-        }
-        for i in a.max(0) as usize..=(b.max(0) as usize).min(cols - 1) {
-            let v = f[j * cols + i];
-            region[j * cols + i] = v & flag::BODY != 0
-                && v & (flag::LUNG | flag::BONE | flag::AORTA) == 0
-                && hu[j * cols + i].is_finite();
-        }
-    }
-    // Drop small parts (vessels inside the lungs).
-    let (labels, areas) = components2d(&region, cols, rows);
-    let largest = areas.iter().skip(1).copied().max().unwrap_or(0);
-    let keep: Vec<bool> = areas
+    // Mediastinum: inside the hull, not lung, not bone, not aorta, in front of the spine; small
+    // parts dropped (vessels inside the lungs).
+    let mediastinum = |idx: usize| {
+        let (i, j) = ((idx % cols) as i64, idx / cols);
+        let v = f[idx];
+        spans[j].is_some_and(|(a, b)| a.max(0) <= i && i <= b.max(0).min(cols as i64 - 1))
+            && spine_front.is_none_or(|s| (j as f64) * c.posterior_sign <= s)
+            && v & flag::BODY != 0
+            && v & (flag::LUNG | flag::BONE | flag::AORTA) == 0
+            && hu[idx].is_finite()
+    };
+    let region = Runs2d::of(cols, rows, mediastinum);
+    let largest = region.areas.iter().skip(1).copied().max().unwrap_or(0);
+    let keep: Vec<bool> = region
+        .areas
         .iter()
         .map(|&a| a as f64 >= largest as f64 * REGION_PART_FRACTION)
         .collect();
-    for (r, &l) in region.iter_mut().zip(&labels) {
-        *r = *r && l != 0 && keep[l as usize];
-    }
+    let kept = || {
+        region
+            .runs
+            .iter()
+            .zip(&region.label)
+            .filter(|(_, l)| keep[**l as usize])
+            .map(|(r, _)| *r)
+    };
     // Deep inside the hull, in front of the spine: where a large calcified structure is not bone.
     let m = (DEEP_MM / c.dx.min(c.dy)).round() as i64;
     // A pixel (i, j) is deep when (i ± m, j ± m) and (i, j) are all inside the hull: per row,
@@ -1014,9 +1087,9 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
     let r_open = (REGION_OPEN_MM / c.dx.min(c.dy)).round().max(1.0) as usize;
     let pad = r_sub.max(r_open) + c.margin + 2;
     let (mut i0, mut i1, mut j0, mut j1) = (cols, 0, rows, 0);
-    for (idx, _) in region.iter().enumerate().filter(|(_, r)| **r) {
-        let (i, j) = (idx % cols, idx / cols);
-        (i0, i1, j0, j1) = (i0.min(i), i1.max(i), j0.min(j), j1.max(j));
+    for (j, a, b) in kept() {
+        let (j, a, b) = (j as usize, a as usize, b as usize);
+        (i0, i1, j0, j1) = (i0.min(a), i1.max(b - 1), j0.min(j), j1.max(j));
     }
     if i0 > i1 || j0 > j1 {
         return aorta.is_some();
@@ -1024,16 +1097,22 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
     let (i0, j0) = (i0.saturating_sub(pad), j0.saturating_sub(pad));
     let (i1, j1) = ((i1 + pad + 1).min(cols), (j1 + pad + 1).min(rows));
     let (w, h) = (i1 - i0, j1 - j0);
-    let crop = |m: &dyn Fn(usize) -> bool| -> Vec<bool> {
-        (j0..j1)
-            .flat_map(|j| (i0..i1).map(move |i| j * cols + i))
-            .map(m)
-            .collect()
-    };
-    let mut part = crop(&|idx| region[idx]);
+    let mut part = vec![false; w * h];
+    let mut sub = vec![false; w * h];
+    let mut any_sub = false;
+    for (j, a, b) in kept() {
+        let (j, a, b) = (j as usize, a as usize, b as usize);
+        let row = (j - j0) * w;
+        part[row + a - i0..row + b - i0].fill(true);
+        for i in a..b {
+            if f[j * cols + i] & flag::SUBPHRENIC != 0 {
+                sub[row + i - i0] = true;
+                any_sub = true;
+            }
+        }
+    }
     // Not under a lung base (the liver dome, stomach, spleen), where that part is thick.
-    let sub = crop(&|idx| region[idx] && f[idx] & flag::SUBPHRENIC != 0);
-    if sub.iter().any(|s| *s) {
+    if any_sub {
         let sub = open_box(&sub, w, h, r_sub);
         for (r, s) in part.iter_mut().zip(sub) {
             *r &= !s;
@@ -1074,55 +1153,41 @@ fn find_aorta(
     spine_x: f64,
     spine_front_row: f64,
 ) -> Option<(f64, f64, f64)> {
-    let (cols, rows) = (c.cols, c.rows);
-    // Summed-area table of soft tissue (square boxes stand in for discs when searching).
-    let mut sat = vec![0u32; (cols + 1) * (rows + 1)];
-    for j in 0..rows {
-        let mut acc = 0u32;
-        for i in 0..cols {
-            let v = hu[j * cols + i];
-            let soft = v >= SOFT_HU.0 && v < SOFT_HU.1 && f[j * cols + i] & flag::BONE == 0;
-            acc += u32::from(soft);
-            sat[(j + 1) * (cols + 1) + i + 1] = sat[j * (cols + 1) + i + 1] + acc;
-        }
-    }
-    let boxsum = |i: i64, j: i64, hw: i64| -> (f64, f64) {
-        let (i0, j0) = ((i - hw).max(0) as usize, (j - hw).max(0) as usize);
-        let (i1, j1) = (
-            ((i + hw + 1) as usize).min(cols),
-            ((j + hw + 1) as usize).min(rows),
-        );
-        if i1 <= i0 || j1 <= j0 {
-            return (0.0, 0.0);
-        }
-        let s = sat[j1 * (cols + 1) + i1] + sat[j0 * (cols + 1) + i0]
-            - sat[j0 * (cols + 1) + i1]
-            - sat[j1 * (cols + 1) + i0];
-        (f64::from(s), ((i1 - i0) * (j1 - j0)) as f64)
-    };
     let px = |mm: f64| (mm / c.dx).round() as i64;
     let step = px(1.5).max(1);
-    let mut best: Option<(f64, f64, f64, f64)> = None;
     // Window: from 5 mm right of the spine centre to 60 mm left; 45 mm in front of the spine's
     // front edge to 15 mm behind it.
     let (x0, x1) = (-5.0f64, 60.0f64);
     let (y0, y1) = (-45.0f64, 15.0f64);
+    let at_x = |x: f64| (spine_x + x / c.dx * c.left_sign).round() as i64;
+    let at_y = |y: f64| (spine_front_row + y / c.dy * c.posterior_sign).round() as i64;
+    // The summed-area table covers every box the search asks for (square boxes stand in for
+    // discs).
+    let reach = px(AORTA_RADII_MM[AORTA_RADII_MM.len() - 1] + 6.0) + 1;
+    let sat = SoftSat::of(
+        hu,
+        f,
+        &c.plane(),
+        Window::around(
+            &c.plane(),
+            (at_x(x0).min(at_x(x1)), at_x(x0).max(at_x(x1))),
+            (at_y(y0).min(at_y(y1)), at_y(y0).max(at_y(y1))),
+            reach,
+        ),
+        false,
+    );
+    let mut best: Option<(f64, f64, f64, f64)> = None;
     let mut y = y0;
     while y <= y1 {
-        let j = (spine_front_row + y / c.dy * c.posterior_sign).round() as i64;
+        let j = at_y(y);
         let mut x = x0;
         while x <= x1 {
-            let i = (spine_x + x / c.dx * c.left_sign).round() as i64;
-            if i >= 0 && j >= 0 && (i as usize) < cols && (j as usize) < rows {
+            let i = at_x(x);
+            if i >= 0 && j >= 0 && (i as usize) < c.cols && (j as usize) < c.rows {
                 for r in AORTA_RADII_MM {
-                    let (si, ni) = boxsum(i, j, px(r * 0.7));
-                    let (so, no) = boxsum(i, j, px(r + 6.0));
-                    let (sm, nm) = boxsum(i, j, px(r + 2.0));
-                    let ring_n = no - nm;
-                    if ni == 0.0 || ring_n <= 0.0 {
+                    let Some(score) = sat.disc_score(i, j, r, c.dx) else {
                         continue;
-                    }
-                    let score = si / ni - (so - sm) / ring_n;
+                    };
                     if best.is_none_or(|b| score > b.3) {
                         best = Some((i as f64, j as f64, r, score));
                     }
@@ -1190,62 +1255,99 @@ fn refine_disc(hu: &[f32], f: &[u8], c: &Plane, i: f64, j: f64, ray: Ray) -> (f6
     (ci, cj, radius)
 }
 
-/// A summed-area table of soft tissue (not bone) in one slice: square boxes stand in for discs
-/// when searching for a round vessel.
+/// A rectangle of one slice: columns `i0..i1`, rows `j0..j1`.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    i0: usize,
+    i1: usize,
+    j0: usize,
+    j1: usize,
+}
+
+impl Window {
+    /// The columns `i` and rows `j` (inclusive ranges, may lie outside the slice) widened by
+    /// `reach` pixels, within the slice.
+    fn around(p: &Plane, i: (i64, i64), j: (i64, i64), reach: i64) -> Self {
+        let clamp = |v: i64, len: usize| v.clamp(0, len as i64) as usize;
+        Self {
+            i0: clamp(i.0 - reach, p.cols),
+            i1: clamp(i.1 + reach + 1, p.cols),
+            j0: clamp(j.0 - reach, p.rows),
+            j1: clamp(j.1 + reach + 1, p.rows),
+        }
+    }
+}
+
+/// Summed-area tables of soft tissue (not bone) over a window of one slice: square boxes stand
+/// in for discs when searching for a round vessel. Boxes are clipped to the slice, and the
+/// window is chosen to hold every box a search asks for.
 struct SoftSat {
     sat: Vec<u32>,
-    /// Lung, bone or outside the body.
+    /// Lung, bone or outside the body (empty unless asked for).
     blocked: Vec<u32>,
+    win: Window,
     cols: usize,
     rows: usize,
 }
 
 impl SoftSat {
-    fn of(hu: &[f32], f: &[u8], cols: usize, rows: usize) -> Self {
-        let mut sat = vec![0u32; (cols + 1) * (rows + 1)];
-        let mut blocked = vec![0u32; (cols + 1) * (rows + 1)];
-        for j in 0..rows {
+    fn of(hu: &[f32], f: &[u8], p: &Plane, win: Window, with_blocked: bool) -> Self {
+        let (w, h) = (win.i1 - win.i0, win.j1 - win.j0);
+        let mut sat = vec![0u32; (w + 1) * (h + 1)];
+        let mut blocked = if with_blocked {
+            vec![0u32; (w + 1) * (h + 1)]
+        } else {
+            Vec::new()
+        };
+        for y in 0..h {
             let (mut acc, mut acc_b) = (0u32, 0u32);
-            for i in 0..cols {
-                let (v, fl) = (hu[j * cols + i], f[j * cols + i]);
+            let base = (win.j0 + y) * p.cols + win.i0;
+            for x in 0..w {
+                let (v, fl) = (hu[base + x], f[base + x]);
                 let soft = v >= SOFT_HU.0 && v < SOFT_HU.1 && fl & flag::BONE == 0;
                 acc += u32::from(soft);
-                acc_b += u32::from(fl & (flag::LUNG | flag::BONE) != 0 || fl & flag::BODY == 0);
-                sat[(j + 1) * (cols + 1) + i + 1] = sat[j * (cols + 1) + i + 1] + acc;
-                blocked[(j + 1) * (cols + 1) + i + 1] = blocked[j * (cols + 1) + i + 1] + acc_b;
+                let at = (y + 1) * (w + 1) + x + 1;
+                sat[at] = sat[at - (w + 1)] + acc;
+                if with_blocked {
+                    acc_b += u32::from(fl & (flag::LUNG | flag::BONE) != 0 || fl & flag::BODY == 0);
+                    blocked[at] = blocked[at - (w + 1)] + acc_b;
+                }
             }
         }
         Self {
             sat,
             blocked,
-            cols,
-            rows,
+            win,
+            cols: p.cols,
+            rows: p.rows,
         }
     }
 
     /// Whether the square of half-width `hw` around (`i`, `j`) holds no lung, bone or outside.
     fn clear(&self, i: i64, j: i64, hw: i64) -> bool {
-        let (s, n) = Self::sum(&self.blocked, self.cols, self.rows, i, j, hw);
+        let (s, n) = self.sum(&self.blocked, i, j, hw);
         n > 0.0 && s == 0.0
     }
 
     /// Soft voxels and all voxels in the square of half-width `hw` around (`i`, `j`).
     fn boxsum(&self, i: i64, j: i64, hw: i64) -> (f64, f64) {
-        Self::sum(&self.sat, self.cols, self.rows, i, j, hw)
+        self.sum(&self.sat, i, j, hw)
     }
 
-    fn sum(sat: &[u32], cols: usize, rows: usize, i: i64, j: i64, hw: i64) -> (f64, f64) {
-        let (i0, j0) = ((i - hw).max(0) as usize, (j - hw).max(0) as usize);
-        let (i1, j1) = (
-            ((i + hw + 1).max(0) as usize).min(cols),
-            ((j + hw + 1).max(0) as usize).min(rows),
-        );
-        if i1 <= i0 || j1 <= j0 {
+    fn sum(&self, table: &[u32], i: i64, j: i64, hw: i64) -> (f64, f64) {
+        let clip = |lo: i64, hi: i64, len: usize, w0: usize, w1: usize| {
+            let lo = (lo.max(0) as usize).min(len).max(w0);
+            let hi = (hi.max(0) as usize).min(len).min(w1);
+            (lo, hi)
+        };
+        let (i0, i1) = clip(i - hw, i + hw + 1, self.cols, self.win.i0, self.win.i1);
+        let (j0, j1) = clip(j - hw, j + hw + 1, self.rows, self.win.j0, self.win.j1);
+        if i1 <= i0 || j1 <= j0 || table.is_empty() {
             return (0.0, 0.0);
         }
-        let s = sat[j1 * (cols + 1) + i1] + sat[j0 * (cols + 1) + i0]
-            - sat[j0 * (cols + 1) + i1]
-            - sat[j1 * (cols + 1) + i0];
+        let w = self.win.i1 - self.win.i0 + 1;
+        let at = |x: usize, y: usize| table[(y - self.win.j0) * w + x - self.win.i0];
+        let s = at(i1, j1) + at(i0, j0) - at(i1, j0) - at(i0, j1);
         (f64::from(s), ((i1 - i0) * (j1 - j0)) as f64)
     }
 
@@ -1316,6 +1418,17 @@ fn ascending_aorta(
     let Some(&top) = heart.first() else {
         return (0, 0);
     };
+    let (ci, cj) = stats[top].centre;
+    let at_x = |x: f64| (ci + x / p.dx * p.left_sign).round() as i64;
+    let at_y = |y: f64| (cj + y / p.dy * p.posterior_sign).round() as i64;
+    let (x0, x1) = (at_x(ASC_WINDOW_X_MM.0), at_x(ASC_WINDOW_X_MM.1));
+    let (y0, y1) = (at_y(ASC_WINDOW_Y_MM.0), at_y(ASC_WINDOW_Y_MM.1));
+    let window = Window::around(
+        p,
+        (x0.min(x1), x0.max(x1)),
+        (y0.min(y1), y0.max(y1)),
+        px(ASC_RADII_MM[ASC_RADII_MM.len() - 1] + 6.0, p.dx) + 1,
+    );
     let sats: Vec<SoftSat> = heart
         .iter()
         .take(ASC_START_SLICES)
@@ -1323,20 +1436,20 @@ fn ascending_aorta(
             SoftSat::of(
                 &hu[k * n..(k + 1) * n],
                 &flags[k * n..(k + 1) * n],
-                p.cols,
-                p.rows,
+                p,
+                window,
+                true,
             )
         })
         .collect();
-    let (ci, cj) = stats[top].centre;
     let step = 1.5;
     let mut start: Option<(f64, f64, f64, f64)> = None; // (i, j, r, score)
     let mut y = ASC_WINDOW_Y_MM.0;
     while y <= ASC_WINDOW_Y_MM.1 {
-        let j = (cj + y / p.dy * p.posterior_sign).round() as i64;
+        let j = at_y(y);
         let mut x = ASC_WINDOW_X_MM.0;
         while x <= ASC_WINDOW_X_MM.1 {
-            let i = (ci + x / p.dx * p.left_sign).round() as i64;
+            let i = at_x(x);
             for r in ASC_RADII_MM {
                 let mut total = 0.0;
                 for sat in &sats {
@@ -1382,8 +1495,15 @@ fn ascending_aorta(
     let mut missed: Option<usize> = None;
     for (pos, &k) in heart.iter().enumerate().skip(first + 1) {
         let (hu_k, f_k) = (&hu[k * n..(k + 1) * n], &flags[k * n..(k + 1) * n]);
-        let sat = SoftSat::of(hu_k, f_k, p.cols, p.rows);
         let (si, sj) = (px(shift, p.dx), px(shift, p.dy));
+        let (ri, rj) = (pi.round() as i64, pj.round() as i64);
+        let window = Window::around(
+            p,
+            (ri - si, ri + si),
+            (rj - sj, rj + sj),
+            px(pr + 2.0 + 6.0, p.dx) + 1,
+        );
+        let sat = SoftSat::of(hu_k, f_k, p, window, false);
         let mut best: Option<(i64, i64, f64)> = None;
         for dj in -sj..=sj {
             for di in -si..=si {
@@ -1567,29 +1687,52 @@ fn open_box(mask: &[bool], cols: usize, rows: usize, r: usize) -> Vec<bool> {
     dilate_box(&eroded, cols, rows, r)
 }
 
-/// Binary dilation by a square of half-width `r` pixels (separable running counts).
+/// Binary dilation by a square of half-width `r` pixels (separable: along rows by runs, then
+/// down the columns with a running count per column).
 fn dilate_box(mask: &[bool], cols: usize, rows: usize, r: usize) -> Vec<bool> {
+    if cols == 0 {
+        return mask.to_vec();
+    }
     let mut tmp = vec![false; mask.len()];
-    for j in 0..rows {
-        let row = &mask[j * cols..(j + 1) * cols];
-        let mut prefix = vec![0u32; cols + 1];
-        for i in 0..cols {
-            prefix[i + 1] = prefix[i] + u32::from(row[i]);
-        }
-        for i in 0..cols {
-            let (a, b) = (i.saturating_sub(r), (i + r + 1).min(cols));
-            tmp[j * cols + i] = prefix[b] > prefix[a];
+    for (row, out) in mask.chunks(cols).zip(tmp.chunks_mut(cols)) {
+        let mut i = 0;
+        while i < row.len() {
+            if row[i] {
+                let s = i;
+                while i < row.len() && row[i] {
+                    i += 1;
+                }
+                out[s.saturating_sub(r)..(i + r).min(row.len())].fill(true);
+            } else {
+                i += 1;
+            }
         }
     }
-    let mut out = vec![false; mask.len()];
-    let mut prefix = vec![0u32; rows + 1];
-    for i in 0..cols {
-        for j in 0..rows {
-            prefix[j + 1] = prefix[j] + u32::from(tmp[j * cols + i]);
+    let mut count = vec![0u32; cols];
+    let add = |count: &mut [u32], j: usize, sign: bool| {
+        for (c, &v) in count.iter_mut().zip(&tmp[j * cols..(j + 1) * cols]) {
+            if v {
+                if sign {
+                    *c += 1;
+                } else {
+                    *c -= 1;
+                }
+            }
         }
-        for j in 0..rows {
-            let (a, b) = (j.saturating_sub(r), (j + r + 1).min(rows));
-            out[j * cols + i] = prefix[b] > prefix[a];
+    };
+    for j in 0..r.min(rows) {
+        add(&mut count, j, true);
+    }
+    let mut out = vec![false; mask.len()];
+    for j in 0..rows {
+        if j + r < rows {
+            add(&mut count, j + r, true);
+        }
+        if j > r {
+            add(&mut count, j - r - 1, false);
+        }
+        for (o, &c) in out[j * cols..(j + 1) * cols].iter_mut().zip(&count) {
+            *o = c > 0;
         }
     }
     out
@@ -1668,17 +1811,82 @@ mod tests {
                 components2d(mask, cols, rows),
                 components_by_flood(mask, cols, rows)
             );
-            // Border flood: exactly the open pixels whose component touches the border.
-            let open: Vec<bool> = mask.iter().map(|m| !m).collect();
-            let (labels, _) = components_by_flood(&open, cols, rows);
-            let touches = |l: u32| {
-                (0..cols * rows).any(|p| {
-                    labels[p] == l
-                        && (p % cols == 0 || p % cols == cols - 1 || p / cols == 0 || p / cols == rows - 1)
+        }
+
+        #[test]
+        fn dilation_equals_the_naive_one(
+            cols in 1usize..20,
+            rows in 1usize..20,
+            r in 0usize..6,
+            bits in proptest::collection::vec(proptest::bool::weighted(0.1), 400),
+        ) {
+            let mask = &bits[..cols * rows];
+            let naive: Vec<bool> = (0..cols * rows)
+                .map(|p| {
+                    let (i, j) = (p % cols, p / cols);
+                    (j.saturating_sub(r)..(j + r + 1).min(rows)).any(|y| {
+                        (i.saturating_sub(r)..(i + r + 1).min(cols)).any(|x| mask[y * cols + x])
+                    })
                 })
-            };
-            let expected: Vec<bool> = labels.iter().map(|&l| l != 0 && touches(l)).collect();
-            proptest::prop_assert_eq!(flood_from_border(mask, cols, rows), expected);
+                .collect();
+            proptest::prop_assert_eq!(dilate_box(mask, cols, rows, r), naive);
+        }
+
+        /// A summed-area table over a window gives the sums of the whole slice's table for
+        /// every box the window holds (clipped to the slice).
+        #[test]
+        fn windowed_sums_equal_whole_slice_sums(
+            values in proptest::collection::vec(-60.0f32..200.0, 30 * 20),
+            i in -3i64..33,
+            j in -3i64..23,
+            hw in 0i64..4,
+        ) {
+            let (cols, rows) = (30, 20);
+            let f = vec![flag::BODY; cols * rows];
+            let p = Plane { cols, rows, dx: 1.0, dy: 1.0, left_sign: 1.0, posterior_sign: 1.0 };
+            let whole = SoftSat::of(&values, &f, &p, Window::around(&p, (0, 29), (0, 19), 0), true);
+            let win = Window::around(&p, (i, i), (j, j), hw);
+            let part = SoftSat::of(&values, &f, &p, win, true);
+            proptest::prop_assert_eq!(part.boxsum(i, j, hw), whole.boxsum(i, j, hw));
+            proptest::prop_assert_eq!(part.clear(i, j, hw), whole.clear(i, j, hw));
+        }
+
+        /// The body found on runs equals the pixel method it replaced: the largest component
+        /// above −500 HU (the last of equal ones), and the pixels outside it that no 4-connected
+        /// path of such pixels links to the image's edge; air below −400 HU in it.
+        #[test]
+        fn body_on_runs_equals_flood_fill(
+            cols in 1usize..24,
+            rows in 1usize..24,
+            values in proptest::collection::vec(0u8..3, 576),
+        ) {
+            let hu: Vec<f32> = values[..cols * rows]
+                .iter()
+                .map(|v| [40.0, -450.0, -1000.0][*v as usize])
+                .collect();
+            let above: Vec<bool> = hu.iter().map(|&v| v > BODY_HU).collect();
+            let (labels, areas) = components_by_flood(&above, cols, rows);
+            let best = areas.iter().enumerate().skip(1).max_by_key(|(_, a)| **a).map(|(l, _)| l);
+            let mut expected = vec![0u8; cols * rows];
+            if let Some(best) = best {
+                let open: Vec<bool> = labels.iter().map(|&l| l as usize != best).collect();
+                let (open_labels, _) = components_by_flood(&open, cols, rows);
+                let edge = |p: usize| {
+                    p % cols == 0 || p % cols == cols - 1 || p / cols == 0 || p / cols == rows - 1
+                };
+                let outside: std::collections::BTreeSet<u32> = (0..cols * rows)
+                    .filter(|&p| open[p] && edge(p))
+                    .map(|p| open_labels[p])
+                    .collect();
+                for p in 0..cols * rows {
+                    if !(open[p] && outside.contains(&open_labels[p])) {
+                        expected[p] = flag::BODY | if hu[p] < AIR_HU { flag::LUNG } else { 0 };
+                    }
+                }
+            }
+            let mut f = vec![0u8; cols * rows];
+            body_and_air(&hu, &mut f, cols, rows);
+            proptest::prop_assert_eq!(f, expected);
         }
     }
 
