@@ -1872,7 +1872,7 @@ mod tests {
                 let open: Vec<bool> = labels.iter().map(|&l| l as usize != best).collect();
                 let (open_labels, _) = components_by_flood(&open, cols, rows);
                 let edge = |p: usize| {
-                    p % cols == 0 || p % cols == cols - 1 || p / cols == 0 || p / cols == rows - 1
+                    p.is_multiple_of(cols) || p % cols == cols - 1 || p / cols == 0 || p / cols == rows - 1
                 };
                 let outside: std::collections::BTreeSet<u32> = (0..cols * rows)
                     .filter(|&p| open[p] && edge(p))
