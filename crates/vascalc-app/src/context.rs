@@ -27,11 +27,23 @@ pub fn latest_lab(r: &PersonRecord, analyte: &str, on: Date) -> Option<f64> {
         .map(|l| l.value)
 }
 
-/// Scans on or before `on`, by date.
+/// Final scans on or before `on`, by date: a scan whose stored `scan score` series was not
+/// interpreted (unreviewed candidates, not a chest, …: [`vascalc_report::not_final`], the rule
+/// the clinician report keeps) is no score, so no clinical figure (profile, progression,
+/// expected band, plan) counts it. The report and `entry list` still list it, marked.
 pub fn scans_until(r: &PersonRecord, on: Date) -> Vec<&Scan> {
-    let mut scans: Vec<&Scan> = r.scans.iter().filter(|s| s.date <= on).collect();
+    let mut scans: Vec<&Scan> = r
+        .scans
+        .iter()
+        .filter(|s| s.date <= on && is_final(s))
+        .collect();
     scans.sort_by_key(|s| s.date);
     scans
+}
+
+/// Whether `scan` is a final score ([`vascalc_report::not_final`] finds no reason it is not).
+pub fn is_final(scan: &Scan) -> bool {
+    vascalc_report::not_final(scan).is_empty()
 }
 
 /// Mean systolic pressure over the 30 days up to the latest reading on or before `on`.

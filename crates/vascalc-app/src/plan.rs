@@ -67,7 +67,7 @@ pub fn plan_input<S: RecordStore + ?Sized>(
     input.scans = r
         .scans
         .iter()
-        .filter(|s| s.date <= as_of)
+        .filter(|s| s.date <= as_of && context::is_final(s))
         .filter_map(|s| {
             let a = &s.per_artery;
             Some(Scan {

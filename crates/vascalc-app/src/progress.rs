@@ -38,7 +38,9 @@ impl<S: RecordStore> App<S> {
             .collect();
         if scans.is_empty() {
             return Err(AppError::NotFound(format!(
-                "{name} has no scan on or before {as_of}; add one with `vascalc scan add`"
+                "{name} has no final scan on or before {as_of} (a scan whose score was not \
+                 interpreted, such as unreviewed candidates, does not count); add one with \
+                 `vascalc scan add`"
             )));
         }
         let progression = context::progression(&record, as_of)?

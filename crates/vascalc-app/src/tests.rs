@@ -646,3 +646,81 @@ fn each_date_before_birth_is_refused_under_its_own_field() {
         .unwrap_err();
     assert_eq!(invalid_field(&e), "as_of");
 }
+
+/// A `scan score` series whose flags withhold interpretation: a small volume with one calcified
+/// blob scored with the automatic regions finds no chest anatomy (vascalc-ct), so its total is no
+/// coronary score.
+fn uninterpreted_series() -> serde_json::Value {
+    use vascalc_ct::{Acquisition, Geometry, Regions, ScoreOptions, Volume};
+    let (cols, rows, slices) = (32, 32, 24);
+    let mut hu = vec![-900.0f32; cols * rows * slices];
+    for k in 10..13 {
+        for j in 14..18 {
+            for i in 14..18 {
+                hu[(k * rows + j) * cols + i] = 420.0;
+            }
+        }
+    }
+    let volume = Volume {
+        columns: cols,
+        rows,
+        slices,
+        hu,
+        geometry: Geometry::axial(0.7, 3.0, slices, [0.0; 3], Some(3.0)),
+    };
+    let options = ScoreOptions {
+        regions: Regions::Auto,
+        ..ScoreOptions::default()
+    };
+    let series = vascalc_ct::score(&volume, &Acquisition::default(), &options).unwrap();
+    assert!(series.flags.iter().any(|f| f.code.blocks_interpretation()));
+    serde_json::to_value(series).unwrap()
+}
+
+#[test]
+fn a_scan_that_is_not_a_final_score_counts_in_no_clinical_figure() {
+    use vascalc_record::{ArteryScores, Scan, ScanSource};
+    let mut app = app();
+    ann(&mut app);
+    let scan = |on: Date, agatston: f64, score: Option<serde_json::Value>| Scan {
+        date: on,
+        agatston,
+        per_artery: ArteryScores::default(),
+        volume_mm3: None,
+        mass_mg: None,
+        source: if score.is_some() {
+            ScanSource::Score
+        } else {
+            ScanSource::Report
+        },
+        score,
+    };
+    let (id, _) = app.person(None).unwrap();
+    // Only an import or the store can hold such a scan (`scan add` refuses it): put it there.
+    app.store_mut()
+        .add_entry(
+            id,
+            &Entry::Scan(scan(date(2025, 1, 10), 777.0, Some(uninterpreted_series()))),
+        )
+        .unwrap();
+    let e = app.progress(None, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert!(e.to_string().contains("no final scan"), "{e}");
+    assert_eq!(app.expected_band(None, None).unwrap(), None);
+    app.add_entry(None, &Entry::Scan(scan(date(2022, 1, 10), 100.0, None)))
+        .unwrap();
+    let report = app.progress(None, None).unwrap();
+    assert_eq!(report.scans.len(), 1);
+    assert_eq!(report.scans[0].agatston, 100.0);
+    assert_eq!(report.progression.scans.len(), 1);
+    let band = app.expected_band(None, None).unwrap().unwrap();
+    assert_eq!(band.baseline, date(2022, 1, 10));
+    let (profile, _) = app
+        .assess(None, None, &vascalc_clinical::Options::default())
+        .unwrap();
+    assert_eq!(profile.cac_agatston, Some(100.0), "the latest final score");
+    let data = app.report_data(None, None).unwrap();
+    assert_eq!(data.progression.unwrap().scans.len(), 1);
+    // The record still lists it (the report marks it "Not a final score").
+    assert_eq!(app.store().scans(id).unwrap().len(), 2);
+}

@@ -23,7 +23,7 @@ use vascalc_domain::Date;
 use vascalc_program::Plan;
 use vascalc_record::{Lab, Medication, Person, Scan};
 
-pub use report::render;
+pub use report::{not_final, render};
 
 /// Everything the report shows. Entries dated after `as_of` are left out.
 #[derive(Debug, Clone, Copy)]

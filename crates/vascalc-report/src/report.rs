@@ -155,6 +155,44 @@ impl std::fmt::Display for Withheld {
     }
 }
 
+/// Why `scan` is not a final score, in words: the flags of its stored `scan score` series that
+/// withhold interpretation (unreviewed candidates, not a chest, …), a stored series that does not
+/// read back, a total that is not a number ≥ 0. Empty for a final score (reviewed, or typed from
+/// a report). What the report leaves out of its chart and its figures, and what vascalc-app
+/// leaves out of every clinical figure (assessment, progression, the CAC page).
+pub fn not_final(scan: &Scan) -> Vec<String> {
+    read_score(scan).1
+}
+
+/// The stored series of `scan`, when it reads back, and why the scan is not final.
+fn read_score(scan: &Scan) -> (Option<vascalc_ct::SeriesScore>, Vec<String>) {
+    let (series, mut not_final) = match &scan.score {
+        Some(v) => match serde_json::from_value::<vascalc_ct::SeriesScore>(v.clone()) {
+            Ok(series) => {
+                let blocked = series
+                    .flags
+                    .iter()
+                    .filter(|f| f.code.blocks_interpretation())
+                    .map(|f| f.message.clone())
+                    .collect();
+                (Some(series), blocked)
+            }
+            Err(e) => (
+                None,
+                vec![format!(
+                    "the stored scan score cannot be read back ({e}); check the scan with \
+                     `vascalc entry` and add it again"
+                )],
+            ),
+        },
+        None => (None, Vec::new()),
+    };
+    if !scan.agatston.is_finite() || scan.agatston < 0.0 {
+        not_final.push(format!("the score {} is not a number ≥ 0", scan.agatston));
+    }
+    (series, not_final)
+}
+
 fn scan_views<'a>(input: &ReportInput<'a>) -> Vec<ScanView<'a>> {
     let mut scans: Vec<&Scan> = input
         .scans
@@ -165,30 +203,7 @@ fn scan_views<'a>(input: &ReportInput<'a>) -> Vec<ScanView<'a>> {
     scans
         .into_iter()
         .map(|scan| {
-            let (series, mut not_final) = match &scan.score {
-                Some(v) => match serde_json::from_value::<vascalc_ct::SeriesScore>(v.clone()) {
-                    Ok(series) => {
-                        let blocked = series
-                            .flags
-                            .iter()
-                            .filter(|f| f.code.blocks_interpretation())
-                            .map(|f| f.message.clone())
-                            .collect();
-                        (Some(series), blocked)
-                    }
-                    Err(e) => (
-                        None,
-                        vec![format!(
-                            "the stored scan score cannot be read back ({e}); check the scan \
-                             with `vascalc entry` and add it again"
-                        )],
-                    ),
-                },
-                None => (None, Vec::new()),
-            };
-            if !scan.agatston.is_finite() || scan.agatston < 0.0 {
-                not_final.push(format!("the score {} is not a number ≥ 0", scan.agatston));
-            }
+            let (series, not_final) = read_score(scan);
             let arteries = (!scan.per_artery.is_empty()).then_some(scan.per_artery);
             let age = input.person.birth_date.map(|b| scan.date.years_since(b));
             let final_score = not_final.is_empty();

@@ -521,3 +521,76 @@ fn the_report_is_the_cli_s_document_and_says_why_when_there_is_none() {
         );
     }
 }
+
+/// The CAC page plots the assessment's progression scans and the expected band: a scan whose
+/// stored `scan score` series was not interpreted (here: automatic regions that find no chest,
+/// so its candidates are unreviewed) is in neither, as the clinician report leaves it out of its
+/// chart ("Never show an unreviewed number as a final score").
+#[test]
+fn the_cac_page_s_data_leave_out_a_scan_that_is_not_a_final_score() {
+    use vascalc_ct::{Acquisition, Geometry, Regions, ScoreOptions, Volume};
+    let s = Server::with_ann("notfinal");
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &json!({"kind": "scan", "entry": {"date": "2022-03-01", "agatston": 60.0, "source": "report"}}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let (cols, rows, slices) = (32, 32, 24);
+    let mut hu = vec![-900.0f32; cols * rows * slices];
+    for k in 10..13 {
+        for j in 14..18 {
+            for i in 14..18 {
+                hu[(k * rows + j) * cols + i] = 420.0;
+            }
+        }
+    }
+    let volume = Volume {
+        columns: cols,
+        rows,
+        slices,
+        hu,
+        geometry: Geometry::axial(0.7, 3.0, slices, [0.0; 3], Some(3.0)),
+    };
+    let options = ScoreOptions {
+        regions: Regions::Auto,
+        ..ScoreOptions::default()
+    };
+    let series = vascalc_ct::score(&volume, &Acquisition::default(), &options).unwrap();
+    assert!(series.flags.iter().any(|f| f.code.blocks_interpretation()));
+    // `scan add` and the review refuse such a series; an older record or an import may hold one.
+    let mut store = vascalc_store::Store::open(&s.dir.join("record.db")).unwrap();
+    let (id, _) = store.select_person(Some("Ann")).unwrap();
+    store
+        .add_entry(
+            id,
+            &vascalc_store::Entry::Scan(vascalc_store::Scan {
+                date: jiff::civil::date(2024, 3, 1),
+                agatston: 777.77,
+                per_artery: Default::default(),
+                volume_mm3: None,
+                mass_mg: None,
+                source: vascalc_store::ScanSource::Score,
+                score: Some(serde_json::to_value(&series).unwrap()),
+            }),
+        )
+        .unwrap();
+    drop(store);
+
+    let v = s.get("/api/assessment").json();
+    let scans = v["assessment"]["progression"]["scans"].as_array().unwrap();
+    assert_eq!(scans.len(), 1, "{v}");
+    assert_eq!(scans[0]["agatston"], 60.0);
+    assert_eq!(v["profile"]["cac_agatston"], 60.0);
+    let band = s.get("/api/expected-band").json();
+    assert_eq!(band["baseline"], "2022-03-01");
+    assert_eq!(band["baseline_agatston"], 60.0);
+    let progress = s.get("/api/progress").json();
+    assert_eq!(progress["scans"].as_array().unwrap().len(), 1, "{progress}");
+    // The report lists it, marked, and never shows its total.
+    let report = String::from_utf8(s.get("/report").body).unwrap();
+    assert!(report.contains("Not a final score") && !report.contains("777.77"));
+    // The record still holds it.
+    let list = s.get("/api/entries?kind=scan").json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+}
