@@ -1,4 +1,4 @@
-// What the browser tests share: the paths the Rust runner (crates/vascalc/tests/browser.rs) passes
+// What the browser tests share: the paths the Rust runner (crates/vascalc/tests/cli/browser.rs) passes
 // in environment variables, the vascalc binary, and Debian's Chromium with flags that work in a
 // container (no sandbox, no GPU, no network services, a fresh profile per launch).
 import { execFileSync, spawn } from "node:child_process";

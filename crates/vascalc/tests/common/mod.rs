@@ -10,7 +10,11 @@ pub(crate) struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub(crate) fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vascalc-e2e-{tag}-{}", std::process::id()));
+        // Every test of the binary runs in one process: a counter keeps two tests with one tag apart.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("vascalc-e2e-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)

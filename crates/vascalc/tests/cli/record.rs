@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-mod common;
-use common::{TempDir, add_labs, cmd, create_ann, fails, ok, run};
+use crate::common::{TempDir, add_labs, cmd, create_ann, fails, ok, run};
 
 fn export(db: &Path) -> String {
     ok(db, &["export"])

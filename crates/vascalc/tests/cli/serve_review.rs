@@ -2,13 +2,11 @@
 //! gives back: `vascalc scan score FOLDER --assign FILE` reproduces the server's totals,
 //! per-artery scores and CAC-DRS (issue 14, part 2).
 
-mod common;
-
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
-use common::TempDir;
+use crate::common::TempDir;
 use serde_json::{Value, json};
 use vascalc_phantom::chest::{ChestLesionKind, ChestSpec, ChestTruth, chest_truth, render_chest};
 use vascalc_phantom::dicom::{WriteOptions, write_chest_series};

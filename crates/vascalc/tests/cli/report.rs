@@ -1,8 +1,6 @@
 //! End to end: `vascalc report --out FILE.html` on the demo person's record.
 
-mod common;
-
-use common::{TempDir, fails, ok};
+use crate::common::{TempDir, fails, ok};
 
 /// The demo record (`vascalc demo`), then its report as of today.
 fn demo_report(dir: &TempDir) -> String {

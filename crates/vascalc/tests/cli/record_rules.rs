@@ -2,9 +2,7 @@
 //! dated before the person's birth or in the future is refused (exit 3, the record unchanged); the
 //! person's own food is shown by `food show`; an error's cause is said once.
 
-mod common;
-
-use common::{TempDir, fails, ok, run};
+use crate::common::{TempDir, fails, ok, run};
 
 fn ann(db: &std::path::Path) {
     ok(

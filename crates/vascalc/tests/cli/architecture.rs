@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// Compiled in, so that an edit of the document rebuilds this test.
-const ARCHITECTURE: &str = include_str!("../../../docs/architecture.md");
+const ARCHITECTURE: &str = include_str!("../../../../docs/architecture.md");
 
 /// The computing cores (invariant cores-do-no-io).
 const CORES: [&str; 8] = [

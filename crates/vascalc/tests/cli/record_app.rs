@@ -1,11 +1,10 @@
 //! End-to-end: what the record commands read through vascalc-app agree with the file-based
 //! commands (`assess --person` gives what `assess --profile` gives for `profile show`'s profile).
 
-mod common;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::{TempDir, add_labs, cmd, create_ann, fails, ok};
+use crate::common::{TempDir, add_labs, cmd, create_ann, fails, ok};
 
 fn ann(db: &std::path::Path) {
     create_ann(

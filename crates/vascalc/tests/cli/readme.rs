@@ -3,14 +3,12 @@
 //! `<!-- /first-session -->`) runs as written, in an empty folder, with `vascalc` on the PATH and
 //! a data folder of its own (the default database, as the README describes it).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::TempDir;
+use crate::common::TempDir;
 
-const README: &str = include_str!("../../../README.md");
+const README: &str = include_str!("../../../../README.md");
 const START: &str = "<!-- first-session -->";
 const END: &str = "<!-- /first-session -->";
 

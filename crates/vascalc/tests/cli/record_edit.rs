@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-mod common;
-use common::{TempDir, add_labs, create_ann, fails, ok};
+use crate::common::{TempDir, add_labs, create_ann, fails, ok};
 
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap()

@@ -4,8 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-mod common;
-use common::{TempDir, add_labs, cmd, create_ann, fails, ok, run};
+use crate::common::{TempDir, add_labs, cmd, create_ann, fails, ok, run};
 
 /// A person with a few labs, enough for every listing to have lines to write.
 fn fill(db: &Path) {

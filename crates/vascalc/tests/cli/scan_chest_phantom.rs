@@ -5,11 +5,9 @@
 //! truth: on the noise-free phantom, the classic measurement of each lesion that the phantom
 //! predicts (`predict_chest`: ≥ 130 HU, 2D sections ≥ 1 mm², weight from each section's peak).
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{TempDir, ok};
+use crate::common::{TempDir, ok};
 use serde_json::Value;
 use vascalc_phantom::chest::{
     ChestLesionKind, ChestSpec, chest_truth, predict_chest, render_chest,
@@ -456,7 +454,7 @@ fn scan_phantom_chest_writes_a_chest_series() {
             >= coronary as u64
     );
     // Geometry options belong to the insert phantom.
-    let err = common::fails(
+    let err = crate::common::fails(
         &dir.db(),
         &[
             "scan", "phantom", "--chest", "--slices", "20", "--out", out_s,
