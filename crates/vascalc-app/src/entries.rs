@@ -299,7 +299,21 @@ impl<S: RecordStore> App<S> {
     /// Adds one entry of any kind for `who`, as the record keeps it (values in the stored
     /// units: `add_lab` converts a lab value first). Checked whole first: the values, the date
     /// (not in the future, not before the person's birth), a known food, one scan a day.
+    /// A course or a dose follows the rules of `log med` too
+    /// ([`checked_med_entry`](crate::meds::checked_med_entry)): no front end adds one that
+    /// `log med` would refuse.
     pub fn add_entry(&mut self, who: Option<&str>, entry: &Entry) -> AppResult<(Person, EntryId)> {
+        let entry = crate::meds::checked_med_entry(entry)?;
+        self.insert_entry(who, &entry)
+    }
+
+    /// [`add_entry`](Self::add_entry) without the medication rules, for the use cases that
+    /// applied them already (a confirmed implausible dose).
+    pub(crate) fn insert_entry(
+        &mut self,
+        who: Option<&str>,
+        entry: &Entry,
+    ) -> AppResult<(Person, EntryId)> {
         let (person_id, person) = self.person(who)?;
         let today = self.today();
         match entry {
@@ -350,6 +364,9 @@ impl<S: RecordStore> App<S> {
                 ),
             ));
         }
+        // A course or a dose follows the rules of `log med`, as in `add_entry`.
+        let checked = crate::meds::checked_med_entry(entry)?;
+        let entry = &checked;
         let before = self.store().entry(person_id, id)?;
         let today = self.today();
         match entry {

@@ -192,6 +192,45 @@ pub fn salt_note(name: &str, dose: f64, unit: &str) -> Option<SaltNote> {
     })
 }
 
+/// A course or dose entry as a front end gives it whole (`POST /api/entries`, an edit), put
+/// through the rules `log med` applies: the class the vocabulary gives the name (a different
+/// class is refused; `unknown` or an empty class means "not given"), the unit's one spelling
+/// (`mcg` → `ug`), and a dose inside the range the medicine is sold in (there is no
+/// confirmation here: an implausible dose is refused under `dose`). Other entries as they are.
+pub fn checked_med_entry(entry: &Entry) -> AppResult<Entry> {
+    let given = |kind: &str| {
+        let k = kind.trim();
+        (!k.is_empty() && !k.eq_ignore_ascii_case(MedKind::Unknown.as_str())).then(|| k.to_owned())
+    };
+    Ok(match entry {
+        Entry::Medication(m) => {
+            let kind = resolve_kind(&m.name, given(&m.kind).as_deref())?;
+            let course = Medication {
+                name: m.name.trim().to_owned(),
+                kind: kind.as_str().to_owned(),
+                unit: m.unit.as_deref().map(normalise_unit),
+                ..m.clone()
+            };
+            if let (Some(d), Some(u)) = (course.dose, course.unit.as_deref()) {
+                check_plausible(&course.name, &course.kind, d, u, false)?;
+            }
+            Entry::Medication(course)
+        }
+        Entry::Dose(d) => {
+            let kind = resolve_kind(&d.name, given(&d.kind).as_deref())?;
+            let dose = MedDose {
+                name: d.name.trim().to_owned(),
+                kind: kind.as_str().to_owned(),
+                unit: normalise_unit(&d.unit),
+                ..d.clone()
+            };
+            check_plausible(&dose.name, &dose.kind, dose.dose, &dose.unit, false)?;
+            Entry::Dose(dose)
+        }
+        other => other.clone(),
+    })
+}
+
 impl<S: RecordStore> App<S> {
     /// Starts a course of `input.name` for `who`, checked whole first. A class given for a
     /// name recorded as `unknown` reclassifies its entries; when `only_class` (no dose, start
@@ -248,7 +287,8 @@ impl<S: RecordStore> App<S> {
                 }
             }
         }
-        let (person, _) = self.add_entry(who, &Entry::Medication(course.clone()))?;
+        // Checked above (a confirmed implausible dose included): stored as it is.
+        let (person, _) = self.insert_entry(who, &Entry::Medication(course.clone()))?;
         Ok(CourseLogged {
             person,
             reclassified,
@@ -494,6 +534,62 @@ mod tests {
         // Ended: nothing open is left to stop.
         let e = app.stop_course(None, "mk-7", TODAY).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_course_or_dose_given_whole_follows_the_rules_of_log_med() {
+        let mut app = app();
+        let course = |name: &str, kind: &str, dose: f64, unit: &str| {
+            Entry::Medication(Medication {
+                name: name.into(),
+                kind: kind.into(),
+                dose: Some(dose),
+                unit: Some(unit.into()),
+                start: date(2026, 1, 1),
+                end: None,
+            })
+        };
+        // Lipitor is a statin (vocabulary): ppi disagrees; 180 mg of MK-7 is implausible.
+        for (entry, field) in [
+            (course("Lipitor", "ppi", 20.0, "mg"), "kind"),
+            (course("MK-7", "mk7", 180.0, "mg"), "dose"),
+        ] {
+            let e = app.add_entry(None, &entry).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{e}");
+        }
+        let (id, _) = app.person(None).unwrap();
+        assert!(app.store().medications(id).unwrap().is_empty());
+        // `unknown` is "not given": the vocabulary's class is recorded; mcg is ug.
+        let (_, eid) = app
+            .add_entry(None, &course(" Lipitor ", "unknown", 20.0, "mg"))
+            .unwrap();
+        let (_, eid2) = app
+            .add_entry(None, &course("MK-7", "", 180.0, "mcg"))
+            .unwrap();
+        let kept = app.store().medications(id).unwrap();
+        assert_eq!(
+            (kept[0].name.as_str(), kept[0].kind.as_str()),
+            ("Lipitor", "statin")
+        );
+        assert_eq!(kept[1].unit.as_deref(), Some("ug"));
+        // An edit is checked the same way, and a refused one changes nothing.
+        let e = app
+            .edit_entry(None, eid2, &course("MK-7", "mk7", 180.0, "mg"))
+            .unwrap_err();
+        assert_eq!(e.field(), Some("dose"));
+        assert_eq!(app.store().medications(id).unwrap(), kept);
+        let dose = Entry::Dose(MedDose {
+            date: TODAY,
+            name: "MK-7".into(),
+            kind: "statin".into(),
+            dose: 180.0,
+            unit: "ug".into(),
+        });
+        assert_eq!(
+            app.add_entry(None, &dose).unwrap_err().field(),
+            Some("kind")
+        );
+        let _ = eid;
     }
 
     #[test]

@@ -22,7 +22,11 @@
   };
   analyteSel.addEventListener('change', setUnits);
   setUnits();
-  document.getElementById('medication-kind').replaceChildren(...medKinds.map((k) => el('option', { value: k }, k.replace(/_/g, ' '))));
+  // First choice: the class the name decides (vascalc's vocabulary), else unknown; the server
+  // refuses a class that disagrees with the name, as `vascalc log med` does.
+  const kinds = ['unknown', ...medKinds.filter((k) => k !== 'unknown')];
+  document.getElementById('medication-kind').replaceChildren(...kinds.map((k) =>
+    el('option', { value: k }, k === 'unknown' ? 'from the name (else unknown)' : k.replace(/_/g, ' '))));
 
   document.getElementById('lab-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();

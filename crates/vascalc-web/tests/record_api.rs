@@ -594,3 +594,50 @@ fn the_cac_page_s_data_leave_out_a_scan_that_is_not_a_final_score() {
     let list = s.get("/api/entries?kind=scan").json();
     assert_eq!(list.as_array().unwrap().len(), 2);
 }
+
+/// Issue 15: the medication form's courses and doses follow the rules of `vascalc log med`
+/// (vascalc-app `meds`): the vocabulary decides the class, a dose outside the range the medicine
+/// is sold in is refused; a refused request names the field and changes nothing.
+#[test]
+fn courses_and_doses_follow_the_rules_of_log_med() {
+    let s = Server::with_ann("meds");
+    let before = s.snapshot();
+    let course = |name: &str, kind: &str, dose: f64, unit: &str| {
+        json!({"kind": "medication", "entry": {"name": name, "kind": kind, "dose": dose,
+            "unit": unit, "start": "2026-01-01"}})
+    };
+    for (body, field) in [
+        // Lipitor is atorvastatin, a statin (vascalc-program's vocabulary/medicines.toml).
+        (course("Lipitor", "ppi", 20.0, "mg"), "kind"),
+        // MK-7 is sold in micrograms: 180 mg is a slip of the unit.
+        (course("MK-7", "mk7", 180.0, "mg"), "dose"),
+        (
+            json!({"kind": "dose", "entry": {"date": "2026-01-02", "name": "MK-7",
+                "kind": "statin", "dose": 180, "unit": "ug"}}),
+            "kind",
+        ),
+    ] {
+        let a = s.write("POST", "/api/entries", &body);
+        s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some(field), &before);
+    }
+    // "unknown" lets the name decide; mcg is recorded as ug.
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &course("MK-7", "unknown", 180.0, "mcg"),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let meds = s.get("/api/entries?kind=med").json();
+    assert_eq!(meds[0]["kind"], "medication", "{meds}");
+    assert_eq!(meds[0]["entry"]["kind"], "mk7", "{meds}");
+    assert_eq!(meds[0]["entry"]["unit"], "ug", "{meds}");
+    // An edit to an implausible dose is refused the same way.
+    let before = s.snapshot();
+    let a = s.write(
+        "PUT",
+        &format!("/api/entries/{id}"),
+        &course("MK-7", "mk7", 180.0, "mg"),
+    );
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("dose"), &before);
+}
