@@ -14,22 +14,13 @@ use crate::error::{AppError, AppResult};
 /// "Units"): a person who chose units reads every result in them (`Units::Si`: the analyte's
 /// SI unit, [`vascalc_domain::Analyte::si_unit`]; `Units::Us`: the stored unit); a person who
 /// did not choose reads each result in the unit it was given in (`Lab::entered_unit`), else
-/// as stored. An analyte this vascalc does not know stays as stored.
+/// as stored (the rule is vascalc-domain's `Analyte::shown_unit`). An analyte this vascalc
+/// does not know stays as stored.
 pub fn shown(lab: &Lab, units: Option<Units>) -> (f64, &str) {
-    let Some(a) = find(&lab.analyte) else {
-        return (lab.value, lab.unit.as_str());
-    };
-    let unit = match units {
-        Some(Units::Si) => a.program.si_unit(),
-        Some(Units::Us) => a.unit(),
-        None => lab
-            .entered_unit
-            .as_deref()
-            .and_then(|u| a.program.unit_spelling(u))
-            .unwrap_or(a.unit()),
-    };
-    match a.program.from_canonical(lab.value, unit) {
-        Some(v) => (v, unit),
+    match find(&lab.analyte) {
+        Some(a) => a
+            .program
+            .shown(lab.value, units, lab.entered_unit.as_deref()),
         None => (lab.value, lab.unit.as_str()),
     }
 }

@@ -46,6 +46,7 @@ pub fn plan_input<S: RecordStore + ?Sized>(
         sex: r.person.sex,
         race: r.person.race,
         height_cm: r.person.height_cm,
+        units: r.person.units,
     };
     input.clinical = ClinicalFacts {
         diabetes: r.person.diabetes,
@@ -91,6 +92,7 @@ pub fn plan_input<S: RecordStore + ?Sized>(
                 value: l.value,
                 unit: l.unit.clone(),
                 date: d(l.date)?,
+                entered_unit: l.entered_unit.clone(),
             })
         })
         .collect();
@@ -116,6 +118,7 @@ pub fn plan_input<S: RecordStore + ?Sized>(
                     value: vascalc_clinical::kidney::egfr_ckd_epi_2021_cr(l.value, age, sex),
                     unit: "mL/min/1.73m2".into(),
                     date,
+                    entered_unit: None,
                 });
             }
         }

@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Units;
+
 /// Where the LDL range of [`Analyte::plausible`] comes from.
 pub const LDL_RANGE_SOURCE: &str = "5-900 mg/dL. Low end: LDL cholesterol below 0.5 mmol/L \
 (19 mg/dL) is reached on PCSK9 inhibitors and was studied as such (Giugliano RP et al., Lancet \
@@ -312,6 +314,35 @@ impl Analyte {
             .find(|u| unit_key(u) == key)
     }
 
+    /// The unit a result is shown in (docs/record.md, "Units"): a person who chose units reads
+    /// every result in them (SI: [`Analyte::si_unit`]; US: the canonical unit); a person who
+    /// did not reads it in the unit it was given in (`entered`, when the analyte accepts it),
+    /// else in the canonical unit.
+    pub fn shown_unit(self, units: Option<Units>, entered: Option<&str>) -> &'static str {
+        match units {
+            Some(Units::Si) => self.si_unit(),
+            Some(Units::Us) => self.canonical_unit(),
+            None => entered
+                .and_then(|u| self.unit_spelling(u))
+                .unwrap_or(self.canonical_unit()),
+        }
+    }
+
+    /// A value in the canonical unit as [`Analyte::shown_unit`] shows it: the value and its
+    /// unit.
+    pub fn shown(
+        self,
+        canonical: f64,
+        units: Option<Units>,
+        entered: Option<&str>,
+    ) -> (f64, &'static str) {
+        let unit = self.shown_unit(units, entered);
+        match self.from_canonical(canonical, unit) {
+            Some(v) => (v, unit),
+            None => (canonical, self.canonical_unit()),
+        }
+    }
+
     /// `value` in the canonical unit converted to `unit` (one of the accepted units), the
     /// inverse of [`Analyte::to_canonical`]; `None` for a unit not accepted.
     pub fn from_canonical(self, value: f64, unit: &str) -> Option<f64> {
@@ -429,6 +460,24 @@ mod tests {
         let ifcc = Analyte::Hba1c.from_canonical(6.54, "mmol/mol").unwrap();
         assert!((ifcc - 47.9668).abs() < 1e-3, "{ifcc}");
         assert_eq!(Analyte::Ldl.from_canonical(1.0, "furlongs"), None);
+    }
+
+    proptest::proptest! {
+        /// Every analyte, SI → canonical (US) → SI, for any plausible value: the value comes
+        /// back to within display precision (6 significant digits; the CLI shows at most 5).
+        #[test]
+        fn si_to_us_to_si_round_trips(i in 0..Analyte::ALL.len(), t in 0.0f64..=1.0) {
+            let a = Analyte::ALL[i];
+            let (lo, hi) = a.plausible();
+            let us = lo + t * (hi - lo);
+            let si = a.from_canonical(us, a.si_unit()).unwrap();
+            let back_us = a.to_canonical(si, a.si_unit()).unwrap();
+            let (shown, unit) = a.shown(back_us, Some(Units::Si), None);
+            proptest::prop_assert_eq!(unit, a.si_unit());
+            let tol = 1e-6 * si.abs().max(1e-3);
+            proptest::prop_assert!((shown - si).abs() <= tol, "{:?}: {} → {} → {}", a, si, back_us, shown);
+            proptest::prop_assert!((back_us - us).abs() <= 1e-6 * us.abs().max(1e-3));
+        }
     }
 
     #[test]

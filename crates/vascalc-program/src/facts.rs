@@ -283,6 +283,63 @@ impl<'a> Facts<'a> {
             .copied()
     }
 
+    /// The unit the plan's texts show `a` in (vascalc-domain `Analyte::shown_unit`): the
+    /// person's units, else the unit the latest result of `a` was given in, else the canonical
+    /// unit.
+    pub fn lab_unit(&self, a: Analyte) -> &'static str {
+        let entered = self
+            .input
+            .labs
+            .iter()
+            .filter(|l| l.date <= self.today && Analyte::from_loinc(&l.loinc) == Some(a))
+            .max_by_key(|l| l.date)
+            .and_then(|l| l.entered_unit.as_deref());
+        a.shown_unit(self.input.person.units, entered)
+    }
+
+    /// A measured value of `a` (in the canonical unit) as the plan's texts write it, in
+    /// [`Facts::lab_unit`]: `3.40 mmol/L`.
+    pub fn lab_text(&self, a: Analyte, canonical: f64) -> String {
+        let (v, unit) = self.shown(a, canonical);
+        format!("{} {unit}", crate::plan::fmt_num(v))
+    }
+
+    /// A limit or target of `a` (in the canonical unit) as the plan's texts write it, without
+    /// trailing zeros: `4.5 mg/dL`, `1.45 mmol/L`.
+    pub fn lab_limit(&self, a: Analyte, canonical: f64) -> String {
+        let (v, unit) = self.shown(a, canonical);
+        format!("{} {unit}", trimmed(v))
+    }
+
+    /// A range of `a` as the plan's targets write it: in [`Facts::lab_unit`], with the other
+    /// of the canonical and SI units in parentheses when they differ (`20–50 ng/mL (49.9–125
+    /// nmol/L)`).
+    pub fn lab_range(&self, a: Analyte, lo: f64, hi: f64) -> String {
+        let unit = self.lab_unit(a);
+        let other = if unit == a.canonical_unit() {
+            a.si_unit()
+        } else {
+            a.canonical_unit()
+        };
+        let range = |u: &str| {
+            let v = |x: f64| a.from_canonical(x, u).unwrap_or(x);
+            format!("{}–{} {u}", trimmed(v(lo)), trimmed(v(hi)))
+        };
+        if other == unit {
+            range(unit)
+        } else {
+            format!("{} ({})", range(unit), range(other))
+        }
+    }
+
+    fn shown(&self, a: Analyte, canonical: f64) -> (f64, &'static str) {
+        let unit = self.lab_unit(a);
+        match a.from_canonical(canonical, unit) {
+            Some(v) => (v, unit),
+            None => (canonical, a.canonical_unit()),
+        }
+    }
+
     /// The latest eGFR (mL/min/1.73 m²): a reported eGFR, or CKD-EPI 2021 (creatinine, via
     /// vascalc-clinical) from a more recent creatinine.
     pub fn egfr(&self) -> Option<(Date, f64)> {
@@ -530,4 +587,14 @@ pub fn nutrient_window(
         w.mean = Some(sum / f64::from(w.days_with_data));
     }
     w
+}
+
+/// `fmt_num` without trailing zeros (`20.0` → `20`, `4.50` → `4.5`).
+fn trimmed(v: f64) -> String {
+    let s = crate::plan::fmt_num(v);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
 }

@@ -139,9 +139,14 @@ pub struct Person {
     pub sex: Option<Sex>,
     pub race: Option<Race>,
     pub height_cm: Option<f64>,
+    /// The units the person reads values in; the plan's texts show lab values and targets in
+    /// them (vascalc-domain `Analyte::shown_unit`). Absent: each result in the unit it was
+    /// given in, else the canonical unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units: Option<Units>,
 }
 
-pub use vascalc_domain::{Race, Sex};
+pub use vascalc_domain::{Race, Sex, Units};
 
 /// Clinical facts that are not measurements.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -231,6 +236,10 @@ pub struct LabResult {
     pub value: f64,
     pub unit: String,
     pub date: Date,
+    /// The unit the result was given in, when the record kept it (`mmol/L`); the plan's texts
+    /// show the value in it for a person with no unit preference ([`Person::units`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_unit: Option<String>,
 }
 
 /// Vitals, activity, smoking and alcohol are the record's own entries (vascalc-record), read as

@@ -53,6 +53,7 @@ mod tests {
             value,
             unit: unit.into(),
             date: crate::date::from_ymd(2024, 1, 1).unwrap(),
+            entered_unit: None,
         }
     }
 

@@ -703,7 +703,7 @@ fn active_vitamin_d_high_calcium(f: &Facts, out: &mut Vec<Alert>) {
         out.push(alert(
             "active_vitamin_d_high_calcium",
             Severity::Danger,
-            format!("Calcitriol or another active vitamin D with a serum calcium of {} mg/dL on {d}, above the usual upper limit of {} mg/dL: active vitamin D raises calcium and KDIGO advises avoiding hypercalcaemia in kidney disease. Contact the prescriber about the dose before the next one.", fmt_num(ca), fmt_num(SERUM_CALCIUM_HIGH_MG_DL)),
+            format!("Calcitriol or another active vitamin D with a serum calcium of {} on {d}, above the usual upper limit of {}: active vitamin D raises calcium and KDIGO advises avoiding hypercalcaemia in kidney disease. Contact the prescriber about the dose before the next one.", f.lab_text(crate::Analyte::Calcium, ca), f.lab_limit(crate::Analyte::Calcium, SERUM_CALCIUM_HIGH_MG_DL)),
             &["kdigo-ckd-mbd-2017", "medlineplus-calcium-magnesium"],
         ));
     }
@@ -831,7 +831,7 @@ fn ppi_low_magnesium(f: &Facts, out: &mut Vec<Alert>) {
         out.push(alert(
             "ppi_low_magnesium",
             Severity::Warning,
-            format!("A proton-pump inhibitor with a serum magnesium of {} mg/dL on {d}, below the usual lower limit of {} mg/dL: long-term PPIs can lower magnesium (FDA 2011), sometimes enough that supplements do not correct it. Ask your prescriber whether the PPI is still needed.", fmt_num(mg), fmt_num(SERUM_MAGNESIUM_LOW_MG_DL)),
+            format!("A proton-pump inhibitor with a serum magnesium of {} on {d}, below the usual lower limit of {}: long-term PPIs can lower magnesium (FDA 2011), sometimes enough that supplements do not correct it. Ask your prescriber whether the PPI is still needed.", f.lab_text(crate::Analyte::Magnesium, mg), f.lab_limit(crate::Analyte::Magnesium, SERUM_MAGNESIUM_LOW_MG_DL)),
             &["fda-ppi-magnesium-2011", "medlineplus-calcium-magnesium"],
         ));
     }
@@ -1052,6 +1052,7 @@ mod tests {
             value,
             unit: unit.into(),
             date: day("2025-06-01"),
+            entered_unit: None,
         });
     }
 
@@ -1571,6 +1572,7 @@ mod tests {
             value: 2.5,
             unit: "mg/dL".into(),
             date: day("2025-06-01"),
+            entered_unit: None,
         });
         assert!(fires(&i, "magnesium_egfr_below_30"));
         i.labs.clear();
@@ -1579,6 +1581,7 @@ mod tests {
             value: 80.0,
             unit: "µmol/L".into(),
             date: day("2025-06-01"),
+            entered_unit: None,
         });
         assert!(
             !rules_fired(&i)

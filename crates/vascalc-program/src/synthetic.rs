@@ -97,6 +97,7 @@ pub fn record(today: Date, days: i32) -> PlanInput {
                     value: v,
                     unit: unit.into(),
                     date,
+                    entered_unit: None,
                 });
             }
         }

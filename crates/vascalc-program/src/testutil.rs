@@ -33,6 +33,7 @@ pub(crate) fn egfr(i: &mut PlanInput, value: f64) {
         value,
         unit: "mL/min/1.73m2".into(),
         date: day("2025-05-01"),
+        entered_unit: None,
     });
 }
 

@@ -51,7 +51,7 @@ prop_compose! {
             i.med_log.push(MedDose { date: day(d), kind: k, name: String::new(), dose: None });
         }
         if let Some(e) = egfr {
-            i.labs.push(LabResult { loinc: "98979-8".into(), value: e, unit: "mL/min/1.73m2".into(), date: day(10) });
+            i.labs.push(LabResult { loinc: "98979-8".into(), value: e, unit: "mL/min/1.73m2".into(), date: day(10), entered_unit: None });
         }
         for (d, v, m) in intakes {
             let nutrients = ["menaquinone7_ug", "magnesium_mg", "calcium_mg", "phosphorus_mg", "epa_g"]

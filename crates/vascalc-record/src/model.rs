@@ -7,7 +7,9 @@
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-pub use vascalc_domain::{ActivityKind, ArteryScores, Race, Sex, SmokingStatus};
+pub use vascalc_domain::{
+    ActivityKind, ArteryScores, BodyMeasure, Race, Sex, SmokingStatus, Units,
+};
 
 /// One person's profile: what does not change from day to day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,34 +47,6 @@ pub struct Person {
     /// The units the person wants values shown in; absent: as stored (US conventional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<Units>,
-}
-
-/// Which units a person reads values in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Units {
-    /// SI: mmol/L, µmol/L, mmol/mol, …
-    Si,
-    /// US conventional: mg/dL, %, … (the units the record stores).
-    Us,
-}
-
-impl Units {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Si => "si",
-            Self::Us => "us",
-        }
-    }
-
-    /// `si` or `us`, any case.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "si" => Some(Self::Si),
-            "us" => Some(Self::Us),
-            _ => None,
-        }
-    }
 }
 
 impl Person {

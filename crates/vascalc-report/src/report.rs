@@ -90,7 +90,8 @@ fn header(s: &mut String, input: &ReportInput) {
         p.race.map_or("not recorded", Race::as_str).to_owned(),
     );
     if let Some(h) = p.height_cm {
-        row("Height", format!("{} cm", num(h)));
+        let (v, unit) = vascalc_domain::BodyMeasure::Height.shown(h, p.units);
+        row("Height", format!("{} {unit}", num(v)));
     }
     let yes_no = |v: Option<bool>| match v {
         Some(true) => "yes",

@@ -206,7 +206,7 @@ pub(super) fn phosphate(f: &Facts) -> PlanItem {
         it
     } else if serum.is_some_and(|(_, p)| p > threshold) {
         let target = Target {
-            text: format!("≤ {} mg/day dietary phosphorus (serum phosphate above {threshold} mg/dL)", fmt_num(targets::CKD_PHOSPHORUS_MAX_MG)),
+            text: format!("≤ {} mg/day dietary phosphorus (serum phosphate above {})", fmt_num(targets::CKD_PHOSPHORUS_MAX_MG), f.lab_limit(Analyte::Phosphate, threshold)),
             min: None,
             max: Some(targets::CKD_PHOSPHORUS_MAX_MG),
             unit: Some("mg/day".into()),
@@ -226,7 +226,8 @@ pub(super) fn phosphate(f: &Facts) -> PlanItem {
     } else {
         let target = Target {
             text: format!(
-                "serum phosphate ≤ {threshold} mg/dL; prefer foods without phosphate additives"
+                "serum phosphate ≤ {}; prefer foods without phosphate additives",
+                f.lab_limit(Analyte::Phosphate, threshold)
             ),
             min: None,
             max: Some(threshold),
@@ -238,7 +239,10 @@ pub(super) fn phosphate(f: &Facts) -> PlanItem {
             Some((d, p)) => Measure::value(
                 p,
                 "mg/dL",
-                format!("serum phosphate {} mg/dL on {d}", fmt_num(p)),
+                format!(
+                    "serum phosphate {} on {d}",
+                    f.lab_text(Analyte::Phosphate, p)
+                ),
             )
             .with_date(d),
             None => Measure::no_data("no serum phosphate on record"),

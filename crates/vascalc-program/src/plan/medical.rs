@@ -83,12 +83,9 @@ pub(super) fn statin(f: &Facts) -> PlanItem {
             "established ASCVD: statin recommended (secondary prevention)".to_string(),
         )
     } else if ldl.is_some_and(|l| l >= 190.0) {
-        (
-            Relevance::Relevant,
-            "LDL-C ≥ 190 mg/dL: statin recommended".to_string(),
-        )
+        (Relevance::Relevant, ldl_190(f))
     } else if let Some((agatston, ctx)) = &cac {
-        cac_decision(ctx.rule, *agatston, risk)
+        cac_decision(ctx.rule, *agatston, risk, || ldl_190(f))
     } else if scan.is_some() {
         (
             Relevance::Discuss,
@@ -204,10 +201,19 @@ pub(super) fn statin(f: &Facts) -> PlanItem {
 /// The statin item's relevance and reason for vascalc-clinical's CAC rule (`rule`, for a score
 /// of `agatston`). The CAC rules are for borderline and intermediate risk, so where they favour a
 /// statin at a 10-year risk below 5 % the item only opens a discussion.
+/// "LDL-C ≥ 190 mg/dL: statin recommended", in the unit the plan shows LDL in.
+fn ldl_190(f: &Facts) -> String {
+    format!(
+        "LDL-C ≥ {}: statin recommended",
+        f.lab_limit(Analyte::Ldl, 190.0)
+    )
+}
+
 fn cac_decision(
     rule: StatinCacRule,
     agatston: f64,
     risk: Option<&crate::RiskEstimate>,
+    ldl_190: impl FnOnce() -> String,
 ) -> (Relevance, String) {
     let a = fmt_num(agatston);
     let high_risk = risk.map_or_else(
@@ -219,10 +225,7 @@ fn cac_decision(
             Relevance::Discuss,
             "outside the guideline's 40–75 age range for CAC-guided decisions: discuss".to_string(),
         ),
-        StatinCacRule::Ldl190 => (
-            Relevance::Relevant,
-            "LDL-C ≥ 190 mg/dL: statin recommended".to_string(),
-        ),
+        StatinCacRule::Ldl190 => (Relevance::Relevant, ldl_190()),
         StatinCacRule::Diabetes => (
             Relevance::Relevant,
             "diabetes at age 40–75: statin recommended regardless of CAC".to_string(),
@@ -401,7 +404,14 @@ pub(super) fn k2_supplement(f: &Facts) -> PlanItem {
 
 pub(super) fn vitamin_d(f: &Facts) -> PlanItem {
     let target = Target {
-        text: "25-OH vitamin D 20–50 ng/mL (50–125 nmol/L)".into(),
+        text: format!(
+            "25-OH vitamin D {}",
+            f.lab_range(
+                Analyte::Vitamin25OhD,
+                targets::VITAMIN_D_MIN_NG_ML,
+                targets::VITAMIN_D_MAX_NG_ML
+            )
+        ),
         min: Some(targets::VITAMIN_D_MIN_NG_ML),
         max: Some(targets::VITAMIN_D_MAX_NG_ML),
         unit: Some("ng/mL".into()),
@@ -409,7 +419,12 @@ pub(super) fn vitamin_d(f: &Facts) -> PlanItem {
     };
     let (current, status) = match f.latest(Analyte::Vitamin25OhD) {
         Some((d, v)) => (
-            Measure::value(v, "ng/mL", format!("25-OH D {} ng/mL on {d}", fmt_num(v))).with_date(d),
+            Measure::value(
+                v,
+                "ng/mL",
+                format!("25-OH D {} on {d}", f.lab_text(Analyte::Vitamin25OhD, v)),
+            )
+            .with_date(d),
             if (targets::VITAMIN_D_MIN_NG_ML..=targets::VITAMIN_D_MAX_NG_ML).contains(&v) {
                 Status::Met
             } else {
@@ -451,7 +466,8 @@ pub(super) fn phosphate_binder(f: &Facts) -> PlanItem {
             Relevance::Discuss,
             if taking { Status::Met } else { Status::NotMet },
             format!(
-                "CKD (G3a–G5D) with serum phosphate above {threshold} mg/dL: lowering it, possibly with a binder (preferably non-calcium), is for your nephrologist to consider"
+                "CKD (G3a–G5D) with serum phosphate above {}: lowering it, possibly with a binder (preferably non-calcium), is for your nephrologist to consider",
+                f.lab_limit(Analyte::Phosphate, threshold)
             ),
         )
     } else if ckd && serum.is_none() {
@@ -601,6 +617,62 @@ mod tests {
     use crate::testutil::*;
     use crate::*;
 
+    /// Issue 15: the plan's lab targets and values are written in the person's units, built
+    /// from the value and the analyte's unit (vascalc-domain's factors: 25-OH D 2.496 nmol/L per
+    /// ng/mL, phosphate 3.097 mg/dL per mmol/L, cholesterol 38.67 mg/dL per mmol/L); without a
+    /// preference, in the unit the latest result was given in.
+    #[test]
+    fn lab_texts_follow_the_persons_units() {
+        let mut i = input();
+        i.labs.push(LabResult {
+            loinc: "62292-8".into(),
+            value: 30.0,
+            unit: "ng/mL".into(),
+            date: day("2025-05-01"),
+            entered_unit: None,
+        });
+        i.labs.push(LabResult {
+            loinc: "13457-7".into(),
+            value: 200.0,
+            unit: "mg/dL".into(),
+            date: day("2025-05-01"),
+            entered_unit: Some("mmol/L".into()),
+        });
+        let p = plan(&i);
+        let d = item(&p, "vitamin_d");
+        assert_eq!(
+            d.target.text,
+            "25-OH vitamin D 20–50 ng/mL (49.9–125 nmol/L)"
+        );
+        assert_eq!(d.current.text, "25-OH D 30.0 ng/mL on 2025-05-01");
+        // LDL given in mmol/L: the statin item says its threshold in mmol/L (190 / 38.67).
+        assert!(
+            item(&p, "statin")
+                .target
+                .text
+                .contains("LDL-C ≥ 4.91 mmol/L"),
+            "{:?}",
+            item(&p, "statin")
+        );
+        i.person.units = Some(Units::Si);
+        let p = plan(&i);
+        let d = item(&p, "vitamin_d");
+        assert_eq!(
+            d.target.text,
+            "25-OH vitamin D 49.9–125 nmol/L (20–50 ng/mL)"
+        );
+        assert_eq!(d.current.text, "25-OH D 74.9 nmol/L on 2025-05-01");
+        // The machine-readable fields stay in the canonical unit.
+        assert_eq!(d.current.unit.as_deref(), Some("ng/mL"));
+        i.person.units = Some(Units::Us);
+        let p = plan(&i);
+        assert!(
+            item(&p, "statin").target.text.contains("LDL-C ≥ 190 mg/dL"),
+            "{:?}",
+            item(&p, "statin")
+        );
+    }
+
     #[test]
     fn statin_relevance_follows_cac() {
         let mut i = input();
@@ -746,6 +818,7 @@ mod tests {
                     value: 130.0,
                     unit: "mg/dL".into(),
                     date: day("2025-06-01"),
+                    entered_unit: None,
                 });
                 scan(&mut i, "2025-06-01", agatston);
                 // As the binary passes it: the verdict of assess's percentile for this score.
@@ -813,6 +886,7 @@ mod tests {
             value: 6.1,
             unit: "mg/dL".into(),
             date: day("2025-05-01"),
+            entered_unit: None,
         });
         let p = plan(&i);
         assert_eq!(item(&p, "phosphate_binder").relevance, Relevance::Discuss);
@@ -826,6 +900,7 @@ mod tests {
             value: 5.0,
             unit: "mg/dL".into(),
             date: day("2025-05-01"),
+            entered_unit: None,
         });
         let b = item(&plan(&j), "phosphate_binder").clone();
         assert_eq!(b.relevance, Relevance::Discuss, "{}", b.target.text);

@@ -278,9 +278,8 @@ fn lab_item(f: &Facts, r: LabRule) -> PlanItem {
         .rev()
         .filter_map(|a| f.latest(*a).map(|(d, v)| (d, v, *a)))
         .max_by_key(|x| x.0);
-    let described = |d: Date, v: f64, a: Analyte| {
-        format!("{} {} {} on {d}", a.name(), fmt_num(v), a.canonical_unit())
-    };
+    let described =
+        |d: Date, v: f64, a: Analyte| format!("{} {} on {d}", a.name(), f.lab_text(a, v));
     let measure = |d: Date, v: f64, a: Analyte, text: String| {
         Measure::value(v, a.canonical_unit(), text).with_date(d)
     };
@@ -376,6 +375,7 @@ mod tests {
                 value,
                 unit: unit.into(),
                 date: day(date),
+                entered_unit: None,
             })
         };
         // A statin started 2025-05-01: the first lipid panel is due 4–12 weeks later

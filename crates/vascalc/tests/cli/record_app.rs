@@ -175,4 +175,34 @@ fn a_person_who_reads_si_units_sees_labs_in_si_units() {
     assert!(ok(&other, &["lab", "list"]).contains("3.1 mmol/L"));
     ok(&db, &["profile", "update", "--units", "us"]);
     assert!(ok(&db, &["lab", "list"]).contains("119.88 mg/dL"));
+
+    // Body measures in the person's units: 154 lb is stored as 69.853 kg (1 lb = 0.45359237 kg
+    // exactly) and said, listed and shown as 154 lb again; 70 in of height is 177.8 cm.
+    let logged = ok(
+        &db,
+        &[
+            "log",
+            "vitals",
+            "--weight-lb",
+            "154",
+            "--waist-in",
+            "35",
+            "--date",
+            "2026-01-10",
+        ],
+    );
+    assert!(logged.contains("weight 154 lb, waist 35 in"), "{logged}");
+    ok(&db, &["profile", "update", "--height-in", "70"]);
+    let shown = ok(&db, &["profile", "show"]);
+    assert!(shown.contains("height 70 in"), "{shown}");
+    assert!(shown.contains("weight 154 lb"), "{shown}");
+    assert!(ok(&db, &["entry", "list"]).contains("weight 154 lb, waist 35 in"));
+    let export = ok(&db, &["export"]);
+    assert!(export.contains("\"height_cm\": 177.8"), "{export}");
+    ok(&db, &["profile", "update", "--units", "si"]);
+    let shown = ok(&db, &["profile", "show"]);
+    assert!(
+        shown.contains("height 177.8 cm") && shown.contains("weight 69.85 kg"),
+        "{shown}"
+    );
 }

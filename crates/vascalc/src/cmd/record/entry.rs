@@ -6,9 +6,9 @@
 //! after the change.
 
 use serde::Serialize;
-use vascalc_store::{Entry, EntryId, EntryKind, Units};
+use vascalc_store::{BodyMeasure, Entry, EntryId, EntryKind, Units};
 
-use super::{DbArg, PersonArg, dates, flag_date, fmt_num};
+use super::{DbArg, PersonArg, dates, flag_date, fmt_body, fmt_num};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -192,10 +192,13 @@ pub(super) fn describe(entry: &Entry, units: Option<Units>) -> String {
                 parts.push(format!("systolic {} mmHg", fmt_num(s)));
             }
             if let Some(w) = v.weight_kg {
-                parts.push(format!("weight {} kg", fmt_num(w)));
+                parts.push(format!(
+                    "weight {}",
+                    fmt_body(BodyMeasure::Weight, w, units)
+                ));
             }
             if let Some(w) = v.waist_cm {
-                parts.push(format!("waist {} cm", fmt_num(w)));
+                parts.push(format!("waist {}", fmt_body(BodyMeasure::Waist, w, units)));
             }
             format!("vitals: {}", parts.join(", "))
         }

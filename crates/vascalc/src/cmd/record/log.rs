@@ -4,10 +4,10 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 use vascalc_app::meds::{CourseInput, DoseInput, MedNotes};
-use vascalc_store::{Activity, Entry, Vitals};
+use vascalc_store::{Activity, BodyMeasure, Entry, Units, Vitals};
 
 use super::food_log;
-use super::{DbArg, PersonArg, dates, flag_date, flagged, fmt_num, invalid, validate};
+use super::{DbArg, PersonArg, dates, flag_date, flagged, fmt_body, fmt_num, invalid, validate};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -148,18 +148,19 @@ pub(super) fn run(args: LogArgs) -> CliResult {
 }
 
 /// Adds one entry through the use case (checked whole first) and prints it.
-fn save<T: Serialize>(
+fn save<T: Serialize + Clone>(
     common: &Common,
     entry: T,
-    describe: impl Fn(&T) -> String,
+    describe: impl Fn(&T, Option<Units>) -> String,
     wrap: impl FnOnce(T) -> Entry,
 ) -> CliResult {
-    let text = describe(&entry);
     let json = serde_json::to_value(&entry)?;
     let mut app = common.db.app()?;
     let (person, _) = app
-        .add_entry(common.person.person.as_deref(), &wrap(entry))
+        .add_entry(common.person.person.as_deref(), &wrap(entry.clone()))
         .map_err(flag_date)?;
+    // Said in the person's units (a weight in lb for a person who reads US units).
+    let text = describe(&entry, person.units);
     match common.format {
         Format::Json => print_json(&json)?,
         _ => crate::outln!("logged for {}: {text}", person.name)?,
@@ -206,7 +207,7 @@ fn activity(args: ActivityArgs) -> CliResult {
     save(
         &args.common,
         entry,
-        |a| format!("{} min {} on {}", fmt_num(a.minutes), a.kind, a.date),
+        |a, _| format!("{} min {} on {}", fmt_num(a.minutes), a.kind, a.date),
         Entry::Activity,
     )
 }
@@ -232,25 +233,30 @@ fn vitals(args: VitalsArgs) -> CliResult {
         date,
         systolic_mm_hg: bp.map(|b| b.0),
         diastolic_mm_hg: bp.map(|b| b.1),
-        weight_kg: args
-            .weight_kg
-            .or(args.weight_lb.map(|lb| lb * 0.453_592_37)),
-        waist_cm: args.waist_cm.or(args.waist_in.map(|i| i * 2.54)),
+        weight_kg: args.weight_kg.or(args
+            .weight_lb
+            .and_then(|lb| BodyMeasure::Weight.to_stored(lb, BodyMeasure::Weight.us_unit()))),
+        waist_cm: args.waist_cm.or(args
+            .waist_in
+            .and_then(|i| BodyMeasure::Waist.to_stored(i, BodyMeasure::Waist.us_unit()))),
     };
     validate::vitals(&entry, today).map_err(invalid)?;
     save(
         &args.common,
         entry,
-        |v| {
+        |v, units| {
             let mut parts = Vec::new();
             if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg) {
                 parts.push(format!("BP {}/{} mmHg", fmt_num(s), fmt_num(d)));
             }
             if let Some(w) = v.weight_kg {
-                parts.push(format!("weight {} kg", fmt_num(w)));
+                parts.push(format!(
+                    "weight {}",
+                    fmt_body(BodyMeasure::Weight, w, units)
+                ));
             }
             if let Some(w) = v.waist_cm {
-                parts.push(format!("waist {} cm", fmt_num(w)));
+                parts.push(format!("waist {}", fmt_body(BodyMeasure::Waist, w, units)));
             }
             format!("{} on {}", parts.join(", "), v.date)
         },

@@ -481,6 +481,17 @@ pub(crate) fn number(text: &str) -> Result<f64, String> {
 }
 
 /// A number for people: up to two decimals, no trailing zeros.
+/// A stored body measure (kg, cm) as the person reads it, with its unit (`154.3 lb`):
+/// vascalc-domain's one factor table.
+pub(crate) fn fmt_body(
+    m: vascalc_store::BodyMeasure,
+    stored: f64,
+    units: Option<vascalc_store::Units>,
+) -> String {
+    let (v, unit) = m.shown(stored, units);
+    format!("{} {unit}", fmt_num(v))
+}
+
 pub(crate) fn fmt_num(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');

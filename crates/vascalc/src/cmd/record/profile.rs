@@ -3,9 +3,9 @@
 use jiff::civil::Date;
 use vascalc_app::people::{self, minor_note};
 use vascalc_app::{App, PersonInput, SmokingInput, Summary};
-use vascalc_store::{Person, Units};
+use vascalc_store::{BodyMeasure, Person, Units};
 
-use super::{DbArg, PersonArg, dates, fmt_num};
+use super::{DbArg, PersonArg, dates, fmt_body, fmt_num};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -157,7 +157,9 @@ fn input(fields: &Fields, name: Option<String>, today: Date) -> CliResult<Person
         birth_date,
         sex: fields.sex.clone(),
         race: fields.race.clone(),
-        height_cm: fields.height_cm.or(fields.height_in.map(|h| h * 2.54)),
+        height_cm: fields.height_cm.or(fields
+            .height_in
+            .and_then(|h| BodyMeasure::Height.to_stored(h, BodyMeasure::Height.us_unit()))),
         diabetes: fields.diabetes,
         family_history_mi: fields.family_history_mi,
         ascvd: fields.ascvd,
@@ -238,7 +240,9 @@ fn print_summary(s: Summary, format: Format) -> CliResult {
         opt(s.age_years.map(|a| a.to_string())),
         opt(p.sex.map(|s| s.to_string())),
         opt(p.race.map(|r| r.to_string())),
-        opt(p.height_cm.map(|h| format!("{} cm", fmt_num(h))))
+        opt(p
+            .height_cm
+            .map(|h| fmt_body(BodyMeasure::Height, h, p.units)))
     )?;
     if let Some(units) = p.units {
         crate::outln!(
@@ -285,13 +289,19 @@ fn print_summary(s: Summary, format: Format) -> CliResult {
             parts.push(format!("BP {}/{} mmHg", fmt_num(sys), fmt_num(dia)));
         }
         if let Some(w) = v.weight_kg {
-            parts.push(format!("weight {} kg", fmt_num(w)));
+            parts.push(format!(
+                "weight {}",
+                fmt_body(BodyMeasure::Weight, w, p.units)
+            ));
             if let Some(h) = p.height_cm {
                 parts.push(format!("BMI {}", fmt_num(w / (h / 100.0).powi(2))));
             }
         }
         if let Some(w) = v.waist_cm {
-            parts.push(format!("waist {} cm", fmt_num(w)));
+            parts.push(format!(
+                "waist {}",
+                fmt_body(BodyMeasure::Waist, w, p.units)
+            ));
         }
         crate::outln!("  latest vitals: {}", parts.join(", "))?;
     }
