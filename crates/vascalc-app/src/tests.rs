@@ -724,3 +724,233 @@ fn a_scan_that_is_not_a_final_score_counts_in_no_clinical_figure() {
     // The record still lists it (the report marks it "Not a final score").
     assert_eq!(app.store().scans(id).unwrap().len(), 2);
 }
+
+/// One change to the record, for the memo's property test.
+#[derive(Debug, Clone)]
+enum Change {
+    Food {
+        day: i64,
+        food: usize,
+        grams: f64,
+    },
+    EditFood {
+        nth: usize,
+        grams: f64,
+    },
+    MoveFood {
+        nth: usize,
+        day: i64,
+    },
+    DeleteFood {
+        nth: usize,
+    },
+    Activity {
+        day: i64,
+        minutes: f64,
+    },
+    Dose {
+        day: i64,
+    },
+    /// Redefines the person's own food `user:natto` with this MK-7 content.
+    OwnFood {
+        mk7_ug: f64,
+    },
+    Scan {
+        day: i64,
+        agatston: f64,
+    },
+}
+
+fn change() -> impl proptest::strategy::Strategy<Value = Change> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (0..400i64, 0..4usize, 1.0..300.0f64).prop_map(|(day, food, grams)| Change::Food {
+            day,
+            food,
+            grams
+        }),
+        (0..50usize, 1.0..300.0f64).prop_map(|(nth, grams)| Change::EditFood { nth, grams }),
+        (0..50usize, 0..400i64).prop_map(|(nth, day)| Change::MoveFood { nth, day }),
+        (0..50usize).prop_map(|nth| Change::DeleteFood { nth }),
+        (0..400i64, 5.0..120.0f64).prop_map(|(day, minutes)| Change::Activity { day, minutes }),
+        (0..400i64).prop_map(|day| Change::Dose { day }),
+        (1.0..2000.0f64).prop_map(|mk7_ug| Change::OwnFood { mk7_ug }),
+        (0..400i64, 0.0..900.0f64).prop_map(|(day, agatston)| Change::Scan { day, agatston }),
+    ]
+}
+
+fn apply(app: &mut App<Store>, change: &Change) {
+    use jiff::ToSpan;
+    use vascalc_record::{Activity, FoodEntry, MedDose, Scan, ScanSource};
+    let day = |back: i64| TODAY.checked_sub(back.days()).unwrap();
+    let foods = ["ndb:16113", "ndb:11457", "ndb:01009", "user:natto"];
+    let nth_food = |app: &App<Store>, nth: usize| {
+        let (_, list) = app.entries(None, Some(EntryKind::Food)).unwrap();
+        (!list.is_empty()).then(|| list[nth % list.len()].clone())
+    };
+    // A refused change (a second scan on a day, a food before its definition) changes nothing,
+    // which the property covers too.
+    let _ = match change {
+        Change::Food {
+            day: d,
+            food,
+            grams,
+        } => app
+            .add_entry(
+                None,
+                &Entry::Food(FoodEntry {
+                    date: day(*d),
+                    food_id: foods[*food].into(),
+                    grams: *grams,
+                    portion: None,
+                }),
+            )
+            .map(drop),
+        Change::EditFood { nth, grams } => match nth_food(app, *nth) {
+            Some((id, Entry::Food(mut f))) => {
+                f.grams = *grams;
+                app.edit_entry(None, id, &Entry::Food(f)).map(drop)
+            }
+            _ => Ok(()),
+        },
+        Change::MoveFood { nth, day: d } => match nth_food(app, *nth) {
+            Some((id, _)) => app.move_entry(None, id, day(*d)).map(drop),
+            None => Ok(()),
+        },
+        Change::DeleteFood { nth } => match nth_food(app, *nth) {
+            Some((id, _)) => app.delete_entries(None, &[id]).map(drop),
+            None => Ok(()),
+        },
+        Change::Activity { day: d, minutes } => app
+            .add_entry(
+                None,
+                &Entry::Activity(Activity {
+                    date: day(*d),
+                    kind: ActivityKind::Endurance,
+                    minutes: *minutes,
+                }),
+            )
+            .map(drop),
+        Change::Dose { day: d } => app
+            .add_entry(
+                None,
+                &Entry::Dose(MedDose {
+                    date: day(*d),
+                    name: "magnesium citrate".into(),
+                    kind: "magnesium".into(),
+                    dose: 300.0,
+                    unit: "mg".into(),
+                }),
+            )
+            .map(drop),
+        Change::OwnFood { mk7_ug } => app
+            .define_food(
+                None,
+                serde_json::json!({"id": "natto", "name": "Natto",
+                    "per_100g": {"menaquinone7_ug": mk7_ug, "magnesium_mg": 115.0}}),
+            )
+            .map(drop),
+        Change::Scan { day: d, agatston } => app
+            .add_entry(
+                None,
+                &Entry::Scan(Scan {
+                    date: day(*d),
+                    agatston: *agatston,
+                    per_artery: Default::default(),
+                    volume_mm3: None,
+                    mass_mg: None,
+                    source: ScanSource::Report,
+                    score: None,
+                }),
+            )
+            .map(drop),
+    };
+}
+
+/// The whole report as JSON, to compare two of them.
+fn progress_json(r: &crate::progress::Report) -> serde_json::Value {
+    serde_json::to_value(r).unwrap()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// After any sequence of adds, edits, moves and deletes (food, activity, doses, own foods,
+    /// scans), the kept progress report is the one computed from scratch.
+    #[test]
+    fn the_kept_progress_is_always_the_one_computed_from_scratch(
+        changes in proptest::collection::vec(change(), 1..30),
+    ) {
+        let mut app = app();
+        ann(&mut app);
+        app.define_food(
+            None,
+            serde_json::json!({"id": "natto", "name": "Natto",
+                "per_100g": {"menaquinone7_ug": 900.0, "magnesium_mg": 115.0}}),
+        )
+        .unwrap();
+        apply(&mut app, &Change::Scan { day: 380, agatston: 50.0 });
+        let memo = crate::progress::ProgressMemo::default();
+        for c in &changes {
+            apply(&mut app, c);
+            let kept = app.progress_memo(&memo, None, None).map(|r| progress_json(&r));
+            let fresh = app.progress(None, None).map(|r| progress_json(&r));
+            match (kept, fresh) {
+                (Ok(k), Ok(f)) => proptest::prop_assert_eq!(k, f, "after {:?}", c),
+                (k, f) => proptest::prop_assert_eq!(
+                    k.map_err(|e| e.to_string()),
+                    f.map_err(|e| e.to_string())
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_kept_progress_report_is_reused_until_the_record_changes() {
+    let mut app = app();
+    ann(&mut app);
+    apply(
+        &mut app,
+        &Change::Scan {
+            day: 380,
+            agatston: 50.0,
+        },
+    );
+    let memo = crate::progress::ProgressMemo::default();
+    let first = app.progress_memo(&memo, None, None).unwrap();
+    let again = app.progress_memo(&memo, None, None).unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &again),
+        "nothing changed: the kept report"
+    );
+    let before = app.store().revision().unwrap();
+    apply(
+        &mut app,
+        &Change::Food {
+            day: 2,
+            food: 0,
+            grams: 50.0,
+        },
+    );
+    assert!(app.store().revision().unwrap() > before);
+    let after = app.progress_memo(&memo, None, None).unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&first, &after));
+    assert_ne!(
+        progress_json(&first),
+        progress_json(&after),
+        "the natto counts"
+    );
+    assert_eq!(
+        progress_json(&after),
+        progress_json(&app.progress(None, None).unwrap())
+    );
+    // Another date is another report.
+    let earlier = app
+        .progress_memo(
+            &memo,
+            None,
+            Some(TODAY.checked_sub(jiff::ToSpan::days(10)).unwrap()),
+        )
+        .unwrap();
+    assert_ne!(earlier.as_of, after.as_of);
+}

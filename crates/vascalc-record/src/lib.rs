@@ -155,6 +155,11 @@ pub trait RecordStore {
 
     // ----- reading -----------------------------------------------------------------------
 
+    /// The record's revision: a number that every change to the record (any person, any
+    /// entry, whichever process writes) raises, so that a result computed from the record can
+    /// be kept while it is unchanged.
+    fn revision(&self) -> Result<i64>;
+
     fn scans(&self, person: PersonId) -> Result<Vec<Scan>>;
     fn labs(&self, person: PersonId) -> Result<Vec<Lab>>;
     fn vitals(&self, person: PersonId) -> Result<Vec<Vitals>>;

@@ -321,14 +321,26 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none. Every
+    /// write goes through here, and each raises the record's [`revision`](Self::revision) in
+    /// the same transaction.
     fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
+        tx.execute("UPDATE revision SET n = n + 1 WHERE id = 1", [])?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// The record's revision: how many write transactions it has taken (since schema v9). A
+    /// result computed from the record stays true while the revision is unchanged, whichever
+    /// process wrote.
+    pub fn revision(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT n FROM revision WHERE id = 1", [], |r| r.get(0))?)
     }
 
     // ----- people -------------------------------------------------------------------------

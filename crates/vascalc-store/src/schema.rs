@@ -260,6 +260,16 @@ DROP INDEX food_log_person_date;
     r#"
 ALTER TABLE lab ADD COLUMN entered_unit TEXT;
 "#,
+    // v9: the record's revision (`Store::revision`): every write transaction adds one
+    // (`Store::write`), so that a result computed from the record can be kept until the record
+    // changes, whichever process changes it (vascalc-app's `ProgressMemo`).
+    r#"
+CREATE TABLE revision (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO revision (id, n) VALUES (1, 0);
+"#,
 ];
 
 /// The schema version this build writes.

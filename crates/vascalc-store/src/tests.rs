@@ -362,6 +362,8 @@ fn migrations_from_every_earlier_version_keep_the_data() {
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), schema::CURRENT_VERSION);
         assert_eq!(store.integrity_check().unwrap(), "ok");
+        // v9: the revision starts at 0 whatever the file held before.
+        assert_eq!(store.revision().unwrap(), 0);
         if version >= 1 {
             let (id, person) = store.select_person(None).unwrap();
             assert_eq!(person.birth_date, Some(date(1961, 3, 14)));
@@ -858,4 +860,55 @@ fn an_unknown_stored_sex_or_race_is_reported_as_corrupt() {
         err.contains(r#"stored sex "Male" is not one of female, male"#),
         "{err}"
     );
+}
+
+#[test]
+fn every_write_raises_the_revision_and_a_read_or_a_refused_write_does_not() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert_eq!(store.revision().unwrap(), 0);
+    let mut last = 0;
+    let ann = store.add_person(&Person::named("Ann")).unwrap();
+    let mut raised = |store: &Store, what: &str| {
+        let now = store.revision().unwrap();
+        assert!(now > last, "{what} did not raise the revision");
+        last = now;
+    };
+    raised(&store, "add_person");
+    let food = FoodEntry {
+        date: date(2024, 1, 10),
+        food_id: "ndb:16113".into(),
+        grams: 50.0,
+        portion: None,
+    };
+    store.add_foods(ann, std::slice::from_ref(&food)).unwrap();
+    raised(&store, "add_foods");
+    let id = store.add_entry(ann, &Entry::Food(food.clone())).unwrap();
+    raised(&store, "add_entry");
+    store.set_entry_date(ann, id, date(2024, 1, 11)).unwrap();
+    raised(&store, "set_entry_date");
+    let edited = FoodEntry {
+        grams: 80.0,
+        ..food
+    };
+    store.replace_entry(ann, id, &Entry::Food(edited)).unwrap();
+    raised(&store, "replace_entry");
+    store.delete_entry(ann, id).unwrap();
+    raised(&store, "delete_entry");
+    let own = OwnFood {
+        food_id: "user:natto".into(),
+        definition: serde_json::json!({"id": "natto", "name": "Natto", "per_100g": {}}),
+    };
+    store.put_own_food(ann, &own).unwrap();
+    raised(&store, "put_own_food");
+    store.import(&[sample_record("Bo")], false).unwrap();
+    raised(&store, "import");
+    let before = store.revision().unwrap();
+    let _ = store.record(ann, Person::named("Ann")).unwrap();
+    let _ = store.food_grams_by_day(ann, None).unwrap();
+    // A refused write (Bo already exists) rolls back with the revision.
+    assert!(store.import(&[sample_record("Bo")], false).is_err());
+    assert!(store.delete_entry(ann, id).is_err());
+    assert_eq!(store.revision().unwrap(), before);
+    store.delete_person(ann).unwrap();
+    raised(&store, "delete_person");
 }

@@ -99,6 +99,9 @@ impl RecordStore for Store {
     fn doses(&self, person: PersonId, since: Option<Date>) -> R<Vec<MedDose>> {
         Ok(Store::doses(self, person, since)?)
     }
+    fn revision(&self) -> R<i64> {
+        Ok(Store::revision(self)?)
+    }
     fn own_foods(&self, person: PersonId) -> R<Vec<OwnFood>> {
         Ok(Store::own_foods(self, person)?)
     }

@@ -28,6 +28,8 @@ pub struct Record {
     /// access (WAL mode) that waits in the busy handler's sleeps while the others read: p99
     /// 724 ms with 50 clients (scripts/bench-web.sh, load 10).
     permits: tokio::sync::Semaphore,
+    /// Progress reports kept until the record changes (ten years of logs: tens of ms each).
+    progress: vascalc_app::progress::ProgressMemo,
 }
 
 /// Connections kept open between requests, and requests served at once (the machine's cores
@@ -40,6 +42,7 @@ impl Record {
             path,
             pool: Mutex::new(Vec::new()),
             permits: tokio::sync::Semaphore::new(POOL),
+            progress: vascalc_app::progress::ProgressMemo::default(),
         }
     }
 
@@ -313,8 +316,14 @@ async fn progress(
     ApiQuery(who): ApiQuery<Who>,
 ) -> Result<Response, ApiError> {
     let as_of = who.as_of()?;
+    let shared = state.clone();
     with_app(&state, false, move |app| {
-        crate::json(&app.progress(who.person.as_deref(), as_of)?)
+        // The report as the record now is: kept until the record changes.
+        let report = match shared.record.as_ref() {
+            Some(record) => app.progress_memo(&record.progress, who.person.as_deref(), as_of)?,
+            None => std::sync::Arc::new(app.progress(who.person.as_deref(), as_of)?),
+        };
+        crate::json(&*report)
     })
     .await
 }
