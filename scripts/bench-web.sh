@@ -28,8 +28,8 @@ port=$(sed -E 's|.*http://127\.0\.0\.1:([0-9]+)/.*|\1|' "$dir/serve.out")
 echo "vascalc serve on port $port, $(nproc) cores (shared machine: figures are upper bounds)"
 
 # Every page and what its script fetches.
-routes=(/ /cac /food /measures /plan
-        /api/people /api/summary /api/assessment /api/plan /api/progress
+routes=(/ /cac /food /measures /plan /report /review
+        /api/people /api/summary /api/assessment /api/plan /api/progress /api/expected-band
         "/api/entries?kind=lab" "/api/entries?kind=vitals" "/api/entries?kind=activity"
         "/api/entries?kind=med" /api/food-log/today "/api/food-days?days=30"
         /api/analytes /api/medication-kinds /api/nutrients
@@ -44,10 +44,9 @@ for i in $(seq 1 ${#q}); do keys+=("/api/foods?q=$(printf %s "${q:0:$i}" | sed '
 echo "food search as you type (each prefix of \"broccoli raw\" and \"chedar chese\"):"
 load latency "$port" 200 "${keys[@]}" | grep "all "
 
-# The concurrent mix: what the pages fetch (/api/progress, which no page calls, is measured above
-# only: its adherence over ten years of logs takes about 36 ms of CPU, in vascalc-app).
-mix=()
-for r in "${routes[@]}"; do [ "$r" = /api/progress ] || mix+=("$r"); done
+# The concurrent mix: every route above (/api/progress is kept until the record changes, vascalc-app
+# ProgressMemo; computing it over ten years of logs takes about 36 ms of CPU, once per change).
+mix=("${routes[@]}")
 load concurrent "$port" 50 "$secs" "${mix[@]}" "${keys[@]:0:6}"
 
 cargo test -q -p vascalc-web --test api javascript_and_css -- --nocapture 2>/dev/null \
