@@ -28,10 +28,14 @@
 //!    carina, followed down slice by slice while it stays round; then [`AORTIC_ROOT_MM`] below
 //!    it along its axis, the root and valve ([`flag::AORTIC_ROOT`], inside the heart region).
 //!
-//! What it does not find (stated in `docs/ct-scoring.md`): the arch above the carina, an
-//! ascending aorta that shows no round tube (touching vessels without fat between them), the
-//! liver's left lobe under the heart's lowest slices (no lung above it), and calcified lymph
-//! nodes next to the heart.
+//! 8. **Aortic arch** (after 5–6): both aortas followed up from the heart's top slice as round
+//!    sections; where both stop (the arch crosses the slices obliquely), the band between their
+//!    last centres, without the trachea, while soft tissue fills its core.
+//!
+//! What it does not find (stated in `docs/ct-scoring.md`): the arch when the ascending aorta
+//! was not followed (only the descending limb is then followed up), an ascending aorta that
+//! shows no round tube (touching vessels without fat between them), the liver's left lobe under
+//! the heart's lowest slices (no lung above it), and calcified lymph nodes next to the heart.
 
 use rayon::prelude::*;
 
@@ -139,6 +143,21 @@ const ASC_AXIS_SLOPE: f64 = 0.4;
 /// aorta enters the heart, near the sinotubular junction, about 20–25 mm above the valve's
 /// annulus.
 pub const AORTIC_ROOT_MM: f64 = 30.0;
+/// How far above the heart's top slice the aorta is followed into the arch, mm (the arch's top
+/// lies about 1–4 cm above the carina).
+const ARCH_MAX_MM: f64 = 50.0;
+/// Above where both limbs stop, the band between their last sections is marked while its core
+/// holds at least this much soft tissue or calcium, mm² (above the arch's roof lies fat) …
+const ARCH_CORE_MM2: f64 = 10.0;
+/// … and at most this far above the last followed section, mm (the arch's lumen and roof, about
+/// one diameter).
+const ARCH_ABOVE_MM: f64 = 30.0;
+/// The arch's band leaves out the trachea (an air section of at most [`AIRWAY_MAX_MM2`], not a
+/// lung) with this margin, mm: its wall and calcified cartilage rings lie against the arch.
+const AIRWAY_WALL_MM: f64 = 4.0;
+/// The trachea is looked for this far around the arch's band, mm; an air section reaching
+/// further is a lung.
+const AIRWAY_SEARCH_MM: f64 = 25.0;
 /// Soft tissue (blood, wall, muscle) for the aorta search, HU.
 const SOFT_HU: (f32, f32) = (-30.0, 150.0);
 /// The aorta score (soft fraction inside minus soft fraction in the surrounding ring) needed.
@@ -167,6 +186,8 @@ pub struct Anatomy {
     /// aortic root extrapolated below them.
     pub ascending_aorta_slices: usize,
     pub aortic_root_slices: usize,
+    /// Slices above the heart's where the aorta was followed up into the arch.
+    pub arch_slices: usize,
     /// The body covers more than a quarter of the image's edge in most slices that would hold the
     /// heart (a zoomed cardiac field of view): the lungs' outer parts and the chest wall are cut off,
     /// so the heart region cannot be trusted and no chest is reported ([`Anatomy::found`] is
@@ -232,6 +253,7 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
         aorta_slices: 0,
         ascending_aorta_slices: 0,
         aortic_root_slices: 0,
+        arch_slices: 0,
         body_cut_by_field_of_view: false,
     };
     if n == 0 || slices == 0 || volume.hu.len() != n * slices || !axial {
@@ -405,12 +427,16 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
         left_sign,
         posterior_sign,
     };
-    (anatomy.ascending_aorta_slices, anatomy.aortic_root_slices) =
-        ascending_aorta(&volume.hu, &mut flags, &stats, &heart, &plane, depth);
+    let asc_top;
+    (
+        anatomy.ascending_aorta_slices,
+        anatomy.aortic_root_slices,
+        asc_top,
+    ) = ascending_aorta(&volume.hu, &mut flags, &stats, &heart, &plane, depth);
 
     // 5–6. Heart region and descending aorta, per slice.
     let margin = (HEART_MARGIN_MM / dx.min(dy)).round().max(1.0) as usize;
-    let found: usize = flags
+    let descending: Vec<(usize, Option<Disc>)> = flags
         .par_chunks_mut(n)
         .zip(volume.hu.par_chunks(n))
         .enumerate()
@@ -427,10 +453,28 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
                 centre: stats[k].centre,
                 spine: smoothed[k],
             };
-            usize::from(heart_region(hu, f, &ctx))
+            (k, heart_region(hu, f, &ctx))
         })
-        .sum();
-    anatomy.aorta_slices = found;
+        .collect();
+    anatomy.aorta_slices = descending.iter().filter(|d| d.1.is_some()).count();
+    // The arch, above the heart's slices: both aortas followed up from the heart's top slice.
+    let desc_top = heart
+        .iter()
+        .take(3)
+        .find_map(|&k| descending.iter().find(|d| d.0 == k).and_then(|d| d.1));
+    if let Some(top_pos) = heart
+        .first()
+        .and_then(|k| order.iter().position(|o| o == k))
+    {
+        anatomy.arch_slices = aortic_arch(
+            &volume.hu,
+            &mut flags,
+            &order[..top_pos],
+            [asc_top, desc_top],
+            &plane,
+            depth,
+        );
+    }
     // A large calcified structure mostly deep in the mediastinum is not bone: no rib, vertebra,
     // sternum or scapula lies there, a heavily calcified aortic root or coronary artery does.
     let roots = bone_runs.roots(true);
@@ -973,8 +1017,9 @@ fn spine_front(
     front.map(|fr| (fr, sx / n.max(1) as f64))
 }
 
-/// The heart region and descending aorta of one slice; returns whether the aorta was found.
-fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
+/// The heart region and descending aorta of one slice; returns the aorta's section (column,
+/// row, radius mm) if found.
+fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> Option<Disc> {
     let (cols, rows) = (c.cols, c.rows);
     let mid = c.centre.0;
     // Convex hull of the lungs (each row's extreme lung pixels) and of the back of the sternum
@@ -1012,7 +1057,7 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
     }
     let hull = convex_hull(pts);
     if hull.len() < 3 || lung_rows == 0 {
-        return false;
+        return None;
     }
     let spine_front = c.spine.map(|s| s.0);
     // The descending aorta: left of and in front of the vertebral body.
@@ -1092,7 +1137,7 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
         (i0, i1, j0, j1) = (i0.min(a), i1.max(b - 1), j0.min(j), j1.max(j));
     }
     if i0 > i1 || j0 > j1 {
-        return aorta.is_some();
+        return aorta;
     }
     let (i0, j0) = (i0.saturating_sub(pad), j0.saturating_sub(pad));
     let (i1, j1) = ((i1 + pad + 1).min(cols), (j1 + pad + 1).min(rows));
@@ -1142,7 +1187,7 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> bool {
             f[idx] |= flag::HEART;
         }
     }
-    aorta.is_some()
+    aorta
 }
 
 /// Searches for the descending aorta: returns (column, row, radius mm).
@@ -1152,7 +1197,7 @@ fn find_aorta(
     c: &SliceContext,
     spine_x: f64,
     spine_front_row: f64,
-) -> Option<(f64, f64, f64)> {
+) -> Option<Disc> {
     let px = |mm: f64| (mm / c.dx).round() as i64;
     let step = px(1.5).max(1);
     // Window: from 5 mm right of the spine centre to 60 mm left; 45 mm in front of the spine's
@@ -1363,6 +1408,9 @@ impl SoftSat {
     }
 }
 
+/// A vessel's section in one slice: column, row, radius (mm).
+type Disc = (f64, f64, f64);
+
 /// A followed section of the ascending aorta: position in the heart's slices, column, row,
 /// radius (mm).
 type Section = (usize, f64, f64, f64);
@@ -1401,7 +1449,8 @@ fn mark_disc(f: &mut [u8], p: &Plane, ci: f64, cj: f64, r: f64, bit: u8) {
 /// within [`ASC_SHIFT_MM`] of the last whose radius stays within a quarter of it. Where it
 /// enters the heart (the ring around it turns soft, or the rays run long), the following
 /// [`AORTIC_ROOT_MM`] are the aortic root and valve, extrapolated along the tracked axis.
-/// Marks [`flag::AORTA`] and [`flag::AORTIC_ROOT`] with the wall; returns the slices of each.
+/// Marks [`flag::AORTA`] and [`flag::AORTIC_ROOT`] with the wall; returns the slices of each,
+/// and the top section (column, row, the track's median radius in mm) when one was followed.
 fn ascending_aorta(
     hu: &[f32],
     flags: &mut [u8],
@@ -1409,14 +1458,14 @@ fn ascending_aorta(
     heart: &[usize],
     p: &Plane,
     depth: f64,
-) -> (usize, usize) {
+) -> (usize, usize, Option<Disc>) {
     let n = p.cols * p.rows;
     let px = |mm: f64, d: f64| (mm / d).round() as i64;
     // The start: over the first slices below the carina, the vertical tube (one centre, one
     // radius) whose sections are the roundest on average, wholly inside the mediastinum (no
     // lung, bone or outside in its square).
     let Some(&top) = heart.first() else {
-        return (0, 0);
+        return (0, 0, None);
     };
     let (ci, cj) = stats[top].centre;
     let at_x = |x: f64| (ci + x / p.dx * p.left_sign).round() as i64;
@@ -1472,7 +1521,7 @@ fn ascending_aorta(
     }
 
     let Some((i0, j0, _, _)) = start else {
-        return (0, 0);
+        return (0, 0, None);
     };
     let first = 0;
     let k0 = heart[first];
@@ -1486,45 +1535,15 @@ fn ascending_aorta(
     );
 
     if !(ASC_MIN_RADIUS_MM..=ASC_RADII_MM[ASC_RADII_MM.len() - 1] * 1.25).contains(&r0) {
-        return (0, 0);
+        return (0, 0, None);
     }
     let mut track: Vec<Section> = vec![(first, ci, cj, r0)];
     let mut radii = vec![r0];
-    let shift = ASC_SHIFT_MM;
     let (mut pi, mut pj, mut pr) = (ci, cj, r0);
     let mut missed: Option<usize> = None;
     for (pos, &k) in heart.iter().enumerate().skip(first + 1) {
         let (hu_k, f_k) = (&hu[k * n..(k + 1) * n], &flags[k * n..(k + 1) * n]);
-        let (si, sj) = (px(shift, p.dx), px(shift, p.dy));
-        let (ri, rj) = (pi.round() as i64, pj.round() as i64);
-        let window = Window::around(
-            p,
-            (ri - si, ri + si),
-            (rj - sj, rj + sj),
-            px(pr + 2.0 + 6.0, p.dx) + 1,
-        );
-        let sat = SoftSat::of(hu_k, f_k, p, window, false);
-        let mut best: Option<(i64, i64, f64)> = None;
-        for dj in -sj..=sj {
-            for di in -si..=si {
-                let (i, j) = (pi.round() as i64 + di, pj.round() as i64 + dj);
-                for r in [pr - 2.0, pr, pr + 2.0] {
-                    if let Some(s) = sat.disc_score(i, j, r, p.dx)
-                        && best.is_none_or(|b| s > b.2)
-                    {
-                        best = Some((i, j, s));
-                    }
-                }
-            }
-        }
-        let accepted = best
-            .filter(|b| b.2 >= ASC_MIN_SCORE)
-            .and_then(|(bi, bj, _)| {
-                let (ni, nj, nr) = refine_disc(hu_k, f_k, p, bi as f64, bj as f64, ASCENDING_RAY);
-                let moved = (((ni - pi) * p.dx).powi(2) + ((nj - pj) * p.dy).powi(2)).sqrt();
-
-                (moved <= shift && nr >= pr * 0.7 && nr <= pr * 1.35).then_some((ni, nj, nr))
-            });
+        let accepted = follow_step(hu_k, f_k, p, (pi, pj, pr));
         match accepted {
             Some((ni, nj, nr)) => {
                 if let Some(m) = missed.take() {
@@ -1541,7 +1560,7 @@ fn ascending_aorta(
         }
     }
     if (track.len() as f64) * depth < ASC_MIN_TRACK_MM {
-        return (0, 0);
+        return (0, 0, None);
     }
     // Each section with the track's median radius (a ray may stop short at a neighbour).
     for &(pos, i, j, _) in &track {
@@ -1559,7 +1578,7 @@ fn ascending_aorta(
     // squares of column and row against position; the last sections may have drifted where
     // the aorta meets the heart).
     let Some(&(last, _, _, _)) = track.last() else {
-        return (0, 0);
+        return (0, 0, None);
     };
     let m = track.len() as f64;
     let mean = |f: &dyn Fn(&Section) -> f64| track.iter().map(f).sum::<f64>() / m;
@@ -1597,7 +1616,178 @@ fn ascending_aorta(
         );
         root += 1;
     }
-    (track.len(), root)
+    let top = track.first().map(|t| (t.1, t.2, pr));
+    (track.len(), root, top)
+}
+
+/// One step of following a round vessel from a section (`pi`, `pj`, radius `pr` mm) in the
+/// neighbouring slice: the roundest soft disc within [`ASC_SHIFT_MM`] whose refined radius stays
+/// within −30 %/+35 % of `pr`.
+fn follow_step(hu_k: &[f32], f_k: &[u8], p: &Plane, (pi, pj, pr): (f64, f64, f64)) -> Option<Disc> {
+    let px = |mm: f64, d: f64| (mm / d).round() as i64;
+    let shift = ASC_SHIFT_MM;
+    let (si, sj) = (px(shift, p.dx), px(shift, p.dy));
+    let (ri, rj) = (pi.round() as i64, pj.round() as i64);
+    let window = Window::around(
+        p,
+        (ri - si, ri + si),
+        (rj - sj, rj + sj),
+        px(pr + 2.0 + 6.0, p.dx) + 1,
+    );
+    let sat = SoftSat::of(hu_k, f_k, p, window, false);
+    let mut best: Option<(i64, i64, f64)> = None;
+    for dj in -sj..=sj {
+        for di in -si..=si {
+            let (i, j) = (pi.round() as i64 + di, pj.round() as i64 + dj);
+            for r in [pr - 2.0, pr, pr + 2.0] {
+                if let Some(s) = sat.disc_score(i, j, r, p.dx)
+                    && best.is_none_or(|b| s > b.2)
+                {
+                    best = Some((i, j, s));
+                }
+            }
+        }
+    }
+    best.filter(|b| b.2 >= ASC_MIN_SCORE)
+        .and_then(|(bi, bj, _)| {
+            let (ni, nj, nr) = refine_disc(hu_k, f_k, p, bi as f64, bj as f64, ASCENDING_RAY);
+            let moved = (((ni - pi) * p.dx).powi(2) + ((nj - pj) * p.dy).powi(2)).sqrt();
+
+            (moved <= shift && nr >= pr * 0.7 && nr <= pr * 1.35).then_some((ni, nj, nr))
+        })
+}
+
+/// The aortic arch: from the heart's top slice upwards (`up`: the slices above it, nearest
+/// last), the ascending and the descending aorta (`limbs`, their top sections) are followed
+/// slice by slice as round sections ([`follow_step`], each with its own radius). Where both
+/// stop, the two limbs have become the arch, which crosses the slices obliquely as an elongated
+/// section: there the band between their last centres (the larger radius with the wall) is
+/// marked while soft tissue or calcium fills its core ([`ARCH_CORE_MM2`]), up to
+/// [`ARCH_ABOVE_MM`] above. Everything within [`ARCH_MAX_MM`] of the heart's top slice. Marks
+/// [`flag::AORTA`]; returns the slices marked.
+fn aortic_arch(
+    hu: &[f32],
+    flags: &mut [u8],
+    up: &[usize],
+    limbs: [Option<Disc>; 2],
+    p: &Plane,
+    depth: f64,
+) -> usize {
+    let n = p.cols * p.rows;
+    let (mut live, mut last) = (limbs, limbs);
+    let max_up = (ARCH_MAX_MM / depth).round() as usize;
+    let above = (ARCH_ABOVE_MM / depth).round().max(1.0) as usize;
+    let (mut marked, mut band) = (0, 0);
+    for &k in up.iter().rev().take(max_up) {
+        let (hu_k, f_k) = (&hu[k * n..(k + 1) * n], &mut flags[k * n..(k + 1) * n]);
+        let mut found = false;
+        for (l, kept) in live.iter_mut().zip(&mut last) {
+            if let Some((pi, pj, pr)) = *l {
+                *l = follow_step(hu_k, f_k, p, (pi, pj, pr)).map(|(i, j, _)| (i, j, pr));
+                if let Some(s) = *l {
+                    *kept = Some(s);
+                    found = true;
+                }
+            }
+        }
+        if found {
+            for &(i, j, r) in live.iter().flatten() {
+                mark_disc(f_k, p, i, j, r + AORTA_WALL_MM, flag::AORTA);
+            }
+            marked += 1;
+            continue;
+        }
+        let [Some(a), Some(d)] = last else {
+            break;
+        };
+        band += 1;
+        if band > above || !arch_band(hu_k, f_k, p, a, d) {
+            break;
+        }
+        marked += 1;
+    }
+    marked
+}
+
+/// One slice of the arch: the band within the larger radius plus the wall of the segment from
+/// section `a` to section `d` (column, row, radius mm) is marked [`flag::AORTA`] if its core
+/// (within half the radius of the segment) holds [`ARCH_CORE_MM2`] of soft tissue or calcium
+/// inside the body (not lung, not bone); returns whether it was.
+fn arch_band(hu: &[f32], f: &mut [u8], p: &Plane, a: (f64, f64, f64), d: (f64, f64, f64)) -> bool {
+    let r = a.2.max(d.2);
+    let (reach, core) = (r + AORTA_WALL_MM, r / 2.0);
+    // Distance (mm) of pixel (i, j) from the segment.
+    let (ax, ay) = (a.0 * p.dx, a.1 * p.dy);
+    let (vx, vy) = (d.0 * p.dx - ax, d.1 * p.dy - ay);
+    let len2 = vx * vx + vy * vy;
+    let dist = |i: usize, j: usize| {
+        let (x, y) = (i as f64 * p.dx - ax, j as f64 * p.dy - ay);
+        let t = if len2 > 0.0 {
+            ((x * vx + y * vy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        ((x - t * vx).powi(2) + (y - t * vy).powi(2)).sqrt()
+    };
+    let span = |c0: f64, c1: f64, d: f64, len: usize| {
+        let lo = (c0.min(c1) - reach / d).floor().max(0.0) as usize;
+        let hi = ((c0.max(c1) + reach / d).ceil().max(0.0) as usize + 1).min(len);
+        lo..hi
+    };
+    let (is, js) = (span(a.0, d.0, p.dx, p.cols), span(a.1, d.1, p.dy, p.rows));
+    let mut filled = 0usize;
+    for j in js.clone() {
+        for i in is.clone() {
+            let idx = j * p.cols + i;
+            let v = f[idx];
+            if v & flag::BODY != 0
+                && v & (flag::LUNG | flag::BONE) == 0
+                && hu[idx] >= SOFT_HU.0
+                && dist(i, j) <= core
+            {
+                filled += 1;
+            }
+        }
+    }
+    if (filled as f64) * p.dx * p.dy < ARCH_CORE_MM2 {
+        return false;
+    }
+    // The trachea (and the oesophagus's air) lies against the arch: a small air section, not
+    // a lung, whose wall and its calcified cartilage are left out with a margin.
+    let pad = |d: f64| (AIRWAY_SEARCH_MM / d).ceil() as usize;
+    let (i0, i1) = (
+        is.start.saturating_sub(pad(p.dx)),
+        (is.end + pad(p.dx)).min(p.cols),
+    );
+    let (j0, j1) = (
+        js.start.saturating_sub(pad(p.dy)),
+        (js.end + pad(p.dy)).min(p.rows),
+    );
+    let w = i1 - i0;
+    let air = Runs2d::of(w, j1 - j0, |idx| {
+        f[(j0 + idx / w) * p.cols + i0 + idx % w] & flag::LUNG != 0
+    });
+    let lung = air.touching_edge(w, j1 - j0);
+    let mut airway = vec![false; w * (j1 - j0)];
+    for (&(j, s, e), &l) in air.runs.iter().zip(&air.label) {
+        if !lung[l as usize] && air.areas[l as usize] as f64 * p.dx * p.dy <= AIRWAY_MAX_MM2 {
+            airway[j as usize * w + s as usize..j as usize * w + e as usize].fill(true);
+        }
+    }
+    let near_airway = dilate_box(
+        &airway,
+        w,
+        j1 - j0,
+        (AIRWAY_WALL_MM / p.dx.min(p.dy)).round() as usize,
+    );
+    for j in js {
+        for i in is.clone() {
+            if dist(i, j) <= reach && !near_airway[(j - j0) * w + i - i0] {
+                f[j * p.cols + i] |= flag::AORTA;
+            }
+        }
+    }
+    true
 }
 
 /// How [`refine_disc`] casts its rays.

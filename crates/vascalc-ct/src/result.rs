@@ -134,6 +134,10 @@ pub struct AnatomySummary {
     /// root below them.
     pub ascending_aorta_slices: usize,
     pub aortic_root_slices: usize,
+    /// Slices above the heart's where the aorta was followed up into the arch (absent in
+    /// results written before it was found: 0).
+    #[serde(default)]
+    pub arch_slices: usize,
 }
 
 /// One calcified lesion.

@@ -470,7 +470,7 @@ impl Measured {
     }
 }
 
-const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending and ascending aorta, aortic root, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending or ascending aorta (followed down from the carina) or its wall, aortic_root = most voxels in the 30 mm below where the ascending aorta enters the heart (root and valve), above_carina, outside_heart_region = no voxel in the heart region";
+const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending and ascending aorta, aortic root, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending or ascending aorta (followed down from the carina, and up from the heart into the arch) or its wall, aortic_root = most voxels in the 30 mm below where the ascending aorta enters the heart (root and valve), above_carina, outside_heart_region = no voxel in the heart region";
 
 /// The automatic exclusion reasons of one component (empty: a coronary candidate).
 fn classify(
@@ -589,6 +589,7 @@ fn summary(a: &Anatomy, voxel_mm3: f64) -> AnatomySummary {
         aorta_slices: a.aorta_slices,
         ascending_aorta_slices: a.ascending_aorta_slices,
         aortic_root_slices: a.aortic_root_slices,
+        arch_slices: a.arch_slices,
     }
 }
 

@@ -585,7 +585,7 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
         let a = &r.anatomy;
         writeln!(
             out,
-            "  Anatomy: carina slice {} · heart region slices {} ({:.0} mL) · lungs {:.0} mL · bone {:.0} mL · descending aorta on {} slice(s) · ascending aorta on {} and aortic root on {} slice(s)",
+            "  Anatomy: carina slice {} · heart region slices {} ({:.0} mL) · lungs {:.0} mL · bone {:.0} mL · descending aorta on {} slice(s) · ascending aorta on {} and aortic root on {} slice(s) · arch on {} slice(s) above the heart",
             a.carina_slice.map_or("not found".into(), |k| k.to_string()),
             a.heart_slices
                 .map_or("none".into(), |[lo, hi]| format!("{lo}-{hi}")),
@@ -594,7 +594,8 @@ fn print_series(out: &mut impl Write, s: &SeriesScore) -> std::io::Result<()> {
             a.bone_ml,
             a.aorta_slices,
             a.ascending_aorta_slices,
-            a.aortic_root_slices
+            a.aortic_root_slices,
+            a.arch_slices
         )?;
     }
     writeln!(
