@@ -3,52 +3,27 @@
 //! database.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-struct TempDir(PathBuf);
+use crate::common::{TempDir, run};
 
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("vascalc-e2e-med-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-    /// A fresh database in this directory with one person.
-    fn person(&self, n: usize) -> PathBuf {
-        let db = self.0.join(format!("record-{n}.db"));
-        let _ = std::fs::remove_file(&db);
-        ok(
-            &db,
-            &[
-                "profile",
-                "create",
-                "--name",
-                "Bo",
-                "--birth-date",
-                "1950-01-01",
-                "--sex",
-                "male",
-            ],
-        );
-        db
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vascalc"))
-        .args(args)
-        .env("VASCALC_DB", db)
-        .env_remove("XDG_DATA_HOME")
-        .output()
-        .unwrap()
+/// A fresh database in `dir` with one person.
+fn person(dir: &TempDir, n: usize) -> PathBuf {
+    let db = dir.0.join(format!("record-{n}.db"));
+    let _ = std::fs::remove_file(&db);
+    ok(
+        &db,
+        &[
+            "profile",
+            "create",
+            "--name",
+            "Bo",
+            "--birth-date",
+            "1950-01-01",
+            "--sex",
+            "male",
+        ],
+    );
+    db
 }
 
 /// Runs and expects success; returns (stdout, stderr).
@@ -103,13 +78,13 @@ const UNITS: [(&str, &str); 6] = [
 #[test]
 fn no_kind_or_unit_silences_the_vka_vitamin_k_danger() {
     let dir = TempDir::new("vka");
-    let probe = dir.person(0);
+    let probe = person(&dir, 0);
     let kinds = kinds(&probe);
     assert_eq!(kinds[0], "vitamin_k_antagonist", "{kinds:?}");
     assert!(kinds.len() >= 30, "{kinds:?}");
     let mut warned = 0;
     for (i, kind) in kinds.iter().enumerate() {
-        let db = dir.person(i + 1);
+        let db = person(&dir, i + 1);
         let (dose, unit) = UNITS[i % UNITS.len()];
         let vka = ["Coumadin", "Jantoven", "Marevan", "warfarin"][i % 4];
         let taken = i % 3 == 0;
@@ -162,7 +137,7 @@ fn no_kind_or_unit_silences_the_vka_vitamin_k_danger() {
 #[test]
 fn an_unknown_medicine_is_recorded_and_named_first_in_the_plan() {
     let dir = TempDir::new("unknown");
-    let db = dir.person(0);
+    let db = person(&dir, 0);
     let (out, hint) = ok2(
         &db,
         &[
@@ -207,7 +182,7 @@ fn an_unknown_medicine_is_recorded_and_named_first_in_the_plan() {
 #[test]
 fn an_implausible_dose_is_refused_with_the_range_unless_confirmed() {
     let dir = TempDir::new("dose");
-    let db = dir.person(0);
+    let db = person(&dir, 0);
     let out = run(
         &db,
         &["log", "med", "MK-7", "--dose", "180", "--unit", "mg"],
@@ -409,7 +384,7 @@ fn each_class_by_a_brand_name_raises_its_alert() {
         (&[("Fancy Pill", "1", "tablet")], &[], "unknown_medicine"),
     ];
     for (n, (meds, labs, rule)) in cases.iter().enumerate() {
-        let db = dir.person(n);
+        let db = person(&dir, n);
         for (name, dose, unit) in *meds {
             ok(&db, &["log", "med", name, "--dose", dose, "--unit", unit]);
         }
@@ -426,7 +401,7 @@ fn each_class_by_a_brand_name_raises_its_alert() {
         }
     }
     // Classes without a rule of their own: the brand name decides the class.
-    let db = dir.person(cases.len());
+    let db = person(&dir, cases.len());
     for (name, dose, unit, kind) in [
         ("Zetia", "10", "mg", "ezetimibe"),
         ("Repatha", "140", "mg", "pcsk9_inhibitor"),
