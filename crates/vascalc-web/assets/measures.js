@@ -129,20 +129,68 @@
     input.focus();
   }
 
-  async function refresh() {
-    // One request per kind (the record may hold years of daily food and doses, which this
-    // page does not show).
-    const kinds = { lab: 'lab', vitals: 'vitals', activity: 'activity', medication: 'med' };
-    const lists = await Promise.all(Object.values(kinds).map((k) => api('GET', withPerson('/api/entries?kind=' + k))));
-    const byKind = Object.fromEntries(Object.keys(kinds).map((k, i) => [k, lists[i]]));
-    const of = (k) => byKind[k].slice().sort((a, b) => (b.entry.date || b.entry.start).localeCompare(a.entry.date || a.entry.start));
-    const labs = of('lab');
-    document.querySelector('#lab-list tbody').replaceChildren(...labs.map((r) => {
+  // The lists load a page at a time, newest first (`/api/entries?limit=&offset=`: ten years of
+  // daily activity is 3,650 entries); "More" appends the next older page. The charts read their
+  // own data (below), so that they keep their whole range whatever the lists show.
+  const PAGE = 30;
+  const listKinds = { lab: 'lab', vitals: 'vitals', activity: 'activity', medication: 'med' };
+  const lists = {};
+
+  const describe = (e) => Object.entries(e).filter(([k, v]) => k !== 'date' && k !== 'kind' && v != null)
+    .map(([k, v]) => k.replace(/_/g, ' ') + ' ' + fmt(v)).join(', ');
+  const rowOf = {
+    lab: (r) => {
       const valueCell = el('td', { class: 'num' }, fmt(shown(r).value) + ' ' + shown(r).unit);
       return el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date),
         el('td', {}, byId[r.entry.analyte] ? byId[r.entry.analyte].name : r.entry.analyte), valueCell,
         actions(r, () => editLab(r, valueCell)));
-    }));
+    },
+    vitals: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, describe(r.entry)),
+      actions(r, () => editInForm(r, 'vitals'))),
+    activity: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date),
+      el('td', {}, r.entry.kind + ', ' + fmt(r.entry.minutes) + ' min'), actions(r, () => editInForm(r, 'activity'))),
+    medication: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.start),
+      el('td', {}, `${r.entry.name} (${r.entry.kind.replace(/_/g, ' ')})` +
+        (r.entry.dose != null ? `, ${fmt(r.entry.dose)} ${r.entry.unit || ''}` : '') +
+        (r.entry.end ? `, stopped ${r.entry.end}` : ', ongoing')), actions(r, () => editInForm(r, 'medication'))),
+  };
+
+  // Loads the next page of `kind`'s list (the first when `fresh`) and shows it.
+  async function loadPage(kind, fresh) {
+    const have = fresh ? [] : lists[kind].rows;
+    const page = await api('GET', withPerson(`/api/entries?kind=${listKinds[kind]}&limit=${PAGE}&offset=${have.length}`));
+    lists[kind] = { rows: have.concat(page.entries), total: page.total, more: page.more };
+    const tbody = document.querySelector(`#${kind}-list tbody`);
+    if (fresh) tbody.replaceChildren(...page.entries.map(rowOf[kind]));
+    else tbody.append(...page.entries.map(rowOf[kind]));
+    document.getElementById(kind + '-more').hidden = !page.more;
+    document.getElementById(kind + '-shown').textContent = page.total
+      ? `${lists[kind].rows.length} of ${page.total} shown` : 'none yet';
+    return page.entries;
+  }
+
+  for (const kind of Object.keys(listKinds)) {
+    const button = document.getElementById(kind + '-more');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const added = await loadPage(kind, false);
+        // Keyboard users continue from the first older row (its first button).
+        const first = added.length && document.querySelector(`#${kind}-list tr[data-id="${added[0].id}"] button`);
+        if (first && button.hidden) first.focus();
+      } catch (e) { status.textContent = e.message; }
+      button.disabled = false;
+    });
+  }
+
+  // The charts: every lab result and vital sign (their whole range), and the newest 400
+  // activity entries (the chart shows the last 90 days logged among them).
+  async function drawCharts() {
+    const [labs, vitals, recent] = await Promise.all([
+      api('GET', withPerson('/api/entries?kind=lab')),
+      api('GET', withPerson('/api/entries?kind=vitals')),
+      api('GET', withPerson('/api/entries?kind=activity&limit=400')),
+    ]);
     const groups = {};
     for (const r of labs) (groups[r.entry.analyte] = groups[r.entry.analyte] || []).push(r);
     // A chart in the unit the results are shown in when they share one, else as stored.
@@ -150,17 +198,11 @@
       const one = rows.every((r) => shown(r).unit === shown(rows[0]).unit);
       const v = one ? shown : (r) => ({ value: r.entry.value, unit: r.entry.unit });
       return vascalc.timeChart({ id: 'chart-lab-' + a, title: (byId[a] ? byId[a].name : a), unit: v(rows[0]).unit,
-        series: [{ label: a, points: rows.map((r) => [r.entry.date, v(r).value]).reverse() }] });
+        series: [{ label: a, points: rows.map((r) => [r.entry.date, v(r).value]) }] });
     }));
 
-    const vitals = of('vitals');
-    const describe = (e) => Object.entries(e).filter(([k, v]) => k !== 'date' && k !== 'kind' && v != null)
-      .map(([k, v]) => k.replace(/_/g, ' ') + ' ' + fmt(v)).join(', ');
-    document.querySelector('#vitals-list tbody').replaceChildren(...vitals.slice(0, 30).map((r) =>
-      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, describe(r.entry)),
-        actions(r, () => editInForm(r, 'vitals')))));
     const vCharts = [];
-    const series = (key) => vitals.filter((r) => r.entry[key] != null).map((r) => [r.entry.date, r.entry[key]]).reverse();
+    const series = (key) => vitals.filter((r) => r.entry[key] != null).map((r) => [r.entry.date, r.entry[key]]);
     if (vitals.some((r) => r.entry.systolic_mm_hg != null)) {
       vCharts.push(vascalc.timeChart({ id: 'chart-blood-pressure', title: 'Blood pressure', unit: 'mm Hg',
         series: [{ label: 'systolic', points: series('systolic_mm_hg') }, { label: 'diastolic', points: series('diastolic_mm_hg') }],
@@ -171,23 +213,17 @@
     }
     document.getElementById('vitals-charts').replaceChildren(...vCharts);
 
-    const activity = of('activity');
-    document.querySelector('#activity-list tbody').replaceChildren(...activity.slice(0, 30).map((r) =>
-      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, r.entry.kind + ', ' + fmt(r.entry.minutes) + ' min'),
-        actions(r, () => editInForm(r, 'activity')))));
     const perDay = {};
-    for (const r of activity.slice(0, 400)) perDay[r.entry.date] = (perDay[r.entry.date] || 0) + r.entry.minutes;
+    for (const r of recent.entries) perDay[r.entry.date] = (perDay[r.entry.date] || 0) + r.entry.minutes;
     const days = Object.entries(perDay).sort().slice(-90);
     document.getElementById('activity-charts').replaceChildren(...(days.length ? [vascalc.timeChart({
       id: 'chart-activity', title: 'Minutes of activity per day (last 90 logged days)', unit: 'min',
       series: [{ label: 'minutes', points: days, dots: true }] })] : []));
+  }
 
-    const meds = of('medication');
-    document.querySelector('#medication-list tbody').replaceChildren(...meds.map((r) =>
-      el('tr', { 'data-id': r.id }, el('td', {}, r.entry.start),
-        el('td', {}, `${r.entry.name} (${r.entry.kind.replace(/_/g, ' ')})` +
-          (r.entry.dose != null ? `, ${fmt(r.entry.dose)} ${r.entry.unit || ''}` : '') +
-          (r.entry.end ? `, stopped ${r.entry.end}` : ', ongoing')), actions(r, () => editInForm(r, 'medication')))));
+  // Every list from its newest page, and the charts.
+  async function refresh() {
+    await Promise.all([...Object.keys(listKinds).map((k) => loadPage(k, true)), drawCharts()]);
   }
   try { await refresh(); } catch (e) { status.textContent = e.message; }
 })();

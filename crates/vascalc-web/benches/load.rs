@@ -4,6 +4,10 @@
 //! ```text
 //! cargo bench -p vascalc-web --bench load -- latency PORT N PATH...
 //!     N sequential requests per path: client and server (Server-Timing) p50/p99/max.
+//! cargo bench -p vascalc-web --bench load -- page PORT N PATH...
+//!     N loads of one page: the paths (its HTML and the API calls its script makes) one after
+//!     the other on one connection; p50/p99/max of the sum (a browser makes some at once, so
+//!     an upper bound) and the bytes.
 //! cargo bench -p vascalc-web --bench load -- concurrent PORT CLIENTS SECONDS PATH...
 //!     CLIENTS connections, each cycling through the paths for SECONDS: requests, errors,
 //!     client p50/p99/max over every request.
@@ -163,6 +167,39 @@ fn latency(port: u16, n: usize, paths: &[String]) -> Result<(), String> {
 }
 
 #[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
+fn page(port: u16, n: usize, paths: &[String]) -> Result<(), String> {
+    let mut c = Client::connect(port).map_err(|e| e.to_string())?;
+    let load = |c: &mut Client| -> Result<(f64, usize), String> {
+        let t = Instant::now();
+        let mut bytes = 0;
+        for path in paths {
+            let a = c.get(path).map_err(|e| format!("{path}: {e}"))?;
+            if a.status != 200 {
+                return Err(format!("{path}: status {}", a.status));
+            }
+            bytes += a.bytes;
+        }
+        Ok((t.elapsed().as_secs_f64() * 1e3, bytes))
+    };
+    for _ in 0..3 {
+        load(&mut c)?;
+    }
+    let mut times = Vec::with_capacity(n);
+    let mut bytes = 0;
+    for _ in 0..n {
+        let (ms, b) = load(&mut c)?;
+        times.push(ms);
+        bytes = b;
+    }
+    println!(
+        "  page of {} requests, {n} loads: {bytes} B  client {}",
+        paths.len(),
+        summary(times)
+    );
+    Ok(())
+}
+
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 fn concurrent(port: u16, clients: usize, secs: u64, paths: &[String]) -> Result<(), String> {
     let start = Instant::now();
     let until = start + Duration::from_secs(secs);
@@ -239,7 +276,8 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let usage = "usage: load latency PORT N PATH... | load concurrent PORT CLIENTS SECONDS PATH...";
+    let usage = "usage: load latency PORT N PATH... | load page PORT N PATH... | \
+                 load concurrent PORT CLIENTS SECONDS PATH...";
     let num = |i: usize| -> u64 {
         args.get(i).and_then(|s| s.parse().ok()).unwrap_or_else(|| {
             eprintln!("{usage}");
@@ -248,6 +286,7 @@ fn main() {
     };
     let result = match args.first().map(String::as_str) {
         Some("latency") => latency(num(1) as u16, num(2) as usize, &args[3..]),
+        Some("page") => page(num(1) as u16, num(2) as usize, &args[3..]),
         Some("concurrent") => concurrent(num(1) as u16, num(2) as usize, num(3), &args[4..]),
         _ => {
             // Without arguments (as `cargo bench --workspace` runs it) there is nothing to load.

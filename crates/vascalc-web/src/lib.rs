@@ -25,6 +25,7 @@ mod foods;
 mod log;
 pub mod openapi;
 mod pages;
+mod paging;
 mod record;
 pub mod scans;
 pub mod security;

@@ -94,6 +94,57 @@ fn record_op(
     op
 }
 
+/// `GET /api/entries`: every entry of a range oldest first, or one page newest first.
+fn entries_list(read: &[&str]) -> Value {
+    let mut op = record_op(
+        "The entries with their ids, as `entry list --format json` (oldest first), of `kind` \
+         between `since` and `until` (a course by its start). With `limit` or `offset`: one \
+         page, newest first (by date, then id, highest first: pages neither repeat nor skip an \
+         entry while the record is unchanged), with the total of the range.",
+        vec![
+            person_param(),
+            json!({"name": "kind", "in": "query", "required": false,
+                "schema": {"type": "string", "enum": ["scan", "lab", "vitals", "activity",
+                    "smoking", "alcohol", "med", "dose", "food"]}}),
+            json!({"name": "since", "in": "query", "required": false,
+                "description": "The first day of the range (YYYY-MM-DD), included.",
+                "schema": {"type": "string", "format": "date"}}),
+            json!({"name": "until", "in": "query", "required": false,
+                "description": "The last day of the range (YYYY-MM-DD), included; not before since.",
+                "schema": {"type": "string", "format": "date"}}),
+            json!({"name": "limit", "in": "query", "required": false,
+                "description": "Entries per page; asks for a page.",
+                "schema": {"type": "integer", "minimum": 1,
+                    "maximum": crate::paging::MAX_LIMIT,
+                    "default": crate::paging::DEFAULT_LIMIT}}),
+            json!({"name": "offset", "in": "query", "required": false,
+                "description": "Entries to skip from the newest; asks for a page.",
+                "schema": {"type": "integer", "minimum": 0,
+                    "maximum": crate::paging::MAX_OFFSET, "default": 0}}),
+        ],
+        None,
+        (
+            "200",
+            "[{id, kind, entry}] or, for a page, {total, offset, limit, more, entries}",
+        ),
+        read,
+    );
+    op["responses"]["200"]["content"]["application/json"]["schema"] = json!({"oneOf": [
+        {"type": "array", "items": {"$ref": "#/components/schemas/EntryRow"}},
+        {"type": "object", "required": ["total", "offset", "limit", "more", "entries"],
+         "properties": {
+            "total": {"type": "integer", "description": "Entries in the range."},
+            "offset": {"type": "integer"}, "limit": {"type": "integer"},
+            "more": {"type": "boolean", "description": "Older entries follow this page."},
+            "entries": {"type": "array", "items": {"$ref": "#/components/schemas/EntryRow"}}}}
+    ]});
+    op["responses"]["400"] = json!({
+        "description": "A query parameter outside what it allows: `field` names it, `reason` gives the allowed range.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+    });
+    op
+}
+
 fn record_paths(paths: &mut serde_json::Map<String, Value>) {
     let read = ["404", "421", "422", "500"];
     let write = [
@@ -127,11 +178,7 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>) {
     paths.insert(
         "/api/entries".into(),
         json!({
-            "get": record_op("The entries with their ids, as `entry list --format json`.",
-                vec![person_param(), json!({"name": "kind", "in": "query", "required": false,
-                    "schema": {"type": "string", "enum": ["scan", "lab", "vitals", "activity",
-                        "smoking", "alcohol", "med", "dose", "food"]}})],
-                None, ("200", "[{id, kind, entry}]"), &read),
+            "get": entries_list(&read),
             "post": record_op("Add an entry of any kind, checked as the CLI checks it.",
                 vec![person_param()], Some(json!({"$ref": "#/components/schemas/Entry"})),
                 ("201", "{id, kind, entry}"), &write)
@@ -367,6 +414,15 @@ pub fn document() -> Value {
                         "kind": {"type": "string", "enum": ["scan", "lab", "vitals", "activity",
                             "smoking", "alcohol", "medication", "dose", "food"]},
                         "entry": {"type": "object"}
+                    }
+                },
+                "EntryRow": {
+                    "type": "object",
+                    "description": "An entry with its id; a lab result also `shown` in the person's units.",
+                    "required": ["id", "kind", "entry"],
+                    "properties": {
+                        "id": {"type": "string"}, "kind": {"type": "string"},
+                        "entry": {"type": "object"}, "shown": {"type": "object"}
                     }
                 },
                 "FoodHit": {

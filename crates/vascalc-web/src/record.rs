@@ -195,6 +195,10 @@ pub(crate) struct Who {
     as_of: Option<String>,
     kind: Option<String>,
     days: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
 }
 
 impl Who {
@@ -376,12 +380,30 @@ impl<'a> Row<'a> {
     }
 }
 
-fn rows(list: &[(EntryId, Entry)], units: Option<Units>) -> Vec<Row<'_>> {
-    list.iter()
+fn rows<'a>(
+    list: impl IntoIterator<Item = &'a (EntryId, Entry)>,
+    units: Option<Units>,
+) -> Vec<Row<'a>> {
+    list.into_iter()
         .map(|(id, entry)| Row::new(*id, entry, units))
         .collect()
 }
 
+/// A page of entries (`GET /api/entries?limit=&offset=`): newest first.
+#[derive(Serialize)]
+struct PageOut<'a> {
+    /// Entries in the whole range (of the kind, between `since` and `until`).
+    total: usize,
+    offset: usize,
+    limit: usize,
+    /// Whether older entries follow this page.
+    more: bool,
+    entries: Vec<Row<'a>>,
+}
+
+/// The entries of `?kind=` between `?since=` and `?until=` (a course by its start): all of them
+/// oldest first, as `vascalc entry list --format json`; or, with `?limit=` or `?offset=`, one
+/// page of them newest first with the total (crate::paging).
 async fn entries(
     State(state): State<Shared>,
     ApiQuery(who): ApiQuery<Who>,
@@ -398,9 +420,27 @@ async fn entries(
             )
         })?),
     };
+    let query = crate::paging::ListQuery::parse(
+        who.limit.as_deref(),
+        who.offset.as_deref(),
+        who.since.as_deref(),
+        who.until.as_deref(),
+    )?;
     with_app(&state, false, move |app| {
         let (person, list) = app.entries(who.person.as_deref(), kind)?;
-        crate::json(&rows(&list, person.units))
+        match query.page {
+            None => crate::json(&rows(crate::paging::in_range(&list, &query), person.units)),
+            Some(at) => {
+                let page = crate::paging::page(&list, &query, at);
+                crate::json(&PageOut {
+                    total: page.total,
+                    offset: page.offset,
+                    limit: page.limit,
+                    more: page.offset + page.entries.len() < page.total,
+                    entries: rows(page.entries, person.units),
+                })
+            }
+        }
     })
     .await
 }

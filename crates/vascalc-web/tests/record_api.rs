@@ -641,3 +641,112 @@ fn courses_and_doses_follow_the_rules_of_log_med() {
     );
     s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("dose"), &before);
 }
+
+/// `GET /api/entries?limit=&offset=`: pages newest first that together hold every entry of
+/// the range once (ties of a day broken by id), `total` the range's size; `since`/`until`
+/// bound it; a bad parameter is a 400 naming it and its range, and changes nothing.
+#[test]
+fn the_entry_list_pages_newest_first_without_repeats_or_gaps() {
+    let s = Server::with_ann("paging");
+    // 23 activity entries over 12 days (two a day but the first), added out of date order.
+    let mut added = Vec::new();
+    for i in [5, 0, 11, 3, 8, 1, 10, 6, 2, 9, 4, 7] {
+        for n in 0..(if i == 0 { 1 } else { 2 }) {
+            let date = format!("2026-03-{:02}", 1 + i);
+            let a = s.write(
+                "POST",
+                "/api/entries",
+                &json!({"kind": "activity", "entry": {"date": date, "kind": "endurance",
+                    "minutes": 10 + n}}),
+            );
+            assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+            added.push(a.json()["id"].as_str().unwrap().to_string());
+        }
+    }
+    // A lab too: a page of one kind holds only that kind.
+    let a = s.write(
+        "POST",
+        "/api/labs",
+        &json!({"analyte": "creatinine", "value": 1.0, "unit": "mg/dL", "date": "2026-03-05"}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+
+    let all = s.get("/api/entries?kind=activity").json();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 23);
+    // The unpaged list, oldest first; the pages must hold it reversed.
+    let mut newest_first: Vec<Value> = all.clone();
+    newest_first.reverse();
+    let row = |r: &Value| {
+        (
+            r["entry"]["date"].as_str().unwrap().to_string(),
+            r["id"].clone(),
+        )
+    };
+    for limit in [1, 4, 7, 23, 50] {
+        let mut seen = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = s
+                .get(&format!(
+                    "/api/entries?kind=activity&limit={limit}&offset={offset}"
+                ))
+                .json();
+            assert_eq!(page["total"], 23, "{page}");
+            assert_eq!(page["limit"], limit);
+            assert_eq!(page["offset"], offset);
+            let entries = page["entries"].as_array().unwrap();
+            assert!(entries.len() <= limit);
+            assert_eq!(page["more"], offset + entries.len() < 23, "{page}");
+            if entries.is_empty() {
+                break;
+            }
+            seen.extend(entries.iter().cloned());
+            offset += entries.len();
+        }
+        assert_eq!(seen, newest_first, "limit {limit}");
+    }
+    // Newest first: by date, then the later id of the day first.
+    let dates: Vec<_> = newest_first.iter().map(row).collect();
+    assert!(dates.windows(2).all(|w| w[0].0 >= w[1].0), "{dates:?}");
+    assert_eq!(newest_first[0]["entry"]["date"], "2026-03-12");
+
+    // A range: 3 to 5 March hold two entries each.
+    let page = s
+        .get("/api/entries?kind=activity&since=2026-03-03&until=2026-03-05&limit=4")
+        .json();
+    assert_eq!(page["total"], 6, "{page}");
+    assert_eq!(page["entries"].as_array().unwrap().len(), 4);
+    assert_eq!(page["more"], true);
+    let range = s
+        .get("/api/entries?kind=activity&since=2026-03-03&until=2026-03-05")
+        .json();
+    assert_eq!(range.as_array().unwrap().len(), 6, "{range}");
+    assert_eq!(range[0]["entry"]["date"], "2026-03-03");
+    // Without a kind, every kind of the range.
+    let page = s
+        .get("/api/entries?since=2026-03-05&until=2026-03-05&limit=10")
+        .json();
+    assert_eq!(page["total"], 3, "{page}");
+
+    let before = s.snapshot();
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("limit=ten", "limit"),
+        ("offset=-1", "offset"),
+        ("offset=10000001", "offset"),
+        ("since=2026-02-30", "since"),
+        ("until=soon", "until"),
+        ("since=2026-03-05&until=2026-03-01", "since"),
+    ] {
+        let a = s.get(&format!("/api/entries?kind=activity&{query}"));
+        s.refused(&a, StatusCode::BAD_REQUEST, Some(field), &before);
+        let reason = a.json()["reason"].as_str().unwrap().to_string();
+        assert!(
+            reason.contains(field)
+                && (reason.contains(" to ") || reason.contains("YYYY") || reason.contains("after")),
+            "{query}: {reason}"
+        );
+    }
+}
