@@ -119,7 +119,7 @@ pub fn clinical_profile(r: &PersonRecord, on: Date) -> AppResult<Profile> {
         .max_by_key(|v| v.date)
         .and_then(|v| v.weight_kg);
     p.bmi = match (weight, r.person.height_cm) {
-        (Some(w), Some(h)) => Some(w / (h / 100.0).powi(2)),
+        (Some(w), Some(h)) => Some(vascalc_domain::units::bmi(w, h)),
         _ => None,
     };
     p.creatinine_mg_dl = latest_lab(r, "creatinine", on);

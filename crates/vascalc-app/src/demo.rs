@@ -19,14 +19,22 @@ pub const DEMO_NAME: &str = "Demo Person";
 impl<S: RecordStore> App<S> {
     /// Adds the demo person's record (as of today), checked like an import; returns it.
     pub fn fill_demo(&mut self) -> AppResult<PersonRecord> {
-        let record = demo_record(self.today());
-        let foods = foods::Foods::new(&record.own_foods)?;
-        validate::record(&record, self.today(), &|id| foods.known(id))
-            .map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
+        let record = checked_demo_record(self.today())?;
         self.store_mut()
             .import(std::slice::from_ref(&record), false)?;
         Ok(record)
     }
+}
+
+/// The demo person's record as of `today`, checked as an import checks a record: a front end
+/// calls it before it touches any file, and [`App::fill_demo`] adds nothing else. A refusal is
+/// an internal error (the demo data are vascalc's own).
+pub fn checked_demo_record(today: Date) -> AppResult<PersonRecord> {
+    let record = demo_record(today);
+    let foods = foods::Foods::new(&record.own_foods)?;
+    validate::record(&record, today, &|id| foods.known(id))
+        .map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
+    Ok(record)
 }
 
 /// A small deterministic generator (64-bit LCG, Knuth's MMIX constants) for day-to-day variation.

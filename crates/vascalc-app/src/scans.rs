@@ -96,7 +96,7 @@ pub fn scan_from_score(
 pub fn scan_from_series(mut one: SeriesScore, date: Option<Date>, today: Date) -> AppResult<Scan> {
     let date = match (date, one.acquisition.study_date.as_deref()) {
         (Some(d), _) => {
-            dates::check("date", d, today).map_err(|e| e.prefixed("--date"))?;
+            dates::check("date", d, today).map_err(|e| e.prefixed("date"))?;
             // The kept result says the date the scan is recorded on.
             one.acquisition.study_date = Some(d.to_string());
             d

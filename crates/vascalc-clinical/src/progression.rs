@@ -130,6 +130,14 @@ pub struct Expected {
     pub source: &'static str,
 }
 
+impl Expected {
+    /// Whether the observed change was compared with the expected one (not when the scans are
+    /// less than a year apart: see the change's cautions).
+    pub fn is_compared(&self) -> bool {
+        self.comparison != UNRELIABLE
+    }
+}
+
 /// When to scan again.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NextScan {
@@ -156,7 +164,13 @@ pub enum ProgressionError {
 const MESA_MEDIAN_ANNUAL_CHANGE_WOMEN: f64 = 14.0;
 const MESA_MEDIAN_ANNUAL_CHANGE_MEN: f64 = 21.0;
 const MESA_INCIDENCE_PER_YEAR: f64 = 0.066;
-const SQRT_THRESHOLD: f64 = 2.5;
+/// Hokanson: √C2 − √C1 at or above this is progression (and an observed score this far from the
+/// expected one on the square-root scale is above or below it).
+pub const SQRT_THRESHOLD: f64 = 2.5;
+/// Raggi: a linear annualised change above this many percent a year is progression.
+pub const RAGGI_PERCENT_PER_YEAR: f64 = 15.0;
+/// [`Expected::comparison`] when the scans are less than a year apart.
+pub const UNRELIABLE: &str = "unreliable";
 
 fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
     let years = a.date.years_until(b.date);
@@ -201,7 +215,7 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
     let cautions = cautions(a, b, years, annual);
     let mut expected = expected;
     if years < SHORT_INTERVAL_YEARS {
-        expected.comparison = "unreliable";
+        expected.comparison = UNRELIABLE;
     }
     Change {
         from: a.date,
@@ -215,7 +229,7 @@ fn change(a: &Scan, b: &Scan, subject: &Subject) -> Change {
         annualised_percent_compound: compound,
         sqrt_difference: sqrt_diff,
         sqrt_rule_progression: sqrt_diff >= SQRT_THRESHOLD,
-        raggi_rule_progression: pct.map(|p| p > 15.0),
+        raggi_rule_progression: pct.map(|p| p > RAGGI_PERCENT_PER_YEAR),
         incident,
         volume_change_mm3: a.volume_mm3.zip(b.volume_mm3).map(|(v1, v2)| v2 - v1),
         expected,

@@ -140,6 +140,13 @@ impl BodyMeasure {
     }
 }
 
+/// Body-mass index, kg/m², from a weight in kg and a height in cm (the record's stored units):
+/// weight ÷ height². The one formula that `profile show` and the clinical profile use (WHO,
+/// "Obesity: preventing and managing the global epidemic", TRS 894, 2000).
+pub fn bmi(weight_kg: f64, height_cm: f64) -> f64 {
+    weight_kg / (height_cm / 100.0).powi(2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +179,13 @@ mod tests {
             (70.0, "kg")
         );
         assert_eq!(BodyMeasure::Waist.shown(90.0, None), (90.0, "cm"));
+    }
+
+    #[test]
+    fn bmi_is_weight_over_height_squared() {
+        // 81 kg at 180 cm: 81 / 1.8² = 25.0 kg/m² (WHO TRS 894: the overweight cut-off).
+        assert!((bmi(81.0, 180.0) - 25.0).abs() < 1e-12);
+        assert!((bmi(70.0, 175.0) - 22.857_142_857).abs() < 1e-8);
     }
 
     #[test]

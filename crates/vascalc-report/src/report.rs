@@ -527,11 +527,14 @@ fn progression(s: &mut String, input: &ReportInput) {
                     .unwrap_or_else(|| "—".into()),
                 c.sqrt_difference,
                 if c.incident {
-                    " (incident)"
+                    " (incident)".to_owned()
                 } else if c.sqrt_rule_progression {
-                    " (≥ 2.5: progression)"
+                    format!(
+                        " (≥ {}: progression)",
+                        vascalc_clinical::progression::SQRT_THRESHOLD
+                    )
                 } else {
-                    ""
+                    String::new()
                 },
                 c.expected
                     .expected_follow_up

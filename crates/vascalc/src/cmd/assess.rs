@@ -6,6 +6,7 @@ use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use vascalc_clinical::progression::{RAGGI_PERCENT_PER_YEAR, SQRT_THRESHOLD};
 use vascalc_clinical::table::{self, Layout};
 use vascalc_clinical::{
     Assessment, BatchId, BatchLine, Options, PceCoefficients, Profile, assess, assess_into,
@@ -541,14 +542,15 @@ pub(crate) fn human(p: &Profile, a: &Assessment) -> String {
                     .unwrap_or_default(),
                 c.sqrt_difference,
                 if c.sqrt_rule_progression {
-                    "progression by the ≥2.5 rule"
+                    format!("progression by the ≥{SQRT_THRESHOLD} rule")
                 } else {
-                    "below the 2.5 threshold"
+                    format!("below the {SQRT_THRESHOLD} threshold")
                 },
                 match (c.incident, c.raggi_rule_progression) {
                     (true, _) => "incident CAC".to_owned(),
-                    (_, Some(true)) => ">15 %/y: progression by Raggi's rule".to_owned(),
-                    (_, Some(false)) => "≤15 %/y".to_owned(),
+                    (_, Some(true)) =>
+                        format!(">{RAGGI_PERCENT_PER_YEAR} %/y: progression by Raggi's rule"),
+                    (_, Some(false)) => format!("≤{RAGGI_PERCENT_PER_YEAR} %/y"),
                     _ => "still 0".to_owned(),
                 }
             );
@@ -560,7 +562,7 @@ pub(crate) fn human(p: &Profile, a: &Assessment) -> String {
                 }
                 _ => String::new(),
             };
-            if e.comparison == "unreliable" {
+            if !e.is_compared() {
                 let _ = writeln!(
                     s,
                     "    vs MESA: not compared (scans less than a year apart; see the caution)"

@@ -12,8 +12,8 @@ use vascalc_app::App;
 use vascalc_app::demo::DEMO_NAME;
 use vascalc_store::Store;
 
-use super::{context, dates, invalid, store_error, validate};
-use crate::exit::{CliError, CliResult, Exit};
+use super::{context, dates, invalid, store_error};
+use crate::exit::CliResult;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct DemoArgs {
@@ -31,10 +31,7 @@ pub(super) fn run(args: DemoArgs) -> CliResult {
     };
     let today = dates::today();
     // The demo data are checked before any file is touched.
-    let check = vascalc_app::demo::demo_record(today);
-    let foods = vascalc_app::foods::Foods::new(&check.own_foods)?;
-    validate::record(&check, today, &|id| foods.known(id))
-        .map_err(|e| CliError::new(Exit::Failure, anyhow::anyhow!("demo data: {e}")))?;
+    vascalc_app::demo::checked_demo_record(today)?;
     recreate(&path)?;
     let mut app = App::at(Store::open(&path).map_err(store_error)?, today);
     let record = app.fill_demo()?;

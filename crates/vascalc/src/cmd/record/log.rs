@@ -7,7 +7,7 @@ use vascalc_app::meds::{CourseInput, DoseInput, MedNotes};
 use vascalc_store::{Activity, BodyMeasure, Entry, Units, Vitals};
 
 use super::food_log;
-use super::{DbArg, PersonArg, dates, flag_date, flagged, fmt_body, fmt_num, invalid, validate};
+use super::{DbArg, PersonArg, dates, flag_date, flagged, fmt_body, fmt_num, invalid};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -147,7 +147,8 @@ pub(super) fn run(args: LogArgs) -> CliResult {
     }
 }
 
-/// Adds one entry through the use case (checked whole first) and prints it.
+/// Adds one entry through the use case, which checks it whole (the same checks as the web's
+/// `POST /api/entries` and `import`), and prints it.
 fn save<T: Serialize + Clone>(
     common: &Common,
     entry: T,
@@ -196,14 +197,12 @@ fn define_food(args: DefineFoodArgs) -> CliResult {
 }
 
 fn activity(args: ActivityArgs) -> CliResult {
-    let today = dates::today();
     let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
     let entry = Activity {
         date,
         kind: args.kind.to_lowercase().parse().map_err(invalid)?,
         minutes: args.minutes,
     };
-    validate::activity(&entry, today).map_err(invalid)?;
     save(
         &args.common,
         entry,
@@ -226,7 +225,6 @@ fn parse_bp(text: &str) -> CliResult<(f64, f64)> {
 }
 
 fn vitals(args: VitalsArgs) -> CliResult {
-    let today = dates::today();
     let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
     let bp = args.bp.as_deref().map(parse_bp).transpose()?;
     let entry = Vitals {
@@ -240,7 +238,6 @@ fn vitals(args: VitalsArgs) -> CliResult {
             .waist_in
             .and_then(|i| BodyMeasure::Waist.to_stored(i, BodyMeasure::Waist.us_unit()))),
     };
-    validate::vitals(&entry, today).map_err(invalid)?;
     save(
         &args.common,
         entry,

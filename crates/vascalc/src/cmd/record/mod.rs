@@ -2,8 +2,9 @@
 //! `export`, `import`, `demo`.
 //!
 //! Every command takes `--db FILE` (or `VASCALC_DB`); without either, the database is
-//! `$XDG_DATA_HOME/vascalc/vascalc.db`. Values are checked here ([`validate`]) before anything is
-//! written, and every write is one transaction, so bad input changes nothing.
+//! `$XDG_DATA_HOME/vascalc/vascalc.db`. Values are checked by vascalc-app's use cases (the same
+//! checks for every front end) before anything is written, and every write is one transaction,
+//! so bad input changes nothing.
 
 mod dates;
 mod demo;
@@ -18,7 +19,7 @@ mod progress;
 mod scan;
 
 // The record's rules live in vascalc-app; these names keep the commands' paths short.
-pub(crate) use vascalc_app::{context, foods, labs, validate};
+pub(crate) use vascalc_app::{context, foods, labs};
 
 use std::path::PathBuf;
 
@@ -286,14 +287,7 @@ mod lab_cmd {
     }
 
     fn add(args: AddArgs) -> CliResult {
-        // The analyte and value are checked before the database is opened.
-        let analyte = labs::find(&args.analyte).ok_or_else(|| {
-            invalid(format!(
-                "unknown analyte {:?}; `vascalc lab analytes` lists the ones vascalc knows",
-                args.analyte
-            ))
-        })?;
-        analyte.to_stored(args.value, &args.unit)?;
+        // The use case checks the analyte, the value in its unit and the date.
         let date = dates::arg_or_today(args.date.as_deref(), "--date")?;
         let mut app = args.db.app()?;
         let added = app

@@ -294,7 +294,7 @@ fn print_summary(s: Summary, format: Format) -> CliResult {
                 fmt_body(BodyMeasure::Weight, w, p.units)
             ));
             if let Some(h) = p.height_cm {
-                parts.push(format!("BMI {}", fmt_num(w / (h / 100.0).powi(2))));
+                parts.push(format!("BMI {}", fmt_num(vascalc_domain::units::bmi(w, h))));
             }
         }
         if let Some(w) = v.waist_cm {

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use vascalc_clinical::progression::SQRT_THRESHOLD;
 use vascalc_program::Adherence;
 
 use super::{DbArg, PersonArg, dates, fmt_num};
@@ -93,14 +94,14 @@ pub(super) fn human(r: &Report) -> String {
                     .unwrap_or_default(),
                 c.sqrt_difference,
                 if c.incident {
-                    ": incident calcium"
+                    ": incident calcium".to_owned()
                 } else if c.sqrt_rule_progression {
-                    ": progression by the √ method (≥ 2.5)"
+                    format!(": progression by the √ method (≥ {SQRT_THRESHOLD})")
                 } else {
-                    ": below the √ progression threshold (2.5)"
+                    format!(": below the √ progression threshold ({SQRT_THRESHOLD})")
                 }
             );
-            if c.expected.comparison == "unreliable" {
+            if !c.expected.is_compared() {
                 let _ = writeln!(
                     s,
                     "      expected: not compared (scans less than a year apart; see the caution)"

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use vascalc_app::scans;
 use vascalc_store::{ArteryScores, Entry, Scan, ScanSource};
 
-use super::{DbArg, PersonArg, dates, fmt_num, invalid, validate};
+use super::{DbArg, PersonArg, dates, fmt_num, invalid};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
 
@@ -88,7 +88,7 @@ pub(crate) fn run(args: ScanAddArgs) -> CliResult {
             }
         }
     };
-    validate::scan(&scan, today).map_err(invalid)?;
+    // The use case checks the scan whole (values, date, what a score result may enter).
     let mut app = args.db.app()?;
     // The date is --date when given, else the study date of the --from-json file.
     let date_is = if args.date.is_some() {
