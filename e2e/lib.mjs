@@ -20,11 +20,15 @@ export function vascalc(args, opts = {}) {
   return execFileSync(env("VASCALC_BIN"), args, { encoding: "utf8", ...opts });
 }
 
-/** Starts `vascalc serve --port 0` on `db`; resolves with the process and its URL. */
-export function serve(db) {
+/**
+ * Starts `vascalc serve --port 0` on `db` (with `extraEnv` added to the environment); resolves
+ * with the process and its URL.
+ */
+export function serve(db, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const p = spawn(env("VASCALC_BIN"), ["serve", "--port", "0", "--quiet", "--db", db], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...extraEnv },
     });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`no URL after 20 s: ${out}`)), 20000);

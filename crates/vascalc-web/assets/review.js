@@ -141,6 +141,19 @@
   }
 
   // ---- opening a folder
+  // The series of a folder or an upload: one opens at once, several are listed to pick from.
+  function pickSeries(found, where, openOne) {
+    if (found.series.length === 1) return openOne(found.series[0].series_uid);
+    $('open-series').replaceChildren(el('table', { id: 'series-table' },
+      el('caption', {}, `${found.series.length} series in ${where}`),
+      el('tr', {}, ['Series', 'Body part', 'Images', 'Size', ''].map((h) => el('th', {}, h))),
+      found.series.map((s) => el('tr', {},
+        el('td', {}, s.description || s.series_uid), el('td', {}, s.body_part || '—'),
+        el('td', { class: 'num' }, s.images), el('td', {}, `${s.columns}×${s.rows}`),
+        el('td', {}, el('button', { type: 'button', onclick: () => openOne(s.series_uid) },
+          'Open'))))));
+  }
+
   $('open-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors($('open-form'));
@@ -150,32 +163,113 @@
     try {
       const found = await api('POST', '/api/scans/folder', { path });
       status.textContent = '';
-      if (found.series.length === 1) return open(found.path, found.series[0].series_uid);
-      $('open-series').replaceChildren(el('table', { id: 'series-table' },
-        el('caption', {}, `${found.series.length} series in ${found.path}`),
-        el('tr', {}, ['Series', 'Body part', 'Images', 'Size', ''].map((h) => el('th', {}, h))),
-        found.series.map((s) => el('tr', {},
-          el('td', {}, s.description || s.series_uid), el('td', {}, s.body_part || '—'),
-          el('td', { class: 'num' }, s.images), el('td', {}, `${s.columns}×${s.rows}`),
-          el('td', {}, el('button', { type: 'button', onclick: () => open(found.path, s.series_uid) },
-            'Open'))))));
+      pickSeries(found, found.path, (uid) => open({ path: found.path, series_uid: uid }));
     } catch (e) {
       status.textContent = '';
       showError(e, 'open', status);
     }
   });
 
-  async function open(path, uid) {
-    status.textContent = 'Scoring the series (finding the anatomy)…';
+  // ---- uploading a folder (its files stream to the server, which keeps the DICOM ones under
+  // numbers in a private folder until the scan is closed or the server stops)
+  const uploadInput = $('upload-files');
+  const maxTotal = Number(uploadInput.dataset.maxTotal);
+  const maxFile = Number(uploadInput.dataset.maxFile);
+  function bytes(n) {
+    for (const [f, unit] of [[2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']]) {
+      if (n >= f) return `${+(n / f).toFixed(1)} ${unit}`;
+    }
+    return `${n} bytes`;
+  }
+  $('upload-limit-total').textContent = bytes(maxTotal);
+  $('upload-limit-file').textContent = bytes(maxFile);
+
+  // POST /api/scans/upload with progress (XMLHttpRequest: fetch reports no upload progress).
+  function postUpload(form, progress) {
+    return new Promise((resolve, reject) => {
+      const x = new XMLHttpRequest();
+      x.open('POST', '/api/scans/upload');
+      x.setRequestHeader('X-Vascalc-Token', vascalc.token);
+      x.setRequestHeader('Accept', 'application/json');
+      x.upload.onprogress = (e) => { if (e.lengthComputable) progress(e.loaded / e.total); };
+      x.onload = () => {
+        let data = null;
+        try { data = JSON.parse(x.responseText); } catch (_) { data = null; }
+        if (x.status >= 200 && x.status < 300) return resolve(data);
+        const e = new Error((data && data.reason) || `${x.status} ${x.statusText}`);
+        e.status = x.status; e.kind = data && data.error; e.field = data && data.field;
+        reject(e);
+      };
+      x.onerror = () => reject(new Error('The upload failed: the connection closed. Is the server still running?'));
+      x.send(form);
+    });
+  }
+
+  $('upload-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const form = $('upload-form');
+    clearErrors(form);
+    const fail = (message) => showError({ message, field: 'files' }, 'upload', status);
+    const files = [...uploadInput.files];
+    if (!files.length) return fail('Choose the folder of the scan’s DICOM files first.');
+    const total = files.reduce((a, f) => a + f.size, 0);
+    if (total > maxTotal) {
+      return fail(`The folder holds ${bytes(total)}, over the limit of ${bytes(maxTotal)} in all: ` +
+        'choose only the folder of the scan’s series, or type its path above.');
+    }
+    const big = files.find((f) => f.size > maxFile);
+    if (big) {
+      return fail(`A file of the folder is ${bytes(big.size)}, over the limit of ${bytes(maxFile)} ` +
+        'per file: type the folder’s path above instead.');
+    }
+    const body = new FormData();
+    // Numbers for names: the server never uses the browser's file names or paths.
+    files.forEach((f, i) => body.append('files', f, String(i + 1)));
+    $('open-series').replaceChildren();
+    const bar = $('upload-progress');
+    bar.value = 0;
+    bar.hidden = false;
+    status.textContent = `Uploading ${files.length} file(s), ${bytes(total)}…`;
     try {
-      const view = await api('POST', '/api/scans', { path, series_uid: uid });
+      const found = await postUpload(body, (p) => { bar.value = p; });
+      const note = `Uploaded ${found.files} DICOM file(s)` +
+        (found.not_dicom ? ` (${found.not_dicom} file(s) that are not DICOM left out)` : '') + '.';
+      status.textContent = note;
+      pickSeries(found, `the uploaded folder (upload ${found.upload})`,
+        (uid) => open({ upload: found.upload, series_uid: uid }, note));
+    } catch (e) {
+      status.textContent = '';
+      showError(e, 'upload', status);
+    } finally {
+      bar.hidden = true;
+    }
+  });
+
+  async function open(body, note = '') {
+    status.textContent = `${note} Scoring the series (finding the anatomy)…`.trim();
+    try {
+      const view = await api('POST', '/api/scans', body);
       start(view);
-      status.textContent = `Opened ${view.series_uid}: ${view.slices} slices of ${view.columns}×${view.rows}.`;
+      status.textContent = `${note} Opened ${view.series_uid}: ${view.slices} slices of ${view.columns}×${view.rows}.`.trim();
     } catch (e) {
       status.textContent = '';
       showError(e, 'open', status);
     }
   }
+
+  $('close-scan').addEventListener('click', async () => {
+    if (!scan) return;
+    try {
+      await api('DELETE', `/api/scans/${scan.id}`);
+    } catch (e) {
+      if (e.status !== 404) { status.textContent = e.message; return; }
+    }
+    scan = null;
+    cache.clear();
+    $('viewer').hidden = true;
+    $('open-series').replaceChildren();
+    status.textContent = 'The scan is closed (an uploaded folder’s copy is removed).';
+  });
 
   function start(view) {
     scan = view;

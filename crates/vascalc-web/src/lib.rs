@@ -9,8 +9,10 @@
 //! a request whose `Host` is not `localhost`, `127.0.0.1` or `[::1]` at the server's port is
 //! refused (DNS rebinding); every state-changing request needs a same-origin `Origin` or
 //! `Sec-Fetch-Site: same-origin` and the per-launch token in `X-Vascalc-Token` (the pages read it
-//! from a `<meta>` tag); bodies are limited to [`BODY_LIMIT`] bytes; the request log holds the
-//! method, the route template, the status and the duration only.
+//! from a `<meta>` tag); bodies are limited to [`BODY_LIMIT`] bytes (a folder upload to its own
+//! limits, [`scans::UploadLimits`]); the request log holds the method, the route template, the
+//! status and the duration only. Ctrl-C or SIGTERM stop the server gracefully, and it removes its
+//! upload folder ([`Server::run`]).
 //!
 //! ```no_run
 //! let options = vascalc_web::Options::default();
@@ -114,6 +116,8 @@ pub struct State {
     pub record: Option<record::Record>,
     /// The CT series open for review (a few, in memory).
     pub scans: scans::Sessions,
+    /// Folders uploaded for review (a private folder of this launch; limits).
+    pub uploads: scans::Uploads,
 }
 
 pub type Shared = Arc<State>;
@@ -142,7 +146,14 @@ impl State {
             log,
             record: db.map(record::Record::new),
             scans: scans::Sessions::default(),
+            uploads: scans::Uploads::default(),
         })
+    }
+
+    /// The server ends: closes the open scans and removes the uploads' folder.
+    pub fn close(&self) {
+        self.scans.clear();
+        self.uploads.close();
     }
 }
 
@@ -225,10 +236,13 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<axum::response::Res
         .into_response())
 }
 
+/// How long the server waits, once asked to stop, for the requests under way to finish.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A server bound to its socket, not yet answering.
 pub struct Server {
     listener: std::net::TcpListener,
-    state: Shared,
+    state: State,
 }
 
 impl Server {
@@ -239,8 +253,15 @@ impl Server {
         let listener = std::net::TcpListener::bind(addr)
             .map_err(|source| ServeError::Bind { addr, source })?;
         let port = listener.local_addr()?.port();
-        let state = Arc::new(State::new(port, options.log, options.db)?);
+        let state = State::new(port, options.log, options.db)?;
         Ok(Self { listener, state })
+    }
+
+    /// Keeps uploaded folders under `parent` (default: the system's temporary folder), with
+    /// `limits`.
+    pub fn uploads(mut self, parent: PathBuf, limits: scans::UploadLimits) -> Self {
+        self.state.uploads = scans::Uploads::new(parent, limits);
+        self
     }
 
     /// The address actually bound (the port is known even when 0 was asked for).
@@ -257,17 +278,72 @@ impl Server {
         }
     }
 
-    /// Answers requests until the process ends.
+    /// Answers requests until Ctrl-C (SIGINT) or SIGTERM, then stops gracefully (see
+    /// [`Server::run_until`]).
     pub fn run(self) -> Result<(), ServeError> {
+        self.run_until(stop_signal())
+    }
+
+    /// Answers requests until `stop` completes; then takes no new connection, lets the requests
+    /// under way finish (at most [`SHUTDOWN_GRACE`]), closes the open scans and removes the
+    /// uploads' folder.
+    pub fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_io()
+            .enable_time()
             .build()?;
         self.listener.set_nonblocking(true)?;
-        let app = app(self.state);
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            axum::serve(listener, app).await
-        })?;
+        let state = Arc::new(self.state);
+        let app = app(state.clone());
+        let listener = self.listener;
+        let stopping = Arc::new(tokio::sync::Notify::new());
+        let notify = stopping.clone();
+        let result = runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                stop.await;
+                notify.notify_one();
+            });
+            tokio::select! {
+                r = serve => r,
+                () = async {
+                    stopping.notified().await;
+                    tokio::time::sleep(SHUTDOWN_GRACE).await;
+                } => Ok(()),
+            }
+        });
+        // Blocking work under way (a scan being scored, an upload being written) is not waited
+        // for beyond a moment; the uploads' folder is removed after it.
+        runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+        state.close();
+        result?;
         Ok(())
+    }
+}
+
+/// Completes at Ctrl-C (SIGINT) or, on Unix, SIGTERM; never if neither can be listened to.
+async fn stop_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
     }
 }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt as _;
 use vascalc_phantom::chest::{ChestSpec, chest_truth, render_chest};
 use vascalc_phantom::dicom::{WriteOptions, write_chest_series};
+use vascalc_web::scans::{UploadLimits, Uploads};
 use vascalc_web::{State, app};
 
 const TOKEN: &str = "0badc0de0badc0de0badc0de0badc0de";
@@ -46,11 +47,17 @@ impl Drop for Server {
 
 impl Server {
     fn new(tag: &str) -> Self {
+        Self::with_limits(tag, UploadLimits::default())
+    }
+
+    /// A server whose uploads go under `self.uploads()`, with `limits`.
+    fn with_limits(tag: &str, limits: UploadLimits) -> Self {
         let dir = std::env::temp_dir().join(format!("vascalc-scans-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let state =
+        std::fs::create_dir_all(dir.join("tmp")).unwrap();
+        let mut state =
             State::with_token(TOKEN.to_string(), 7317, false, Some(dir.join("record.db"))).unwrap();
+        state.uploads = Uploads::new(dir.join("tmp"), limits);
         Self {
             app: app(Arc::new(state)),
             dir,
@@ -104,6 +111,77 @@ impl Server {
     fn open(&self, path: &Path) -> Answer {
         self.write("POST", "/api/scans", json!({"path": path}))
     }
+
+    /// `POST /api/scans/upload` of `body` (a multipart body with BOUNDARY), with the token or
+    /// without.
+    fn upload(&self, body: Vec<u8>, token: bool) -> Answer {
+        let mut r = Request::post("/api/scans/upload")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            );
+        if token {
+            r = r.header("x-vascalc-token", TOKEN);
+        }
+        self.send(r.body(Body::from(body)).unwrap())
+    }
+
+    /// Every file and folder under the uploads' parent folder.
+    fn uploaded(&self) -> Vec<PathBuf> {
+        fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                out.push(p.clone());
+                if p.is_dir() {
+                    walk(&p, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.dir.join("tmp"), &mut out);
+        out
+    }
+}
+
+const BOUNDARY: &str = "----vascalcTestBoundary7MA4YWxk";
+
+/// A multipart body as Chromium sends `<input type=file webkitdirectory>`'s files, each named
+/// by its path in the folder (which the server must not use).
+fn multipart(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut b = Vec::new();
+    for (name, bytes) in files {
+        b.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    b
+}
+
+/// The files of `dir` (sorted), named as the browser would: `../../FOLDER/NAME`.
+fn folder_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            (
+                format!("../../chest/{}", p.file_name().unwrap().to_string_lossy()),
+                std::fs::read(p).unwrap(),
+            )
+        })
+        .collect()
 }
 
 fn invalid(a: &Answer, field: &str, words: &str) {
@@ -491,4 +569,257 @@ fn only_a_few_scans_stay_open() {
         s.get(&format!("/api/scans/{}", ids[ids.len() - 1])).status,
         StatusCode::OK
     );
+}
+
+#[test]
+fn an_uploaded_folder_opens_scores_and_is_removed_when_closed() {
+    let s = Server::new("upload");
+    let (series, spec) = chest_series(&s.dir, false);
+    let mut files = folder_files(&series);
+    let dicom = files
+        .iter()
+        .filter(|(_, b)| b.get(128..132) == Some(b"DICM"))
+        .count();
+    let others = files.len() - dicom; // the phantom's truth.json
+    files.push((
+        "../../chest/README.txt".into(),
+        b"notes, not DICOM".to_vec(),
+    ));
+    files.push(("../../chest/.DS_Store".into(), vec![0u8; 4096]));
+    let a = s.upload(multipart(&files), true);
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let up = a.json();
+    assert_eq!(up["files"], dicom);
+    assert_eq!(up["not_dicom"], others + 2);
+    assert_eq!(up["series"].as_array().unwrap().len(), 1);
+    assert_eq!(up["series"][0]["images"], spec.slices);
+    // On disk: one private folder of this launch, one numbered folder, numbered files; no name
+    // the browser sent.
+    let on_disk = s.uploaded();
+    assert_eq!(on_disk.len(), 2 + dicom, "{on_disk:?}");
+    assert!(on_disk.iter().all(|p| {
+        let name = p.file_name().unwrap().to_string_lossy();
+        name.starts_with("vascalc-serve-")
+            || name.bytes().all(|b| b.is_ascii_digit())
+            || (name.ends_with(".dcm") && name.len() == 10)
+    }));
+
+    // Opened by its number: the same scan as the folder opened by its path.
+    let n = up["upload"].as_u64().unwrap();
+    let by_path = s.open(&series).json();
+    let o = s.write("POST", "/api/scans", json!({"upload": n}));
+    assert_eq!(o.status, StatusCode::CREATED, "{}", o.json());
+    let v = o.json();
+    for key in [
+        "totals",
+        "per_artery",
+        "lesions",
+        "flags",
+        "slices",
+        "review",
+    ] {
+        assert_eq!(v[key], by_path[key], "{key}");
+    }
+    assert!(
+        v["folder"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("upload {n}"))
+    );
+    assert!(v["lesions"].as_array().unwrap().len() > 5);
+    let id = v["id"].as_u64().unwrap();
+    let px = s.get(&format!("/api/scans/{id}/overlay?k={}", spec.slices / 2));
+    assert_eq!(px.status, StatusCode::OK);
+    // The --assign file names no server path.
+    let f = String::from_utf8(s.get(&format!("/api/scans/{id}/assignment")).body).unwrap();
+    assert!(f.contains("vascalc scan score YOUR_FOLDER --series"), "{f}");
+    assert!(!f.contains("vascalc-serve-"), "{f}");
+    // Both a path and an upload, or neither: refused.
+    invalid(
+        &s.write("POST", "/api/scans", json!({"upload": n, "path": series})),
+        "path",
+        "not both",
+    );
+
+    // Closing the scan removes the upload's folder; the upload is then gone.
+    let c = s.send(
+        Request::delete(format!("/api/scans/{id}"))
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN)
+            .header("x-vascalc-token", TOKEN)
+            .body(Body::empty())
+            .unwrap(),
+    );
+    assert_eq!(c.status, StatusCode::NO_CONTENT);
+    assert_eq!(s.uploaded().len(), 1, "only the empty launch folder");
+    assert_eq!(
+        s.get(&format!("/api/scans/{id}")).status,
+        StatusCode::NOT_FOUND
+    );
+    let again = s.write("POST", "/api/scans", json!({"upload": n}));
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.json());
+    assert!(
+        again.json()["reason"]
+            .as_str()
+            .unwrap()
+            .contains("upload the folder again")
+    );
+}
+
+#[test]
+fn uploads_over_a_limit_without_token_or_without_dicom_are_refused_and_leave_nothing() {
+    let s = Server::with_limits(
+        "upload-limits",
+        UploadLimits {
+            total_bytes: 3 << 20,
+            file_bytes: 100 << 10,
+            files: 1000,
+        },
+    );
+    let (series, _) = chest_series(&s.dir, false);
+    let files = folder_files(&series);
+    let slice = files[0].1.len();
+    assert!(slice > 100 << 10, "a 256² slice is {slice} bytes");
+    // Over the limit per file: 413 naming it; the upload's folder is gone.
+    let a = s.upload(multipart(&files[..2]), true);
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.json());
+    assert_eq!(a.json()["error"], "too_large");
+    let reason = a.json()["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("100 KiB (102400 bytes) per file"),
+        "{reason}"
+    );
+    assert_eq!(s.uploaded().len(), 1, "{:?}", s.uploaded());
+    // Over the limit in all (declared by Content-Length, or counted as the body arrives).
+    let small = Server::with_limits(
+        "upload-total",
+        UploadLimits {
+            total_bytes: 3 * slice as u64,
+            ..UploadLimits::default()
+        },
+    );
+    let a = small.upload(multipart(&files), true);
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.json());
+    assert!(
+        a.json()["reason"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("limit of {} bytes in all", 3 * slice)),
+        "{}",
+        a.json()
+    );
+    assert!(small.uploaded().iter().all(|p| p.is_dir()), "no file left");
+    let a = small.send(
+        Request::post("/api/scans/upload")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN)
+            .header("x-vascalc-token", TOKEN)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .header(header::CONTENT_LENGTH, (1u64 << 40).to_string())
+            .body(Body::empty())
+            .unwrap(),
+    );
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.json());
+    assert!(small.uploaded().iter().all(|p| p.is_dir()), "no file left");
+
+    // Without the token: 403 before anything is read or made.
+    let fresh = Server::new("upload-token");
+    let a = fresh.upload(multipart(&files[..1]), false);
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.json());
+    assert!(fresh.uploaded().is_empty());
+
+    // A folder with no DICOM: 422 on `files`, nothing kept.
+    let a = fresh.upload(
+        multipart(&[
+            ("docs/readme.txt".into(), b"hello".to_vec()),
+            ("docs/photo.jpg".into(), vec![0xff; 3000]),
+        ]),
+        true,
+    );
+    invalid(
+        &a,
+        "files",
+        "none of the 2 file(s) uploaded is a DICOM file",
+    );
+    assert!(fresh.uploaded().iter().all(|p| p.is_dir()), "no file left");
+    // Not multipart: 415; a cut-off body: 400.
+    let a = fresh.write("POST", "/api/scans/upload", json!({"path": "/etc"}));
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.json());
+    let mut cut = multipart(&files[..1]);
+    cut.truncate(cut.len() / 2);
+    let a = fresh.upload(cut, true);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.json());
+    assert!(fresh.uploaded().iter().all(|p| p.is_dir()), "no file left");
+}
+
+/// The real server on a socket: an upload over HTTP, then a graceful shutdown (as on Ctrl-C or
+/// SIGTERM) removes the launch's upload folder.
+#[test]
+fn a_graceful_shutdown_removes_the_upload_folder() {
+    use std::io::{Read as _, Write as _};
+    let dir = std::env::temp_dir().join(format!("vascalc-scans-shutdown-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    let (series, _) = chest_series(&dir, false);
+    let server = vascalc_web::Server::bind(vascalc_web::Options {
+        log: false,
+        db: Some(dir.join("record.db")),
+        ..vascalc_web::Options::default()
+    })
+    .unwrap()
+    .uploads(dir.join("tmp"), UploadLimits::default());
+    let addr = server.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = std::thread::spawn(move || {
+        server.run_until(async move {
+            let _ = stopped.await;
+        })
+    });
+    // The token from the page, then the upload over one connection.
+    let get = |path: &str| {
+        let mut c = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            c,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        c.read_to_string(&mut out).unwrap();
+        out
+    };
+    let page = get("/review");
+    let at = page.find("name=\"vascalc-token\" content=\"").unwrap() + 30;
+    let token = &page[at..at + 32];
+    let body = multipart(&folder_files(&series));
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        c,
+        "POST /api/scans/upload HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
+         X-Vascalc-Token: {token}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    for chunk in body.chunks(50_000) {
+        c.write_all(chunk).unwrap();
+    }
+    let mut answer = String::new();
+    c.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let roots: Vec<PathBuf> = std::fs::read_dir(dir.join("tmp"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(roots.len(), 1);
+    assert!(std::fs::read_dir(roots[0].join("1")).unwrap().count() > 10);
+    stop.send(()).unwrap();
+    running.join().unwrap().unwrap();
+    assert!(
+        !roots[0].exists(),
+        "the upload folder is gone after the shutdown"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -5,12 +5,14 @@
 //! reviewed scan into the record through vascalc-app.
 //!
 //! The server reads only the folder a person names (a POST, so behind the token and the
-//! same-origin check) and never writes there.
+//! same-origin check) and never writes there. A folder can also be uploaded from the browser
+//! ([`upload`]): its DICOM files go to a private folder of this launch, numbered, and are
+//! removed when its scan is closed and when the server ends.
 
-#[cfg(test)] // WIP: not yet used by an upload route (issue 14 part 2, task 3)
 mod multipart;
 pub(crate) mod openapi;
 mod session;
+pub mod upload;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,12 +29,18 @@ use crate::error::{ApiError, ApiJson, ApiQuery};
 use crate::{Routes, Shared};
 use session::{LesionRow, Reviewed, Session};
 pub use session::{MAX_SESSIONS, NO_DATA, Sessions, groups_3d};
+pub use upload::{UploadLimits, Uploads};
 
 pub(crate) fn register(r: Routes) -> Routes {
     r.add("/review", &["GET"], get(page))
         .add("/api/scans/folder", &["POST"], post(folder))
+        .add("/api/scans/upload", &["POST"], post(upload))
         .add("/api/scans", &["POST"], post(open))
-        .add("/api/scans/{id}", &["GET"], get(show))
+        .add(
+            "/api/scans/{id}",
+            &["GET", "DELETE"],
+            get(show).delete(close),
+        )
         .add("/api/scans/{id}/slice", &["GET"], get(slice))
         .add("/api/scans/{id}/overlay", &["GET"], get(overlay))
         .add(
@@ -44,12 +52,16 @@ pub(crate) fn register(r: Routes) -> Routes {
 }
 
 async fn page(State(state): State<Shared>) -> Response {
+    let limits = state.uploads.limits;
+    let body = include_str!("../../assets/review.html")
+        .replace("UPLOAD_TOTAL_BYTES", &limits.total_bytes.to_string())
+        .replace("UPLOAD_FILE_BYTES", &limits.file_bytes.to_string());
     let page = crate::pages::shell(
         &state.token,
         "/review",
         "Review a CT scan",
         Some("review.js"),
-        include_str!("../../assets/review.html"),
+        &body,
     );
     (
         [
@@ -122,81 +134,234 @@ struct FolderOut {
     problems: Vec<String>,
 }
 
+/// The CT series of a folder, from its files' headers.
+struct Listing {
+    series: Vec<SeriesRow>,
+    /// Files found.
+    files: usize,
+    /// Files that are not CT images.
+    left_out: usize,
+    problems: Vec<String>,
+}
+
+impl Listing {
+    /// Why nothing can be opened, when no series was found.
+    fn nothing(&self, what: &str) -> String {
+        format!(
+            "{what} holds no CT image series ({} file(s) found, {} left out as not CT images{}): choose the folder of the scan's DICOM files",
+            self.files,
+            self.left_out,
+            self.problems
+                .first()
+                .map(|p| format!("; {p}"))
+                .unwrap_or_default()
+        )
+    }
+}
+
+fn list_series(dir: &std::path::Path) -> Result<Listing, ApiError> {
+    let (files, skipped) = vascalc_dicom::discover(&[dir.to_path_buf()]).map_err(dicom_error)?;
+    let mut series: BTreeMap<String, SeriesRow> = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut left_out = skipped.len();
+    for f in &files {
+        let h = match vascalc_dicom::read_header(f) {
+            Ok(h) => h,
+            Err(e) => {
+                if problems.len() < 5 {
+                    problems.push(e.to_string());
+                }
+                continue;
+            }
+        };
+        if h.skip_reason().is_some() {
+            left_out += 1;
+            continue;
+        }
+        let Some(uid) = h.series_uid.clone() else {
+            left_out += 1;
+            continue;
+        };
+        let row = series.entry(uid.clone()).or_insert_with(|| SeriesRow {
+            series_uid: uid,
+            description: h.series_description.clone(),
+            body_part: h.body_part.clone(),
+            modality: h.modality.clone(),
+            study_date: h.study_date.clone(),
+            rows: h.rows,
+            columns: h.columns,
+            images: 0,
+        });
+        row.images += h.frames.max(1) as usize;
+    }
+    Ok(Listing {
+        series: series.into_values().collect(),
+        files: files.len(),
+        left_out,
+        problems,
+    })
+}
+
 /// `POST /api/scans/folder {"path"}`: the CT series of a folder, from the headers only.
 async fn folder(ApiJson(input): ApiJson<FolderIn>) -> Result<Response, ApiError> {
     let dir = checked_folder(&input.path)?;
     let out = blocking(move || {
-        let (files, skipped) = vascalc_dicom::discover(std::slice::from_ref(&dir))
-            .map_err(dicom_error)?;
-        let mut series: BTreeMap<String, SeriesRow> = BTreeMap::new();
-        let mut problems = Vec::new();
-        let mut left_out = skipped.len();
-        for f in &files {
-            let h = match vascalc_dicom::read_header(f) {
-                Ok(h) => h,
-                Err(e) => {
-                    if problems.len() < 5 {
-                        problems.push(e.to_string());
-                    }
-                    continue;
-                }
-            };
-            if h.skip_reason().is_some() {
-                left_out += 1;
-                continue;
-            }
-            let Some(uid) = h.series_uid.clone() else {
-                left_out += 1;
-                continue;
-            };
-            let row = series.entry(uid.clone()).or_insert_with(|| SeriesRow {
-                series_uid: uid,
-                description: h.series_description.clone(),
-                body_part: h.body_part.clone(),
-                modality: h.modality.clone(),
-                study_date: h.study_date.clone(),
-                rows: h.rows,
-                columns: h.columns,
-                images: 0,
-            });
-            row.images += h.frames.max(1) as usize;
-        }
-        if series.is_empty() {
+        let listing = list_series(&dir)?;
+        if listing.series.is_empty() {
             return Err(ApiError::invalid(
                 "path",
-                format!(
-                    "{} holds no CT image series ({} file(s) found, {left_out} left out as not CT images{}): choose the folder of the scan's DICOM files",
-                    dir.display(),
-                    files.len(),
-                    problems.first().map(|p| format!("; {p}")).unwrap_or_default()
-                ),
+                listing.nothing(&dir.display().to_string()),
             ));
         }
         Ok(FolderOut {
             path: dir.display().to_string(),
-            series: series.into_values().collect(),
-            skipped: left_out,
-            problems,
+            series: listing.series,
+            skipped: listing.left_out,
+            problems: listing.problems,
         })
     })
     .await?;
     crate::json(&out)
 }
 
+#[derive(Serialize)]
+struct UploadOut {
+    /// The upload's number, for `POST /api/scans {"upload"}`.
+    upload: u32,
+    /// DICOM files received.
+    files: usize,
+    /// Files received that are not DICOM (not kept).
+    not_dicom: usize,
+    series: Vec<SeriesRow>,
+    /// DICOM files that are not CT images (reports, DICOMDIR, …), left out.
+    skipped: usize,
+    problems: Vec<String>,
+}
+
+/// `POST /api/scans/upload` (multipart/form-data, the files of a folder): the files streamed to
+/// a private folder of this launch, then the CT series as `/api/scans/folder` lists them.
+async fn upload(
+    State(state): State<Shared>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    use http_body_util::BodyExt as _;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let Some(boundary) = multipart::boundary(content_type) else {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the folder's files as multipart/form-data (a form with <input type=file \
+             webkitdirectory>), with its boundary in Content-Type",
+        ));
+    };
+    let limits = state.uploads.limits;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.total_bytes) {
+        return Err(limits.too_large_total());
+    }
+    // The body is read here and written off the async threads; the channel's bound holds the
+    // reading back while the disk is slower.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, ApiError>>(8);
+    let st = state.clone();
+    let worker = tokio::task::spawn_blocking(move || {
+        let received = upload::receive(&st.uploads, &boundary, || rx.blocking_recv())?;
+        drop(rx);
+        if received.dir.files == 0 {
+            return Err(ApiError::invalid(
+                "files",
+                format!(
+                    "none of the {} file(s) uploaded is a DICOM file (DICM at byte 128): choose \
+                     the folder of the scan's DICOM files",
+                    received.not_dicom
+                ),
+            ));
+        }
+        let listing = list_series(received.dir.path())?;
+        if listing.series.is_empty() {
+            return Err(ApiError::invalid("files", listing.nothing("the upload")));
+        }
+        let not_dicom = received.not_dicom;
+        let dir = upload::keep(&st.uploads, received)?;
+        Ok(UploadOut {
+            upload: dir.id,
+            files: dir.files,
+            not_dicom,
+            series: listing.series,
+            skipped: listing.left_out,
+            problems: listing.problems,
+        })
+    });
+    let mut body = body;
+    loop {
+        let chunk = match body.frame().await {
+            None => break,
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => Ok(data),
+                Err(_) => continue, // trailers
+            },
+            Some(Err(e)) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("the upload was cut off ({e}); try again"),
+            )),
+        };
+        let failed = chunk.is_err();
+        // The worker stops receiving when it refuses the upload: its answer says why.
+        if tx.send(chunk).await.is_err() || failed {
+            break;
+        }
+    }
+    drop(tx);
+    let out = worker
+        .await
+        .map_err(|e| ApiError::internal(format!("the upload's worker failed: {e}")))??;
+    let mut r = crate::json(&out)?;
+    *r.status_mut() = StatusCode::CREATED;
+    Ok(r)
+}
+
 #[derive(Deserialize)]
 struct OpenIn {
-    path: String,
+    /// A folder on this computer …
+    path: Option<String>,
+    /// … or an upload's number (from `POST /api/scans/upload`).
+    upload: Option<u32>,
     /// The SeriesInstanceUID to open; needed when the folder holds several series.
     series_uid: Option<String>,
 }
 
-/// `POST /api/scans {"path", "series_uid"}`: loads and scores one series, keeps it open.
+/// `POST /api/scans {"path" | "upload", "series_uid"}`: loads and scores one series, keeps it
+/// open.
 async fn open(
     State(state): State<Shared>,
     ApiJson(input): ApiJson<OpenIn>,
 ) -> Result<Response, ApiError> {
-    let dir = checked_folder(&input.path)?;
+    let (dir, from_upload) = match (input.path.as_deref(), input.upload) {
+        (Some(p), None) => (checked_folder(p)?, None),
+        (None, Some(n)) => {
+            let u = state.uploads.get(n)?;
+            (u.path().to_path_buf(), Some(u))
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "path",
+                "give either the path of a folder on this computer or the number of an upload, \
+                 not both",
+            ));
+        }
+    };
     let uid = input.series_uid.filter(|u| !u.trim().is_empty());
+    let shown = match &from_upload {
+        Some(u) => format!("upload {}", u.id),
+        None => dir.display().to_string(),
+    };
     let session = blocking(move || {
         let filter = SeriesFilter {
             series_uid: uid.clone(),
@@ -213,8 +378,7 @@ async fn open(
             return Err(ApiError::invalid(
                 "series_uid",
                 format!(
-                    "{} holds {} series ({}): choose one",
-                    dir.display(),
+                    "{shown} holds {} series ({}): choose one",
                     uids.len(),
                     uids.join(", ")
                 ),
@@ -227,8 +391,10 @@ async fn open(
                 format!("no series could be read: {}", why.join("; ")),
             ));
         };
-        Session::score(dir, series.series_uid, series.volume, series.acquisition)
-            .map_err(|e| ApiError::invalid("path", e.to_string()))
+        let mut session = Session::score(dir, series.series_uid, series.volume, series.acquisition)
+            .map_err(|e| ApiError::invalid("path", e.to_string()))?;
+        session.upload = from_upload;
+        Ok(session)
     })
     .await?;
     let session = state.scans.insert(session)?;
@@ -236,6 +402,16 @@ async fn open(
     let mut r = crate::json(&view(&session, &reviewed, true))?;
     *r.status_mut() = StatusCode::CREATED;
     Ok(r)
+}
+
+/// `DELETE /api/scans/{id}`: closes the scan (forgets it; an uploaded folder's copy is removed).
+async fn close(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let s = state.scans.remove(&id)?;
+    if let Some(u) = &s.upload {
+        state.uploads.forget(u.id)?;
+    }
+    drop(s);
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Runs `f` off the async threads.
@@ -290,7 +466,7 @@ fn view<'a>(s: &'a Session, r: &'a Reviewed, all: bool) -> View<'a> {
     let groups = s.groups();
     View {
         id: s.id,
-        folder: s.folder.display().to_string(),
+        folder: s.shown_folder(),
         series_uid: &s.series_uid,
         columns: s.volume.columns,
         rows: s.volume.rows,
@@ -469,11 +645,16 @@ async fn download(
 
 /// The `--assign` file: comment lines (folder, series, convention, totals), then `id,artery`.
 fn assign_file(s: &Session, r: &Reviewed) -> String {
+    // An upload's copy is gone once the scan is closed: the person names their own folder.
+    let folder = match &s.upload {
+        Some(_) => "YOUR_FOLDER".to_string(),
+        None => s.folder.display().to_string(),
+    };
     let mut out = format!(
         "# vascalc review of series {} in {}\n# reproduce: vascalc scan score {} --series {} --assign THIS_FILE\n# convention {}; counted Agatston {:.3}; CAC-DRS {}\nid,artery\n",
         s.series_uid,
-        s.folder.display(),
-        s.folder.display(),
+        s.shown_folder(),
+        folder,
         s.series_uid,
         r.score.conventions.convention.name.as_str(),
         r.score.totals.agatston,

@@ -78,7 +78,11 @@ impl Reader {
     }
 
     /// Reads the next chunk of the body.
-    pub(crate) fn feed<S: Sink>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), Error<S::Error>> {
+    pub(crate) fn feed<S: Sink>(
+        &mut self,
+        chunk: &[u8],
+        sink: &mut S,
+    ) -> Result<(), Error<S::Error>> {
         self.buf.extend_from_slice(chunk);
         let mut at = 0;
         loop {

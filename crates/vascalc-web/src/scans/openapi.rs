@@ -52,12 +52,32 @@ pub(crate) fn paths(paths: &mut Map<String, Value>) {
             "The series (series_uid, description, body_part, modality, study_date, rows, columns, images), files left out and problems.",
             json!({"type": "object"}))))
     }}));
+    let mut upload_errors = error_responses(&["403", "404", "421", "422"]);
+    upload_errors["400"] = json!({"description": "The body is not well-formed multipart/form-data, or was cut off.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}});
+    upload_errors["413"] = json!({"description": "Over a limit: 2 GiB in all, 512 MiB per DICOM file, 20,000 DICOM files (the reason names it); nothing is kept.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}});
+    upload_errors["415"] = json!({"description": "The body is not multipart/form-data with a boundary.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}});
+    upload_errors["201"] = ok_json(
+        "The upload's number, DICOM files kept, files not DICOM (not kept), the series (as /api/scans/folder), files left out and problems.",
+        json!({"type": "object", "required": ["upload", "files", "not_dicom", "series"]}),
+    );
+    paths.insert("/api/scans/upload".into(), json!({"post": {
+        "summary": "Uploads a folder's files (multipart/form-data, streamed): the DICOM files are kept, numbered, in a private folder of this launch until the scan is closed or the server ends; file names are not used.",
+        "tags": ["scans"], "security": [{"launchToken": []}],
+        "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {
+            "type": "object",
+            "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
+        "responses": upload_errors
+    }}));
     paths.insert("/api/scans".into(), json!({"post": {
-        "summary": "Loads and scores one series (`scan score --regions auto`) and keeps it open (the last few are kept in memory).",
+        "summary": "Loads and scores one series (`scan score --regions auto`) of a folder or an upload, and keeps it open (the last few are kept in memory).",
         "tags": ["scans"], "security": [{"launchToken": []}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["path"],
-            "properties": {"path": {"type": "string"},
+            "type": "object",
+            "properties": {"path": {"type": "string", "description": "A folder on this computer (or give upload)."},
+                           "upload": {"type": "integer", "description": "An upload's number (from POST /api/scans/upload)."},
                            "series_uid": {"type": "string", "description": "Needed when the folder holds several series."}}}}}},
         "responses": with_errors(&["400", "403", "413", "415", "421", "422"], ("201", ok_json("The open scan.", view())))
     }}));
@@ -67,6 +87,10 @@ pub(crate) fn paths(paths: &mut Map<String, Value>) {
             "summary": "An open scan: grid, assignment, score, lesions.",
             "tags": ["scans"], "parameters": [id_param()],
             "responses": with_errors(&["404", "421"], ("200", ok_json("The open scan.", view())))
+        }, "delete": {
+            "summary": "Closes the scan: the server forgets it and removes an uploaded folder's copy.",
+            "tags": ["scans"], "security": [{"launchToken": []}], "parameters": [id_param()],
+            "responses": with_errors(&["403", "404", "421"], ("204", json!({"description": "Closed."})))
         }}),
     );
     paths.insert("/api/scans/{id}/slice".into(), json!({"get": {

@@ -17,6 +17,7 @@ use vascalc_ct::{
     SeriesScore, Volume, find_anatomy, measure_series,
 };
 
+use super::upload::UploadDir;
 use crate::error::ApiError;
 
 /// Sessions kept at once; opening one more drops the oldest (a 150-slice 512² series holds
@@ -63,6 +64,21 @@ impl Sessions {
             })
     }
 
+    /// Closes the session with this id (404 as [`Sessions::get`]), returning it.
+    pub fn remove(&self, id: &str) -> Result<Arc<Session>, ApiError> {
+        let s = self.get(id)?;
+        self.lock()?.retain(|x| x.id != s.id);
+        Ok(s)
+    }
+
+    /// Closes every session (the server ends).
+    pub fn clear(&self) {
+        match self.list.lock() {
+            Ok(mut l) => l.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+    }
+
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, VecDeque<Arc<Session>>>, ApiError> {
         self.list
             .lock()
@@ -74,6 +90,9 @@ impl Sessions {
 pub struct Session {
     pub id: u32,
     pub folder: PathBuf,
+    /// The upload the series came from (its folder lives as long as this session or the
+    /// uploads' list holds it), or None for a folder on this computer.
+    pub upload: Option<Arc<UploadDir>>,
     pub series_uid: String,
     pub volume: Volume,
     pub acquisition: Acquisition,
@@ -128,6 +147,7 @@ impl Session {
         Ok(Self {
             id: 0,
             folder,
+            upload: None,
             series_uid,
             volume,
             acquisition,
@@ -140,6 +160,15 @@ impl Session {
                 score,
             })),
         })
+    }
+
+    /// The folder as the page shows it: its path, or the upload's number (the server's copy is
+    /// private and goes with the scan).
+    pub fn shown_folder(&self) -> String {
+        match &self.upload {
+            Some(u) => format!("upload {} ({} DICOM files)", u.id, u.files),
+            None => self.folder.display().to_string(),
+        }
     }
 
     /// The current assignment and score.
