@@ -104,6 +104,19 @@ impl AppError {
         }
     }
 
+    /// The same error about another field of the input (the one that was sent: `height_in`
+    /// for a height given in inches).
+    pub fn with_field(self, name: &str) -> Self {
+        match self {
+            Self::Invalid { value, reason, .. } => Self::Invalid {
+                field: name.to_owned(),
+                value,
+                reason,
+            },
+            other => other,
+        }
+    }
+
     /// The field an invalid input names (None for other kinds).
     pub fn field(&self) -> Option<&str> {
         match self {

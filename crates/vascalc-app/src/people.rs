@@ -9,6 +9,7 @@ use vascalc_record::{
 };
 
 use crate::error::{AppError, AppResult};
+use vascalc_domain::BodyMeasure;
 use crate::{App, context, dates, labs, validate};
 
 /// Who vascalc's targets are for: adults.
@@ -140,6 +141,9 @@ pub struct PersonInput {
     pub race: Option<String>,
     #[serde(default)]
     pub height_cm: Option<f64>,
+    /// The height in inches instead (stored in cm; a message about it is in inches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height_in: Option<f64>,
     #[serde(default)]
     pub diabetes: Option<bool>,
     #[serde(default)]
@@ -199,8 +203,21 @@ pub fn apply(input: &PersonInput, mut person: Person, today: Date) -> AppResult<
     if let Some(r) = &input.race {
         person.race = Some(closed_name("race", r)?);
     }
-    if let Some(h) = input.height_cm {
-        person.height_cm = Some(h);
+    let mut given = validate::BodyUnits::default();
+    match (input.height_cm, input.height_in) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::invalid(
+                "height_in",
+                "",
+                "give the height in cm or in inches, not both".to_owned(),
+            ));
+        }
+        (Some(h), None) => person.height_cm = Some(h),
+        (None, Some(inches)) => {
+            given.height = Some(Units::Us);
+            person.height_cm = BodyMeasure::Height.to_stored(inches, BodyMeasure::Height.us_unit());
+        }
+        (None, None) => {}
     }
     for (value, field) in [
         (input.diabetes, &mut person.diabetes),
@@ -222,7 +239,13 @@ pub fn apply(input: &PersonInput, mut person: Person, today: Date) -> AppResult<
             AppError::invalid("units", u, format!("units {u:?} is not one of si, us"))
         })?);
     }
-    validate::person(&person, today)?;
+    validate::person_in(&person, today, given).map_err(|e| match (&e, given.height) {
+        // Given in inches: the message is beside the field that was sent.
+        (AppError::Invalid { field, .. }, Some(_)) if field == "height_cm" => {
+            e.with_field("height_in")
+        }
+        _ => e,
+    })?;
     let as_of = match input.as_of {
         Some(d) => {
             dates::check("as_of", d, today).map_err(|e| e.prefixed("as_of"))?;

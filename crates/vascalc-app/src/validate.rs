@@ -8,7 +8,7 @@ use vascalc_record::{
     Smoking, Vitals,
 };
 
-use vascalc_domain::SmokingStatus;
+use vascalc_domain::{BodyMeasure, SmokingStatus, Units};
 
 use crate::error::{AppError, AppResult};
 use crate::{dates, labs};
@@ -24,6 +24,7 @@ fn field(what: &str) -> &str {
         "diastolic" => "diastolic_mm_hg",
         "weight" => "weight_kg",
         "waist" => "waist_cm",
+        "height" => "height_cm",
         "dose unit" => "unit",
         "medication name" => "name",
         other => other,
@@ -97,11 +98,88 @@ fn opt_range(what: &str, value: Option<f64>, lo: f64, hi: f64, unit: &str) -> Ch
     value.map_or(Ok(()), |v| in_range(what, v, lo, hi, unit))
 }
 
+/// The unit system each body measure was given in (`None`: the stored unit, kg or cm). The
+/// checks compare the stored value with the stored range; a message names the value and the
+/// range in the unit given (`weight 900 lb is outside 44.1–771.6 lb`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BodyUnits {
+    pub weight: Option<Units>,
+    pub height: Option<Units>,
+    pub waist: Option<Units>,
+}
+
+impl BodyUnits {
+    /// Every measure given in `units`.
+    pub const fn all(units: Units) -> Self {
+        Self {
+            weight: Some(units),
+            height: Some(units),
+            waist: Some(units),
+        }
+    }
+
+    /// The unit `m` was given in.
+    pub const fn unit(&self, m: BodyMeasure) -> &'static str {
+        let units = match m {
+            BodyMeasure::Weight => self.weight,
+            BodyMeasure::Height => self.height,
+            BodyMeasure::Waist => self.waist,
+        };
+        match units {
+            Some(u) => m.unit(u),
+            None => m.stored_unit(),
+        }
+    }
+}
+
+/// A number as a message says it: as given in the stored unit; converted back to a US unit,
+/// to 4 decimals without trailing zeros (900 lb, not 900.0000000000001 lb).
+fn said(v: f64, converted: bool) -> String {
+    if !converted {
+        return v.to_string();
+    }
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+}
+
+/// A body measure (stored value) within vascalc-domain's plausible range; the message is in
+/// `unit`, the unit the value was given in (vascalc-domain's one factor table).
+fn body(m: BodyMeasure, stored: Option<f64>, unit: &str) -> Check {
+    let Some(v) = stored else { return Ok(()) };
+    let what = m.name();
+    let (unit, given, (lo, hi)) = match (m.from_stored(v, unit), m.plausible_in(unit)) {
+        (Some(g), Some(range)) => (unit, g, range),
+        _ => (m.stored_unit(), v, m.plausible()),
+    };
+    let converted = unit != m.stored_unit();
+    let shown = said(given, converted);
+    let (slo, shi) = m.plausible();
+    if !v.is_finite() {
+        Err(invalid(what, shown.clone(), format!("{what} {shown} is not a number")))
+    } else if v < 0.0 {
+        Err(invalid(what, shown.clone(), format!("{what} {shown} {unit} is negative")))
+    } else if !(slo..=shi).contains(&v) {
+        Err(invalid(
+            what,
+            shown.clone(),
+            format!("{what} {shown} {unit} is outside {lo}–{hi} {unit}"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 fn date(what: &str, d: Date, today: Date) -> Check {
     dates::check(what, d, today).map_err(|e| e.prefixed(what))
 }
 
 pub fn person(p: &Person, today: Date) -> Check {
+    person_in(p, today, BodyUnits::default())
+}
+
+/// [`person`], the height given in `given`'s unit (its message is in that unit).
+pub fn person_in(p: &Person, today: Date, given: BodyUnits) -> Check {
     let name = p.name.trim();
     if name.is_empty() || name != p.name || name.len() > 100 || name.chars().any(char::is_control) {
         return Err(invalid(
@@ -116,7 +194,11 @@ pub fn person(p: &Person, today: Date) -> Check {
     if let Some(b) = p.birth_date {
         date("birth_date", b, today)?;
     }
-    opt_range("height_cm", p.height_cm, 50.0, 250.0, "cm")
+    body(
+        BodyMeasure::Height,
+        p.height_cm,
+        given.unit(BodyMeasure::Height),
+    )
 }
 
 pub fn scan(s: &Scan, today: Date) -> Check {
@@ -204,6 +286,12 @@ pub fn lab(l: &Lab, today: Date) -> Check {
 }
 
 pub fn vitals(v: &Vitals, today: Date) -> Check {
+    vitals_in(v, today, BodyUnits::default())
+}
+
+/// [`vitals`] (values as stored), the weight and waist given in `given`'s units: a message
+/// about either names the value and the range in the unit given.
+pub fn vitals_in(v: &Vitals, today: Date, given: BodyUnits) -> Check {
     date("date", v.date, today)?;
     if v.systolic_mm_hg.is_none()
         && v.diastolic_mm_hg.is_none()
@@ -234,8 +322,12 @@ pub fn vitals(v: &Vitals, today: Date) -> Check {
             format!("diastolic {d} is not below systolic {s}"),
         ));
     }
-    opt_range("weight", v.weight_kg, 20.0, 350.0, "kg")?;
-    opt_range("waist", v.waist_cm, 40.0, 250.0, "cm")
+    body(
+        BodyMeasure::Weight,
+        v.weight_kg,
+        given.unit(BodyMeasure::Weight),
+    )?;
+    body(BodyMeasure::Waist, v.waist_cm, given.unit(BodyMeasure::Waist))
 }
 
 pub fn activity(a: &Activity, today: Date) -> Check {
@@ -521,6 +613,46 @@ mod tests {
         assert!(vitals(&v(Some(82.0), Some(128.0)), TODAY).is_err());
         assert!(vitals(&v(Some(128.0), None), TODAY).is_err());
         assert!(vitals(&v(None, None), TODAY).is_err());
+    }
+
+    /// Issue 15: a body measure given in lb or in is refused in lb or in, the range converted
+    /// with vascalc-domain's table (20–350 kg = 44.1–771.6 lb, 40–250 cm = 15.8–98.4 in), and
+    /// in kg or cm when given so.
+    #[test]
+    fn body_measures_are_refused_in_the_unit_given() {
+        let lb = |x: f64| BodyMeasure::Weight.to_stored(x, "lb");
+        let v = |weight_kg, waist_cm| Vitals {
+            date: TODAY,
+            systolic_mm_hg: None,
+            diastolic_mm_hg: None,
+            weight_kg,
+            waist_cm,
+        };
+        let us = BodyUnits::all(Units::Us);
+        let e = vitals_in(&v(lb(900.0), None), TODAY, us).unwrap_err();
+        assert_eq!(e.to_string(), "weight 900 lb is outside 44.1–771.6 lb");
+        assert_eq!(e.field(), Some("weight_kg"));
+        let e = vitals(&v(lb(900.0), None), TODAY).unwrap_err();
+        assert!(e.to_string().starts_with("weight 408.23"), "{e}");
+        assert!(e.to_string().ends_with(" kg is outside 20–350 kg"), "{e}");
+        assert!(vitals_in(&v(lb(180.0), None), TODAY, us).is_ok());
+        let e = vitals_in(&v(None, Some(300.0 * 2.54)), TODAY, us).unwrap_err();
+        assert_eq!(e.to_string(), "waist 300 in is outside 15.8–98.4 in");
+        assert_eq!(e.field(), Some("waist_cm"));
+        let e = vitals_in(&v(lb(-5.0), None), TODAY, us).unwrap_err();
+        assert_eq!(e.to_string(), "weight -5 lb is negative");
+        // Only the weight given in lb: the waist speaks cm.
+        let weight_lb = BodyUnits {
+            weight: Some(Units::Us),
+            ..BodyUnits::default()
+        };
+        let e = vitals_in(&v(lb(180.0), Some(300.0)), TODAY, weight_lb).unwrap_err();
+        assert_eq!(e.to_string(), "waist 300 cm is outside 40–250 cm");
+        let mut p = Person::named("a");
+        p.height_cm = Some(110.0 * 2.54);
+        let e = person_in(&p, TODAY, us).unwrap_err();
+        assert_eq!(e.to_string(), "height 110 in is outside 19.7–98.4 in");
+        assert_eq!(e.field(), Some("height_cm"));
     }
 
     #[test]

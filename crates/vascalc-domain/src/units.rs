@@ -109,6 +109,47 @@ impl BodyMeasure {
         }
     }
 
+    /// The unit of this measure in `units`: the US unit for [`Units::Us`], else the stored one.
+    pub const fn unit(self, units: Units) -> &'static str {
+        match units {
+            Units::Us => self.us_unit(),
+            Units::Si => self.stored_unit(),
+        }
+    }
+
+    /// The values the record accepts, in the stored unit: weight 20–350 kg, height 50–250 cm,
+    /// waist 40–250 cm (beyond the recorded extremes of adults: a value outside is a slip of
+    /// the unit or of the keyboard).
+    pub const fn plausible(self) -> (f64, f64) {
+        match self {
+            Self::Weight => (20.0, 350.0),
+            Self::Height => (50.0, 250.0),
+            Self::Waist => (40.0, 250.0),
+        }
+    }
+
+    /// [`plausible`](Self::plausible) in `unit` (the stored or the US unit), rounded inward to
+    /// 0.1 so that every value in the range said is accepted: weight 44.1–771.6 lb.
+    pub fn plausible_in(self, unit: &str) -> Option<(f64, f64)> {
+        let (lo, hi) = self.plausible();
+        let (lo, hi) = (self.from_stored(lo, unit)?, self.from_stored(hi, unit)?);
+        // The inward rounding tolerates the last bit of the conversion (20 kg is 44.09 lb).
+        Some((
+            (lo * 10.0 - 1e-9).ceil() / 10.0,
+            (hi * 10.0 + 1e-9).floor() / 10.0,
+        ))
+    }
+
+    /// Which of the person's unit systems `unit` belongs to for this measure (any spelling
+    /// [`to_stored`](Self::to_stored) accepts): `kg` → SI, `lbs` → US; `None` for another unit.
+    pub fn units_of(self, unit: &str) -> Option<Units> {
+        let one = 1.0;
+        match self.to_stored(one, unit)? {
+            v if v == one => Some(Units::Si),
+            _ => Some(Units::Us),
+        }
+    }
+
     /// The units accepted on input, stored unit first.
     pub const fn units(self) -> [&'static str; 2] {
         [self.stored_unit(), self.us_unit()]
@@ -179,6 +220,37 @@ mod tests {
             (70.0, "kg")
         );
         assert_eq!(BodyMeasure::Waist.shown(90.0, None), (90.0, "cm"));
+    }
+
+    proptest::proptest! {
+        /// Every value inside the range said in a unit is inside the stored range, and the
+        /// range said is at most 0.1 narrower at each end.
+        #[test]
+        fn the_range_said_in_a_unit_is_accepted_whole(i in 0..BodyMeasure::ALL.len(), us: bool, t in 0.0f64..=1.0) {
+            let m = BodyMeasure::ALL[i];
+            let unit = m.unit(if us { Units::Us } else { Units::Si });
+            let (lo, hi) = m.plausible_in(unit).unwrap();
+            let (slo, shi) = m.plausible();
+            let v = m.to_stored(lo + t * (hi - lo), unit).unwrap();
+            proptest::prop_assert!((slo..=shi).contains(&v), "{:?} {} {}–{} → {}", m, unit, lo, hi, v);
+            let (xlo, xhi) = (m.from_stored(slo, unit).unwrap(), m.from_stored(shi, unit).unwrap());
+            proptest::prop_assert!(lo - xlo < 0.1 + 1e-9 && xhi - hi < 0.1 + 1e-9);
+        }
+    }
+
+    #[test]
+    fn plausible_ranges_in_each_unit() {
+        // 20 kg = 44.09 lb, 350 kg = 771.62 lb; 50 cm = 19.69 in, 250 cm = 98.43 in.
+        assert_eq!(BodyMeasure::Weight.plausible_in("lb"), Some((44.1, 771.6)));
+        assert_eq!(BodyMeasure::Weight.plausible_in("kg"), Some((20.0, 350.0)));
+        assert_eq!(BodyMeasure::Height.plausible_in("in"), Some((19.7, 98.4)));
+        assert_eq!(BodyMeasure::Waist.plausible_in("in"), Some((15.8, 98.4)));
+        assert_eq!(BodyMeasure::Waist.plausible_in("lb"), None);
+        assert_eq!(BodyMeasure::Weight.units_of("lbs"), Some(Units::Us));
+        assert_eq!(BodyMeasure::Weight.units_of("KG"), Some(Units::Si));
+        assert_eq!(BodyMeasure::Waist.units_of("inches"), Some(Units::Us));
+        assert_eq!(BodyMeasure::Waist.units_of("kg"), None);
+        assert_eq!(BodyMeasure::Height.unit(Units::Us), "in");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::facts::{self, Facts, NutrientSpec, nutrient_window};
 use crate::plan::{count, fmt_num, minutes_per_week};
 use crate::{Date, MedKind, PlanInput, SmokingStatus, targets};
 use serde::{Deserialize, Serialize};
+use vascalc_domain::BodyMeasure;
 
 /// Adherence over `[from, to]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -326,7 +327,14 @@ fn adherence_in(f: &Facts, from: Date, to: Date) -> Adherence {
             value: Some(b.1 - a.1),
             unit: "kg".into(),
             days_with_data: weights.len() as u32,
-            text: format!("weight {:.1} kg ({}) → {:.1} kg ({})", a.1, a.0, b.1, b.0),
+            // In the person's units; `value` and `unit` stay in kg.
+            text: format!(
+                "weight {} ({}) → {} ({})",
+                f.body_text(BodyMeasure::Weight, a.1, 1),
+                a.0,
+                f.body_text(BodyMeasure::Weight, b.1, 1),
+                b.0
+            ),
         },
         _ => no_data(
             Pillar::Lifestyle,
@@ -663,6 +671,35 @@ mod tests {
             .unwrap();
         assert_eq!(mg.value, None);
         assert!(mg.text.contains("no doses logged"), "{}", mg.text);
+    }
+
+    /// Issue 15: the weight change is said in the person's units (80 kg = 176.4 lb); its
+    /// value and unit stay in kg.
+    #[test]
+    fn weight_change_is_said_in_the_persons_units() {
+        let mut i = input();
+        for (d, kg) in [("2025-06-01", 80.0), ("2025-06-20", 78.5)] {
+            i.vitals.push(Vitals {
+                date: day(d),
+                systolic_mm_hg: None,
+                diastolic_mm_hg: None,
+                weight_kg: Some(kg),
+                waist_cm: None,
+            });
+        }
+        let weight = |i: &PlanInput| {
+            adherence(i, day("2025-06-01"), day("2025-06-30"))
+                .items
+                .into_iter()
+                .find(|x| x.topic == "weight")
+                .unwrap()
+        };
+        let w = weight(&i);
+        assert_eq!(w.text, "weight 80.0 kg (2025-06-01) → 78.5 kg (2025-06-20)");
+        i.person.units = Some(Units::Us);
+        let w = weight(&i);
+        assert_eq!(w.text, "weight 176.4 lb (2025-06-01) → 173.1 lb (2025-06-20)");
+        assert_eq!((w.value, w.unit.as_str()), (Some(-1.5), "kg"));
     }
 
     #[test]

@@ -373,6 +373,15 @@ impl<'a> Facts<'a> {
         Some((d, c, weight))
     }
 
+    /// A body measure (`stored` in kg or cm) as the plan's texts write it: in the person's units
+    /// (vascalc-domain's [`BodyMeasure`](vascalc_domain::BodyMeasure) table: lb and in for US
+    /// units, else as stored), with `decimals` decimals: `81.0 kg`, `178.6 lb`. The
+    /// machine-readable fields (`value`, `unit`) stay in the stored unit.
+    pub fn body_text(&self, m: vascalc_domain::BodyMeasure, stored: f64, decimals: usize) -> String {
+        let (v, unit) = m.shown(stored, self.input.person.units);
+        format!("{v:.decimals$} {unit}")
+    }
+
     /// Whether a course of `kind` active today, or a dose of it logged in the last 30 days, has
     /// a dose outside the range the medicine is sold in (so it is not counted).
     pub fn implausible_in_use(&self, kind: MedKind) -> bool {

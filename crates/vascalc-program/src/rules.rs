@@ -274,9 +274,9 @@ fn bisphosphonate(f: &Facts, out: &mut Vec<Alert>) {
         (true, _, _) => Some("dialysis".to_string()),
         (false, Some((d, c, w)), _) => (c < BISPHOSPHONATE_EGFR).then(|| {
             format!(
-                "a creatinine clearance of {} mL/min (Cockcroft–Gault from the creatinine of {d} and {} kg)",
+                "a creatinine clearance of {} mL/min (Cockcroft–Gault from the creatinine of {d} and a weight of {})",
                 fmt_num(c),
-                fmt_num(w)
+                f.body_text(vascalc_domain::BodyMeasure::Weight, w, 1)
             )
         }),
         (false, None, Some((d, e))) => (e < BISPHOSPHONATE_EGFR).then(|| {
@@ -1411,6 +1411,11 @@ mod tests {
             "{}",
             a.message
         );
+        assert!(a.message.contains("a weight of 45.0 kg)"), "{}", a.message);
+        // The weight in the person's units (45 kg = 99.2 lb).
+        i.person.units = Some(Units::Us);
+        let a = alert_of(&i, "bisphosphonate_low_egfr").unwrap();
+        assert!(a.message.contains("a weight of 99.2 lb)"), "{}", a.message);
         // 80 kg: 55.6 mL/min.
         i.vitals[0].weight_kg = Some(80.0);
         assert!(!fires(&i, "bisphosphonate_low_egfr"));

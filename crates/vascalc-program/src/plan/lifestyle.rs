@@ -1,6 +1,7 @@
 //! Lifestyle: exercise, strength, smoking, alcohol, blood pressure, glucose, weight.
 
 use super::*;
+use vascalc_domain::BodyMeasure;
 
 /// Minutes per week from a per-day map over `[from, to]`; `None` when no entry falls inside.
 pub(crate) fn minutes_per_week(
@@ -348,6 +349,8 @@ pub(super) fn weight(f: &Facts) -> PlanItem {
         })
         .collect();
     let latest = weights.iter().max_by_key(|w| w.0).copied();
+    // BMI is kg/m² whatever units the person reads (that is its definition: weight in kg over
+    // height in metres squared); only the weights the texts name follow the person's units.
     let target = Target {
         text: "BMI 18.5–24.9 kg/m²".into(),
         min: Some(targets::BMI_MIN),
@@ -372,13 +375,17 @@ pub(super) fn weight(f: &Facts) -> PlanItem {
                         let mut m = Measure::value(
                             b,
                             "kg/m²",
-                            format!("BMI {b:.1} ({label} mean weight {mean:.1} kg)"),
+                            format!(
+                                "BMI {b:.1} ({label} mean weight {})",
+                                f.body_text(BodyMeasure::Weight, mean, 1)
+                            ),
                         );
                         m.days_with_data = Some(sel.len() as u32);
                         m
                     }
                     None => Measure::no_data(format!(
-                        "{label} mean weight {mean:.1} kg; height needed for BMI"
+                        "{label} mean weight {}; height needed for BMI",
+                        f.body_text(BodyMeasure::Weight, mean, 1)
                     )),
                 }
             }
@@ -395,8 +402,12 @@ pub(super) fn weight(f: &Facts) -> PlanItem {
             (Some((d, w)), Some(_)) => {
                 let b = bmi_of(w).unwrap_or(f64::NAN);
                 (
-                    Measure::value(b, "kg/m²", format!("BMI {b:.1} ({w:.1} kg on {d})"))
-                        .with_date(d),
+                    Measure::value(
+                        b,
+                        "kg/m²",
+                        format!("BMI {b:.1} ({} on {d})", f.body_text(BodyMeasure::Weight, w, 1)),
+                    )
+                    .with_date(d),
                     Status::Met,
                 )
             }
@@ -430,9 +441,57 @@ pub(super) fn weight(f: &Facts) -> PlanItem {
         })
         .max_by_key(|x| x.0)
     {
-        it.notes.push(format!("Waist {w:.0} cm on {d}."));
+        it.notes.push(format!(
+            "Waist {} on {d}.",
+            f.body_text(BodyMeasure::Waist, w, 0)
+        ));
     }
     it.current_7d = Some(w7);
     it.current_30d = Some(w30);
     it
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::*;
+    use crate::*;
+
+    fn weigh(i: &mut PlanInput, date: &str, kg: f64, waist_cm: Option<f64>) {
+        i.vitals.push(Vitals {
+            date: day(date),
+            systolic_mm_hg: None,
+            diastolic_mm_hg: None,
+            weight_kg: Some(kg),
+            waist_cm,
+        });
+    }
+
+    /// Issue 15: the weight item names weights and the waist in the person's units (1 lb =
+    /// 0.45359237 kg, 1 in = 2.54 cm: 81 kg = 178.6 lb, 94 cm = 37 in); BMI stays kg/m², and
+    /// the machine-readable fields stay as stored.
+    #[test]
+    fn weight_texts_follow_the_persons_units() {
+        let mut i = input();
+        // Logged 40 days ago: outside both windows, so the latest weight is named.
+        weigh(&mut i, "2025-05-21", 81.0, Some(94.0));
+        let p = plan(&i);
+        let w = item(&p, "weight");
+        // 81 / 1.78² = 25.56.
+        assert_eq!(w.current.text, "BMI 25.6 (81.0 kg on 2025-05-21)");
+        assert!(w.notes.iter().any(|n| n == "Waist 94 cm on 2025-05-21."), "{:?}", w.notes);
+        i.person.units = Some(Units::Us);
+        let p = plan(&i);
+        let w = item(&p, "weight");
+        assert_eq!(w.current.text, "BMI 25.6 (178.6 lb on 2025-05-21)");
+        assert_eq!(w.current.unit.as_deref(), Some("kg/m²"));
+        assert_eq!(w.target.text, "BMI 18.5–24.9 kg/m²");
+        assert!(w.notes.iter().any(|n| n == "Waist 37 in on 2025-05-21."), "{:?}", w.notes);
+        // Within the 7-day window: the mean weight, in lb.
+        weigh(&mut i, "2025-06-29", 80.0, None);
+        let w7 = item(&plan(&i), "weight").current_7d.clone().unwrap();
+        assert_eq!(w7.text, "BMI 25.2 (7-day mean weight 176.4 lb)");
+        i.person.height_cm = None;
+        let w7 = item(&plan(&i), "weight").current_7d.clone().unwrap();
+        assert_eq!(w7.text, "7-day mean weight 176.4 lb; height needed for BMI");
+    }
 }

@@ -206,3 +206,28 @@ fn a_person_who_reads_si_units_sees_labs_in_si_units() {
         "{shown}"
     );
 }
+
+/// Issue 15: a body measure given in lb or in is refused in lb or in, with the range converted
+/// by vascalc-domain's table (20–350 kg = 44.1–771.6 lb; 50–250 cm = 19.7–98.4 in), and in kg
+/// when given in kg; nothing is stored.
+#[test]
+fn body_measures_are_refused_in_the_unit_given() {
+    let dir = TempDir::new("body-units");
+    let db = dir.0.join("v.db");
+    create_ann(&db, &["--units", "us"]);
+    let err = fails(&db, &["log", "vitals", "--weight-lb", "900"], 3);
+    assert!(
+        err.contains("weight 900 lb is outside 44.1–771.6 lb"),
+        "{err}"
+    );
+    let err = fails(&db, &["log", "vitals", "--waist-in", "2"], 3);
+    assert!(err.contains("waist 2 in is outside 15.8–98.4 in"), "{err}");
+    let err = fails(&db, &["log", "vitals", "--weight-kg", "900"], 3);
+    assert!(err.contains("weight 900 kg is outside 20–350 kg"), "{err}");
+    let err = fails(&db, &["profile", "update", "--height-in", "110"], 3);
+    assert!(err.contains("height 110 in is outside 19.7–98.4 in"), "{err}");
+    let list = ok(&db, &["entry", "list"]);
+    assert!(!list.contains("vitals:"), "{list}");
+    let shown = ok(&db, &["profile", "show"]);
+    assert!(!shown.contains("110 in") && !shown.contains("279.4"), "{shown}");
+}

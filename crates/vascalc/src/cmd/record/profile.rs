@@ -157,9 +157,8 @@ fn input(fields: &Fields, name: Option<String>, today: Date) -> CliResult<Person
         birth_date,
         sex: fields.sex.clone(),
         race: fields.race.clone(),
-        height_cm: fields.height_cm.or(fields
-            .height_in
-            .and_then(|h| BodyMeasure::Height.to_stored(h, BodyMeasure::Height.us_unit()))),
+        height_cm: fields.height_cm,
+        height_in: fields.height_in,
         diabetes: fields.diabetes,
         family_history_mi: fields.family_history_mi,
         ascvd: fields.ascvd,
