@@ -9,8 +9,8 @@ use vascalc_record::{
 };
 
 use crate::error::{AppError, AppResult};
-use vascalc_domain::BodyMeasure;
 use crate::{App, context, dates, labs, validate};
+use vascalc_domain::BodyMeasure;
 
 /// Who vascalc's targets are for: adults.
 pub const ADULT_AGE: i16 = 18;

@@ -140,7 +140,11 @@ fn said(v: f64, converted: bool) -> String {
     }
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 /// A body measure (stored value) within vascalc-domain's plausible range; the message is in
@@ -156,9 +160,17 @@ fn body(m: BodyMeasure, stored: Option<f64>, unit: &str) -> Check {
     let shown = said(given, converted);
     let (slo, shi) = m.plausible();
     if !v.is_finite() {
-        Err(invalid(what, shown.clone(), format!("{what} {shown} is not a number")))
+        Err(invalid(
+            what,
+            shown.clone(),
+            format!("{what} {shown} is not a number"),
+        ))
     } else if v < 0.0 {
-        Err(invalid(what, shown.clone(), format!("{what} {shown} {unit} is negative")))
+        Err(invalid(
+            what,
+            shown.clone(),
+            format!("{what} {shown} {unit} is negative"),
+        ))
     } else if !(slo..=shi).contains(&v) {
         Err(invalid(
             what,
@@ -327,7 +339,11 @@ pub fn vitals_in(v: &Vitals, today: Date, given: BodyUnits) -> Check {
         v.weight_kg,
         given.unit(BodyMeasure::Weight),
     )?;
-    body(BodyMeasure::Waist, v.waist_cm, given.unit(BodyMeasure::Waist))
+    body(
+        BodyMeasure::Waist,
+        v.waist_cm,
+        given.unit(BodyMeasure::Waist),
+    )
 }
 
 pub fn activity(a: &Activity, today: Date) -> Check {

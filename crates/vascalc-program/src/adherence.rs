@@ -698,7 +698,10 @@ mod tests {
         assert_eq!(w.text, "weight 80.0 kg (2025-06-01) → 78.5 kg (2025-06-20)");
         i.person.units = Some(Units::Us);
         let w = weight(&i);
-        assert_eq!(w.text, "weight 176.4 lb (2025-06-01) → 173.1 lb (2025-06-20)");
+        assert_eq!(
+            w.text,
+            "weight 176.4 lb (2025-06-01) → 173.1 lb (2025-06-20)"
+        );
         assert_eq!((w.value, w.unit.as_str()), (Some(-1.5), "kg"));
     }
 

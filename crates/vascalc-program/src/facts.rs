@@ -377,7 +377,12 @@ impl<'a> Facts<'a> {
     /// (vascalc-domain's [`BodyMeasure`](vascalc_domain::BodyMeasure) table: lb and in for US
     /// units, else as stored), with `decimals` decimals: `81.0 kg`, `178.6 lb`. The
     /// machine-readable fields (`value`, `unit`) stay in the stored unit.
-    pub fn body_text(&self, m: vascalc_domain::BodyMeasure, stored: f64, decimals: usize) -> String {
+    pub fn body_text(
+        &self,
+        m: vascalc_domain::BodyMeasure,
+        stored: f64,
+        decimals: usize,
+    ) -> String {
         let (v, unit) = m.shown(stored, self.input.person.units);
         format!("{v:.decimals$} {unit}")
     }

@@ -405,7 +405,10 @@ pub(super) fn weight(f: &Facts) -> PlanItem {
                     Measure::value(
                         b,
                         "kg/m²",
-                        format!("BMI {b:.1} ({} on {d})", f.body_text(BodyMeasure::Weight, w, 1)),
+                        format!(
+                            "BMI {b:.1} ({} on {d})",
+                            f.body_text(BodyMeasure::Weight, w, 1)
+                        ),
                     )
                     .with_date(d),
                     Status::Met,
@@ -478,14 +481,22 @@ mod tests {
         let w = item(&p, "weight");
         // 81 / 1.78² = 25.56.
         assert_eq!(w.current.text, "BMI 25.6 (81.0 kg on 2025-05-21)");
-        assert!(w.notes.iter().any(|n| n == "Waist 94 cm on 2025-05-21."), "{:?}", w.notes);
+        assert!(
+            w.notes.iter().any(|n| n == "Waist 94 cm on 2025-05-21."),
+            "{:?}",
+            w.notes
+        );
         i.person.units = Some(Units::Us);
         let p = plan(&i);
         let w = item(&p, "weight");
         assert_eq!(w.current.text, "BMI 25.6 (178.6 lb on 2025-05-21)");
         assert_eq!(w.current.unit.as_deref(), Some("kg/m²"));
         assert_eq!(w.target.text, "BMI 18.5–24.9 kg/m²");
-        assert!(w.notes.iter().any(|n| n == "Waist 37 in on 2025-05-21."), "{:?}", w.notes);
+        assert!(
+            w.notes.iter().any(|n| n == "Waist 37 in on 2025-05-21."),
+            "{:?}",
+            w.notes
+        );
         // Within the 7-day window: the mean weight, in lb.
         weigh(&mut i, "2025-06-29", 80.0, None);
         let w7 = item(&plan(&i), "weight").current_7d.clone().unwrap();

@@ -225,9 +225,15 @@ fn body_measures_are_refused_in_the_unit_given() {
     let err = fails(&db, &["log", "vitals", "--weight-kg", "900"], 3);
     assert!(err.contains("weight 900 kg is outside 20–350 kg"), "{err}");
     let err = fails(&db, &["profile", "update", "--height-in", "110"], 3);
-    assert!(err.contains("height 110 in is outside 19.7–98.4 in"), "{err}");
+    assert!(
+        err.contains("height 110 in is outside 19.7–98.4 in"),
+        "{err}"
+    );
     let list = ok(&db, &["entry", "list"]);
     assert!(!list.contains("vitals:"), "{list}");
     let shown = ok(&db, &["profile", "show"]);
-    assert!(!shown.contains("110 in") && !shown.contains("279.4"), "{shown}");
+    assert!(
+        !shown.contains("110 in") && !shown.contains("279.4"),
+        "{shown}"
+    );
 }
