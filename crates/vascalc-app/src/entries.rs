@@ -6,7 +6,9 @@ use vascalc_record::{Entry, EntryId, EntryKind, Lab, Person, RecordStore, Units}
 
 use crate::error::{AppError, AppResult};
 use crate::foods::Foods;
+use crate::validate::BodyUnits;
 use crate::{App, dates, labs, validate};
+use vascalc_domain::BodyMeasure;
 
 /// One lab result as a person gives it: the analyte by id, alias or LOINC code, the value in
 /// any unit vascalc accepts for it.
@@ -23,6 +25,75 @@ pub struct LabInput {
     /// as a second result.
     #[serde(default)]
     pub replace: bool,
+}
+
+/// The units a front end sent an entry's body measures in, by field: `{"weight_kg": "lb",
+/// "waist_cm": "in"}` (kg or lb, cm or in, any spelling vascalc-domain's table accepts; absent:
+/// the field's own unit). The numbers of the entry's fields are in these units;
+/// [`EntryUnits::apply`] gives the entry in the stored units.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryUnits {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_kg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waist_cm: Option<String>,
+}
+
+impl EntryUnits {
+    /// `entry` with its body measures converted to the stored units (vascalc-domain's one
+    /// factor table), and the unit system each was given in, for the checks' messages. Units
+    /// for an entry that is not vitals, or a unit that is not the measure's, are refused with
+    /// the field.
+    pub fn apply(&self, entry: &Entry) -> AppResult<(Entry, BodyUnits)> {
+        if self.weight_kg.is_none() && self.waist_cm.is_none() {
+            return Ok((entry.clone(), BodyUnits::default()));
+        }
+        let Entry::Vitals(v) = entry else {
+            return Err(AppError::invalid(
+                "units",
+                entry.kind().name(),
+                format!(
+                    "units are for the weight_kg and waist_cm of a vitals entry, not a {} entry",
+                    entry.kind().name()
+                ),
+            ));
+        };
+        let mut v = v.clone();
+        let mut given = BodyUnits::default();
+        for (m, field, unit, value, system) in [
+            (
+                BodyMeasure::Weight,
+                "weight_kg",
+                &self.weight_kg,
+                &mut v.weight_kg,
+                &mut given.weight,
+            ),
+            (
+                BodyMeasure::Waist,
+                "waist_cm",
+                &self.waist_cm,
+                &mut v.waist_cm,
+                &mut given.waist,
+            ),
+        ] {
+            let Some(unit) = unit else { continue };
+            let units = m.units_of(unit).ok_or_else(|| {
+                AppError::invalid(
+                    field,
+                    unit,
+                    format!(
+                        "{} unit {unit:?} is not one of {}",
+                        m.name(),
+                        m.units().join(", ")
+                    ),
+                )
+            })?;
+            *system = Some(units);
+            *value = value.and_then(|x| m.to_stored(x, unit).or(Some(x)));
+        }
+        Ok((Entry::Vitals(v), given))
+    }
 }
 
 /// What adding a lab result did.
@@ -282,10 +353,21 @@ pub fn check_lab_edit(id: EntryId, edit: &LabEdit) -> AppResult<()> {
 /// Checks one entry as the record would keep it (values in the stored units); `known_food`
 /// says whether a food id exists.
 pub fn check_entry(entry: &Entry, today: Date, known_food: &dyn Fn(&str) -> bool) -> AppResult<()> {
+    check_entry_in(entry, today, known_food, BodyUnits::default())
+}
+
+/// [`check_entry`], a vitals entry's weight and waist given in `given`'s units: a message
+/// about either says the value and the range in the unit given.
+pub fn check_entry_in(
+    entry: &Entry,
+    today: Date,
+    known_food: &dyn Fn(&str) -> bool,
+    given: BodyUnits,
+) -> AppResult<()> {
     match entry {
         Entry::Scan(e) => validate::scan(e, today),
         Entry::Lab(e) => validate::lab(e, today),
-        Entry::Vitals(e) => validate::vitals(e, today),
+        Entry::Vitals(e) => validate::vitals_in(e, today, given),
         Entry::Activity(e) => validate::activity(e, today),
         Entry::Smoking(e) => validate::smoking(e, today),
         Entry::Alcohol(e) => validate::alcohol(e, today),
@@ -303,8 +385,20 @@ impl<S: RecordStore> App<S> {
     /// ([`checked_med_entry`](crate::meds::checked_med_entry)): no front end adds one that
     /// `log med` would refuse.
     pub fn add_entry(&mut self, who: Option<&str>, entry: &Entry) -> AppResult<(Person, EntryId)> {
+        self.add_entry_in(who, entry, BodyUnits::default())
+    }
+
+    /// [`add_entry`](Self::add_entry) of an entry whose body measures (stored values) were
+    /// given in `given`'s units (`log vitals --weight-lb`, a form in lb): a refusal names the
+    /// value and the range in the unit given.
+    pub fn add_entry_in(
+        &mut self,
+        who: Option<&str>,
+        entry: &Entry,
+        given: BodyUnits,
+    ) -> AppResult<(Person, EntryId)> {
         let entry = crate::meds::checked_med_entry(entry)?;
-        self.insert_entry(who, &entry)
+        self.insert_entry_in(who, &entry, given)
     }
 
     /// [`add_entry`](Self::add_entry) without the medication rules, for the use cases that
@@ -314,6 +408,15 @@ impl<S: RecordStore> App<S> {
         who: Option<&str>,
         entry: &Entry,
     ) -> AppResult<(Person, EntryId)> {
+        self.insert_entry_in(who, entry, BodyUnits::default())
+    }
+
+    fn insert_entry_in(
+        &mut self,
+        who: Option<&str>,
+        entry: &Entry,
+        given: BodyUnits,
+    ) -> AppResult<(Person, EntryId)> {
         let (person_id, person) = self.person(who)?;
         let today = self.today();
         match entry {
@@ -321,7 +424,7 @@ impl<S: RecordStore> App<S> {
                 let foods = Foods::new(&self.store().own_foods(person_id)?)?;
                 check_entry(entry, today, &|id| foods.known(id))?;
             }
-            _ => check_entry(entry, today, &|_| false)?,
+            _ => check_entry_in(entry, today, &|_| false, given)?,
         }
         check_birth(entry, &person)?;
         if let Entry::Scan(scan) = entry
@@ -352,6 +455,18 @@ impl<S: RecordStore> App<S> {
         id: EntryId,
         entry: &Entry,
     ) -> AppResult<EntryChange> {
+        self.edit_entry_in(who, id, entry, BodyUnits::default())
+    }
+
+    /// [`edit_entry`](Self::edit_entry), the body measures (stored values) given in `given`'s
+    /// units, as [`add_entry_in`](Self::add_entry_in).
+    pub fn edit_entry_in(
+        &mut self,
+        who: Option<&str>,
+        id: EntryId,
+        entry: &Entry,
+        given: BodyUnits,
+    ) -> AppResult<EntryChange> {
         let (person_id, person) = self.person(who)?;
         if entry.kind() != id.kind {
             return Err(AppError::invalid(
@@ -374,7 +489,7 @@ impl<S: RecordStore> App<S> {
                 let foods = Foods::new(&self.store().own_foods(person_id)?)?;
                 check_entry(entry, today, &|f| foods.known(f))?;
             }
-            _ => check_entry(entry, today, &|_| false)?,
+            _ => check_entry_in(entry, today, &|_| false, given)?,
         }
         if let Entry::Scan(scan) = entry
             && self

@@ -27,7 +27,7 @@ pub mod review;
 pub mod scans;
 pub mod validate;
 
-pub use entries::{EntryChange, LabAdded, LabEdit, LabInput};
+pub use entries::{EntryChange, EntryUnits, LabAdded, LabEdit, LabInput};
 pub use error::{AppError, AppResult, ErrorKind};
 pub use people::{PersonInput, SmokingInput, Summary};
 pub use plan::PlanView;

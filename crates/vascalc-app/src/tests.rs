@@ -954,3 +954,63 @@ fn a_kept_progress_report_is_reused_until_the_record_changes() {
         .unwrap();
     assert_ne!(earlier.as_of, after.as_of);
 }
+
+/// Issue 15 and 11: an entry whose weight and waist were sent in lb and in is stored in kg and
+/// cm (1 lb = 0.45359237 kg, 1 in = 2.54 cm), and refused in lb and in; units for another kind
+/// or an unknown unit are refused with the field; nothing is stored when refused.
+#[test]
+fn body_measures_sent_in_lb_and_in_are_converted_and_refused_in_them() {
+    use crate::EntryUnits;
+    use vascalc_record::Vitals;
+    let mut app = app();
+    ann(&mut app);
+    let vitals = |weight, waist| {
+        Entry::Vitals(Vitals {
+            date: date(2026, 11, 1),
+            systolic_mm_hg: None,
+            diastolic_mm_hg: None,
+            weight_kg: weight,
+            waist_cm: waist,
+        })
+    };
+    let us = EntryUnits {
+        weight_kg: Some("lb".into()),
+        waist_cm: Some("in".into()),
+    };
+    let (entry, given) = us.apply(&vitals(Some(180.0), Some(37.0))).unwrap();
+    let (_, id) = app.add_entry_in(None, &entry, given).unwrap();
+    let Entry::Vitals(stored) = app.entries(None, Some(EntryKind::Vitals)).unwrap().1[0]
+        .1
+        .clone()
+    else {
+        panic!("not vitals")
+    };
+    assert!(
+        (stored.weight_kg.unwrap() - 81.646_626_6).abs() < 1e-6,
+        "{stored:?}"
+    );
+    assert!(
+        (stored.waist_cm.unwrap() - 93.98).abs() < 1e-9,
+        "{stored:?}"
+    );
+    let (entry, given) = us.apply(&vitals(Some(900.0), None)).unwrap();
+    let e = app.add_entry_in(None, &entry, given).unwrap_err();
+    assert_eq!(e.to_string(), "weight 900 lb is outside 44.1–771.6 lb");
+    assert_eq!(invalid_field(&e), "weight_kg");
+    let e = app.edit_entry_in(None, id, &entry, given).unwrap_err();
+    assert_eq!(e.to_string(), "weight 900 lb is outside 44.1–771.6 lb");
+    let stone = EntryUnits {
+        weight_kg: Some("stone".into()),
+        waist_cm: None,
+    };
+    let e = stone.apply(&vitals(Some(12.0), None)).unwrap_err();
+    assert_eq!(invalid_field(&e), "weight_kg");
+    assert!(e.to_string().contains("kg, lb"), "{e}");
+    let activity = Entry::Activity(vascalc_record::Activity {
+        date: date(2026, 11, 1),
+        kind: ActivityKind::Endurance,
+        minutes: 30.0,
+    });
+    assert_eq!(invalid_field(&us.apply(&activity).unwrap_err()), "units");
+    assert_eq!(app.entries(None, None).unwrap().1.len(), 1);
+}

@@ -10,6 +10,7 @@ use super::food_log;
 use super::{DbArg, PersonArg, dates, flag_date, flagged, fmt_body, fmt_num, invalid};
 use crate::exit::CliResult;
 use crate::output::{Format, print_json};
+use vascalc_app::validate;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct LogArgs {
@@ -152,13 +153,14 @@ pub(super) fn run(args: LogArgs) -> CliResult {
 fn save<T: Serialize + Clone>(
     common: &Common,
     entry: T,
+    given: validate::BodyUnits,
     describe: impl Fn(&T, Option<Units>) -> String,
     wrap: impl FnOnce(T) -> Entry,
 ) -> CliResult {
     let json = serde_json::to_value(&entry)?;
     let mut app = common.db.app()?;
     let (person, _) = app
-        .add_entry(common.person.person.as_deref(), &wrap(entry.clone()))
+        .add_entry_in(common.person.person.as_deref(), &wrap(entry.clone()), given)
         .map_err(flag_date)?;
     // Said in the person's units (a weight in lb for a person who reads US units).
     let text = describe(&entry, person.units);
@@ -206,6 +208,7 @@ fn activity(args: ActivityArgs) -> CliResult {
     save(
         &args.common,
         entry,
+        validate::BodyUnits::default(),
         |a, _| format!("{} min {} on {}", fmt_num(a.minutes), a.kind, a.date),
         Entry::Activity,
     )
@@ -238,9 +241,16 @@ fn vitals(args: VitalsArgs) -> CliResult {
             .waist_in
             .and_then(|i| BodyMeasure::Waist.to_stored(i, BodyMeasure::Waist.us_unit()))),
     };
+    // A weight or waist given in lb or in is refused in lb or in (vascalc-app's message).
+    let given = validate::BodyUnits {
+        weight: args.weight_lb.map(|_| Units::Us),
+        waist: args.waist_in.map(|_| Units::Us),
+        height: None,
+    };
     save(
         &args.common,
         entry,
+        given,
         |v, units| {
             let mut parts = Vec::new();
             if let (Some(s), Some(d)) = (v.systolic_mm_hg, v.diastolic_mm_hg) {
