@@ -31,6 +31,8 @@
 //! 8. **Aortic arch** (after 5–6): both aortas followed up from the heart's top slice as round
 //!    sections; where both stop (the arch crosses the slices obliquely), the band between their
 //!    last centres, without the trachea, while soft tissue fills its core.
+//! 9. **Anterior chest wall** (with 5): per heart slice where the sternum is found, the rows in
+//!    front of [`CHEST_WALL_MM`] behind the sternum's back, where the costal cartilages lie.
 //!
 //! What it does not find (stated in `docs/ct-scoring.md`): the arch when the ascending aorta
 //! was not followed (only the descending limb is then followed up), an ascending aorta that
@@ -79,6 +81,12 @@ pub const MIN_BONE_MM3: f64 = 1500.0;
 /// The heart region's margin, mm (coronary calcium lies up to 3.7 mm outside a manual heart
 /// mask: DeepCAC `data/raw/*/msk.nrrd`, research note `ct-anatomy.md`).
 pub const HEART_MARGIN_MM: f64 = 4.0;
+/// The anterior chest wall reaches this far behind the back of the sternum, mm: the costal
+/// cartilages beside the sternum lie at the sternum's own depth, while the heart, its
+/// pericardium and the coronary arteries on its surface lie behind the sternum (on the two real
+/// chest CTs every candidate within 3 mm of that line was a speck in the chest wall, and the
+/// next one lay over 30 mm behind it).
+pub const CHEST_WALL_MM: f64 = 3.0;
 /// Cross-sectional area of a trachea section, mm² (an adult trachea is 15–25 mm across, so
 /// about 180–500 mm²; the range leaves room for partial sections).
 const TRACHEA_AREA_MM2: (f64, f64) = (60.0, 1000.0);
@@ -188,6 +196,11 @@ pub struct Anatomy {
     pub aortic_root_slices: usize,
     /// Slices above the heart's where the aorta was followed up into the arch.
     pub arch_slices: usize,
+    /// Per slice of the heart region where the sternum was found: the rows of the anterior
+    /// chest wall, `[first, end)`, from the image's anterior edge to [`CHEST_WALL_MM`] behind
+    /// the back of the sternum (its most posterior bone within 25 mm of the body's midline).
+    /// Costal cartilage and its calcified specks lie there; the heart lies behind it.
+    pub chest_wall_rows: Vec<Option<[u32; 2]>>,
     /// The body covers more than a quarter of the image's edge in most slices that would hold the
     /// heart (a zoomed cardiac field of view): the lungs' outer parts and the chest wall are cut off,
     /// so the heart region cannot be trusted and no chest is reported ([`Anatomy::found`] is
@@ -207,6 +220,16 @@ impl Anatomy {
             return 0;
         }
         self.flags[(k * self.rows + j) * self.columns + i]
+    }
+
+    /// Whether voxel row `j` of slice `k` lies in the anterior chest wall (see
+    /// [`Anatomy::chest_wall_rows`]).
+    pub fn in_chest_wall(&self, j: usize, k: usize) -> bool {
+        self.chest_wall_rows
+            .get(k)
+            .copied()
+            .flatten()
+            .is_some_and(|[a, b]| (a as usize..b as usize).contains(&j))
     }
 
     /// Whether slice `k` lies above (towards the head from) the carina.
@@ -254,6 +277,7 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
         ascending_aorta_slices: 0,
         aortic_root_slices: 0,
         arch_slices: 0,
+        chest_wall_rows: vec![None; slices],
         body_cut_by_field_of_view: false,
     };
     if n == 0 || slices == 0 || volume.hu.len() != n * slices || !axial {
@@ -436,7 +460,7 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
 
     // 5–6. Heart region and descending aorta, per slice.
     let margin = (HEART_MARGIN_MM / dx.min(dy)).round().max(1.0) as usize;
-    let descending: Vec<(usize, Option<Disc>)> = flags
+    let regions: Vec<(usize, SliceRegion)> = flags
         .par_chunks_mut(n)
         .zip(volume.hu.par_chunks(n))
         .enumerate()
@@ -456,6 +480,19 @@ pub fn find_anatomy(volume: &Volume) -> Anatomy {
             (k, heart_region(hu, f, &ctx))
         })
         .collect();
+    // The anterior chest wall: in front of the sternum's back plus CHEST_WALL_MM.
+    let wall = (CHEST_WALL_MM / dy).round() as usize;
+    for (k, (_, back)) in &regions {
+        anatomy.chest_wall_rows[*k] = back.map(|b| {
+            if posterior_sign > 0.0 {
+                [0, (b + wall + 1).min(rows) as u32]
+            } else {
+                [b.saturating_sub(wall) as u32, rows as u32]
+            }
+        });
+    }
+    let descending: Vec<(usize, Option<Disc>)> =
+        regions.into_iter().map(|(k, (d, _))| (k, d)).collect();
     anatomy.aorta_slices = descending.iter().filter(|d| d.1.is_some()).count();
     // The arch, above the heart's slices: both aortas followed up from the heart's top slice.
     let desc_top = heart
@@ -1017,9 +1054,14 @@ fn spine_front(
     front.map(|fr| (fr, sx / n.max(1) as f64))
 }
 
+/// What [`heart_region`] found in one slice: the descending aorta's section and the row of the
+/// sternum's back.
+type SliceRegion = (Option<Disc>, Option<usize>);
+
 /// The heart region and descending aorta of one slice; returns the aorta's section (column,
-/// row, radius mm) if found.
-fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> Option<Disc> {
+/// row, radius mm) if found, and the row of the sternum's back (its most posterior bone pixel
+/// within [`STERNUM_MIDLINE_MM`] of the midline, in front of the body's centre) if found.
+fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> SliceRegion {
     let (cols, rows) = (c.cols, c.rows);
     let mid = c.centre.0;
     // Convex hull of the lungs (each row's extreme lung pixels) and of the back of the sternum
@@ -1055,9 +1097,13 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> Option<Disc> {
             pts.push((i as i64, *j as i64));
         }
     }
+    let back =
+        sternum_back.iter().flatten().copied().max_by(|a, b| {
+            (*a as f64 * c.posterior_sign).total_cmp(&(*b as f64 * c.posterior_sign))
+        });
     let hull = convex_hull(pts);
     if hull.len() < 3 || lung_rows == 0 {
-        return None;
+        return (None, back);
     }
     let spine_front = c.spine.map(|s| s.0);
     // The descending aorta: left of and in front of the vertebral body.
@@ -1137,7 +1183,7 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> Option<Disc> {
         (i0, i1, j0, j1) = (i0.min(a), i1.max(b - 1), j0.min(j), j1.max(j));
     }
     if i0 > i1 || j0 > j1 {
-        return aorta;
+        return (aorta, back);
     }
     let (i0, j0) = (i0.saturating_sub(pad), j0.saturating_sub(pad));
     let (i1, j1) = ((i1 + pad + 1).min(cols), (j1 + pad + 1).min(rows));
@@ -1187,7 +1233,7 @@ fn heart_region(hu: &[f32], f: &mut [u8], c: &SliceContext) -> Option<Disc> {
             f[idx] |= flag::HEART;
         }
     }
-    aorta
+    (aorta, back)
 }
 
 /// Searches for the descending aorta: returns (column, row, radius mm).

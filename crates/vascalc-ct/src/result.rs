@@ -84,6 +84,9 @@ pub enum ExclusionReason {
     /// Most of its voxels lie in the aortic root or valve (below where the ascending aorta
     /// enters the heart).
     AorticRoot,
+    /// Most of its voxels lie in the anterior chest wall, no deeper than 3 mm behind the back of
+    /// the sternum: the costal cartilages beside the sternum and their calcified specks.
+    ChestWall,
     /// Above the carina: the aortic arch, great vessels and neck, not the heart.
     AboveCarina,
     /// No voxel in the heart region (with its margin).
@@ -100,6 +103,7 @@ impl ExclusionReason {
             Self::Bone => "bone",
             Self::Aorta => "aorta",
             Self::AorticRoot => "aortic_root",
+            Self::ChestWall => "chest_wall",
             Self::AboveCarina => "above_carina",
             Self::OutsideHeartRegion => "outside_heart_region",
             Self::ReviewerNotCoronary => "reviewer_not_coronary",

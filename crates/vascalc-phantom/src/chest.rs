@@ -1,5 +1,5 @@
 //! An anatomical chest phantom with known truth: body, lungs, trachea and main bronchi, liver,
-//! spine, ribs, sternum, oesophagus, the aorta (ascending, arch, descending), a heart in its
+//! spine, ribs, sternum, costal cartilages with calcified specks, oesophagus, the aorta (ascending, arch, descending), a heart in its
 //! epicardial fat with calcified lesions along the paths of the LM, LAD, LCX and RCA, calcium in
 //! the aortic wall and the aortic valve, isolated noise voxels and Gaussian noise. Pure: no I/O.
 //!
@@ -9,7 +9,8 @@
 //! Sizes are adult textbook values, rounded: chest 300 × 210 mm, heart about 11 × 9 × 10 cm,
 //! aorta 26–30 mm across, trachea 18 mm, vertebral body 34 mm, ribs 9 mm thick. HU: air −1000,
 //! lung −850, fat −100 (epicardial −90), soft tissue and blood 40, liver 55, cancellous bone 250,
-//! cortical bone 700, rib 450, sternum 400.
+//! cortical bone 700, rib 450, sternum 400, costal cartilage 100 (hyaline cartilage is denser
+//! than muscle; its calcified specks are what a whole-image threshold catches).
 //!
 //! Coordinates are DICOM LPS (x to the patient's left, y posterior, z to the head), mm, with the
 //! grid centred on (0, 0, 0).
@@ -118,6 +119,9 @@ pub enum ChestLesionKind {
     AorticValve,
     /// One voxel above threshold in soft tissue.
     Noise,
+    /// A calcified speck in a costal cartilage beside the sternum, at the sternum's depth: must
+    /// be excluded as the chest wall.
+    CostalCartilage,
 }
 
 /// One calcified lesion with its truth.
@@ -153,6 +157,31 @@ const DESC_R: f64 = 12.0;
 const ARCH: [[f64; 3]; 3] = [[8.0, -28.0, 70.0], [14.0, 0.0, 92.0], DESC_TOP];
 const ASC_BOTTOM: [f64; 3] = [8.0, -25.0, 0.0];
 const ASC_R: f64 = 14.0;
+/// The sternum: x within ±STERNUM_HALF_WIDTH, y from STERNUM_Y[0] (front) to STERNUM_Y[1]
+/// (back), z from STERNUM_Z[0] to STERNUM_Z[1], mm.
+const STERNUM_HALF_WIDTH: f64 = 15.0;
+const STERNUM_Y: [f64; 2] = [-88.0, -76.0];
+const STERNUM_Z: [f64; 2] = [-60.0, 110.0];
+/// The costal cartilages join the sternum's edges (y −82) to the ribs' front ends (x ±35.3,
+/// y −77.7, 29.4 mm below each rib's level), as bars of this radius, mm.
+const CARTILAGE_R: f64 = 4.0;
+const CARTILAGE_HU: f32 = 100.0;
+
+/// z of the front end of rib pair `level` (0 at the top), mm: the ribs slope 30 mm down from
+/// back to front (see [`render_chest`]).
+fn rib_front_z(level: u32) -> f64 {
+    120.0 - 22.0 * f64::from(level) - 30.0 * (1.0 - (-74.0f64).to_radians().sin()) / 2.0
+}
+
+/// The axis of the costal cartilage of rib pair `level` on `side` (−1 right, +1 left).
+fn cartilage_axis(level: u32, side: f64) -> ([f64; 3], [f64; 3]) {
+    let z = rib_front_z(level);
+    let rib = (-74.0f64).to_radians();
+    (
+        [side * STERNUM_HALF_WIDTH, -82.0, z],
+        [side * 128.0 * rib.cos(), 5.0 + 86.0 * rib.sin(), z],
+    )
+}
 
 fn desc_axis(z: f64) -> [f64; 3] {
     let t = (z - DESC_TOP[2]) / (DESC_BOTTOM[2] - DESC_TOP[2]);
@@ -253,6 +282,17 @@ pub fn chest_lesions() -> Vec<ChestLesion> {
             ],
             radius_mm: 2.0,
             hu: 500.0,
+        });
+    }
+    // Calcified specks in three costal cartilages beside the sternum (heart levels), a third of
+    // the way from the sternum to the rib: in front of the sternum's back.
+    for (level, side) in [(4, 1.0), (5, -1.0), (6, 1.0)] {
+        let (a, b) = cartilage_axis(level, side);
+        out.push(ChestLesion {
+            kind: ChestLesionKind::CostalCartilage,
+            centre_mm: [0, 1, 2].map(|d| a[d] + (b[d] - a[d]) / 3.0),
+            radius_mm: 1.5,
+            hu: 400.0,
         });
     }
     // Noise: single voxels in the anterior mediastinal fat and the heart.
@@ -537,6 +577,16 @@ pub fn render_chest(spec: &ChestSpec) -> Result<Volume, SpecError> {
         });
         z += 25.0;
     }
+    // Costal cartilages from the ribs' front ends to the sternum (the bone painted next takes
+    // their ends).
+    for level in 0..10 {
+        for side in [-1.0, 1.0] {
+            let (a, b) = cartilage_axis(level, side);
+            if (STERNUM_Z[0]..=STERNUM_Z[1]).contains(&a[2]) {
+                c.capsule(a, b, CARTILAGE_R, CARTILAGE_HU);
+            }
+        }
+    }
     // Ribs: ten pairs round the chest wall, sloping 30 mm down from back to front.
     for level in 0..10 {
         let zr = 120.0 - 22.0 * f64::from(level);
@@ -561,7 +611,12 @@ pub fn render_chest(spec: &ChestSpec) -> Result<Volume, SpecError> {
         }
     }
     // Sternum.
-    c.paint([-15.0, -88.0, -60.0], [15.0, -76.0, 110.0], 400.0, |_| true);
+    c.paint(
+        [-STERNUM_HALF_WIDTH, STERNUM_Y[0], STERNUM_Z[0]],
+        [STERNUM_HALF_WIDTH, STERNUM_Y[1], STERNUM_Z[1]],
+        400.0,
+        |_| true,
+    );
     // Calcium.
     let p = c.g.pixel_spacing_mm;
     let inc = c.g.slice_increment_mm;

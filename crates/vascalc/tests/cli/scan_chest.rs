@@ -99,6 +99,8 @@ fn real_chest_cts_candidates_and_exclusions() {
             );
         }
         assert!(bone > 0.5 * excl, "{case}: bone {bone} of {excl}");
+        // Both scans have calcified costal cartilage beside the sternum, at its depth.
+        assert!(by.contains_key("chest_wall"), "{case}: {line:?}");
         // Unreviewed: nothing counted as a score, no CAC-DRS.
         assert!(s["cac_drs"].is_null());
         assert_eq!(s["totals"]["lesions"], 0);

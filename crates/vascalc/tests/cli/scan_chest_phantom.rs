@@ -101,6 +101,10 @@ fn chest_phantom_dicom_candidates_end_to_end() {
                 );
             }
             Some(ChestLesionKind::Noise) => assert_eq!(reasons.first(), Some(&"noise"), "{l}"),
+            Some(ChestLesionKind::CostalCartilage) => {
+                assert_eq!(status, "excluded", "costal cartilage {l}");
+                assert!(reasons.contains(&"chest_wall"), "costal cartilage {l}");
+            }
             // Below where the ascending aorta enters the heart: the aortic root.
             Some(ChestLesionKind::AorticValve) => {
                 assert_eq!(status, "excluded", "aortic valve {l}");
