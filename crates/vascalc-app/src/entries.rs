@@ -54,7 +54,7 @@ impl EntryUnits {
                 "units",
                 entry.kind().name(),
                 format!(
-                    "units are for the weight_kg and waist_cm of a vitals entry, not a {} entry",
+                    "units apply to a vitals entry's weight_kg and waist_cm, not to {} entries",
                     entry.kind().name()
                 ),
             ));

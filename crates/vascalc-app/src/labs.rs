@@ -75,6 +75,12 @@ impl Analyte {
         self.program.loinc()
     }
 
+    /// The unit a result is shown in to a person who reads `units`, when it was given in
+    /// `entered` (vascalc-domain's `Analyte::shown_unit`).
+    pub fn shown_unit(&self, units: Option<Units>, entered: Option<&str>) -> &'static str {
+        self.program.shown_unit(units, entered)
+    }
+
     /// The table's spelling of an accepted `unit` (`mmol/l` → `mmol/L`); `None` for a unit
     /// not accepted.
     pub fn unit_spelling(&self, unit: &str) -> Option<&'static str> {

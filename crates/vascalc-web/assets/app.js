@@ -156,8 +156,8 @@ const vascalc = (() => {
   // bars: [{label, from, to}] (intervals under the plot), target: {min, max}}.
   // Returns a <figure> with the SVG and a table of the same numbers.
   function timeChart(spec) {
-    const W = 720, H = 260 + (spec.bars ? spec.bars.length * 18 : 0);
-    const left = 56, right = 16, top = 16, plotH = 200;
+    const W = 720, H = 268 + (spec.bars ? spec.bars.length * 18 : 0);
+    const left = 56, right = 16, top = 24, plotH = 200;
     const xs = [], ys = [];
     for (const s of spec.series) for (const [d, y] of s.points) { xs.push(day(d)); ys.push(y); }
     for (const band of spec.bands || []) for (const [d, lo, hi] of band) { xs.push(day(d)); ys.push(lo, hi); }
@@ -172,7 +172,9 @@ const vascalc = (() => {
     const Y = (v) => top + plotH - (v - y0) / (y1 - y0) * plotH;
     const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart', id: spec.id,
       'aria-labelledby': spec.id + '-title' });
-    g.append(svg('title', { id: spec.id + '-title' }, spec.title));
+    g.append(svg('title', { id: spec.id + '-title' }, spec.title + (spec.unit ? ` (${spec.unit})` : '')));
+    // The value axis names its unit (the person's units where the page converts).
+    if (spec.unit) g.append(svg('text', { x: 4, y: 12, class: 'tick axis-unit' }, spec.unit));
     for (const t of ticks(y0, y1, 5)) {
       g.append(svg('line', { x1: left, x2: W - right, y1: Y(t), y2: Y(t), class: 'grid' }));
       g.append(svg('text', { x: left - 6, y: Y(t) + 4, 'text-anchor': 'end', class: 'tick' }, fmt(t)));

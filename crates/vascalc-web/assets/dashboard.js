@@ -111,7 +111,7 @@
       ev.preventDefault();
       vascalc.clearErrors(form);
       const body = { name: document.getElementById('person-name').value.trim() };
-      for (const f of ['birth_date', 'sex', 'race']) {
+      for (const f of ['birth_date', 'sex', 'race', 'units']) {
         const v = document.getElementById('person-' + f).value;
         if (v) body[f] = v;
       }

@@ -15,13 +15,31 @@
   const byId = Object.fromEntries(analytes.map((a) => [a.id, a]));
   const analyteSel = document.getElementById('lab-analyte');
   analyteSel.replaceChildren(...analytes.map((a) => el('option', { value: a.id }, a.name)));
+  // The units the person reads values in (`si`, `us`, or none), from their record.
+  const me = people.find((p) => p.name === vascalc.person()) || {};
+  const remembered = (key) => { try { return localStorage.getItem('vascalc-unit-' + key); } catch (_) { return null; } };
+  const remember = (key, unit) => { try { localStorage.setItem('vascalc-unit-' + key, unit); } catch (_) { /* private mode */ } };
+  // A lab's unit select: the person's units (the analyte's unit in them), else the unit last
+  // used for the analyte (chosen here, else the latest result's in the record), else as stored.
+  const lastGiven = {};
   const unitSel = document.getElementById('lab-unit');
   const setUnits = () => {
     const a = byId[analyteSel.value];
-    unitSel.replaceChildren(...a.units.map((u) => el('option', { value: u, selected: u === a.unit }, u)));
+    const want = (me.units && a.shown_unit[me.units]) || remembered('lab-' + a.id) || lastGiven[a.id] || a.unit;
+    const unit = a.units.includes(want) ? want : a.unit;
+    unitSel.replaceChildren(...a.units.map((u) => el('option', { value: u, selected: u === unit }, u)));
   };
   analyteSel.addEventListener('change', setUnits);
+  unitSel.addEventListener('change', () => remember('lab-' + analyteSel.value, unitSel.value));
   setUnits();
+  // Weight and waist: the person's units, else the unit last chosen here, else kg and cm.
+  const BODY = { weight_kg: { si: 'kg', us: 'lb' }, waist_cm: { si: 'cm', us: 'in' } };
+  for (const sel of document.querySelectorAll('select[data-unit-for]')) {
+    const field = sel.dataset.unitFor;
+    const saved = remembered(field);
+    sel.value = me.units ? BODY[field][me.units] : (Object.values(BODY[field]).includes(saved) ? saved : BODY[field].si);
+    sel.addEventListener('change', () => remember(field, sel.value));
+  }
   // First choice: the class the name decides (vascalc's vocabulary), else unknown; the server
   // refuses a class that disagrees with the name, as `vascalc log med` does.
   const kinds = ['unknown', ...medKinds.filter((k) => k !== 'unknown')];
@@ -37,6 +55,7 @@
     if (document.getElementById('lab-value').value.trim() === '') body.value = null;
     try {
       await api('POST', withPerson('/api/labs'), body);
+      remember('lab-' + body.analyte, body.unit);
       document.getElementById('lab-value').value = '';
       await refresh();
     } catch (e) { vascalc.showError(e, 'lab', document.getElementById('lab-error')); }
@@ -64,6 +83,13 @@
       const v = row.entry[input.dataset.field];
       input.value = v == null ? '' : String(v);
     }
+    // A body measure in the unit the list shows it in (the server's `shown`).
+    for (const sel of form.querySelectorAll('select[data-unit-for]')) {
+      const s = row.shown && row.shown[sel.dataset.unitFor];
+      if (!s) continue;
+      sel.value = s.unit;
+      form.querySelector(`[data-field="${sel.dataset.unitFor}"]`).value = String(Number(s.value.toPrecision(10)));
+    }
     const submit = form.querySelector('button[type="submit"]');
     submit.textContent = 'Save changes to ' + row.id;
     if (!form.querySelector('button.cancel-edit')) {
@@ -86,12 +112,19 @@
         if (v === '') { delete entry[input.dataset.field]; continue; }
         entry[input.dataset.field] = input.hasAttribute('data-number') ? Number(v) : v;
       }
+      // The unit each body measure is typed in: the server converts it, and says a refusal
+      // in it.
+      const units = {};
+      for (const sel of form.querySelectorAll('select[data-unit-for]')) {
+        if (form.querySelector(`[data-field="${sel.dataset.unitFor}"]`).value.trim() !== '') units[sel.dataset.unitFor] = sel.value;
+      }
+      const body = Object.keys(units).length ? { kind, entry, units } : { kind, entry };
       try {
         if (row) {
-          await api('PUT', withPerson('/api/entries/' + encodeURIComponent(row.id)), { kind, entry });
+          await api('PUT', withPerson('/api/entries/' + encodeURIComponent(row.id)), body);
           endEdit(form);
         } else {
-          await api('POST', withPerson('/api/entries'), { kind, entry });
+          await api('POST', withPerson('/api/entries'), body);
           for (const input of form.querySelectorAll('input[data-number]')) input.value = '';
         }
         await refresh();
@@ -136,8 +169,12 @@
   const listKinds = { lab: 'lab', vitals: 'vitals', activity: 'activity', medication: 'med' };
   const lists = {};
 
-  const describe = (e) => Object.entries(e).filter(([k, v]) => k !== 'date' && k !== 'kind' && v != null)
-    .map(([k, v]) => k.replace(/_/g, ' ') + ' ' + fmt(v)).join(', ');
+  // A vital sign's values; weight and waist in the person's units (the server's `shown`).
+  const describe = (r) => Object.entries(r.entry).filter(([k, v]) => k !== 'date' && k !== 'kind' && v != null)
+    .map(([k, v]) => {
+      const s = r.shown && r.shown[k];
+      return s ? `${k.replace(/_(kg|cm)$/, '')} ${fmt(s.value)} ${s.unit}` : k.replace(/_/g, ' ') + ' ' + fmt(v);
+    }).join(', ');
   const rowOf = {
     lab: (r) => {
       const valueCell = el('td', { class: 'num' }, fmt(shown(r).value) + ' ' + shown(r).unit);
@@ -145,7 +182,7 @@
         el('td', {}, byId[r.entry.analyte] ? byId[r.entry.analyte].name : r.entry.analyte), valueCell,
         actions(r, () => editLab(r, valueCell)));
     },
-    vitals: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, describe(r.entry)),
+    vitals: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date), el('td', {}, describe(r)),
       actions(r, () => editInForm(r, 'vitals'))),
     activity: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date),
       el('td', {}, r.entry.kind + ', ' + fmt(r.entry.minutes) + ' min'), actions(r, () => editInForm(r, 'activity'))),
@@ -193,6 +230,9 @@
     ]);
     const groups = {};
     for (const r of labs) (groups[r.entry.analyte] = groups[r.entry.analyte] || []).push(r);
+    // The unit each analyte's latest result was given in (oldest first: the last one wins).
+    for (const r of labs) lastGiven[r.entry.analyte] = r.entry.entered_unit || r.entry.unit;
+    setUnits();
     // A chart in the unit the results are shown in when they share one, else as stored.
     document.getElementById('lab-charts').replaceChildren(...Object.entries(groups).map(([a, rows]) => {
       const one = rows.every((r) => shown(r).unit === shown(rows[0]).unit);
@@ -208,8 +248,12 @@
         series: [{ label: 'systolic', points: series('systolic_mm_hg') }, { label: 'diastolic', points: series('diastolic_mm_hg') }],
         target: { max: 130 } }));
     }
-    if (vitals.some((r) => r.entry.weight_kg != null)) {
-      vCharts.push(vascalc.timeChart({ id: 'chart-weight', title: 'Weight', unit: 'kg', series: [{ label: 'weight', points: series('weight_kg') }] }));
+    // Weight and waist in the unit the list shows them in (the person's units, else kg and cm).
+    for (const [field, id, title] of [['weight_kg', 'chart-weight', 'Weight'], ['waist_cm', 'chart-waist', 'Waist']]) {
+      const rows = vitals.filter((r) => r.shown && r.shown[field]);
+      if (!rows.length) continue;
+      vCharts.push(vascalc.timeChart({ id, title, unit: rows[0].shown[field].unit,
+        series: [{ label: title.toLowerCase(), points: rows.map((r) => [r.entry.date, r.shown[field].value]) }] }));
     }
     document.getElementById('vitals-charts').replaceChildren(...vCharts);
 

@@ -222,7 +222,7 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>) {
             "description": "YYYY-MM-DD or today", "schema": {"type": "string"}}), person_param()],
         None, ("200", "The day."), &read)}));
     paths.insert("/api/analytes".into(), json!({"get": {
-        "summary": "The lab analytes vascalc knows, with stored unit, accepted units, LOINC code and plausible range.",
+        "summary": "The lab analytes vascalc knows, with stored unit, accepted units, LOINC code, plausible range and the unit each of SI and US reads a result in (shown_unit).",
         "tags": ["record"],
         "responses": {"200": ok_json("The analytes.", json!({"type": "array", "items": {"type": "object"}}))}
     }}));
@@ -403,22 +403,27 @@ pub fn document() -> Value {
                         "height_cm": {"type": "number"}, "diabetes": {"type": "boolean"},
                         "family_history_mi": {"type": "boolean"}, "ascvd": {"type": "boolean"},
                         "dialysis": {"type": "boolean"}, "calciphylaxis": {"type": "boolean"},
-                        "smoking": {"type": "object"}, "drinks_per_week": {"type": "number"}
+                        "smoking": {"type": "object"}, "drinks_per_week": {"type": "number"},
+                        "height_in": {"type": "number", "description": "the height in inches instead of height_cm"},
+                        "units": {"type": "string", "enum": ["si", "us"], "description": "the units values are shown in"}
                     }
                 },
                 "Entry": {
                     "type": "object",
-                    "description": "An entry as the record keeps it (values in stored units), as in exports.",
+                    "description": "An entry as the record keeps it (values in stored units), as in exports; a vitals entry's weight_kg and waist_cm may be sent in lb and in, named in `units` (converted; a refusal names the value and range in the unit sent).",
                     "required": ["kind", "entry"],
                     "properties": {
                         "kind": {"type": "string", "enum": ["scan", "lab", "vitals", "activity",
                             "smoking", "alcohol", "medication", "dose", "food"]},
-                        "entry": {"type": "object"}
+                        "entry": {"type": "object"},
+                        "units": {"type": "object", "properties": {
+                            "weight_kg": {"type": "string", "enum": ["kg", "lb"]},
+                            "waist_cm": {"type": "string", "enum": ["cm", "in"]}}}
                     }
                 },
                 "EntryRow": {
                     "type": "object",
-                    "description": "An entry with its id; a lab result also `shown` in the person's units.",
+                    "description": "An entry with its id; `shown`: a lab result's {value, unit} in the person's units (else as given), a vitals entry's {weight_kg: {value, unit}, waist_cm: {value, unit}} in the person's units (else as stored).",
                     "required": ["id", "kind", "entry"],
                     "properties": {
                         "id": {"type": "string"}, "kind": {"type": "string"},

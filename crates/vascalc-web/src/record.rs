@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, patch, post};
 use serde::{Deserialize, Serialize};
-use vascalc_app::record::{Entry, EntryId, EntryKind, Units};
-use vascalc_app::{App, AppError, ErrorKind, LabEdit, LabInput, PersonInput};
+use vascalc_app::record::{BodyMeasure, Entry, EntryId, EntryKind, Units};
+use vascalc_app::{App, AppError, EntryUnits, ErrorKind, LabEdit, LabInput, PersonInput};
 use vascalc_store::Store;
 
 use crate::error::{ApiError, ApiJson, ApiQuery};
@@ -166,6 +166,9 @@ struct AnalyteInfo {
     loinc: &'static str,
     /// Plausible range in the stored unit.
     plausible: (f64, f64),
+    /// The unit a person who reads SI or US units sees results in (vascalc-domain's
+    /// `Analyte::shown_unit`): `{"si": "mmol/L", "us": "mg/dL"}`.
+    shown_unit: std::collections::BTreeMap<&'static str, &'static str>,
 }
 
 /// The lab analytes vascalc knows (`vascalc lab analytes`), with their units.
@@ -179,6 +182,10 @@ async fn analytes() -> Result<Response, ApiError> {
             units: a.units(),
             loinc: a.loinc(),
             plausible: a.plausible,
+            shown_unit: [Units::Si, Units::Us]
+                .into_iter()
+                .map(|u| (u.as_str(), a.shown_unit(Some(u), None)))
+                .collect(),
         })
         .collect();
     crate::json(&list)
@@ -351,10 +358,12 @@ struct Row<'a> {
     id: EntryId,
     #[serde(flatten)]
     entry: &'a Entry,
-    /// A lab result's value as the person reads it (`vascalc_app::labs::shown`: their units,
-    /// else the unit it was given in); `entry` keeps the stored value.
+    /// As the person reads it; `entry` keeps the stored values. A lab result: its value
+    /// (`vascalc_app::labs::shown`: their units, else the unit it was given in). Vital signs:
+    /// each body measure by field (`{"weight_kg": {"value": 180, "unit": "lb"}}`: their units,
+    /// else as stored; vascalc-domain's `BodyMeasure::shown`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    shown: Option<Shown>,
+    shown: Option<ShownAs>,
 }
 
 /// A value with its unit.
@@ -364,15 +373,41 @@ struct Shown {
     unit: String,
 }
 
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ShownAs {
+    One(Shown),
+    Fields(std::collections::BTreeMap<&'static str, Shown>),
+}
+
 impl<'a> Row<'a> {
     fn new(id: EntryId, entry: &'a Entry, units: Option<Units>) -> Self {
         let shown = match entry {
             Entry::Lab(l) => {
                 let (value, unit) = vascalc_app::labs::shown(l, units);
-                Some(Shown {
+                Some(ShownAs::One(Shown {
                     value,
                     unit: unit.to_owned(),
+                }))
+            }
+            Entry::Vitals(v) => {
+                let fields = [
+                    (BodyMeasure::Weight, "weight_kg", v.weight_kg),
+                    (BodyMeasure::Waist, "waist_cm", v.waist_cm),
+                ]
+                .into_iter()
+                .filter_map(|(m, field, stored)| {
+                    let (value, unit) = m.shown(stored?, units);
+                    Some((
+                        field,
+                        Shown {
+                            value,
+                            unit: unit.to_owned(),
+                        },
+                    ))
                 })
+                .collect();
+                Some(ShownAs::Fields(fields))
             }
             _ => None,
         };
@@ -445,14 +480,27 @@ async fn entries(
     .await
 }
 
+/// The body of `POST /api/entries` and `PUT /api/entries/{id}`: an entry (`{kind, entry}`) and,
+/// for vital signs, the units its weight and waist are given in (`"units": {"weight_kg": "lb"}`,
+/// vascalc-app's `EntryUnits`): converted before they are stored, and a refusal says the value
+/// and the range in the unit sent.
+#[derive(Deserialize)]
+pub(crate) struct EntryBody {
+    #[serde(flatten)]
+    entry: Entry,
+    #[serde(default)]
+    units: EntryUnits,
+}
+
 async fn add_entry(
     State(state): State<Shared>,
     ApiQuery(who): ApiQuery<Who>,
-    ApiJson(entry): ApiJson<Entry>,
+    ApiJson(body): ApiJson<EntryBody>,
 ) -> Result<Response, ApiError> {
+    let (entry, given) = body.units.apply(&body.entry)?;
     created(
         with_app(&state, false, move |app| {
-            let (person, id) = app.add_entry(who.person.as_deref(), &entry)?;
+            let (person, id) = app.add_entry_in(who.person.as_deref(), &entry, given)?;
             crate::json(&Row::new(id, &entry, person.units))
         })
         .await,
@@ -463,11 +511,12 @@ async fn edit_entry(
     State(state): State<Shared>,
     Path(id): Path<String>,
     ApiQuery(who): ApiQuery<Who>,
-    ApiJson(entry): ApiJson<Entry>,
+    ApiJson(body): ApiJson<EntryBody>,
 ) -> Result<Response, ApiError> {
     let id = entry_id(&id)?;
+    let (entry, given) = body.units.apply(&body.entry)?;
     with_app(&state, false, move |app| {
-        let change = app.edit_entry(who.person.as_deref(), id, &entry)?;
+        let change = app.edit_entry_in(who.person.as_deref(), id, &entry, given)?;
         crate::json(&Row::new(id, &change.after, change.units))
     })
     .await

@@ -750,3 +750,114 @@ fn the_entry_list_pages_newest_first_without_repeats_or_gaps() {
         );
     }
 }
+
+/// Issues 11 and 15: vital signs sent in lb and in are stored in kg and cm and shown back in
+/// the person's units; a bad one is refused in the unit sent (422 naming the field, the value
+/// and the range in that unit: 20–350 kg = 44.1–771.6 lb), and nothing changes.
+#[test]
+fn vitals_in_lb_and_in_are_stored_converted_and_refused_in_the_unit_sent() {
+    let s = Server::new("vitals-units");
+    let a = s.write(
+        "POST",
+        "/api/people",
+        &json!({"name": "Ann", "birth_date": "1960-05-01", "sex": "female", "units": "us"}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let day = "2026-11-01";
+    let before = s.snapshot();
+    for (body, field, reason) in [
+        (
+            json!({"kind": "vitals", "entry": {"date": day, "weight_kg": 900},
+                "units": {"weight_kg": "lb"}}),
+            "weight_kg",
+            "weight 900 lb is outside 44.1–771.6 lb",
+        ),
+        (
+            json!({"kind": "vitals", "entry": {"date": day, "waist_cm": 2},
+                "units": {"waist_cm": "in"}}),
+            "waist_cm",
+            "waist 2 in is outside 15.8–98.4 in",
+        ),
+        (
+            json!({"kind": "vitals", "entry": {"date": day, "weight_kg": 900}}),
+            "weight_kg",
+            "weight 900 kg is outside 20–350 kg",
+        ),
+        (
+            json!({"kind": "vitals", "entry": {"date": day, "weight_kg": 12},
+                "units": {"weight_kg": "stone"}}),
+            "weight_kg",
+            "weight unit \"stone\" is not one of kg, lb",
+        ),
+        (
+            json!({"kind": "activity", "entry": {"date": day, "kind": "endurance", "minutes": 30},
+                "units": {"weight_kg": "lb"}}),
+            "units",
+            "units apply to a vitals entry's weight_kg and waist_cm, not to activity entries",
+        ),
+    ] {
+        let a = s.write("POST", "/api/entries", &body);
+        s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some(field), &before);
+        assert_eq!(a.json()["reason"], reason);
+    }
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &json!({"kind": "vitals", "entry": {"date": day, "weight_kg": 180, "waist_cm": 37},
+            "units": {"weight_kg": "lb", "waist_cm": "in"}}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let row = a.json();
+    // Stored in kg and cm: 180 × 0.45359237 = 81.6466 kg, 37 × 2.54 = 93.98 cm.
+    let kg = row["entry"]["weight_kg"].as_f64().unwrap();
+    assert!((kg - 81.646_626_6).abs() < 1e-6, "{row}");
+    assert!((row["entry"]["waist_cm"].as_f64().unwrap() - 93.98).abs() < 1e-9);
+    let id = row["id"].as_str().unwrap().to_owned();
+    let list = s.get("/api/entries?kind=vitals").json();
+    let shown = &list[0]["shown"];
+    assert!(
+        (shown["weight_kg"]["value"].as_f64().unwrap() - 180.0).abs() < 1e-9,
+        "{list}"
+    );
+    assert_eq!(shown["weight_kg"]["unit"], "lb");
+    assert!(
+        (shown["waist_cm"]["value"].as_f64().unwrap() - 37.0).abs() < 1e-9,
+        "{list}"
+    );
+    assert_eq!(shown["waist_cm"]["unit"], "in");
+    // An edit in lb is refused in lb, and the entry stays as it was.
+    let before = s.snapshot();
+    let a = s.write(
+        "PUT",
+        &format!("/api/entries/{id}"),
+        &json!({"kind": "vitals", "entry": {"date": day, "weight_kg": 2000},
+            "units": {"weight_kg": "lbs"}}),
+    );
+    s.refused(
+        &a,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("weight_kg"),
+        &before,
+    );
+    assert_eq!(
+        a.json()["reason"],
+        "weight 2000 lb is outside 44.1–771.6 lb"
+    );
+    let a = s.write(
+        "PUT",
+        &format!("/api/entries/{id}"),
+        &json!({"kind": "vitals", "entry": {"date": day, "weight_kg": 176},
+            "units": {"weight_kg": "lb"}}),
+    );
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    assert_eq!(a.json()["shown"]["weight_kg"]["unit"], "lb");
+    // The analyte list says which unit each system reads a result in.
+    let analytes = s.get("/api/analytes").json();
+    let ldl = analytes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "ldl")
+        .unwrap();
+    assert_eq!(ldl["shown_unit"], json!({"si": "mmol/L", "us": "mg/dL"}));
+}
