@@ -77,5 +77,11 @@ test("with no preference, an LDL given in mmol/L is shown in mmol/L and the form
   assert.equal(await page.inputValue("#lab-unit"), "mmol/L");
   // And her weight form speaks kg and cm (no preference: as stored).
   assert.equal(await page.inputValue("#vitals-weight_kg-unit"), "kg");
+  // She chooses US units: kept in her record, the page reloads in them (3.1 mmol/L × 38.67 = 119.9 mg/dL).
+  await Promise.all([page.waitForEvent("load"), page.selectOption("#person-units", "us")]);
+  await page.locator("#lab-list tbody tr").first().waitFor({ state: "attached", timeout: 15000 });
+  assert.match(await page.locator("#lab-list tbody tr").first().textContent(), /119\.9 mg\/dL/);
+  assert.equal(await page.inputValue("#vitals-weight_kg-unit"), "lb");
+  assert.equal(await page.inputValue("#person-units"), "us");
   await page.close();
 });

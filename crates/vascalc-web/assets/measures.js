@@ -17,6 +17,20 @@
   analyteSel.replaceChildren(...analytes.map((a) => el('option', { value: a.id }, a.name)));
   // The units the person reads values in (`si`, `us`, or none), from their record.
   const me = people.find((p) => p.name === vascalc.person()) || {};
+  // The person's choice of units, kept in their record (PATCH /api/people, as `profile update
+  // --units`); the page reloads in them. A choice made cannot be unmade to "no preference".
+  const unitsSel = document.getElementById('person-units');
+  unitsSel.value = me.units || '';
+  if (me.units) unitsSel.querySelector('option[value=""]').disabled = true;
+  unitsSel.addEventListener('change', async () => {
+    const err = document.getElementById('person-units-error');
+    err.hidden = true;
+    if (!unitsSel.value) return;
+    try {
+      await api('PATCH', withPerson('/api/people'), { units: unitsSel.value });
+      location.reload();
+    } catch (e) { err.textContent = e.message; err.hidden = false; }
+  });
   const remembered = (key) => { try { return localStorage.getItem('vascalc-unit-' + key); } catch (_) { return null; } };
   const remember = (key, unit) => { try { localStorage.setItem('vascalc-unit-' + key, unit); } catch (_) { /* private mode */ } };
   // A lab's unit select: the person's units (the analyte's unit in them), else the unit last

@@ -155,7 +155,10 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>) {
             ("200", "The people."), &read),
         "post": record_op("Create a person (the database is created if missing), as `profile create`.",
             vec![], Some(json!({"$ref": "#/components/schemas/PersonInput"})),
-            ("201", "The new person's summary."), &write)
+            ("201", "The new person's summary."), &write),
+        "patch": record_op("Change the profile of ?person= (the fields given; `units` is the units every page shows values in), as `profile update`.",
+            vec![person_param()], Some(json!({"$ref": "#/components/schemas/PersonInput"})),
+            ("200", "The person's summary after the change."), &write)
     }));
     paths.insert("/api/summary".into(), json!({"get": record_op(
         "The profile with the latest value of everything that changes, as `profile show --format json`.",

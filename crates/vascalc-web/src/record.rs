@@ -127,8 +127,8 @@ fn created(r: Result<Response, ApiError>) -> Result<Response, ApiError> {
 pub(crate) fn register(r: Routes) -> Routes {
     r.add(
         "/api/people",
-        &["GET", "POST"],
-        get(people).post(create_person),
+        &["GET", "POST", "PATCH"],
+        get(people).post(create_person).patch(update_person),
     )
     .add("/api/summary", &["GET"], get(summary))
     .add("/api/assessment", &["GET"], get(assessment))
@@ -237,6 +237,19 @@ async fn create_person(
         })
         .await,
     )
+}
+
+/// Changes the profile of `?person=` as `profile update` does (the units the pages show values
+/// in, among others).
+async fn update_person(
+    State(state): State<Shared>,
+    ApiQuery(who): ApiQuery<Who>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<Response, ApiError> {
+    with_app(&state, false, move |app| {
+        crate::json(&app.update_person(who.person.as_deref(), &input)?)
+    })
+    .await
 }
 
 async fn summary(

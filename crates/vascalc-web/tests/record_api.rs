@@ -860,4 +860,16 @@ fn vitals_in_lb_and_in_are_stored_converted_and_refused_in_the_unit_sent() {
         .find(|a| a["id"] == "ldl")
         .unwrap();
     assert_eq!(ldl["shown_unit"], json!({"si": "mmol/L", "us": "mg/dL"}));
+    // The person's units are changed as `profile update --units` changes them: then the same
+    // entry is shown in kg; a unit system vascalc does not know is refused, nothing changed.
+    let before = s.snapshot();
+    let a = s.write("PATCH", "/api/people", &json!({"units": "metric"}));
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("units"), &before);
+    let a = s.write("PATCH", "/api/people?person=Ann", &json!({"units": "si"}));
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    assert_eq!(s.get("/api/people").json()[0]["units"], "si");
+    let list = s.get("/api/entries?kind=vitals").json();
+    assert_eq!(list[0]["shown"]["weight_kg"]["unit"], "kg", "{list}");
+    let a = s.write("PATCH", "/api/people?person=Bob", &json!({"units": "us"}));
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.json());
 }
