@@ -7,7 +7,7 @@
 # ../shared/data/ct/chest-ct-covid-ct-md/P001 when present (or $VASCALC_TEST_DATA), else the
 # standard anatomical chest phantom (512×512, 150 slices) written by `scan phantom --chest`.
 # Also prints how long opening (reading and scoring) the series took.
-# Usage: scripts/bench-review.sh [N]
+# Usage: scripts/bench-review.sh [N] [M]  (N GETs per slice route, M assignment PUTs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-100}"
@@ -51,17 +51,38 @@ for i in $(seq 0 11); do
 done
 load latency "$port" "$n" "${paths[@]}"
 
-# One assignment change (every candidate named): the server re-sums the measured lesions
-# (target: < 20 ms server time).
+# Re-scoring after an assignment change: the server re-sums the measured lesions (target:
+# < 20 ms). ${m:-50} PUTs of the whole assignment, alternating two (every candidate `coronary`,
+# and the same with the first candidate LAD) so that each one changes it: client time (curl's
+# time_total) and server time (Server-Timing), p50/p99/max.
+m="${2:-50}"
 python3 -c '
 import json, sys
 v = json.load(open(sys.argv[1]))
-print(json.dumps({"assignment": {str(l["id"]): "coronary" for l in v["lesions"] if l["status"] == "candidate"}}))' \
-  "$dir/view.json" >"$dir/assign.json"
-for _ in 1 2 3 4 5; do
-  curl -s -o /dev/null -D "$dir/headers" \
-    -w 'assignment re-summed: client %{time_total} s, %{size_download} bytes answered; ' \
+c = [l["id"] for l in v["lesions"] if l["status"] == "candidate"]
+a = {str(i): "coronary" for i in c}
+json.dump({"assignment": a}, open(sys.argv[2] + "/assign0.json", "w"))
+if c:
+    a[str(c[0])] = "LAD"
+json.dump({"assignment": a}, open(sys.argv[2] + "/assign1.json", "w"))
+print(f"assignment: {len(c)} candidates named")' "$dir/view.json" "$dir"
+: >"$dir/puts.txt"
+for i in $(seq "$m"); do
+  curl -s -o "$dir/put.json" -D "$dir/headers" -w '%{time_total} %{size_download} ' \
     -X PUT "$url/api/scans/$id/assignment" -H "Origin: $url" -H "X-Vascalc-Token: $token" \
-    -H 'Content-Type: application/json' --data @"$dir/assign.json"
-  grep -i '^server-timing' "$dir/headers" | tr -d '\r' || echo
+    -H 'Content-Type: application/json' --data @"$dir/assign$((i % 2)).json" >>"$dir/puts.txt"
+  st=$(grep -i '^server-timing' "$dir/headers" | tr -d '\r' | sed -E 's/.*dur=([0-9.]+).*/\1/' || true)
+  echo "$st" >>"$dir/puts.txt"
+  grep -q '^HTTP/1.1 200' "$dir/headers" || { echo "PUT failed: $(head -c 300 "$dir/put.json")"; exit 1; }
 done
+python3 -c '
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+client = sorted(float(r[0]) * 1e3 for r in rows)
+server = sorted(float(r[2]) for r in rows if len(r) > 2)
+def q(v, p):
+    return v[min(len(v) - 1, int(p * len(v)))]
+def s(v):
+    return f"p50 {q(v, 0.5):.2f} ms, p99 {q(v, 0.99):.2f} ms, max {v[-1]:.2f} ms" if v else "none"
+print(f"assignment re-scored, {len(rows)} PUTs ({rows[-1][1]} bytes answered): client {s(client)} | server {s(server)}")' "$dir/puts.txt"
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
