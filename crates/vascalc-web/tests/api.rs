@@ -1,88 +1,26 @@
 //! API and security tests through the whole app (middleware included), with tower's `oneshot`.
 
-use std::sync::Arc;
+mod common;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::{Answer, HOST, ORIGIN, Server, TOKEN};
 use serde_json::Value;
-use tower::ServiceExt as _;
 use vascalc_nutrition::FoodTable;
-use vascalc_web::{State, app, assets, openapi, routes};
+use vascalc_web::{assets, openapi, routes};
 
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
-const PORT: u16 = 7317;
-const HOST: &str = "127.0.0.1:7317";
-const ORIGIN: &str = "http://127.0.0.1:7317";
-
-fn server() -> Router {
-    app(Arc::new(
-        State::with_token(TOKEN.to_string(), PORT, false, None).unwrap(),
-    ))
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
+/// `request` to a fresh app without a record.
 fn send(request: Request<Body>) -> Answer {
-    block_on(async {
-        let response = server().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Answer {
-            status,
-            headers,
-            body,
-        }
-    })
+    Server::foods_only().send(request)
 }
 
 fn get(uri: &str) -> Answer {
-    send(
-        Request::get(uri)
-            .header(header::HOST, HOST)
-            .body(Body::empty())
-            .unwrap(),
-    )
+    Server::foods_only().get(uri)
 }
 
 /// A same-origin write with the token, as the pages send it.
 fn write(method: &str, uri: &str, body: &str) -> Answer {
-    send(
-        Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, ORIGIN)
-            .header("x-vascalc-token", TOKEN)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-    )
+    Server::foods_only().write_raw(method, uri, "application/json", body.as_bytes().to_vec())
 }
 
 #[test]

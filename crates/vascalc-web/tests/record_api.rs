@@ -1,113 +1,24 @@
 //! The record API through the whole app (middleware included) on a temporary SQLite record:
 //! every route with good and bad input; a refused request changes nothing.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+mod common;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
+use common::{Answer, Server};
 use serde_json::{Value, json};
-use tower::ServiceExt as _;
-use vascalc_web::{State, app};
-
-const TOKEN: &str = "feedfacefeedfacefeedfacefeedface";
-const HOST: &str = "127.0.0.1:7317";
-const ORIGIN: &str = "http://127.0.0.1:7317";
-
-struct Server {
-    app: Router,
-    dir: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-struct Answer {
-    status: StatusCode,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .build()
-        .unwrap()
-        .block_on(f)
-}
 
 fn today() -> String {
     vascalc_app::dates::today().to_string()
 }
 
-impl Server {
-    /// A server on an empty record in a temporary folder named after the test.
-    fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vascalc-web-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let state =
-            State::with_token(TOKEN.to_string(), 7317, false, Some(dir.join("record.db"))).unwrap();
-        Self {
-            app: app(Arc::new(state)),
-            dir,
-        }
-    }
+/// What the record tests add to the shared server.
+trait RecordServer {
+    fn with_ann(tag: &str) -> Self;
+    fn snapshot(&self) -> Value;
+    fn refused(&self, a: &Answer, status: StatusCode, field: Option<&str>, before: &Value);
+}
 
-    fn send(&self, request: Request<Body>) -> Answer {
-        block_on(async {
-            let response = self.app.clone().oneshot(request).await.unwrap();
-            let status = response.status();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap()
-                .to_vec();
-            Answer { status, body }
-        })
-    }
-
-    fn get(&self, uri: &str) -> Answer {
-        self.send(
-            Request::get(uri)
-                .header(header::HOST, HOST)
-                .body(Body::empty())
-                .unwrap(),
-        )
-    }
-
-    fn write_raw(&self, method: &str, uri: &str, content_type: &str, body: Vec<u8>) -> Answer {
-        self.send(
-            Request::builder()
-                .method(method)
-                .uri(uri)
-                .header(header::HOST, HOST)
-                .header(header::ORIGIN, ORIGIN)
-                .header("x-vascalc-token", TOKEN)
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-    }
-
-    fn write(&self, method: &str, uri: &str, body: &Value) -> Answer {
-        self.write_raw(
-            method,
-            uri,
-            "application/json",
-            serde_json::to_vec(body).unwrap(),
-        )
-    }
-
+impl RecordServer for Server {
     /// Creates Ann (born 1960, female, white).
     fn with_ann(tag: &str) -> Self {
         let s = Self::new(tag);
@@ -153,7 +64,7 @@ fn without_a_record_the_routes_say_so() {
         );
     }
     // Nothing was created by reading.
-    assert!(!s.dir.join("record.db").exists());
+    assert!(!s.dir().join("record.db").exists());
 }
 
 #[test]
@@ -499,7 +410,7 @@ fn the_report_is_the_cli_s_document_and_says_why_when_there_is_none() {
     assert_eq!(a.status, StatusCode::OK);
     let page = String::from_utf8(a.body).unwrap();
     // The same document as `vascalc report --out`, from the same record and date.
-    let store = vascalc_store::Store::open_existing(&s.dir.join("record.db")).unwrap();
+    let store = vascalc_store::Store::open_existing(&s.dir().join("record.db")).unwrap();
     let app = vascalc_app::App::new(store);
     let data = app
         .report_data(None, Some(jiff::civil::date(2025, 1, 1)))
@@ -559,7 +470,7 @@ fn the_cac_page_s_data_leave_out_a_scan_that_is_not_a_final_score() {
     let series = vascalc_ct::score(&volume, &Acquisition::default(), &options).unwrap();
     assert!(series.flags.iter().any(|f| f.code.blocks_interpretation()));
     // `scan add` and the review refuse such a series; an older record or an import may hold one.
-    let mut store = vascalc_store::Store::open(&s.dir.join("record.db")).unwrap();
+    let mut store = vascalc_store::Store::open(&s.dir().join("record.db")).unwrap();
     let (id, _) = store.select_person(Some("Ann")).unwrap();
     store
         .add_entry(

@@ -3,113 +3,37 @@
 //! the anatomical chest phantom written as DICOM: slices, overlays, an assignment scored by the
 //! server, the `--assign` file, and saving into the record.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod common;
 
-use axum::Router;
+use std::path::{Path, PathBuf};
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::{Answer, HOST, ORIGIN, Server, TOKEN};
 use serde_json::{Value, json};
-use tower::ServiceExt as _;
 use vascalc_phantom::chest::{ChestSpec, chest_truth, render_chest};
 use vascalc_phantom::dicom::{WriteOptions, write_chest_series};
 use vascalc_web::scans::{UploadLimits, Uploads};
-use vascalc_web::{State, app};
 
-const TOKEN: &str = "0badc0de0badc0de0badc0de0badc0de";
-const HOST: &str = "127.0.0.1:7317";
-const ORIGIN: &str = "http://127.0.0.1:7317";
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
+/// What the viewer's tests add to the shared server.
+trait ScansServer {
+    fn with_limits(tag: &str, limits: UploadLimits) -> Self;
+    fn open(&self, path: &Path) -> Answer;
+    fn upload(&self, body: Vec<u8>, token: bool) -> Answer;
+    fn uploaded(&self) -> Vec<PathBuf>;
 }
 
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-}
-
-struct Server {
-    app: Router,
-    dir: PathBuf,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Server {
-    fn new(tag: &str) -> Self {
-        Self::with_limits(tag, UploadLimits::default())
-    }
-
-    /// A server whose uploads go under `self.uploads()`, with `limits`.
+impl ScansServer for Server {
+    /// A server whose uploads go under `dir()/tmp`, with `limits`.
     fn with_limits(tag: &str, limits: UploadLimits) -> Self {
-        let dir = std::env::temp_dir().join(format!("vascalc-scans-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("tmp")).unwrap();
-        let mut state =
-            State::with_token(TOKEN.to_string(), 7317, false, Some(dir.join("record.db"))).unwrap();
-        state.uploads = Uploads::new(dir.join("tmp"), limits);
-        Self {
-            app: app(Arc::new(state)),
-            dir,
-            rt: tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .build()
-                .unwrap(),
-        }
-    }
-
-    fn send(&self, request: Request<Body>) -> Answer {
-        self.rt.block_on(async {
-            let response = self.app.clone().oneshot(request).await.unwrap();
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap()
-                .to_vec();
-            Answer {
-                status,
-                headers,
-                body,
-            }
+        Self::with(tag, |state, dir| {
+            std::fs::create_dir_all(dir.join("tmp")).unwrap();
+            state.uploads = Uploads::new(dir.join("tmp"), limits);
         })
     }
 
-    fn get(&self, uri: &str) -> Answer {
-        self.send(
-            Request::get(uri)
-                .header(header::HOST, HOST)
-                .body(Body::empty())
-                .unwrap(),
-        )
-    }
-
-    fn write(&self, method: &str, uri: &str, body: Value) -> Answer {
-        self.send(
-            Request::builder()
-                .method(method)
-                .uri(uri)
-                .header(header::HOST, HOST)
-                .header(header::ORIGIN, ORIGIN)
-                .header("x-vascalc-token", TOKEN)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-    }
-
     fn open(&self, path: &Path) -> Answer {
-        self.write("POST", "/api/scans", json!({"path": path}))
+        self.write("POST", "/api/scans", &json!({"path": path}))
     }
 
     /// `POST /api/scans/upload` of `body` (a multipart body with BOUNDARY), with the token or
@@ -140,7 +64,7 @@ impl Server {
             }
         }
         let mut out = Vec::new();
-        walk(&self.dir.join("tmp"), &mut out);
+        walk(&self.dir().join("tmp"), &mut out);
         out
     }
 }
@@ -245,22 +169,26 @@ fn chest_series(dir: &Path, body_part_head: bool) -> (PathBuf, ChestSpec) {
 fn bad_folders_are_refused_with_the_reason() {
     let s = Server::new("bad");
     invalid(&s.open(Path::new("")), "path", "type the path of a folder");
-    invalid(&s.open(&s.dir.join("nowhere")), "path", "cannot be opened");
-    let file = s.dir.join("notes.txt");
+    invalid(
+        &s.open(&s.dir().join("nowhere")),
+        "path",
+        "cannot be opened",
+    );
+    let file = s.dir().join("notes.txt");
     std::fs::write(&file, "not a scan").unwrap();
     invalid(&s.open(&file), "path", "is not a folder");
     invalid(
-        &s.write("POST", "/api/scans/folder", json!({"path": file})),
+        &s.write("POST", "/api/scans/folder", &json!({"path": file})),
         "path",
         "is not a folder",
     );
     // A folder with no DICOM in it.
-    let empty = s.dir.join("empty");
+    let empty = s.dir().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
     std::fs::write(empty.join("readme.txt"), "hello").unwrap();
     for a in [
         s.open(&empty),
-        s.write("POST", "/api/scans/folder", json!({"path": empty})),
+        s.write("POST", "/api/scans/folder", &json!({"path": empty})),
     ] {
         assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.json());
         assert_eq!(a.json()["field"], "path");
@@ -289,7 +217,7 @@ fn a_three_slice_volume_is_flagged_and_not_interpreted() {
         return;
     };
     let s = Server::new("3slice");
-    let listed = s.write("POST", "/api/scans/folder", json!({"path": dir}));
+    let listed = s.write("POST", "/api/scans/folder", &json!({"path": dir}));
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.json());
     assert_eq!(listed.json()["series"][0]["images"], 3);
     let a = s.open(&dir);
@@ -302,7 +230,7 @@ fn a_three_slice_volume_is_flagged_and_not_interpreted() {
     let save = s.write(
         "POST",
         &format!("/api/scans/{id}/save"),
-        json!({"reviewer": "A. Reviewer", "date": "2024-01-02"}),
+        &json!({"reviewer": "A. Reviewer", "date": "2024-01-02"}),
     );
     invalid(&save, "score", "not interpreted");
 }
@@ -310,7 +238,7 @@ fn a_three_slice_volume_is_flagged_and_not_interpreted() {
 #[test]
 fn a_head_ct_is_flagged_and_not_interpreted() {
     let s = Server::new("head");
-    let (series, _) = chest_series(&s.dir, true);
+    let (series, _) = chest_series(s.dir(), true);
     let a = s.open(&series);
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
     let v = a.json();
@@ -328,7 +256,7 @@ fn a_head_ct_is_flagged_and_not_interpreted() {
     let r = s.write(
         "PUT",
         &format!("/api/scans/{id}/assignment"),
-        json!({"assignment": all}),
+        &json!({"assignment": all}),
     );
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.json()["cac_drs"].is_null());
@@ -337,8 +265,8 @@ fn a_head_ct_is_flagged_and_not_interpreted() {
 #[test]
 fn chest_phantom_review_scored_by_the_server_and_saved() {
     let s = Server::new("chest");
-    let (series, spec) = chest_series(&s.dir, false);
-    let listed = s.write("POST", "/api/scans/folder", json!({"path": series}));
+    let (series, spec) = chest_series(s.dir(), false);
+    let listed = s.write("POST", "/api/scans/folder", &json!({"path": series}));
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.json());
     let l = listed.json();
     assert_eq!(l["series"].as_array().unwrap().len(), 1);
@@ -434,7 +362,7 @@ fn chest_phantom_review_scored_by_the_server_and_saved() {
             &s.write(
                 "PUT",
                 &format!("/api/scans/{id}/assignment"),
-                json!({"assignment": bad}),
+                &json!({"assignment": bad}),
             ),
             "assignment",
             words,
@@ -444,7 +372,7 @@ fn chest_phantom_review_scored_by_the_server_and_saved() {
     let r = s.write(
         "PUT",
         &format!("/api/scans/{id}/assignment"),
-        json!({"assignment": assignment}),
+        &json!({"assignment": assignment}),
     );
     assert_eq!(r.status, StatusCode::OK, "{}", r.json());
     let all_lad = r.json();
@@ -464,7 +392,7 @@ fn chest_phantom_review_scored_by_the_server_and_saved() {
         .write(
             "PUT",
             &format!("/api/scans/{id}/assignment"),
-            json!({"assignment": assignment}),
+            &json!({"assignment": assignment}),
         )
         .json();
     // A change answers the named lesions only (the others keep their status as opened).
@@ -509,14 +437,14 @@ fn chest_phantom_review_scored_by_the_server_and_saved() {
     let person = s.write(
         "POST",
         "/api/people",
-        json!({"name": "pat", "birth_date": "1960-01-01", "sex": "male", "race": "white"}),
+        &json!({"name": "pat", "birth_date": "1960-01-01", "sex": "male", "race": "white"}),
     );
     assert_eq!(person.status, StatusCode::CREATED, "{}", person.json());
     invalid(
         &s.write(
             "POST",
             &format!("/api/scans/{id}/save"),
-            json!({"reviewer": " "}),
+            &json!({"reviewer": " "}),
         ),
         "reviewer",
         "name who reviewed",
@@ -524,7 +452,7 @@ fn chest_phantom_review_scored_by_the_server_and_saved() {
     let saved = s.write(
         "POST",
         &format!("/api/scans/{id}/save"),
-        json!({"reviewer": "Dr Who", "date": "2024-05-01"}),
+        &json!({"reviewer": "Dr Who", "date": "2024-05-01"}),
     );
     assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.json());
     let entries = s.get("/api/entries?kind=scan").json();
@@ -543,7 +471,7 @@ fn chest_phantom_review_scored_by_the_server_and_saved() {
     let again = s.write(
         "POST",
         &format!("/api/scans/{id}/save"),
-        json!({"reviewer": "Dr Who", "date": "2024-05-01"}),
+        &json!({"reviewer": "Dr Who", "date": "2024-05-01"}),
     );
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.json());
 }
@@ -573,8 +501,8 @@ fn only_a_few_scans_stay_open() {
 
 #[test]
 fn an_uploaded_folder_opens_scores_and_is_removed_when_closed() {
-    let s = Server::new("upload");
-    let (series, spec) = chest_series(&s.dir, false);
+    let s = Server::with_limits("upload", UploadLimits::default());
+    let (series, spec) = chest_series(s.dir(), false);
     let mut files = folder_files(&series);
     let dicom = files
         .iter()
@@ -607,7 +535,7 @@ fn an_uploaded_folder_opens_scores_and_is_removed_when_closed() {
     // Opened by its number: the same scan as the folder opened by its path.
     let n = up["upload"].as_u64().unwrap();
     let by_path = s.open(&series).json();
-    let o = s.write("POST", "/api/scans", json!({"upload": n}));
+    let o = s.write("POST", "/api/scans", &json!({"upload": n}));
     assert_eq!(o.status, StatusCode::CREATED, "{}", o.json());
     let v = o.json();
     for key in [
@@ -636,7 +564,7 @@ fn an_uploaded_folder_opens_scores_and_is_removed_when_closed() {
     assert!(!f.contains("vascalc-serve-"), "{f}");
     // Both a path and an upload, or neither: refused.
     invalid(
-        &s.write("POST", "/api/scans", json!({"upload": n, "path": series})),
+        &s.write("POST", "/api/scans", &json!({"upload": n, "path": series})),
         "path",
         "not both",
     );
@@ -656,7 +584,7 @@ fn an_uploaded_folder_opens_scores_and_is_removed_when_closed() {
         s.get(&format!("/api/scans/{id}")).status,
         StatusCode::NOT_FOUND
     );
-    let again = s.write("POST", "/api/scans", json!({"upload": n}));
+    let again = s.write("POST", "/api/scans", &json!({"upload": n}));
     assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.json());
     assert!(
         again.json()["reason"]
@@ -676,7 +604,7 @@ fn uploads_over_a_limit_without_token_or_without_dicom_are_refused_and_leave_not
             files: 1000,
         },
     );
-    let (series, _) = chest_series(&s.dir, false);
+    let (series, _) = chest_series(s.dir(), false);
     let files = folder_files(&series);
     let slice = files[0].1.len();
     assert!(slice > 100 << 10, "a 256² slice is {slice} bytes");
@@ -726,7 +654,7 @@ fn uploads_over_a_limit_without_token_or_without_dicom_are_refused_and_leave_not
     assert!(small.uploaded().iter().all(|p| p.is_dir()), "no file left");
 
     // Without the token: 403 before anything is read or made.
-    let fresh = Server::new("upload-token");
+    let fresh = Server::with_limits("upload-token", UploadLimits::default());
     let a = fresh.upload(multipart(&files[..1]), false);
     assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.json());
     assert!(fresh.uploaded().is_empty());
@@ -746,7 +674,7 @@ fn uploads_over_a_limit_without_token_or_without_dicom_are_refused_and_leave_not
     );
     assert!(fresh.uploaded().iter().all(|p| p.is_dir()), "no file left");
     // Not multipart: 415; a cut-off body: 400.
-    let a = fresh.write("POST", "/api/scans/upload", json!({"path": "/etc"}));
+    let a = fresh.write("POST", "/api/scans/upload", &json!({"path": "/etc"}));
     assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.json());
     let mut cut = multipart(&files[..1]);
     cut.truncate(cut.len() / 2);
