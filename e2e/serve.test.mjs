@@ -247,7 +247,9 @@ test("keyboard: a food search result is chosen with Down and Enter; Tab reaches 
   await page.goto(`${base}food`);
   await page.focus("#food-q");
   await page.keyboard.type("natto");
-  await page.locator("#food-results button[data-food-id]").first().waitFor({ timeout: 15000 });
+  // Wait for the answer to the whole word, not to a prefix typed on the way (a loaded machine
+  // lets the debounce fire after "na").
+  await page.locator('#food-results[data-q="natto"] button[data-food-id]').first().waitFor({ timeout: 15000 });
   await page.keyboard.press("ArrowDown");
   const focused = await page.evaluate(() => document.activeElement.dataset.foodId);
   assert.ok(focused, "Down did not move to a result");

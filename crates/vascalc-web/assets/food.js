@@ -21,10 +21,13 @@
     const text = q.value.trim();
     if (pending) pending.abort();
     searchError.hidden = true;
-    if (!text) { results.replaceChildren(); return; }
+    if (!text) { results.replaceChildren(); delete results.dataset.q; return; }
     pending = new AbortController();
     api('GET', '/api/foods?limit=12&q=' + encodeURIComponent(text), undefined, pending.signal)
       .then((data) => {
+        // A newer answer replaces the list under a person who already pressed Down: keep the
+        // focus in the list (on its first result) rather than losing it to the page.
+        const focusWasInList = results.contains(document.activeElement);
         results.replaceChildren(...data.hits.map((h) => el('li', {},
           el('button', { type: 'button', class: 'link', 'data-food-id': h.id,
             onclick: () => choose(h.id) }, h.name),
@@ -32,6 +35,8 @@
         if (!data.hits.length) {
           results.replaceChildren(el('li', {}, 'No food matches; try fewer or other words.'));
         }
+        results.dataset.q = text;
+        if (focusWasInList) (hitButtons()[0] || q).focus();
       }, (e) => {
         if (e.name === 'AbortError') return;
         searchError.textContent = e.message;
