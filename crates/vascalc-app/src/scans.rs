@@ -153,6 +153,43 @@ pub fn check_series(one: &SeriesScore) -> AppResult<()> {
     not_coronary(one)
 }
 
+/// Whether `scan` may enter the record with the `scan score` result it keeps ([`Scan::score`]):
+/// the one rule every way into the record follows (`scan add --from-json` and the review build
+/// the scan with [`scan_from_series`]; `POST /api/entries`, an entry's edit and `import` bring
+/// it whole, and [`crate::validate::scan`] calls this). The kept result must be one series of
+/// `vascalc scan score --format json` that [`check_series`] accepts (not a whole-image, phantom
+/// or uninterpreted score), and the scan's total must be that series' total. A scan from a
+/// report keeps no result and is checked by its values alone.
+pub fn check_kept_score(scan: &Scan) -> AppResult<()> {
+    let Some(kept) = &scan.score else {
+        return Ok(());
+    };
+    let one: SeriesScore = serde_json::from_value(kept.clone()).map_err(|e| {
+        AppError::invalid(
+            "score",
+            "",
+            format!(
+                "the kept score is not one series of `vascalc scan score --format json` \
+                 (its `series[N]`): {e}"
+            ),
+        )
+    })?;
+    check_series(&one)?;
+    // `scan_from_series` takes the total as it is; allow half a point for a rounded copy.
+    if (one.totals.agatston - scan.agatston).abs() > 0.5 {
+        return Err(AppError::invalid(
+            "agatston",
+            scan.agatston,
+            format!(
+                "agatston {} is not the total of the score it keeps ({}): a scan from a score \
+                 records that score's total",
+                scan.agatston, one.totals.agatston
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// DICOM dates are `YYYYMMDD`; ISO ones pass through.
 fn normalise_dicom_date(d: &str) -> String {
     let d = d.trim();

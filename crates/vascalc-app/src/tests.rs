@@ -647,34 +647,119 @@ fn each_date_before_birth_is_refused_under_its_own_field() {
     assert_eq!(invalid_field(&e), "as_of");
 }
 
-/// A `scan score` series whose flags withhold interpretation: a small volume with one calcified
-/// blob scored with the automatic regions finds no chest anatomy (vascalc-ct), so its total is no
-/// coronary score.
+/// A `scan score` series whose flags withhold interpretation (vascalc-testdata's shared fixture:
+/// automatic regions that find no chest), as the record keeps it.
 fn uninterpreted_series() -> serde_json::Value {
-    use vascalc_ct::{Acquisition, Geometry, Regions, ScoreOptions, Volume};
-    let (cols, rows, slices) = (32, 32, 24);
-    let mut hu = vec![-900.0f32; cols * rows * slices];
-    for k in 10..13 {
-        for j in 14..18 {
-            for i in 14..18 {
-                hu[(k * rows + j) * cols + i] = 420.0;
-            }
-        }
+    serde_json::to_value(vascalc_testdata::scans::uninterpreted_series()).unwrap()
+}
+
+/// A scan from a score result, with `agatston` as its total.
+fn scan_with_score(on: Date, agatston: f64, score: serde_json::Value) -> vascalc_record::Scan {
+    vascalc_record::Scan {
+        date: on,
+        agatston,
+        per_artery: vascalc_record::ArteryScores::default(),
+        volume_mm3: None,
+        mass_mg: None,
+        source: vascalc_record::ScanSource::Score,
+        score: Some(score),
     }
-    let volume = Volume {
-        columns: cols,
-        rows,
-        slices,
-        hu,
-        geometry: Geometry::axial(0.7, 3.0, slices, [0.0; 3], Some(3.0)),
-    };
-    let options = ScoreOptions {
-        regions: Regions::Auto,
-        ..ScoreOptions::default()
-    };
-    let series = vascalc_ct::score(&volume, &Acquisition::default(), &options).unwrap();
-    assert!(series.flags.iter().any(|f| f.code.blocks_interpretation()));
-    serde_json::to_value(series).unwrap()
+}
+
+/// Issue 15, one rule for what scan may enter the record: a scan whose kept score was not
+/// interpreted (unreviewed candidates, no chest found) or is not a coronary score (whole image)
+/// is refused by `add_entry` (the web's `POST /api/entries`), by `edit_entry` and by `import`,
+/// as `scan add --from-json` and the review refuse it; the refusal names the entry and the
+/// reason, and nothing changes. An interpreted coronary score is taken, with its total.
+#[test]
+fn a_scan_that_was_not_interpreted_enters_the_record_by_no_way() {
+    use crate::scans::tests::series;
+    use vascalc_ct::{Flag, FlagCode, LesionStatus};
+    let mut app = app();
+    ann(&mut app);
+    let on = date(2025, 1, 10);
+    let not_interpreted = uninterpreted_series();
+    let whole_image =
+        serde_json::to_value(series(&[(None, LesionStatus::Scored, 40.0)], vec![])).unwrap();
+    let unreviewed = serde_json::to_value(series(
+        &[(Some("LAD"), LesionStatus::Scored, 40.0)],
+        vec![Flag::new(
+            FlagCode::Unreviewed,
+            "automatic candidates not reviewed",
+        )],
+    ))
+    .unwrap();
+    for (score, words) in [
+        (not_interpreted.clone(), "not interpreted"),
+        (whole_image, "not a coronary score"),
+        (unreviewed, "not interpreted"),
+        (json_garbage(), "not one series"),
+    ] {
+        let total = score["totals"]["agatston"].as_f64().unwrap_or(10.0);
+        let e = app
+            .add_entry(None, &Entry::Scan(scan_with_score(on, total, score)))
+            .unwrap_err();
+        assert_eq!(invalid_field(&e), "score");
+        assert!(e.to_string().contains(words), "{e}");
+    }
+    assert_eq!(entry_count(&app), 0, "nothing was added");
+
+    // A coronary score is taken; its total must be the scan's.
+    let lad =
+        serde_json::to_value(series(&[(Some("LAD"), LesionStatus::Scored, 40.0)], vec![])).unwrap();
+    let e = app
+        .add_entry(None, &Entry::Scan(scan_with_score(on, 400.0, lad.clone())))
+        .unwrap_err();
+    assert_eq!(invalid_field(&e), "agatston");
+    let (_, id) = app
+        .add_entry(None, &Entry::Scan(scan_with_score(on, 40.0, lad)))
+        .unwrap();
+
+    // An edit cannot turn it into one that was not interpreted.
+    let e = app
+        .edit_entry(
+            None,
+            id,
+            &Entry::Scan(scan_with_score(on, 777.0, not_interpreted.clone())),
+        )
+        .unwrap_err();
+    assert_eq!(invalid_field(&e), "score");
+
+    // An import holding one is refused whole, naming the person and the entry.
+    let mut doc = app.export(&[]).unwrap();
+    let before = serde_json::to_string(&doc).unwrap();
+    doc.people[0].person.name = "Bea".into();
+    doc.people[0]
+        .scans
+        .push(scan_with_score(date(2026, 1, 10), 777.0, not_interpreted));
+    let e = app.import(&doc, false).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid, "{e}");
+    assert!(
+        e.to_string().contains("people[0] (Bea)") && e.to_string().contains("scans[1]"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("not interpreted"), "{e}");
+    assert_eq!(
+        serde_json::to_string(&app.export(&[]).unwrap()).unwrap(),
+        before
+    );
+}
+
+fn json_garbage() -> serde_json::Value {
+    serde_json::json!({"agatston": 10.0})
+}
+
+/// A reviewed scan's date is the use case's field `date`: the message does not name a command
+/// line option (the CLI adds `--date` itself).
+#[test]
+fn a_reviewed_scan_s_date_error_names_no_option() {
+    use crate::scans::tests::series;
+    use vascalc_ct::LesionStatus;
+    let one = series(&[(Some("LAD"), LesionStatus::Scored, 40.0)], vec![]);
+    let e = crate::scans::scan_from_series(one, Some(date(2027, 1, 1)), TODAY).unwrap_err();
+    assert_eq!(invalid_field(&e), "date");
+    assert!(e.to_string().starts_with("date: "), "{e}");
+    assert!(!e.to_string().contains("--date"), "{e}");
 }
 
 #[test]

@@ -245,7 +245,8 @@ pub fn scan(s: &Scan, today: Date) -> Check {
             "",
             "a scan with source \"report\" carries no score result".into(),
         )),
-        _ => Ok(()),
+        // What a kept score may be: the rule `scan add --from-json` and the review follow.
+        _ => crate::scans::check_kept_score(s),
     }
 }
 

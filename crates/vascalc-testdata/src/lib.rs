@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod scans;
+
 /// The environment variable that points at the shared data folder.
 pub const ENV_VAR: &str = "VASCALC_TEST_DATA";
 

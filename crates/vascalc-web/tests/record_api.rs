@@ -439,7 +439,6 @@ fn the_report_is_the_cli_s_document_and_says_why_when_there_is_none() {
 /// chart ("Never show an unreviewed number as a final score").
 #[test]
 fn the_cac_page_s_data_leave_out_a_scan_that_is_not_a_final_score() {
-    use vascalc_ct::{Acquisition, Geometry, Regions, ScoreOptions, Volume};
     let s = Server::with_ann("notfinal");
     let a = s.write(
         "POST",
@@ -447,29 +446,10 @@ fn the_cac_page_s_data_leave_out_a_scan_that_is_not_a_final_score() {
         &json!({"kind": "scan", "entry": {"date": "2022-03-01", "agatston": 60.0, "source": "report"}}),
     );
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
-    let (cols, rows, slices) = (32, 32, 24);
-    let mut hu = vec![-900.0f32; cols * rows * slices];
-    for k in 10..13 {
-        for j in 14..18 {
-            for i in 14..18 {
-                hu[(k * rows + j) * cols + i] = 420.0;
-            }
-        }
-    }
-    let volume = Volume {
-        columns: cols,
-        rows,
-        slices,
-        hu,
-        geometry: Geometry::axial(0.7, 3.0, slices, [0.0; 3], Some(3.0)),
-    };
-    let options = ScoreOptions {
-        regions: Regions::Auto,
-        ..ScoreOptions::default()
-    };
-    let series = vascalc_ct::score(&volume, &Acquisition::default(), &options).unwrap();
-    assert!(series.flags.iter().any(|f| f.code.blocks_interpretation()));
-    // `scan add` and the review refuse such a series; an older record or an import may hold one.
+    let series = vascalc_testdata::scans::uninterpreted_series();
+    // No way into the record takes such a series (`scan add`, the review, POST /api/entries,
+    // import: see `a_scan_that_was_not_interpreted_is_refused_with_4xx`); a record written by
+    // an older vascalc may hold one.
     let mut store = vascalc_store::Store::open(&s.dir().join("record.db")).unwrap();
     let (id, _) = store.select_person(Some("Ann")).unwrap();
     store
@@ -504,6 +484,48 @@ fn the_cac_page_s_data_leave_out_a_scan_that_is_not_a_final_score() {
     // The record still holds it.
     let list = s.get("/api/entries?kind=scan").json();
     assert_eq!(list.as_array().unwrap().len(), 2);
+}
+
+/// Issue 15, one rule for what scan may enter the record: `POST /api/entries` and an entry's
+/// edit refuse a scan whose kept `scan score` series was not interpreted, as `scan add
+/// --from-json`, the review and `import` do (vascalc-app `scans::check_kept_score`): 422 naming
+/// the field, and the record unchanged.
+#[test]
+fn a_scan_that_was_not_interpreted_is_refused_with_4xx() {
+    let s = Server::with_ann("uninterpreted");
+    let series = serde_json::to_value(vascalc_testdata::scans::uninterpreted_series()).unwrap();
+    let total = series["totals"]["agatston"].clone();
+    let before = s.snapshot();
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &json!({"kind": "scan", "entry": {"date": "2024-03-01", "agatston": total,
+            "source": "score", "score": series}}),
+    );
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("score"), &before);
+    assert!(
+        a.json()["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("not interpreted")),
+        "{}",
+        a.json()
+    );
+    // A scan from a report's values is taken, and cannot be edited into such a scan.
+    let a = s.write(
+        "POST",
+        "/api/entries",
+        &json!({"kind": "scan", "entry": {"date": "2024-03-01", "agatston": 60.0, "source": "report"}}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let before = s.snapshot();
+    let a = s.write(
+        "PUT",
+        &format!("/api/entries/{id}"),
+        &json!({"kind": "scan", "entry": {"date": "2024-03-01", "agatston": total,
+            "source": "score", "score": series}}),
+    );
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("score"), &before);
 }
 
 /// Issue 15: the medication form's courses and doses follow the rules of `vascalc log med`

@@ -1,5 +1,5 @@
 use jiff::civil::date;
-use vascalc_ct::{Acquisition, Geometry, Regions, ScoreOptions, Volume};
+use vascalc_ct::Regions;
 
 use super::*;
 use crate::synthetic::Synthetic;
@@ -13,32 +13,11 @@ fn texts(els: &[Element], pred: impl Fn(&Element) -> bool) -> Vec<&str> {
         .collect()
 }
 
-/// A small chest-sized volume with one calcified blob, scored by vascalc-ct: with
-/// `Regions::Auto` no chest anatomy is found (flags withhold interpretation), with
-/// `WholeImage` it is an interpreted score.
+/// vascalc-testdata's shared fixture, as the record keeps it: with `Regions::Auto` no chest
+/// anatomy is found (flags withhold interpretation), with `WholeImage` it is an interpreted
+/// score.
 fn scored(regions: Regions) -> serde_json::Value {
-    let (cols, rows, slices) = (32, 32, 24);
-    let mut hu = vec![-900.0f32; cols * rows * slices];
-    for k in 10..13 {
-        for j in 14..18 {
-            for i in 14..18 {
-                hu[(k * rows + j) * cols + i] = 420.0;
-            }
-        }
-    }
-    let volume = Volume {
-        columns: cols,
-        rows,
-        slices,
-        hu,
-        geometry: Geometry::axial(0.7, 3.0, slices, [0.0; 3], Some(3.0)),
-    };
-    let options = ScoreOptions {
-        regions,
-        ..ScoreOptions::default()
-    };
-    let series = vascalc_ct::score(&volume, &Acquisition::default(), &options).unwrap();
-    serde_json::to_value(series).unwrap()
+    serde_json::to_value(vascalc_testdata::scans::blob_series(regions)).unwrap()
 }
 
 #[test]

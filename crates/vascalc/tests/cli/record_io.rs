@@ -419,6 +419,41 @@ fn import_says_when_a_file_holds_no_one_and_replace_asks_first() {
     assert_eq!(ok(&db, &["export"]), mine);
 }
 
+/// Issue 15, one rule for what scan may enter the record: `import` refuses a file holding a scan
+/// whose kept `scan score` series was not interpreted (vascalc-testdata's fixture: automatic
+/// regions that find no chest), as `scan add --from-json` refuses the series; the message names
+/// the person, the entry and why, and the record does not change (exit 3).
+#[test]
+fn import_refuses_a_scan_that_was_not_interpreted_and_changes_nothing() {
+    let dir = TempDir::new("import-scan");
+    let db = dir.db();
+    fill(&db);
+    let mine = ok(&db, &["export"]);
+    let series = serde_json::to_value(vascalc_testdata::scans::uninterpreted_series()).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&mine).unwrap();
+    doc["people"][0]["person"]["name"] = "Bea".into();
+    doc["people"][0]["scans"] = serde_json::json!([{
+        "date": "2025-01-10",
+        "agatston": series["totals"]["agatston"],
+        "source": "score",
+        "score": series,
+    }]);
+    let file = dir.0.join("with-scan.json");
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let e = fails(&db, &["import", file.to_str().unwrap()], 3);
+    assert!(
+        e.contains("people[0] (Bea)") && e.contains("scans[0]") && e.contains("not interpreted"),
+        "{e}"
+    );
+    assert_eq!(ok(&db, &["export"]), mine, "the record changed");
+    // The same file with the scan from the report's values instead is imported.
+    doc["people"][0]["scans"] = serde_json::json!([{
+        "date": "2025-01-10", "agatston": 12.0, "source": "report"
+    }]);
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    ok(&db, &["import", file.to_str().unwrap()]);
+}
+
 #[test]
 fn a_decimal_comma_gets_a_hint_and_bad_stdin_is_invalid_input() {
     let dir = TempDir::new("input");
