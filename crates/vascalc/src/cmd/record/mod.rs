@@ -415,15 +415,22 @@ mod lab_cmd {
                 }
             }
             Format::Human => {
-                for (id, l) in &labs {
-                    let (value, unit) = labs::shown(l, person.units);
+                let rows: Vec<(String, &Lab, String, &str)> = labs
+                    .iter()
+                    .map(|&(id, l)| {
+                        let (value, unit) = labs::shown(l, person.units);
+                        (id.to_string(), l, super::fmt_num(value), unit)
+                    })
+                    .collect();
+                // Columns as wide as their widest cell (`total_cholesterol`, `lab:1234`).
+                let ids = super::width(rows.iter().map(|r| r.0.as_str()));
+                let names = super::width(rows.iter().map(|r| r.1.analyte.as_str()));
+                let values = super::width(rows.iter().map(|r| r.2.as_str()));
+                for (id, l, value, unit) in &rows {
                     crate::outln!(
-                        "{:<10} {}  {:<16} {:>9} {}",
-                        id.to_string(),
+                        "{id:<ids$}  {}  {:<names$}  {value:>values$} {unit}",
                         l.date,
-                        l.analyte,
-                        super::fmt_num(value),
-                        unit
+                        l.analyte
                     )?;
                 }
             }
@@ -474,7 +481,11 @@ pub(crate) fn number(text: &str) -> Result<f64, String> {
     }
 }
 
-/// A number for people: up to two decimals, no trailing zeros.
+/// The width of a column of `cells`: its widest cell, in characters (what `{:<w$}` pads to).
+pub(crate) fn width<'a>(cells: impl Iterator<Item = &'a str>) -> usize {
+    cells.map(|c| c.chars().count()).max().unwrap_or(0)
+}
+
 /// A stored body measure (kg, cm) as the person reads it, with its unit (`154.3 lb`):
 /// vascalc-domain's one factor table.
 pub(crate) fn fmt_body(
@@ -486,6 +497,7 @@ pub(crate) fn fmt_body(
     format!("{} {unit}", fmt_num(v))
 }
 
+/// A number for people: up to two decimals, no trailing zeros.
 pub(crate) fn fmt_num(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');

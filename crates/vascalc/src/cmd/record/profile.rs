@@ -306,15 +306,21 @@ fn print_summary(s: Summary, format: Format) -> CliResult {
     }
     if !s.latest_labs.is_empty() {
         crate::outln!("  latest labs:")?;
-        for l in &s.latest_labs {
-            let (value, unit) = vascalc_app::labs::shown(l, p.units);
-            crate::outln!(
-                "    {:<16} {:>8} {:<14} {}",
-                l.analyte,
-                fmt_num(value),
-                unit,
-                l.date
-            )?;
+        let rows: Vec<(&str, String, &str, Date)> = s
+            .latest_labs
+            .iter()
+            .map(|l| {
+                let (value, unit) = vascalc_app::labs::shown(l, p.units);
+                (l.analyte.as_str(), fmt_num(value), unit, l.date)
+            })
+            .collect();
+        // Columns as wide as their widest cell, whatever the units (`total_cholesterol`,
+        // `mL/min/1.73m²`).
+        let names = super::width(rows.iter().map(|r| r.0));
+        let values = super::width(rows.iter().map(|r| r.1.as_str()));
+        let units = super::width(rows.iter().map(|r| r.2));
+        for (name, value, unit, date) in &rows {
+            crate::outln!("    {name:<names$}  {value:>values$} {unit:<units$}  {date}")?;
         }
     }
     if !s.current_medications.is_empty() {
