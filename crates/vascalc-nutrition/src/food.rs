@@ -269,7 +269,36 @@ pub struct Serving {
     pub nutrients: NutrientValues,
 }
 
+/// A food and, when an amount was asked for, its nutrients in that amount: the one JSON shape of
+/// `vascalc food show --format json` and `GET /api/foods/{id}` (the food's fields, then
+/// `serving`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown<'a> {
+    #[serde(flatten)]
+    pub food: &'a Food,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serving: Option<Serving>,
+}
+
 impl Food {
+    /// The nutrients in a household `portion` (`"1 cup"`, through [`Food::portion`]) or in
+    /// `grams`; the portion when both are given (a front end that takes both refuses that
+    /// itself); `None` when neither is.
+    pub fn serving_for(
+        &self,
+        portion: Option<&str>,
+        grams: Option<f64>,
+    ) -> Result<Option<Serving>, crate::Error> {
+        match (portion, grams) {
+            (Some(p), _) => {
+                let m = self.portion(p)?;
+                self.serving(m.grams, Some(m)).map(Some)
+            }
+            (None, Some(g)) => self.serving(g, None).map(Some),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// The nutrients in `grams` of this food; missing values stay missing.
     pub fn serving(
         &self,

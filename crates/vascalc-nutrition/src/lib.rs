@@ -51,7 +51,9 @@ mod totals;
 pub use additives::{
     AdditiveKind, PhosphateAdditive, detect_phosphate_additives, has_inorganic_phosphate,
 };
-pub use food::{Food, NutrientValue, NutrientValues, Portion, PortionMatch, Provenance, Serving};
+pub use food::{
+    Food, NutrientValue, NutrientValues, Portion, PortionMatch, Provenance, Serving, Shown,
+};
 pub use intakes::{
     CKD_PHOSPHORUS_CONTEXT, ClinicianPhosphorusTarget, EpaDhaTarget, IntakeKind, K2_NOTE,
     LifeStage, Person, ReferenceIntake, Sex, epa_dha_targets, reference_intake,

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use vascalc_nutrition::{Food, SearchHit, Serving};
+use vascalc_nutrition::{SearchHit, Shown};
 
 use crate::error::{ApiError, ApiQuery};
 use crate::{Routes, Shared};
@@ -76,14 +76,6 @@ pub(crate) struct ShowParams {
     grams: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ShowOutput<'a> {
-    #[serde(flatten)]
-    food: &'a Food,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    serving: Option<Serving>,
-}
-
 async fn show(
     State(state): State<Shared>,
     Path(id): Path<String>,
@@ -106,29 +98,21 @@ async fn show(
             }
         },
     };
-    let serving = match (p.portion.as_deref(), grams) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid(
-                "grams",
-                "give either portion or grams, not both",
-            ));
-        }
-        (Some(portion), None) => {
-            let m = food
-                .portion(portion)
-                .map_err(|e| ApiError::invalid("portion", e.to_string()))?;
-            Some(
-                food.serving(m.grams, Some(m))
-                    .map_err(|e| ApiError::invalid("portion", e.to_string()))?,
-            )
-        }
-        (None, Some(g)) => Some(
-            food.serving(g, None)
-                .map_err(|e| ApiError::invalid("grams", e.to_string()))?,
-        ),
-        (None, None) => None,
+    if p.portion.is_some() && grams.is_some() {
+        return Err(ApiError::invalid(
+            "grams",
+            "give either portion or grams, not both",
+        ));
+    }
+    let field = if p.portion.is_some() {
+        "portion"
+    } else {
+        "grams"
     };
-    crate::json(&ShowOutput { food, serving })
+    let serving = food
+        .serving_for(p.portion.as_deref(), grams)
+        .map_err(|e| ApiError::invalid(field, e.to_string()))?;
+    crate::json(&Shown { food, serving })
 }
 
 #[derive(Serialize)]

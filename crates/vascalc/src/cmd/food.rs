@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 use vascalc_nutrition::{
     AdditiveKind, Food, FoodTable, Nutrient, PhosphateAdditive, Provenance, SearchHit, Serving,
-    detect_phosphate_additives, format_value, has_inorganic_phosphate,
+    Shown, detect_phosphate_additives, format_value, has_inorganic_phosphate,
 };
 
 use crate::cmd::record::foods::Foods;
@@ -174,14 +174,6 @@ fn search(query: &str, limit: usize, foods: &Foods, format: Format) -> CliResult
     Ok(())
 }
 
-#[derive(Serialize)]
-struct ShowOutput<'a> {
-    #[serde(flatten)]
-    food: &'a Food,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    serving: Option<Serving>,
-}
-
 fn show(
     id: &str,
     portion: Option<&str>,
@@ -196,19 +188,11 @@ fn show(
             "no food with id {id:?}; find ids with `vascalc food search WORDS`"
         ))
     })?;
-    let serving = match (portion, grams) {
-        (Some(p), _) => {
-            let m = food.portion(p).map_err(CliError::invalid_input)?;
-            Some(
-                food.serving(m.grams, Some(m))
-                    .map_err(CliError::invalid_input)?,
-            )
-        }
-        (None, Some(g)) => Some(food.serving(g, None).map_err(CliError::invalid_input)?),
-        (None, None) => None,
-    };
+    let serving = food
+        .serving_for(portion, grams)
+        .map_err(CliError::invalid_input)?;
     if format == Format::Json {
-        print_json(&ShowOutput { food, serving })?;
+        print_json(&Shown { food, serving })?;
         return Ok(());
     }
     crate::out!("{}", render_food(t, food, serving.as_ref()))?;
