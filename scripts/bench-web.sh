@@ -32,6 +32,7 @@ routes=(/ /cac /food /measures /plan /report /review
         /api/people /api/summary /api/assessment /api/plan /api/progress /api/expected-band
         "/api/entries?kind=lab&limit=30&offset=0" "/api/entries?kind=vitals&limit=30&offset=0"
         "/api/entries?kind=activity&limit=30&offset=0" "/api/entries?kind=med&limit=30&offset=0"
+        "/api/entries?kind=dose&limit=30&offset=0"
         "/api/entries?kind=lab" "/api/entries?kind=vitals" "/api/entries?kind=activity&limit=400"
         "/api/entries?kind=med" /api/food-log/today "/api/food-days?days=30"
         /api/analytes /api/medication-kinds /api/nutrients
@@ -39,13 +40,13 @@ routes=(/ /cac /food /measures /plan /report /review
 load latency "$port" 200 "${routes[@]}"
 
 # The measures page whole: its HTML and every request its script makes (measures.js: the
-# analytes and classes, the newest page of each list, the charts' data).
+# analytes and classes, the newest page of each list, the charts' data, the plan's alerts).
 echo "/measures, the page and its script's requests one after the other:"
 load page "$port" 200 /measures /assets/app.css /assets/app.js /assets/measures.js /api/people /api/analytes \
   /api/medication-kinds "/api/entries?kind=lab&limit=30&offset=0" \
   "/api/entries?kind=vitals&limit=30&offset=0" "/api/entries?kind=activity&limit=30&offset=0" \
-  "/api/entries?kind=med&limit=30&offset=0" "/api/entries?kind=lab" "/api/entries?kind=vitals" \
-  "/api/entries?kind=activity&limit=400"
+  "/api/entries?kind=med&limit=30&offset=0" "/api/entries?kind=dose&limit=30&offset=0" \
+  "/api/entries?kind=lab" "/api/entries?kind=vitals" "/api/entries?kind=activity&limit=400" /api/plan
 
 keys=()
 q="broccoli raw"

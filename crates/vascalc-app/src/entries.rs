@@ -401,6 +401,21 @@ impl<S: RecordStore> App<S> {
         self.insert_entry_in(who, &entry, given)
     }
 
+    /// [`add_entry_in`](Self::add_entry_in) with `log med`'s `--confirm`: a course's or dose's amount
+    /// outside the range the medicine is sold in is kept when `confirm` (the third value says
+    /// why it is implausible); every other rule holds.
+    pub fn add_entry_confirmed(
+        &mut self,
+        who: Option<&str>,
+        entry: &Entry,
+        given: BodyUnits,
+        confirm: bool,
+    ) -> AppResult<(Person, EntryId, Option<String>)> {
+        let (entry, implausible) = crate::meds::checked_med_entry_confirmed(entry, confirm)?;
+        let (person, id) = self.insert_entry_in(who, &entry, given)?;
+        Ok((person, id, implausible))
+    }
+
     /// [`add_entry`](Self::add_entry) without the medication rules, for the use cases that
     /// applied them already (a confirmed implausible dose).
     pub(crate) fn insert_entry(
@@ -467,6 +482,30 @@ impl<S: RecordStore> App<S> {
         entry: &Entry,
         given: BodyUnits,
     ) -> AppResult<EntryChange> {
+        self.edit_entry_with(who, id, entry, given, false)
+    }
+
+    /// [`edit_entry_in`](Self::edit_entry_in) with `log med`'s `--confirm`: a course's or
+    /// dose's amount outside the range the medicine is sold in is kept when `confirm`.
+    pub fn edit_entry_confirmed(
+        &mut self,
+        who: Option<&str>,
+        id: EntryId,
+        entry: &Entry,
+        given: BodyUnits,
+        confirm: bool,
+    ) -> AppResult<EntryChange> {
+        self.edit_entry_with(who, id, entry, given, confirm)
+    }
+
+    fn edit_entry_with(
+        &mut self,
+        who: Option<&str>,
+        id: EntryId,
+        entry: &Entry,
+        given: BodyUnits,
+        confirm: bool,
+    ) -> AppResult<EntryChange> {
         let (person_id, person) = self.person(who)?;
         if entry.kind() != id.kind {
             return Err(AppError::invalid(
@@ -480,7 +519,7 @@ impl<S: RecordStore> App<S> {
             ));
         }
         // A course or a dose follows the rules of `log med`, as in `add_entry`.
-        let checked = crate::meds::checked_med_entry(entry)?;
+        let (checked, _) = crate::meds::checked_med_entry_confirmed(entry, confirm)?;
         let entry = &checked;
         let before = self.store().entry(person_id, id)?;
         let today = self.today();

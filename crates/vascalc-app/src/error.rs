@@ -30,6 +30,16 @@ pub enum AppError {
         value: String,
         reason: String,
     },
+    /// A value outside what is plausible that the person may still confirm (`--confirm` on the
+    /// command line, "Save anyway" in the web app): a dose outside the range the medicine is sold
+    /// in. `why` is the rule's reason; the message adds how to confirm. Its kind is
+    /// [`ErrorKind::Invalid`].
+    #[error("{why}; if it is right, add --confirm (the plan will still show it as implausible)")]
+    Unconfirmed {
+        field: String,
+        value: String,
+        why: String,
+    },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -59,7 +69,7 @@ impl AppError {
 
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Invalid { .. } => ErrorKind::Invalid,
+            Self::Invalid { .. } | Self::Unconfirmed { .. } => ErrorKind::Invalid,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Conflict(_) => ErrorKind::Conflict,
             Self::Storage(_) => ErrorKind::Storage,
@@ -84,6 +94,15 @@ impl AppError {
                 value,
                 reason: format!("{part}: {reason}"),
             },
+            Self::Unconfirmed { field, value, why } => Self::Unconfirmed {
+                field: if field.is_empty() {
+                    part.to_owned()
+                } else {
+                    format!("{part}.{field}")
+                },
+                value,
+                why: format!("{part}: {why}"),
+            },
             other => other,
         }
     }
@@ -99,6 +118,11 @@ impl AppError {
                 field,
                 value,
                 reason: format!("{prefix}: {reason}"),
+            },
+            Self::Unconfirmed { field, value, why } => Self::Unconfirmed {
+                field,
+                value,
+                why: format!("{prefix}: {why}"),
             },
             other => other,
         }
@@ -120,7 +144,16 @@ impl AppError {
     /// The field an invalid input names (None for other kinds).
     pub fn field(&self) -> Option<&str> {
         match self {
-            Self::Invalid { field, .. } => Some(field),
+            Self::Invalid { field, .. } | Self::Unconfirmed { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Why the value is implausible, when the person may confirm it (an implausible dose:
+    /// `--confirm`, "Save anyway"); None for every other error.
+    pub fn needs_confirmation(&self) -> Option<&str> {
+        match self {
+            Self::Unconfirmed { why, .. } => Some(why),
             _ => None,
         }
     }
@@ -191,5 +224,26 @@ mod tests {
             .within("labs[3]");
         assert_eq!(e.field(), Some("labs[3].date"));
         assert_eq!(e.to_string(), "labs[3]: date: 2999-01-01 is in the future");
+    }
+
+    #[test]
+    fn an_unconfirmed_value_is_invalid_and_says_how_to_confirm() {
+        let e = AppError::Unconfirmed {
+            field: "dose".into(),
+            value: "180".into(),
+            why: "180 mg is above 1 mg".into(),
+        };
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert_eq!(e.field(), Some("dose"));
+        assert_eq!(e.needs_confirmation(), Some("180 mg is above 1 mg"));
+        assert!(
+            e.to_string()
+                .starts_with("180 mg is above 1 mg; if it is right, add --confirm")
+        );
+        let e = e.within("medications[0]");
+        assert_eq!(e.field(), Some("medications[0].dose"));
+        assert!(e.to_string().starts_with("medications[0]: 180 mg"), "{e}");
+        let plain = AppError::invalid("dose", -1, "a dose is above 0");
+        assert_eq!(plain.needs_confirmation(), None);
     }
 }

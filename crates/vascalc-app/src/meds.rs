@@ -159,13 +159,11 @@ pub fn check_plausible(
     match medicines::check_dose(kind, name, &Dose { amount: dose, unit }) {
         Ok(()) => Ok(None),
         Err(e) if confirm => Ok(Some(e.to_string())),
-        Err(e) => Err(AppError::invalid(
-            "dose",
-            dose,
-            format!(
-                "{e}; if it is right, add --confirm (the plan will still show it as implausible)"
-            ),
-        )),
+        Err(e) => Err(AppError::Unconfirmed {
+            field: "dose".to_owned(),
+            value: dose.to_string(),
+            why: e.to_string(),
+        }),
     }
 }
 
@@ -195,14 +193,26 @@ pub fn salt_note(name: &str, dose: f64, unit: &str) -> Option<SaltNote> {
 /// A course or dose entry as a front end gives it whole (`POST /api/entries`, an edit), put
 /// through the rules `log med` applies: the class the vocabulary gives the name (a different
 /// class is refused; `unknown` or an empty class means "not given"), the unit's one spelling
-/// (`mcg` → `ug`), and a dose inside the range the medicine is sold in (there is no
-/// confirmation here: an implausible dose is refused under `dose`). Other entries as they are.
+/// (`mcg` → `ug`), and a dose inside the range the medicine is sold in (an implausible dose is
+/// refused under `dose` as [`AppError::Unconfirmed`]; [`checked_med_entry_confirmed`] takes the
+/// confirmation). Other entries as they are.
 pub fn checked_med_entry(entry: &Entry) -> AppResult<Entry> {
+    checked_med_entry_confirmed(entry, false).map(|(entry, _)| entry)
+}
+
+/// [`checked_med_entry`] with `log med`'s `--confirm`: a dose outside the range the medicine is
+/// sold in is kept when `confirm`, and the second value says why it is implausible. The class
+/// rule is never confirmed away.
+pub fn checked_med_entry_confirmed(
+    entry: &Entry,
+    confirm: bool,
+) -> AppResult<(Entry, Option<String>)> {
     let given = |kind: &str| {
         let k = kind.trim();
         (!k.is_empty() && !k.eq_ignore_ascii_case(MedKind::Unknown.as_str())).then(|| k.to_owned())
     };
-    Ok(match entry {
+    let mut implausible = None;
+    let checked = match entry {
         Entry::Medication(m) => {
             let kind = resolve_kind(&m.name, given(&m.kind).as_deref())?;
             let course = Medication {
@@ -212,7 +222,7 @@ pub fn checked_med_entry(entry: &Entry) -> AppResult<Entry> {
                 ..m.clone()
             };
             if let (Some(d), Some(u)) = (course.dose, course.unit.as_deref()) {
-                check_plausible(&course.name, &course.kind, d, u, false)?;
+                implausible = check_plausible(&course.name, &course.kind, d, u, confirm)?;
             }
             Entry::Medication(course)
         }
@@ -224,11 +234,12 @@ pub fn checked_med_entry(entry: &Entry) -> AppResult<Entry> {
                 unit: normalise_unit(&d.unit),
                 ..d.clone()
             };
-            check_plausible(&dose.name, &dose.kind, dose.dose, &dose.unit, false)?;
+            implausible = check_plausible(&dose.name, &dose.kind, dose.dose, &dose.unit, confirm)?;
             Entry::Dose(dose)
         }
         other => other.clone(),
-    })
+    };
+    Ok((checked, implausible))
 }
 
 impl<S: RecordStore> App<S> {
@@ -409,6 +420,7 @@ impl<S: RecordStore> App<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::BodyUnits;
     use jiff::civil::date;
     use vascalc_store::Store;
 
@@ -590,6 +602,54 @@ mod tests {
             Some("kind")
         );
         let _ = eid;
+    }
+
+    #[test]
+    fn an_implausible_dose_given_whole_is_kept_only_when_confirmed() {
+        let mut app = app();
+        let mk7 = |dose: f64, unit: &str| {
+            Entry::Medication(Medication {
+                name: "MK-7".into(),
+                kind: String::new(),
+                dose: Some(dose),
+                unit: Some(unit.into()),
+                start: date(2026, 1, 1),
+                end: None,
+            })
+        };
+        // 180 mg of MK-7 (sold in µg): refused as confirmable, kept when confirmed.
+        let e = app.add_entry(None, &mk7(180.0, "mg")).unwrap_err();
+        assert!(e.needs_confirmation().is_some(), "{e}");
+        let (id, _) = app.person(None).unwrap();
+        assert!(app.store().medications(id).unwrap().is_empty());
+        let (_, eid, why) = app
+            .add_entry_confirmed(None, &mk7(180.0, "mg"), BodyUnits::default(), true)
+            .unwrap();
+        assert!(why.is_some_and(|w| !w.is_empty()));
+        // A plausible dose says nothing; an edit is confirmed the same way.
+        let (_, _, why) = app
+            .add_entry_confirmed(None, &mk7(180.0, "ug"), BodyUnits::default(), true)
+            .unwrap();
+        assert_eq!(why, None);
+        let e = app.edit_entry(None, eid, &mk7(200.0, "mg")).unwrap_err();
+        assert!(e.needs_confirmation().is_some(), "{e}");
+        let change = app
+            .edit_entry_confirmed(None, eid, &mk7(200.0, "mg"), BodyUnits::default(), true)
+            .unwrap();
+        assert!(matches!(change.after, Entry::Medication(m) if m.dose == Some(200.0)));
+        // A negative dose or a class the name does not have is not confirmable.
+        let e = app
+            .add_entry_confirmed(None, &mk7(-1.0, "ug"), BodyUnits::default(), true)
+            .unwrap_err();
+        assert_eq!((e.field(), e.needs_confirmation()), (Some("dose"), None));
+        let mut statin = mk7(180.0, "ug");
+        if let Entry::Medication(m) = &mut statin {
+            m.kind = "statin".into();
+        }
+        let e = app
+            .add_entry_confirmed(None, &statin, BodyUnits::default(), true)
+            .unwrap_err();
+        assert_eq!((e.field(), e.needs_confirmation()), (Some("kind"), None));
     }
 
     #[test]

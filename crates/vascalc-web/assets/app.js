@@ -6,7 +6,8 @@ const vascalc = (() => {
   const token = meta ? meta.content : '';
 
   // A JSON request; a state-changing one carries the per-launch token (the browser adds Origin
-  // and Sec-Fetch-Site itself). A non-2xx answer throws an Error with status, kind, field.
+  // and Sec-Fetch-Site itself). A non-2xx answer throws an Error with status, kind, field and
+  // needsConfirmation.
   async function api(method, path, body, signal) {
     const headers = { Accept: 'application/json' };
     if (method !== 'GET') headers['X-Vascalc-Token'] = token;
@@ -26,6 +27,8 @@ const vascalc = (() => {
       e.status = r.status;
       e.kind = data && data.error;
       e.field = data && data.field;
+      // An implausible value the person may still confirm (an implausible dose).
+      e.needsConfirmation = !!(data && data.needs_confirmation);
       throw e;
     }
     return data;

@@ -1,5 +1,7 @@
-// Labs, vital signs, activity and medication courses: entry forms (validation messages beside
-// the field, from the API's 422), lists with edit and delete, and a chart per measure.
+// Labs, vital signs, activity and medicines: entry forms (validation messages beside the field,
+// from the API's 422), lists with edit and delete, and a chart per measure. Medicines as
+// `vascalc log med` records them (/api/medications: a course, a single dose, a course stopped;
+// an implausible dose saved only when confirmed), with the plan's safety alerts on top.
 'use strict';
 
 (async () => {
@@ -8,7 +10,7 @@
   const people = await vascalc.ready;
   if (!people.length) { vascalc.noRecord(status); return; }
   const today = new Date().toISOString().slice(0, 10);
-  for (const id of ['lab-date', 'vitals-date', 'activity-date', 'medication-start']) {
+  for (const id of ['lab-date', 'vitals-date', 'activity-date', 'medication-start', 'medication-date']) {
     document.getElementById(id).value = today;
   }
   const [analytes, medKinds] = await Promise.all([api('GET', '/api/analytes'), api('GET', '/api/medication-kinds')]);
@@ -82,6 +84,7 @@
 
   function endEdit(form) {
     delete editing[form.id];
+    if (form.id === 'medication-form') modeSel.disabled = false;
     const submit = form.querySelector('button[type="submit"]');
     submit.textContent = submitLabels[form.id];
     form.querySelector('button.cancel-edit')?.remove();
@@ -92,6 +95,7 @@
   function editInForm(row, kind) {
     const form = document.querySelector(`form[data-kind="${kind}"]`);
     vascalc.clearErrors(form);
+    if (kind === 'medication') { setMode('course'); modeSel.disabled = true; confirmButton.hidden = true; }
     editing[form.id] = row;
     for (const input of form.querySelectorAll('[data-field]')) {
       const v = row.entry[input.dataset.field];
@@ -113,38 +117,101 @@
     form.querySelector('[data-field]').focus();
   }
 
+  // The medicine form records a course or a single dose (its own day; without a dose, the
+  // course's). Editing a course keeps it a course.
+  const medForm = document.getElementById('medication-form');
+  const modeSel = document.getElementById('medication-mode');
+  const confirmButton = document.getElementById('medication-confirm');
+  const notesBox = document.getElementById('medication-notes');
+  function setMode(mode) {
+    modeSel.value = mode;
+    for (const div of medForm.querySelectorAll('[data-mode]')) div.hidden = div.dataset.mode !== mode;
+    document.getElementById('medication-dose-help').hidden = mode !== 'dose';
+    submitLabels[medForm.id] = mode === 'dose' ? 'Log dose' : 'Add course';
+    if (!editing[medForm.id]) medForm.querySelector('button[type="submit"]').textContent = submitLabels[medForm.id];
+  }
+  modeSel.addEventListener('change', () => { vascalc.clearErrors(medForm); confirmButton.hidden = true; setMode(modeSel.value); });
+  // A confirmation is for the values it was asked about: any change asks again.
+  medForm.addEventListener('input', () => { confirmButton.hidden = true; });
+  confirmButton.addEventListener('click', () => save(medForm, true));
+
+  // A course or a dose through the use cases of `log med`; the class "from the name" is not
+  // given (the server takes the vocabulary's, else unknown).
+  function addMedicine(entry, confirm) {
+    const kind = entry.kind === 'unknown' ? undefined : entry.kind;
+    const common = { name: entry.name, kind, dose: entry.dose, unit: entry.unit, confirm };
+    if (modeSel.value === 'dose') {
+      return api('POST', withPerson('/api/medications/doses'),
+        { ...common, date: document.getElementById('medication-date').value || undefined });
+    }
+    return api('POST', withPerson('/api/medications'), { ...common, start: entry.start, end: entry.end });
+  }
+
+  // What the server said beside a logged course or dose (vascalc-app MedNotes).
+  function showNotes(answer) {
+    const n = answer.notes || {};
+    const what = answer.dose || answer.course || {};
+    const parts = [answer.dose
+      ? `Logged: ${what.name}, ${fmt(what.dose)} ${what.unit} taken on ${what.date}.`
+      : `Logged: ${what.name} from ${what.start}.`];
+    if (n.confirmed_implausible) parts.push(`Recorded as confirmed: ${n.confirmed_implausible}.`);
+    if (n.unknown) {
+      parts.push(`vascalc does not know ${what.name}: it is recorded as unknown, so its safety rules ` +
+        'cannot be checked; choose its class and add it again to reclassify it.');
+    }
+    if (n.salt) {
+      parts.push(`vascalc counts the dose as elemental ${n.salt.element}. If ${fmt(n.salt.dose)} ${n.salt.unit} ` +
+        `is the weight of ${n.salt.ingredient} itself, that is about ${fmt(n.salt.elemental)} ${n.salt.unit} ` +
+        `of ${n.salt.element} (${(n.salt.fraction * 100).toFixed(1)}% by mass, from the molar masses).`);
+    }
+    const r = answer.reclassified;
+    if (r) parts.push(`${r.name} is now recorded as ${r.kind} (${r.courses} course(s), ${r.doses} dose(s)).`);
+    notesBox.textContent = parts.join(' ');
+  }
+
+  async function save(form, confirm) {
+    vascalc.clearErrors(form);
+    if (form === medForm) { confirmButton.hidden = true; notesBox.textContent = ''; }
+    const kind = form.dataset.kind;
+    const row = editing[form.id];
+    const entry = row ? { ...row.entry } : {};
+    for (const input of form.querySelectorAll('[data-field]')) {
+      const v = input.value.trim();
+      if (v === '') { delete entry[input.dataset.field]; continue; }
+      entry[input.dataset.field] = input.hasAttribute('data-number') ? Number(v) : v;
+    }
+    // The unit each body measure is typed in: the server converts it, and says a refusal in it.
+    const units = {};
+    for (const sel of form.querySelectorAll('select[data-unit-for]')) {
+      if (form.querySelector(`[data-field="${sel.dataset.unitFor}"]`).value.trim() !== '') units[sel.dataset.unitFor] = sel.value;
+    }
+    const body = Object.keys(units).length ? { kind, entry, units } : { kind, entry };
+    const confirmed = confirm ? '?confirm=true' : '';
+    try {
+      let answer = null;
+      if (row) {
+        await api('PUT', withPerson('/api/entries/' + encodeURIComponent(row.id) + confirmed), body);
+        endEdit(form);
+      } else {
+        answer = kind === 'medication' ? await addMedicine(entry, confirm)
+          : await api('POST', withPerson('/api/entries'), body);
+        for (const input of form.querySelectorAll('input[data-number]')) input.value = '';
+      }
+      if (kind === 'medication' && answer) showNotes(answer);
+      await refresh();
+    } catch (e) {
+      vascalc.showError(e, kind, document.getElementById(kind + '-error'));
+      // An implausible dose (outside the range the medicine is sold in): saved only if the
+      // person confirms it, as `log med --confirm`.
+      if (form === medForm && e.needsConfirmation) confirmButton.hidden = false;
+    }
+  }
+
   for (const form of document.querySelectorAll('form[data-kind]')) {
     submitLabels[form.id] = form.querySelector('button[type="submit"]').textContent;
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      vascalc.clearErrors(form);
-      const kind = form.dataset.kind;
-      const row = editing[form.id];
-      const entry = row ? { ...row.entry } : {};
-      for (const input of form.querySelectorAll('[data-field]')) {
-        const v = input.value.trim();
-        if (v === '') { delete entry[input.dataset.field]; continue; }
-        entry[input.dataset.field] = input.hasAttribute('data-number') ? Number(v) : v;
-      }
-      // The unit each body measure is typed in: the server converts it, and says a refusal
-      // in it.
-      const units = {};
-      for (const sel of form.querySelectorAll('select[data-unit-for]')) {
-        if (form.querySelector(`[data-field="${sel.dataset.unitFor}"]`).value.trim() !== '') units[sel.dataset.unitFor] = sel.value;
-      }
-      const body = Object.keys(units).length ? { kind, entry, units } : { kind, entry };
-      try {
-        if (row) {
-          await api('PUT', withPerson('/api/entries/' + encodeURIComponent(row.id)), body);
-          endEdit(form);
-        } else {
-          await api('POST', withPerson('/api/entries'), body);
-          for (const input of form.querySelectorAll('input[data-number]')) input.value = '';
-        }
-        await refresh();
-      } catch (e) { vascalc.showError(e, kind, document.getElementById(kind + '-error')); }
-    });
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); save(form, false); });
   }
+  setMode('course');
 
   function actions(row, onEdit) {
     return el('td', {},
@@ -180,7 +247,7 @@
   // daily activity is 3,650 entries); "More" appends the next older page. The charts read their
   // own data (below), so that they keep their whole range whatever the lists show.
   const PAGE = 30;
-  const listKinds = { lab: 'lab', vitals: 'vitals', activity: 'activity', medication: 'med' };
+  const listKinds = { lab: 'lab', vitals: 'vitals', activity: 'activity', medication: 'med', dose: 'dose' };
   const lists = {};
 
   // A vital sign's values; weight and waist in the person's units (the server's `shown`).
@@ -200,11 +267,54 @@
       actions(r, () => editInForm(r, 'vitals'))),
     activity: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date),
       el('td', {}, r.entry.kind + ', ' + fmt(r.entry.minutes) + ' min'), actions(r, () => editInForm(r, 'activity'))),
-    medication: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.start),
-      el('td', {}, `${r.entry.name} (${r.entry.kind.replace(/_/g, ' ')})` +
-        (r.entry.dose != null ? `, ${fmt(r.entry.dose)} ${r.entry.unit || ''}` : '') +
-        (r.entry.end ? `, stopped ${r.entry.end}` : ', ongoing')), actions(r, () => editInForm(r, 'medication'))),
+    medication: (r) => {
+      const cell = actions(r, () => editInForm(r, 'medication'));
+      if (!r.entry.end) {
+        cell.prepend(el('button', { type: 'button', 'data-stop': r.id, 'aria-label': `Stop ${r.entry.name} (${r.id})`,
+          onclick: () => askStop(r, cell) }, 'Stop'));
+      }
+      return el('tr', { 'data-id': r.id }, el('td', {}, r.entry.start),
+        el('td', {}, `${r.entry.name} (${r.entry.kind.replace(/_/g, ' ')})` +
+          (r.entry.dose != null ? `, ${fmt(r.entry.dose)} ${r.entry.unit || ''}` : '') +
+          (r.entry.end ? `, stopped ${r.entry.end}` : ', ongoing')), cell);
+    },
+    dose: (r) => el('tr', { 'data-id': r.id }, el('td', {}, r.entry.date),
+      el('td', {}, `${r.entry.name}, ${fmt(r.entry.dose)} ${r.entry.unit} (${r.entry.kind.replace(/_/g, ' ')})`), actions(r, null)),
   };
+
+  // Stop a running course on a day (default today), as `log med NAME --stop --date D`: every
+  // open course of that name (any spelling the safety rules take for the same medicine).
+  function askStop(r, cell) {
+    const before = [...cell.childNodes];
+    const id = 'stop-' + r.id.replace(':', '-');
+    const date = el('input', { type: 'date', id, value: today });
+    const err = el('p', { class: 'error', role: 'alert', hidden: true });
+    const stop = el('button', { type: 'button', onclick: async () => {
+      try {
+        const a = await api('POST', withPerson('/api/medications/stop'), { name: r.entry.name, date: date.value || undefined });
+        notesBox.textContent = `${a.name} stopped on ${a.end} (${a.courses_ended} course${a.courses_ended === 1 ? '' : 's'}).`;
+        await refresh();
+      } catch (e) { err.textContent = e.message; err.hidden = false; date.setAttribute('aria-invalid', 'true'); date.focus(); }
+    } }, 'Stop on this date');
+    const cancel = el('button', { type: 'button', onclick: () => cell.replaceChildren(...before) }, 'Cancel');
+    cell.replaceChildren(el('label', { for: id }, 'Stop date'), date, ' ', stop, ' ', cancel, err);
+    date.focus();
+  }
+
+  // The plan's safety alerts, danger first, at the top of the page (after every change: a
+  // course or a dose may raise or end one).
+  async function drawAlerts() {
+    const plan = await api('GET', withPerson('/api/plan'));
+    const order = { danger: 0, warning: 1, info: 2 };
+    const alerts = (plan.alerts || []).slice().sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3));
+    const cite = (c) => c.doi ? el('a', { href: 'https://doi.org/' + c.doi, rel: 'noreferrer' }, c.label || c.id)
+      : c.url ? el('a', { href: c.url, rel: 'noreferrer' }, c.label || c.id) : (c.label || c.id);
+    document.getElementById('measures-alert-list').replaceChildren(...alerts.map((a) =>
+      el('li', { class: 'alert ' + a.severity, 'data-rule': a.rule }, el('strong', {}, a.severity + ': '), a.message,
+        (a.citations || []).length ? el('span', { class: 'source' }, ' Sources: ',
+          ...a.citations.map((c, i) => [i ? '; ' : '', cite(c)])) : null)));
+    document.getElementById('measures-alerts').hidden = !alerts.length;
+  }
 
   // Loads the next page of `kind`'s list (the first when `fresh`) and shows it.
   async function loadPage(kind, fresh) {
@@ -281,7 +391,7 @@
 
   // Every list from its newest page, and the charts.
   async function refresh() {
-    await Promise.all([...Object.keys(listKinds).map((k) => loadPage(k, true)), drawCharts()]);
+    await Promise.all([...Object.keys(listKinds).map((k) => loadPage(k, true)), drawCharts(), drawAlerts()]);
   }
   try { await refresh(); } catch (e) { status.textContent = e.message; }
 })();

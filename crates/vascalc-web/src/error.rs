@@ -24,6 +24,10 @@ pub struct ApiError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub reason: String,
+    /// The value is implausible but may be confirmed (an implausible dose): sending the request
+    /// again with `confirm` records it. Serialised only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub needs_confirmation: bool,
 }
 
 impl ApiError {
@@ -33,6 +37,7 @@ impl ApiError {
             kind,
             field: None,
             reason: reason.into(),
+            needs_confirmation: false,
         }
     }
 

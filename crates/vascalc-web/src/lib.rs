@@ -25,6 +25,7 @@ pub mod assets;
 pub mod error;
 mod foods;
 mod log;
+mod meds;
 pub mod openapi;
 mod pages;
 mod paging;
@@ -199,6 +200,7 @@ pub fn routes() -> Routes {
     let r = assets::register(r);
     let r = foods::register(r);
     let r = record::register(r);
+    let r = meds::register(r);
     let r = scans::register(r);
     r.add("/api/openapi.json", &["GET"], get(openapi::handler))
 }

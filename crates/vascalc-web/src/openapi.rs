@@ -94,6 +94,49 @@ fn record_op(
     op
 }
 
+fn confirm_param() -> Value {
+    json!({"name": "confirm", "in": "query", "required": false,
+           "description": "true: record a dose outside the range the medicine is sold in (`log med --confirm`).",
+           "schema": {"type": "boolean", "default": false}})
+}
+
+/// `/api/medications…`: `vascalc log med` (a course, `--taken`, `--stop`).
+fn medication_paths(paths: &mut serde_json::Map<String, Value>, write: &[&str]) {
+    let amount = |what: &str| {
+        json!({
+            "name": {"type": "string"},
+            "kind": {"type": "string", "description": "The class (`/api/medication-kinds`); absent or empty: the one the vocabulary gives the name, else unknown. A class the name does not have is refused."},
+            "dose": {"type": "number", "description": what},
+            "unit": {"type": "string", "description": "ug (µg, mcg), mg, g, iu, mmol or unit (tablets); with dose."},
+            "confirm": {"type": "boolean", "default": false, "description": "Record a dose outside the range the medicine is sold in (otherwise 422 with needs_confirmation)."}
+        })
+    };
+    let mut course = amount("Daily dose, in unit.");
+    course["start"] = json!({"type": "string", "format": "date", "description": "First day taken [default: today]."});
+    course["end"] = json!({"type": "string", "format": "date", "description": "Last day taken (absent: ongoing)."});
+    let mut dose = amount(
+        "The amount taken; absent with unit: the dose of the course of that name covering the date.",
+    );
+    dose["date"] = json!({"type": "string", "format": "date", "description": "The day taken [default: today]."});
+    paths.insert("/api/medications".into(), json!({"post": record_op(
+        "Start a course, as `log med NAME [--kind K] [--dose X --unit U] [--start D] [--end D] [--confirm]` (vascalc-app `log_course`).",
+        vec![person_param()],
+        Some(json!({"type": "object", "required": ["name"], "additionalProperties": false, "properties": course})),
+        ("201", "{person, course, reclassified, notes: {unknown, confirmed_implausible, salt}}"), write)}));
+    paths.insert("/api/medications/doses".into(), json!({"post": record_op(
+        "Log one dose taken, as `log med NAME --taken [--dose X --unit U] [--date D] [--confirm]` (vascalc-app `log_dose`).",
+        vec![person_param()],
+        Some(json!({"type": "object", "required": ["name"], "additionalProperties": false, "properties": dose})),
+        ("201", "{person, dose, notes: {unknown, confirmed_implausible, salt}}"), write)}));
+    paths.insert("/api/medications/stop".into(), json!({"post": record_op(
+        "End the open course(s) of a name on a day, as `log med NAME --stop [--date D]` (vascalc-app `stop_course`; names matched as the safety rules match them). 404 when none was open then.",
+        vec![person_param()],
+        Some(json!({"type": "object", "required": ["name"], "additionalProperties": false,
+            "properties": {"name": {"type": "string"},
+                "date": {"type": "string", "format": "date", "description": "The last day taken [default: today]."}}})),
+        ("200", "{name, end, courses_ended}"), write)}));
+}
+
 /// `GET /api/entries`: every entry of a range oldest first, or one page newest first.
 fn entries_list(read: &[&str]) -> Value {
     let mut op = record_op(
@@ -182,14 +225,14 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>) {
         "/api/entries".into(),
         json!({
             "get": entries_list(&read),
-            "post": record_op("Add an entry of any kind, checked as the CLI checks it.",
-                vec![person_param()], Some(json!({"$ref": "#/components/schemas/Entry"})),
+            "post": record_op("Add an entry of any kind, checked as the CLI checks it (a course's or dose's amount outside the range the medicine is sold in: 422 with `needs_confirmation` unless `confirm=true`).",
+                vec![person_param(), confirm_param()], Some(json!({"$ref": "#/components/schemas/Entry"})),
                 ("201", "{id, kind, entry}"), &write)
         }),
     );
     paths.insert("/api/entries/{id}".into(), json!({
-        "put": record_op("Replace an entry by one of the same kind; the id stays.",
-            vec![id_param(), person_param()], Some(json!({"$ref": "#/components/schemas/Entry"})),
+        "put": record_op("Replace an entry by one of the same kind; the id stays. A course's or dose's amount outside the range the medicine is sold in is a 422 with `needs_confirmation` unless `confirm=true`.",
+            vec![id_param(), person_param(), confirm_param()], Some(json!({"$ref": "#/components/schemas/Entry"})),
             ("200", "{id, kind, entry}"), &write),
         "patch": record_op("Move an entry to another date, as `entry edit ID --date D`.",
             vec![id_param(), person_param()],
@@ -234,6 +277,7 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>) {
         "tags": ["record"],
         "responses": {"200": ok_json("The classes.", json!({"type": "array", "items": {"type": "string"}}))}
     }}));
+    medication_paths(paths, &write);
     paths.insert("/api/food-days".into(), json!({"get": record_op(
         "Per-day nutrient totals of the food log over the last `days` days (charts).",
         vec![person_param(), as_of_param(), json!({"name": "days", "in": "query",
@@ -394,7 +438,8 @@ pub fn document() -> Value {
                             "misdirected", "not_found", "method_not_allowed", "conflict",
                             "too_large", "unsupported_media_type", "storage", "internal"]},
                         "field": {"type": "string"},
-                        "reason": {"type": "string"}
+                        "reason": {"type": "string"},
+                        "needs_confirmation": {"type": "boolean", "description": "Present (true) when the value is implausible but may be confirmed: send the request again with confirm."}
                     }
                 },
                 "PersonInput": {

@@ -74,6 +74,18 @@ impl Record {
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
+        if let Some(why) = e.needs_confirmation() {
+            return ApiError {
+                needs_confirmation: true,
+                ..ApiError::invalid(
+                    e.field().unwrap_or("body"),
+                    format!(
+                        "{why}; if it is right, send it again confirmed (\"Save anyway\"; \
+                         `confirm` in the API): the plan will still show it as implausible"
+                    ),
+                )
+            };
+        }
         let reason = e.to_string();
         match e.kind() {
             ErrorKind::Invalid => ApiError::invalid(e.field().unwrap_or("body"), reason),
@@ -206,9 +218,32 @@ pub(crate) struct Who {
     offset: Option<String>,
     since: Option<String>,
     until: Option<String>,
+    confirm: Option<String>,
 }
 
 impl Who {
+    /// `?person=`.
+    pub(crate) fn person(&self) -> Option<&str> {
+        self.person.as_deref()
+    }
+
+    /// `?confirm=true`: record a dose outside the range the medicine is sold in (`log med
+    /// --confirm`); absent or `false`: refuse it.
+    fn confirm(&self) -> Result<bool, ApiError> {
+        match self.confirm.as_deref() {
+            None | Some("" | "false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(t) => Err(ApiError {
+                field: Some("confirm".to_owned()),
+                ..ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("confirm {t:?} is neither true nor false"),
+                )
+            }),
+        }
+    }
+
     fn as_of(&self) -> Result<Option<jiff::civil::Date>, ApiError> {
         self.as_of
             .as_deref()
@@ -511,9 +546,11 @@ async fn add_entry(
     ApiJson(body): ApiJson<EntryBody>,
 ) -> Result<Response, ApiError> {
     let (entry, given) = body.units.apply(&body.entry)?;
+    let confirm = who.confirm()?;
     created(
         with_app(&state, false, move |app| {
-            let (person, id) = app.add_entry_in(who.person.as_deref(), &entry, given)?;
+            let (person, id, _) =
+                app.add_entry_confirmed(who.person.as_deref(), &entry, given, confirm)?;
             crate::json(&Row::new(id, &entry, person.units))
         })
         .await,
@@ -528,8 +565,9 @@ async fn edit_entry(
 ) -> Result<Response, ApiError> {
     let id = entry_id(&id)?;
     let (entry, given) = body.units.apply(&body.entry)?;
+    let confirm = who.confirm()?;
     with_app(&state, false, move |app| {
-        let change = app.edit_entry_in(who.person.as_deref(), id, &entry, given)?;
+        let change = app.edit_entry_confirmed(who.person.as_deref(), id, &entry, given, confirm)?;
         crate::json(&Row::new(id, &change.after, change.units))
     })
     .await

@@ -806,3 +806,211 @@ fn vitals_in_lb_and_in_are_stored_converted_and_refused_in_the_unit_sent() {
     let a = s.write("PATCH", "/api/people?person=Bob", &json!({"units": "us"}));
     assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.json());
 }
+
+/// Whether the plan of the record's only person has the alert `rule`.
+fn has_alert(s: &Server, rule: &str) -> bool {
+    let plan = s.get("/api/plan").json();
+    plan["alerts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no alerts in {plan}"))
+        .iter()
+        .any(|a| a["rule"] == rule)
+}
+
+/// The medicines API does what `vascalc log med` does, through the same use cases: a course
+/// (`log_course`) whose implausible dose is refused unless confirmed, a single dose
+/// (`log_dose`: without an amount, the course's), a course stopped by name (`stop_course`,
+/// any spelling `same_name` accepts). A refusal names the field and changes nothing; a
+/// confirmation never overrides the class a name has, so the safety alerts stay.
+#[test]
+fn medicines_are_started_confirmed_dosed_and_stopped_as_log_med_does() {
+    let s = Server::with_ann("meds-web");
+    let day = today();
+    let before = s.snapshot();
+    // MK-7 is sold in micrograms (vascalc-program's vocabulary): 180 mg is a slip of the unit.
+    let mk7_mg = json!({"name": "MK-7", "dose": 180, "unit": "mg", "start": "2026-01-01"});
+    let a = s.write("POST", "/api/medications", &mk7_mg);
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("dose"), &before);
+    assert_eq!(a.json()["needs_confirmation"], true, "{}", a.json());
+    assert!(
+        a.json()["reason"].as_str().unwrap().contains("confirm"),
+        "{}",
+        a.json()
+    );
+    for (body, field) in [
+        // Coumadin is warfarin, a vitamin K antagonist: a confirmation does not change that.
+        (
+            json!({"name": "Coumadin", "kind": "other", "dose": 5, "unit": "mg", "confirm": true}),
+            "kind",
+        ),
+        // A negative dose is not implausible but impossible: no confirmation helps.
+        (
+            json!({"name": "MK-7", "dose": -1, "unit": "ug", "confirm": true}),
+            "dose",
+        ),
+        (json!({"name": "MK-7", "dose": 180}), "unit"),
+        (json!({"name": "MK-7", "unit": "ug"}), "dose"),
+        (json!({"name": "MK-7", "start": "2026-02-30"}), "start"),
+        (
+            json!({"name": "MK-7", "start": "2026-01-05", "end": "2026-01-01"}),
+            "end",
+        ),
+        (json!({"name": "MK-7", "colour": "red"}), "colour"),
+    ] {
+        let a = s.write("POST", "/api/medications", &body);
+        s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some(field), &before);
+        assert!(a.json().get("needs_confirmation").is_none(), "{}", a.json());
+    }
+    let mut confirmed = mk7_mg.clone();
+    confirmed["confirm"] = json!(true);
+    let a = s.write("POST", "/api/medications", &confirmed);
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let logged = a.json();
+    assert_eq!(logged["course"]["kind"], "mk7", "{logged}");
+    assert!(
+        logged["notes"]["confirmed_implausible"]
+            .as_str()
+            .is_some_and(|w| !w.is_empty()),
+        "{logged}"
+    );
+    let meds = s.get("/api/entries?kind=med").json();
+    assert_eq!(meds.as_array().unwrap().len(), 1, "{meds}");
+    assert_eq!(meds[0]["entry"]["dose"], 180.0);
+    assert_eq!(meds[0]["entry"]["unit"], "mg");
+    assert!(meds[0]["entry"]["end"].is_null(), "{meds}");
+
+    // Warfarin with a vitamin K2 course: the danger alert, confirmed dose or not.
+    let a = s.write(
+        "POST",
+        "/api/medications",
+        &json!({"name": "Coumadin", "dose": 5, "unit": "mg", "start": "2026-01-01"}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    assert_eq!(a.json()["course"]["kind"], "vitamin_k_antagonist");
+    assert!(has_alert(&s, "vka_vitamin_k"));
+
+    // A dose taken today: without an amount, the course's (180 mg, implausible: confirm).
+    let before = s.snapshot();
+    let a = s.write("POST", "/api/medications/doses", &json!({"name": "mk-7"}));
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("dose"), &before);
+    assert_eq!(a.json()["needs_confirmation"], true, "{}", a.json());
+    for (body, field) in [
+        (json!({"name": "zzq"}), "dose"),
+        (json!({"name": "MK-7", "dose": 90}), "unit"),
+        (
+            json!({"name": "MK-7", "dose": 90, "unit": "ug", "date": "2999-01-01"}),
+            "date",
+        ),
+        (
+            json!({"name": "MK-7", "dose": 90, "unit": "ug", "kind": "statin"}),
+            "kind",
+        ),
+    ] {
+        let a = s.write("POST", "/api/medications/doses", &body);
+        s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some(field), &before);
+    }
+    let a = s.write(
+        "POST",
+        "/api/medications/doses",
+        &json!({"name": "mk-7", "confirm": true}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let dose = a.json();
+    assert_eq!(
+        (
+            &dose["dose"]["dose"],
+            &dose["dose"]["unit"],
+            &dose["dose"]["kind"]
+        ),
+        (&json!(180.0), &json!("mg"), &json!("mk7")),
+        "{dose}"
+    );
+    assert_eq!(dose["dose"]["date"], day);
+    let a = s.write(
+        "POST",
+        "/api/medications/doses",
+        &json!({"name": "MK-7", "dose": 90, "unit": "mcg", "date": "2026-01-02"}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    assert_eq!(a.json()["dose"]["unit"], "ug");
+    let doses = s.get("/api/entries?kind=dose&limit=10").json();
+    assert_eq!(doses["total"], 2, "{doses}");
+
+    // Stop: any spelling of the name; then nothing is left to stop.
+    let before = s.snapshot();
+    for (body, status, field) in [
+        (
+            json!({"name": "MK-7", "date": "soon"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("date"),
+        ),
+        (
+            json!({"name": "MK-7", "date": "2999-01-01"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("date"),
+        ),
+        (json!({"name": "aspirin"}), StatusCode::NOT_FOUND, None),
+        (
+            json!({"name": "MK-7", "date": "2025-12-31"}),
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            json!({"date": day}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("name"),
+        ),
+    ] {
+        let a = s.write("POST", "/api/medications/stop", &body);
+        s.refused(&a, status, field, &before);
+    }
+    let a = s.write("POST", "/api/medications/stop", &json!({"name": " mk-7 "}));
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    assert_eq!(a.json()["courses_ended"], 1);
+    assert_eq!(a.json()["end"], day);
+    let meds = s.get("/api/entries?kind=med").json();
+    let mk7 = meds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["entry"]["name"] == "MK-7")
+        .unwrap();
+    assert_eq!(mk7["entry"]["end"], day, "{meds}");
+    let before = s.snapshot();
+    let a = s.write("POST", "/api/medications/stop", &json!({"name": "MK-7"}));
+    s.refused(&a, StatusCode::NOT_FOUND, None, &before);
+
+    // An edit to an implausible dose is confirmed the same way (`?confirm=true`).
+    let id = mk7["id"].as_str().unwrap();
+    let mut entry = mk7["entry"].clone();
+    entry["dose"] = json!(200);
+    let body = json!({"kind": "medication", "entry": entry});
+    let a = s.write("PUT", &format!("/api/entries/{id}"), &body);
+    s.refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("dose"), &before);
+    assert_eq!(a.json()["needs_confirmation"], true, "{}", a.json());
+    let a = s.write("PUT", &format!("/api/entries/{id}?confirm=maybe"), &body);
+    s.refused(&a, StatusCode::BAD_REQUEST, Some("confirm"), &before);
+    let a = s.write("PUT", &format!("/api/entries/{id}?confirm=true"), &body);
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    assert_eq!(a.json()["entry"]["dose"], 200.0);
+}
+
+/// A single vitamin K2 dose (no course) beside a warfarin course raises the danger alert too.
+#[test]
+fn a_single_vitamin_k2_dose_with_warfarin_raises_the_alert() {
+    let s = Server::with_ann("meds-dose-alert");
+    let a = s.write(
+        "POST",
+        "/api/medications",
+        &json!({"name": "warfarin", "dose": 5, "unit": "mg", "start": "2026-01-01"}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    assert!(!has_alert(&s, "vka_vitamin_k"));
+    let a = s.write(
+        "POST",
+        "/api/medications/doses",
+        &json!({"name": "MK-7", "dose": 90, "unit": "ug"}),
+    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    assert!(has_alert(&s, "vka_vitamin_k"));
+}
