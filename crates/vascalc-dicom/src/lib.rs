@@ -62,7 +62,7 @@ pub use header::{
     MAX_SPACING_MM, read_header, read_header_bytes,
 };
 use header::{expected_len, read_header_within};
-pub use nifti::{read_labels, write_labels_nii};
+pub use nifti::{ras_affine, read_labels, write_labels_nii};
 use pixels::decode_slice_into;
 pub use pixels::{DecodedImage, decode_encapsulated, decode_file, decode_file_bytes};
 

@@ -221,6 +221,29 @@ fn invert(m: &[[f64; 4]; 3]) -> Option<[[f64; 4]; 3]> {
     }))
 }
 
+/// The NIfTI index → RAS (mm) affine of a volume on `geometry` (`slices` slices): the pixel
+/// spacings along the DICOM row and column directions, the step between the first and last
+/// slice positions, the first slice's position as the origin, and x and y negated (DICOM
+/// patient coordinates are LPS, NIfTI's are RAS). [`read_labels`] turns it back into LPS, so a
+/// label volume written with it lines up voxel for voxel with the CT it came from (what `scan
+/// score --write-regions` writes).
+pub fn ras_affine(geometry: &vascalc_ct::Geometry, slices: usize) -> Option<[[f64; 4]; 3]> {
+    let g = geometry;
+    let (first, last) = (g.positions.first()?, g.positions.last()?);
+    let steps = (slices.max(2) - 1) as f64;
+    let kdir: [f64; 3] = std::array::from_fn(|d| (last[d] - first[d]) / steps);
+    Some(std::array::from_fn(|d| {
+        // LPS to RAS: x and y change sign.
+        let sign = if d < 2 { -1.0 } else { 1.0 };
+        [
+            sign * g.row_direction[d] * g.column_spacing_mm,
+            sign * g.column_direction[d] * g.row_spacing_mm,
+            sign * kdir[d],
+            sign * first[d],
+        ]
+    }))
+}
+
 /// Writes a minimal uncompressed NIfTI-1 label volume (uint8, sform), for tests and fixtures.
 pub fn write_labels_nii(
     path: &Path,
@@ -291,6 +314,23 @@ mod tests {
         assert_eq!(lv.label_at([-16.0, -24.0, 32.0]), 2);
         assert_eq!(lv.label_at([16.0, 24.0, 32.0]), 0);
         assert_eq!(lv.name(2), "RCA");
+        // The affine of a CT geometry: the voxel (i, j, k) of the grid is labelled at its LPS
+        // position (first slice position + i·column spacing·row direction + j·row
+        // spacing·column direction + k·slice step).
+        let g = vascalc_ct::Geometry::axial(0.7, 3.0, 2, [-50.0, -80.0, 100.0], Some(3.0));
+        let affine = ras_affine(&g, 2).expect("positions");
+        write_labels_nii(&path, [4, 3, 2], &labels, affine).expect("write");
+        let lv = read_labels(&path, BTreeMap::new()).expect("read");
+        let at = |i: f64, j: f64, k: usize| -> [f64; 3] {
+            std::array::from_fn(|d| {
+                g.positions[k][d]
+                    + i * g.column_spacing_mm * g.row_direction[d]
+                    + j * g.row_spacing_mm * g.column_direction[d]
+            })
+        };
+        assert_eq!(lv.label_at(at(3.0, 2.0, 1)), 2);
+        assert_eq!(lv.label_at(at(2.0, 2.0, 1)), 0);
+        assert_eq!(lv.label_at(at(3.0, 2.0, 0)), 0);
         std::fs::write(&path, b"not nifti").expect("write");
         let err = read_labels(&path, BTreeMap::new()).expect_err("rejects");
         assert!(err.to_string().contains("labels.nii"), "{err}");

@@ -365,24 +365,9 @@ fn write_regions(
 ) -> anyhow::Result<()> {
     use vascalc_ct::anatomy::flag;
     let v = &s.volume;
-    let g = &v.geometry;
-    let (first, last) = match (g.positions.first(), g.positions.last()) {
-        (Some(a), Some(b)) => (*a, *b),
-        _ => return Ok(()),
+    let Some(affine) = vascalc_dicom::ras_affine(&v.geometry, v.slices) else {
+        return Ok(());
     };
-    let steps = (v.slices.max(2) - 1) as f64;
-    let kdir = [0, 1, 2].map(|d| (last[d] - first[d]) / steps);
-    // LPS index-to-patient, then RAS = (-x, -y, z).
-    let mut affine = [[0.0; 4]; 3];
-    for d in 0..3 {
-        let sign = if d < 2 { -1.0 } else { 1.0 };
-        affine[d] = [
-            sign * g.row_direction[d] * g.column_spacing_mm,
-            sign * g.column_direction[d] * g.row_spacing_mm,
-            sign * kdir[d],
-            sign * first[d],
-        ];
-    }
     let dims = [v.columns, v.rows, v.slices];
     let uid = &s.series_uid;
     let n = v.columns * v.rows * v.slices;
