@@ -256,7 +256,9 @@ test("keyboard: a food search result is chosen with Down and Enter; Tab reaches 
   await page.keyboard.press("Enter");
   await page.locator("#food-detail").waitFor({ state: "visible", timeout: 15000 });
   assert.match(await page.locator("#food-name").textContent(), /natto/i);
-  assert.equal(await page.evaluate(() => document.activeElement.id), "food-portion");
+  // The detail shows before its amounts arrive; the focus moves to the portion after them.
+  await page.waitForFunction(() => document.activeElement?.id === "food-portion", null, { timeout: 15000 })
+    .catch(async () => assert.fail(`focus is on ${await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName)}, not on the portion`));
 
   // Every visible, enabled control of /measures is reached by Tab alone.
   await page.goto(`${base}measures`);
