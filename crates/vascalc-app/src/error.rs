@@ -30,11 +30,11 @@ pub enum AppError {
         value: String,
         reason: String,
     },
-    /// A value outside what is plausible that the person may still confirm (`--confirm` on the
-    /// command line, "Save anyway" in the web app): a dose outside the range the medicine is sold
-    /// in. `why` is the rule's reason; the message adds how to confirm. Its kind is
-    /// [`ErrorKind::Invalid`].
-    #[error("{why}; if it is right, add --confirm (the plan will still show it as implausible)")]
+    /// A value outside what is plausible that the person may still confirm: a dose outside the
+    /// range the medicine is sold in. `why` is the rule's reason; each front end says how to
+    /// confirm in its own words (`--confirm` on the command line, "Save anyway" in the web app),
+    /// so the message names no option. Its kind is [`ErrorKind::Invalid`].
+    #[error("{why}; confirm it if it is right (the plan will still show it as implausible)")]
     Unconfirmed {
         field: String,
         value: String,
@@ -238,8 +238,11 @@ mod tests {
         assert_eq!(e.needs_confirmation(), Some("180 mg is above 1 mg"));
         assert!(
             e.to_string()
-                .starts_with("180 mg is above 1 mg; if it is right, add --confirm")
+                .starts_with("180 mg is above 1 mg; confirm it if it is right"),
+            "{e}"
         );
+        // Only the front end knows how a person confirms (only-the-binary-knows-the-cli).
+        assert!(!e.to_string().contains("--"), "{e}");
         let e = e.within("medications[0]");
         assert_eq!(e.field(), Some("medications[0].dose"));
         assert!(e.to_string().starts_with("medications[0]: 180 mg"), "{e}");

@@ -487,7 +487,11 @@ mod tests {
         let e = app
             .log_course(None, &course("MK-7", None, Some((180.0, "mg"))), false)
             .unwrap_err();
-        assert!(e.to_string().contains("--confirm"), "{e}");
+        assert!(
+            e.needs_confirmation()
+                .is_some_and(|why| why.contains("180 mg")),
+            "{e}"
+        );
         let (id, _) = app.person(None).unwrap();
         assert!(app.store().medications(id).unwrap().is_empty());
         let mut confirmed = course("MK-7", None, Some((180.0, "mg")));

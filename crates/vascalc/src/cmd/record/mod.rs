@@ -159,10 +159,20 @@ pub(crate) fn flag_date(err: vascalc_app::AppError) -> CliError {
 
 /// A use case's refusal of a field that `flags` pairs with the option the person typed
 /// (`("start", "--start")`: `start: 1950-01-01 is before …` → `--start: 1950-01-01 is before …`);
+/// an implausible value the person may confirm names `--confirm` (only `log med` can meet one);
 /// other errors as they are. Each command passes its own pairs: `profile update --date` is the
 /// use case's `as_of`, and a course's `start` is `--date` when `--start` was not given.
 pub(crate) fn flagged(err: vascalc_app::AppError, flags: &[(&str, &str)]) -> CliError {
     match err {
+        vascalc_app::AppError::Unconfirmed { field, value, why } => {
+            CliError::invalid_input(vascalc_app::AppError::Invalid {
+                field,
+                value,
+                reason: format!(
+                    "{why}; if it is right, add --confirm (the plan will still show it as implausible)"
+                ),
+            })
+        }
         vascalc_app::AppError::Invalid {
             field,
             value,
