@@ -319,6 +319,13 @@ impl<S: RecordStore> App<S> {
         crate::dates::check("date", date, self.today()).map_err(|e| e.prefixed("date"))?;
         let (id, person) = self.person(who)?;
         let name = name.trim();
+        if name.is_empty() {
+            return Err(AppError::invalid(
+                "name",
+                name,
+                "name the medicine or supplement whose course to stop",
+            ));
+        }
         // The open courses are found as the safety rules group names (`medicines::same_name`:
         // `mk-7` stops `MK-7`); the store ends each spelling found as it is stored.
         let mut stored: Vec<String> = Vec::new();
@@ -537,6 +544,12 @@ mod tests {
         app.log_course(None, &course("MK-7", None, Some((180.0, "ug"))), false)
             .unwrap();
         assert_eq!(app.stop_course(None, "MK-7", TODAY).unwrap().1, 1);
+        // No name is not a name nothing matches: it is the field to fill in.
+        let e = app.stop_course(None, "  ", TODAY).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (crate::ErrorKind::Invalid, Some("name"))
+        );
     }
 
     #[test]

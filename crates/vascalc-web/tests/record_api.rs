@@ -951,6 +951,11 @@ fn medicines_are_started_confirmed_dosed_and_stopped_as_log_med_does() {
         ),
         (json!({"name": "aspirin"}), StatusCode::NOT_FOUND, None),
         (
+            json!({"name": "  "}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("name"),
+        ),
+        (
             json!({"name": "MK-7", "date": "2025-12-31"}),
             StatusCode::NOT_FOUND,
             None,
