@@ -70,15 +70,11 @@ pub fn plan_input<S: RecordStore + ?Sized>(
         .iter()
         .filter(|s| s.date <= as_of && context::is_final(s))
         .filter_map(|s| {
-            let a = &s.per_artery;
             Some(Scan {
                 date: d(s.date)?,
                 agatston: s.agatston,
                 volume_mm3: s.volume_mm3,
-                per_artery: [("lm", a.lm), ("lad", a.lad), ("lcx", a.lcx), ("rca", a.rca)]
-                    .into_iter()
-                    .filter_map(|(k, v)| Some((k.to_owned(), v?)))
-                    .collect(),
+                per_artery: s.per_artery,
             })
         })
         .collect();

@@ -9,6 +9,7 @@ use crate::date::DateExt;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use vascalc_domain::ArteryScores;
 
 /// Everything `plan()` and `adherence()` read. No I/O happens behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -224,9 +225,9 @@ pub struct Scan {
     pub agatston: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_mm3: Option<f64>,
-    /// Agatston per artery (e.g. `"LAD"`), when known.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub per_artery: BTreeMap<String, f64>,
+    /// Agatston per coronary artery, when known (the domain's one per-artery type).
+    #[serde(default, skip_serializing_if = "ArteryScores::is_empty")]
+    pub per_artery: ArteryScores,
 }
 
 /// One laboratory result, identified by its LOINC code (see [`Analyte`](crate::Analyte)).
