@@ -87,6 +87,11 @@ pub enum ExclusionReason {
     /// Most of its voxels lie in the anterior chest wall, no deeper than 3 mm behind the back of
     /// the sternum: the costal cartilages beside the sternum and their calcified specks.
     ChestWall,
+    /// Most of its voxels lie in the liver found under the heart's lowest slices (its left lobe
+    /// continuous with the dome under the right lung).
+    Liver,
+    /// Most of its voxels lie on the CT table (the couch behind the body).
+    Table,
     /// Above the carina: the aortic arch, great vessels and neck, not the heart.
     AboveCarina,
     /// No voxel in the heart region (with its margin).
@@ -104,6 +109,8 @@ impl ExclusionReason {
             Self::Aorta => "aorta",
             Self::AorticRoot => "aortic_root",
             Self::ChestWall => "chest_wall",
+            Self::Liver => "liver",
+            Self::Table => "table",
             Self::AboveCarina => "above_carina",
             Self::OutsideHeartRegion => "outside_heart_region",
             Self::ReviewerNotCoronary => "reviewer_not_coronary",

@@ -470,7 +470,7 @@ impl Measured {
     }
 }
 
-const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending and ascending aorta, aortic root, sternum, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending or ascending aorta (followed down from the carina, and up from the heart into the arch) or its wall, aortic_root = most voxels in the 30 mm below where the ascending aorta enters the heart (root and valve), chest_wall = most voxels no deeper than 3 mm behind the back of the sternum (costal cartilage), above_carina, outside_heart_region = no voxel in the heart region";
+const REVIEW_NOTE: &str = "automatic anatomy without trained weights (body, lungs, carina, bone, descending and ascending aorta, aortic root, sternum, liver, CT table, heart region with a 4 mm margin; vascalc-ct anatomy.rs): candidates are proposals for a reviewer, not a calcium score; exclusions: noise = one voxel, < 1 mm2, or two voxels < 2 mm2, with no calcium in the neighbouring slices, bone = touches a 3D bone structure (small lesions: or lie next to one), aorta = most voxels in the descending or ascending aorta (followed down from the carina, and up from the heart into the arch) or its wall, aortic_root = most voxels in the 30 mm below where the ascending aorta enters the heart (root and valve), chest_wall = most voxels no deeper than 3 mm behind the back of the sternum (costal cartilage), liver = most voxels in the liver under the heart's lowest slices (denser than 35 HU averaged, joined to the dome under the right lung), table = most voxels on the CT table (outside the body, behind it, at one place in half the slices), above_carina, outside_heart_region = no voxel in the heart region";
 
 /// The automatic exclusion reasons of one component (empty: a coronary candidate).
 fn classify(
@@ -481,7 +481,7 @@ fn classify(
     threshold: f32,
 ) -> Vec<ExclusionReason> {
     let (mut voxels, mut bone, mut aorta, mut heart, mut sum_k) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    let (mut root, mut wall) = (0u64, 0u64);
+    let (mut root, mut wall, mut liver, mut table) = (0u64, 0u64, 0u64, 0u64);
     for &r in &comp.runs {
         let Some(run) = runs.get(r as usize) else {
             continue;
@@ -495,6 +495,8 @@ fn classify(
             root += u64::from(f & flag::AORTIC_ROOT != 0);
             heart += u64::from(f & flag::HEART != 0);
             wall += u64::from(a.in_chest_wall(run.j as usize, run.k as usize));
+            liver += u64::from(a.in_liver(i as usize, run.j as usize, run.k as usize));
+            table += u64::from(a.in_table(i as usize, run.j as usize, run.k as usize));
         }
     }
     let mut reasons = Vec::new();
@@ -514,6 +516,12 @@ fn classify(
     }
     if wall * 2 > voxels {
         reasons.push(ExclusionReason::ChestWall);
+    }
+    if liver * 2 > voxels {
+        reasons.push(ExclusionReason::Liver);
+    }
+    if table * 2 > voxels {
+        reasons.push(ExclusionReason::Table);
     }
     let k = (sum_k as f64 / voxels.max(1) as f64).round() as usize;
     if a.above_carina(k) {

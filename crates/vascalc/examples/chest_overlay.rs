@@ -1,6 +1,6 @@
 //! Overlay images of the automatic anatomy on a chest CT, for the docs (docs/img/):
 //! grey CT (window 400, level 40), the heart region's outline in green, the aorta's (descending
-//! and ascending) in magenta, the aortic root's in cyan, coronary candidates in red, excluded lesions in yellow (bone) or orange (other
+//! and ascending) in magenta, the aortic root's in cyan, the liver's under the heart in blue, coronary candidates in red, excluded lesions in yellow (bone) or orange (other
 //! reasons). Writes `PREFIX-sliceK.png` for the given slices, or for the three slices with the
 //! most candidate voxels.
 //!
@@ -81,6 +81,16 @@ fn main() -> anyhow::Result<()> {
                             || f[b as usize * cols + a as usize] & bit == 0
                     })
         };
+        let liver_edge = |idx: usize| {
+            let (i, j) = (idx % cols, idx / cols);
+            anatomy.in_liver(i, j, k)
+                && [(0i64, 1i64), (0, -1), (1, 0), (-1, 0)]
+                    .iter()
+                    .any(|(di, dj)| {
+                        let (a, b) = (i as i64 + di, j as i64 + dj);
+                        a < 0 || b < 0 || !anatomy.in_liver(a as usize, b as usize, k)
+                    })
+        };
         let mut rgb = Vec::with_capacity(n * 3);
         for idx in 0..n {
             let g = (((hu[idx] - (40.0 - 200.0)) / 400.0).clamp(0.0, 1.0) * 255.0) as u8;
@@ -91,6 +101,7 @@ fn main() -> anyhow::Result<()> {
                 _ if edge(idx, flag::HEART) => [0, 220, 0],
                 _ if edge(idx, flag::AORTA) => [230, 0, 230],
                 _ if edge(idx, flag::AORTIC_ROOT) => [0, 200, 255],
+                _ if liver_edge(idx) => [60, 90, 255],
                 _ => [g, g, g],
             };
             rgb.extend_from_slice(&px);

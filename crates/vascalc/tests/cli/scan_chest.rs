@@ -101,6 +101,10 @@ fn real_chest_cts_candidates_and_exclusions() {
         assert!(bone > 0.5 * excl, "{case}: bone {bone} of {excl}");
         // Both scans have calcified costal cartilage beside the sternum, at its depth.
         assert!(by.contains_key("chest_wall"), "{case}: {line:?}");
+        // The liver's left lobe lies in the heart region's lowest slices of both scans, and
+        // the CT table behind both bodies holds calcium-dense pixels.
+        assert!(by.contains_key("liver"), "{case}: {line:?}");
+        assert!(by.contains_key("table"), "{case}: {line:?}");
         // Unreviewed: nothing counted as a score, no CAC-DRS.
         assert!(s["cac_drs"].is_null());
         assert_eq!(s["totals"]["lesions"], 0);

@@ -33,8 +33,9 @@ pub(super) struct PhantomArgs {
     #[arg(long, value_enum, default_value_t = Size::Standard)]
     size: Size,
     /// Write the anatomical chest phantom instead of the calcium inserts: body, lungs, airway,
-    /// spine, ribs, sternum, aorta, a heart with coronary lesions along the LM/LAD/LCX/RCA, aortic
-    /// wall and valve calcium and noise specks (BodyPartExamined CHEST; truth.json lists every
+    /// spine, ribs, sternum, costal cartilages with calcified specks, liver, aorta, a heart with
+    /// coronary lesions along the LM/LAD/LCX/RCA, aortic wall and valve calcium and noise specks
+    /// (BodyPartExamined CHEST; truth.json lists every
     /// lesion): for `scan score` without regions and the review viewer of `vascalc serve`. Its
     /// geometry comes from --size; --seed and --noise apply.
     #[arg(long, conflicts_with_all = ["slices", "thickness", "increment", "pixel_spacing", "blur_fwhm"])]

@@ -31,7 +31,7 @@ struct Args {
     #[arg(long, value_name = "UID")]
     series: Option<String>,
     /// Write, per series, the automatic regions (1 heart region, 2 aorta, 3 bone, 4 lung,
-    /// 5 aortic root) and the lesions (1 coronary candidate, 2 excluded, 3 counted) as NIfTI-1 label
+    /// 5 aortic root, 6 liver under the heart, 7 CT table) and the lesions (1 coronary candidate, 2 excluded, 3 counted) as NIfTI-1 label
     /// volumes `UID.regions.nii` and `UID.lesions.nii` in DIR (created if missing), for review in
     /// other tools.
     #[arg(long, value_name = "DIR")]
@@ -387,6 +387,19 @@ fn write_regions(
             } else {
                 0
             };
+        }
+        let plane = v.columns * v.rows;
+        for (k, runs) in a.liver_runs.iter().enumerate() {
+            for &(j, s, e) in runs {
+                let base = k * plane + j as usize * v.columns;
+                regions[base + s as usize..base + e as usize].fill(6);
+            }
+        }
+        for (idx, out) in regions.iter_mut().enumerate() {
+            let (i, j, k) = (idx % v.columns, idx / v.columns % v.rows, idx / plane);
+            if a.in_table(i, j, k) {
+                *out = 7;
+            }
         }
     }
     let path = dir.join(format!("{uid}.regions.nii"));
