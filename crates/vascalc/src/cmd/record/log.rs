@@ -3,6 +3,7 @@
 use serde::Serialize;
 use std::path::PathBuf;
 
+use vascalc_app::EntryUnits;
 use vascalc_app::meds::{CourseInput, DoseInput, MedNotes};
 use vascalc_store::{Activity, BodyMeasure, Entry, Units, Vitals};
 
@@ -230,22 +231,25 @@ fn parse_bp(text: &str) -> CliResult<(f64, f64)> {
 fn vitals(args: VitalsArgs) -> CliResult {
     let date = dates::arg_or_today(args.common.date.as_deref(), "--date")?;
     let bp = args.bp.as_deref().map(parse_bp).transpose()?;
-    let entry = Vitals {
+    // A weight or waist given in lb or in is converted by vascalc-app as the web's form's is
+    // (`EntryUnits`), and refused in lb or in (the use case's message).
+    let units = EntryUnits {
+        weight_kg: args
+            .weight_lb
+            .map(|_| BodyMeasure::Weight.us_unit().to_owned()),
+        waist_cm: args
+            .waist_in
+            .map(|_| BodyMeasure::Waist.us_unit().to_owned()),
+    };
+    let typed = Entry::Vitals(Vitals {
         date,
         systolic_mm_hg: bp.map(|b| b.0),
         diastolic_mm_hg: bp.map(|b| b.1),
-        weight_kg: args.weight_kg.or(args
-            .weight_lb
-            .and_then(|lb| BodyMeasure::Weight.to_stored(lb, BodyMeasure::Weight.us_unit()))),
-        waist_cm: args.waist_cm.or(args
-            .waist_in
-            .and_then(|i| BodyMeasure::Waist.to_stored(i, BodyMeasure::Waist.us_unit()))),
-    };
-    // A weight or waist given in lb or in is refused in lb or in (vascalc-app's message).
-    let given = validate::BodyUnits {
-        weight: args.weight_lb.map(|_| Units::Us),
-        waist: args.waist_in.map(|_| Units::Us),
-        height: None,
+        weight_kg: args.weight_kg.or(args.weight_lb),
+        waist_cm: args.waist_cm.or(args.waist_in),
+    });
+    let (Entry::Vitals(entry), given) = units.apply(&typed)? else {
+        return Err(invalid("vitals converted to another kind of entry"));
     };
     save(
         &args.common,
