@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::common::TempDir;
+use crate::common::{TempDir, create_ann};
 
 fn run(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vascalc"));
@@ -33,19 +33,6 @@ fn ok(db: &Path, args: &[&str], stdin: Option<&str>) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// A woman born 1958-07-01: a birth date and sex are what the clinical profile needs.
-fn create_ann(db: &Path) {
-    let args = [
-        "profile",
-        "create",
-        "--name",
-        "Ann",
-        "--birth-date",
-        "1958-07-01",
-    ];
-    ok(db, &[&args[..], &["--sex", "female"]].concat(), None);
 }
 
 fn json(text: &str) -> serde_json::Value {
@@ -114,7 +101,7 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
         .to_string();
     assert!(scored.ends_with("/N3"), "{scored}");
 
-    create_ann(&db);
+    create_ann(&db, &[]);
     let file = dir.0.join("score.json");
     std::fs::write(&file, &score).unwrap();
     let added = run(
@@ -157,7 +144,7 @@ fn a_scan_has_one_cac_drs_code_in_scan_score_and_in_assess() {
 fn an_ldl_the_record_keeps_is_one_the_profile_reads() {
     let dir = TempDir::new("ldl");
     let db = dir.db();
-    create_ann(&db);
+    create_ann(&db, &[]);
     ok(
         &db,
         &["lab", "add", "ldl", "8", "mg/dL", "--date", "2024-01-05"],

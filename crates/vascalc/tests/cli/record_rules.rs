@@ -2,23 +2,7 @@
 //! dated before the person's birth or in the future is refused (exit 3, the record unchanged); the
 //! person's own food is shown by `food show`; an error's cause is said once.
 
-use crate::common::{TempDir, fails, ok, run};
-
-fn ann(db: &std::path::Path) {
-    ok(
-        db,
-        &[
-            "profile",
-            "create",
-            "--name",
-            "Ann",
-            "--birth-date",
-            "1958-07-01",
-            "--sex",
-            "female",
-        ],
-    );
-}
+use crate::common::{TempDir, create_ann, fails, ok, run};
 
 /// Every command that adds a dated entry, with `DATE` where the date goes.
 const DATED: &[&[&str]] = &[
@@ -88,7 +72,7 @@ fn date_flag<'a>(args: &[&'a str]) -> &'a str {
 
 /// Ann with a lab result (`lab:1`) and a course (`med:1`) to move.
 fn with_entries(db: &std::path::Path) {
-    ann(db);
+    create_ann(db, &[]);
     ok(
         db,
         &["lab", "add", "ldl", "3", "mmol/L", "--date", "2020-01-01"],
@@ -113,7 +97,7 @@ fn with_entries(db: &std::path::Path) {
 fn every_kind_of_entry_in_the_future_is_refused() {
     let dir = TempDir::new("rules-future");
     let db = dir.db();
-    ann(&db);
+    create_ann(&db, &[]);
     let before = ok(&db, &["export"]);
     for template in DATED {
         let args = with_date(template, "2999-01-01");
@@ -200,7 +184,7 @@ fn a_course_is_stopped_by_its_name_in_any_case() {
 fn the_persons_own_food_is_shown_by_food_show() {
     let dir = TempDir::new("rules-own-food");
     let db = dir.db();
-    ann(&db);
+    create_ann(&db, &[]);
     let bread = dir.0.join("bread.json");
     std::fs::write(
         &bread,
@@ -231,7 +215,7 @@ fn a_cause_is_said_once() {
     assert_eq!(e.matches("not a database").count(), 1, "{e}");
     // A file that does not exist: the system's reason, once.
     let missing = dir.0.join("no-such-export.json");
-    ann(&dir.0.join("other.db"));
+    create_ann(&dir.0.join("other.db"), &[]);
     let e = fails(
         &dir.0.join("other.db"),
         &["import", missing.to_str().unwrap()],
